@@ -1,0 +1,64 @@
+/*
+ * tokenize.h: the one tokenizer sou uses to index, to query and to highlight.
+ *
+ * Input is UTF-8 text as found (possibly malformed).  Each character is
+ * decoded (invalid bytes are skipped and counted, never emitted), normalised
+ * (full-width -> half-width, ideographic space -> space, case folded,
+ * traditional -> simplified Chinese, character by character) and classified:
+ *
+ *   - a run of CJK ideographs (all Unified Ideograph blocks and the
+ *     compatibility ideographs) gives overlapping bigrams, one per position:
+ *     "参保地" -> 参保@p, 保地@p+1; and, with SOU_TOKENIZE_UNIGRAMS, every
+ *     character alone as a unigram at the position of the bigram it starts;
+ *     a run of one character gives only its unigram (always);
+ *   - a run of Latin letters and digits gives one lowercase word ("APP" ->
+ *     "app", "１２３" -> "123"); it ends where it meets CJK ("2026年" -> "2026", "年");
+ *   - anything else (punctuation, spaces, symbols, emoji) breaks runs: no token
+ *     spans it, and positions jump by one so phrases do not span it either.
+ *
+ * Every token carries its normalised term, its position, and the byte range
+ * [start, end) of the original text it came from (what the highlighter needs).
+ */
+#ifndef SOU_TOKENIZE_H
+#define SOU_TOKENIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    SOU_TOKEN_BIGRAM = 1,  /* two CJK characters */
+    SOU_TOKEN_UNIGRAM = 2, /* one CJK character */
+    SOU_TOKEN_WORD = 4     /* a run of letters and digits */
+} sou_token_kind;
+
+typedef struct {
+    const char *term;    /* normalised UTF-8, borrowed: valid during the callback only */
+    size_t term_len;     /* bytes */
+    uint32_t pos;        /* position (first_pos-based) */
+    size_t start, end;   /* byte range [start, end) in the original text */
+    sou_token_kind kind;
+} sou_token;
+
+/* Called once per token, in text order; return non-zero to stop. */
+typedef int (*sou_token_fn)(const sou_token *tok, void *ctx);
+
+typedef struct {
+    size_t chars;         /* characters decoded */
+    size_t invalid_bytes; /* malformed bytes skipped */
+    uint32_t next_pos;    /* first free position after the text */
+} sou_tokenize_stats;
+
+enum { SOU_TOKENIZE_UNIGRAMS = 1 }; /* also emit a unigram for every CJK character */
+
+/* Tokenise text[0..len) starting at position first_pos.  stats may be NULL.
+ * Returns 0, or the non-zero value fn returned to stop early. */
+int sou_tokenize(const char *text, size_t len, uint32_t first_pos, unsigned flags,
+                 sou_token_fn fn, void *ctx, sou_tokenize_stats *stats);
+
+/* Normalise text[0..len) into out (at most cap bytes, always NUL-terminated
+ * when cap > 0): every character through the same folding as sou_tokenize,
+ * invalid bytes dropped.  Returns the length the full output needs (like
+ * snprintf); *invalid (may be NULL) gets the number of malformed bytes. */
+size_t sou_normalize(const char *text, size_t len, char *out, size_t cap, size_t *invalid);
+
+#endif /* SOU_TOKENIZE_H */

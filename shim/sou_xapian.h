@@ -1,0 +1,264 @@
+/*
+ * sou_xapian.h: the pure-C face of Xapian for sou.
+ *
+ * Xapian is C++; the rest of sou is C.  This header is the only place the two
+ * meet: opaque handles, plain C types, and a status code plus a caller-supplied
+ * error struct on every call that can fail.  No C++ exception ever crosses
+ * into C: every implementation body catches the whole ladder (specific
+ * Xapian::*Error, Xapian::Error, std::bad_alloc, std::exception, ...) and maps
+ * it to an sx_status in one place.
+ *
+ * Ownership, everywhere in this API:
+ *   - sx_*_new / sx_*_open / constructors return an object the caller owns and
+ *     frees with the matching sx_*_free / sx_db_close.  Free functions accept NULL.
+ *   - Functions that take other handles (sx_query_combine, sx_enquire_set_query,
+ *     sx_db_replace_by_term, ...) only borrow them: they copy what they need and
+ *     the caller still frees its arguments.
+ *   - Strings returned through char ** out-parameters are malloc()ed; the
+ *     caller free()s them.  Strings returned as const char * are borrowed and
+ *     live as long as the object they came from (documented per function).
+ *   - The sx_error struct is fixed-size and never allocates; pass NULL if the
+ *     message is not wanted.  On success it is left untouched.
+ *
+ * Thread safety follows Xapian: one handle per thread; distinct handles on the
+ * same database may be used from different threads at once.
+ */
+#ifndef SOU_XAPIAN_H
+#define SOU_XAPIAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes, with their default messages, defined once. */
+#define SX_STATUS_LIST(X)                                                       \
+    X(SX_OK, "success")                                                         \
+    X(SX_ERR_NOT_FOUND, "not found")              /* no database there, no such document */ \
+    X(SX_ERR_LOCKED, "database is locked")        /* another writer holds it */ \
+    X(SX_ERR_CORRUPT, "database is corrupt")                                    \
+    X(SX_ERR_MODIFIED, "database was modified")   /* reopen and retry */        \
+    X(SX_ERR_VERSION, "database format not supported")                         \
+    X(SX_ERR_INVALID_ARG, "invalid argument")                                   \
+    X(SX_ERR_QUERY, "invalid query")                                            \
+    X(SX_ERR_NO_MEMORY, "out of memory")                                        \
+    X(SX_ERR_IO, "database I/O error")                                          \
+    X(SX_ERR_XAPIAN, "Xapian error")              /* any other Xapian::Error */ \
+    X(SX_ERR_UNKNOWN, "unknown C++ exception")
+
+typedef enum {
+#define SX_STATUS_ENUM(name, msg) name,
+    SX_STATUS_LIST(SX_STATUS_ENUM)
+#undef SX_STATUS_ENUM
+} sx_status;
+
+typedef struct {
+    sx_status status;
+    char message[256]; /* human-readable, includes the Xapian error type and path */
+} sx_error;
+
+/* Default message for a status; never NULL, static storage. */
+const char *sx_status_string(sx_status status);
+
+/* ---------------------------------------------------------------- databases */
+
+typedef struct sx_db sx_db;
+
+typedef enum {
+    SX_DB_OPEN,                /* open an existing database; SX_ERR_NOT_FOUND if missing */
+    SX_DB_CREATE,              /* create; fail if it exists */
+    SX_DB_CREATE_OR_OPEN,      /* open, creating it if missing */
+    SX_DB_CREATE_OR_OVERWRITE  /* create, replacing any existing database */
+} sx_db_mode;
+
+/* Open a writable database at path.  SX_ERR_LOCKED if another writer has it.
+ * On success *out is owned by the caller (sx_db_close). */
+sx_status sx_db_open_writable(const char *path, sx_db_mode mode, sx_db **out, sx_error *err);
+
+/* Open a read-only database at path.  SX_ERR_NOT_FOUND if there is none. */
+sx_status sx_db_open_readonly(const char *path, sx_db **out, sx_error *err);
+
+/* Close and free.  For a writable database this commits pending changes
+ * (Xapian's destructor semantics); a failure there is swallowed, so call
+ * sx_db_commit first when the outcome matters.  NULL is allowed. */
+void sx_db_close(sx_db *db);
+
+/* Writable only: commit pending changes (outside a transaction). */
+sx_status sx_db_commit(sx_db *db, sx_error *err);
+
+/* Writable only: transactions.  flushed != 0 means the commit of the
+ * transaction is durable on its own (Xapian's begin_transaction(true)). */
+sx_status sx_db_begin_transaction(sx_db *db, int flushed, sx_error *err);
+sx_status sx_db_commit_transaction(sx_db *db, sx_error *err);
+sx_status sx_db_cancel_transaction(sx_db *db, sx_error *err);
+
+typedef struct sx_doc sx_doc;
+
+/* Writable only: replace the document indexed by the unique term idterm
+ * (e.g. "Q000_ac1c"), or add it if none has that term.  doc is borrowed.
+ * *docid_out (may be NULL) receives the document id. */
+sx_status sx_db_replace_by_term(sx_db *db, const char *idterm, const sx_doc *doc,
+                                unsigned *docid_out, sx_error *err);
+
+/* Writable only: delete every document indexed by idterm.
+ * *deleted (may be NULL) is set to 1 if one existed, else 0. */
+sx_status sx_db_delete_by_term(sx_db *db, const char *idterm, int *deleted, sx_error *err);
+
+/* Number of documents. */
+sx_status sx_db_doccount(sx_db *db, unsigned *out, sx_error *err);
+
+/* Revision of the database (changes at every commit). */
+sx_status sx_db_revision(sx_db *db, uint64_t *out, sx_error *err);
+
+/* Read-only: bring the handle up to the latest commit.  *changed (may be
+ * NULL) is set to 1 if a newer revision is now visible. */
+sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err);
+
+/* Number of documents containing term (0 if none). */
+sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len, unsigned *out, sx_error *err);
+
+/* Document id of the document indexed by the unique term idterm.
+ * SX_ERR_NOT_FOUND if there is none. */
+sx_status sx_db_find_by_term(sx_db *db, const char *idterm, unsigned *docid, sx_error *err);
+
+/* Fetch document docid; *out is owned by the caller (sx_doc_free).
+ * SX_ERR_NOT_FOUND if there is no such document. */
+sx_status sx_db_get_document(sx_db *db, unsigned docid, sx_doc **out, sx_error *err);
+
+/* Positions of term in document docid, ascending.  *positions is malloc()ed
+ * (caller frees; NULL when *count is 0).  A term without positions gives 0. */
+sx_status sx_db_positions(sx_db *db, unsigned docid, const char *term, size_t term_len,
+                          uint32_t **positions, size_t *count, sx_error *err);
+
+/* Visit the terms of document docid in sorted order; fn returns non-zero to
+ * stop.  term is borrowed for the call only (not NUL-terminated: use len). */
+typedef int (*sx_term_fn)(const char *term, size_t len, unsigned wdf, void *ctx);
+sx_status sx_db_each_term(sx_db *db, unsigned docid, sx_term_fn fn, void *ctx, sx_error *err);
+
+/* Merge the databases at src[0..n) into a new database at dest (which must
+ * not exist), like xapian-compact: document ids are renumbered into one range. */
+sx_status sx_db_compact(const char *const *src, size_t n, const char *dest, sx_error *err);
+
+/* ---------------------------------------------------------------- documents */
+
+/* New empty document, owned by the caller; NULL only when out of memory. */
+sx_doc *sx_doc_new(void);
+void sx_doc_free(sx_doc *doc);
+
+/* Add term at position pos (wdf += 1). */
+sx_status sx_doc_add_posting(sx_doc *doc, const char *term, size_t len, uint32_t pos, sx_error *err);
+
+/* Add term without a position (wdf += wdf_inc). */
+sx_status sx_doc_add_term(sx_doc *doc, const char *term, size_t len, unsigned wdf_inc, sx_error *err);
+
+/* Add a boolean (filter) term: no wdf, no effect on document length. */
+sx_status sx_doc_add_boolean_term(sx_doc *doc, const char *term, size_t len, sx_error *err);
+
+/* Set value slot (used for sorting and range filters). */
+sx_status sx_doc_set_value(sx_doc *doc, unsigned slot, const char *value, size_t len, sx_error *err);
+
+/* Set the document data blob (sou stores JSON there). */
+sx_status sx_doc_set_data(sx_doc *doc, const char *data, size_t len, sx_error *err);
+
+/* Data blob: *out malloc()ed, NUL-terminated, caller frees; *len its length. */
+sx_status sx_doc_get_data(const sx_doc *doc, char **out, size_t *len, sx_error *err);
+
+/* Value in slot: *out malloc()ed, NUL-terminated (empty if unset), caller frees. */
+sx_status sx_doc_get_value(const sx_doc *doc, unsigned slot, char **out, size_t *len, sx_error *err);
+
+/* Remove all terms, postings and values (reuse one sx_doc per document). */
+void sx_doc_clear(sx_doc *doc);
+
+/* ---------------------------------------------------------------- queries */
+
+typedef struct sx_query sx_query;
+
+typedef enum {
+    SX_OP_AND,
+    SX_OP_OR,
+    SX_OP_AND_NOT,   /* first subquery AND NOT any of the others */
+    SX_OP_AND_MAYBE, /* first subquery; the others only add weight */
+    SX_OP_FILTER,    /* first subquery, restricted to docs matching the others (no weight) */
+    SX_OP_PHRASE,    /* subqueries in order within window positions (0 = exact) */
+    SX_OP_NEAR,      /* subqueries in any order within window positions */
+    SX_OP_ELITE_SET, /* OR of the window (0 = default 10) best-weighted subqueries */
+    SX_OP_SYNONYM    /* weighted as if one term */
+} sx_query_op;
+
+/* A term query: term[0..len), within-query frequency wqf (1 if 0), query
+ * position pos (0 if unknown).  Returns NULL and fills err on failure. */
+sx_query *sx_query_term(const char *term, size_t len, unsigned wqf, unsigned pos, sx_error *err);
+
+/* Combine subqueries (borrowed) with op.  window: see sx_query_op. */
+sx_query *sx_query_combine(sx_query_op op, const sx_query *const *subs, size_t n,
+                           unsigned window, sx_error *err);
+
+/* sub (borrowed) with its weight multiplied by factor (>= 0). */
+sx_query *sx_query_scale(const sx_query *sub, double factor, sx_error *err);
+
+/* Documents whose value in slot lies in [lo, hi] (string order); either bound
+ * may be NULL for open-ended.  Matches without weight. */
+sx_query *sx_query_value_range(unsigned slot, const char *lo, const char *hi, sx_error *err);
+
+/* Every document / no document. */
+sx_query *sx_query_match_all(sx_error *err);
+sx_query *sx_query_match_nothing(sx_error *err);
+
+/* 1 if the query matches nothing by construction. */
+int sx_query_empty(const sx_query *q);
+
+/* Xapian's description of the query, malloc()ed (caller frees); NULL on OOM. */
+char *sx_query_describe(const sx_query *q);
+
+void sx_query_free(sx_query *q);
+
+/* ---------------------------------------------------------------- enquire */
+
+typedef struct sx_enquire sx_enquire;
+typedef struct sx_mset sx_mset;
+
+/* An enquire session over db (borrowed: db must outlive it).  Owned by the
+ * caller (sx_enquire_free).  NULL and err filled on failure. */
+sx_enquire *sx_enquire_new(sx_db *db, sx_error *err);
+void sx_enquire_free(sx_enquire *e);
+
+/* Set the query (borrowed; copied). */
+sx_status sx_enquire_set_query(sx_enquire *e, const sx_query *q, sx_error *err);
+
+/* BM25 parameters (Xapian's BM25Weight: k1, k2, k3, b, min_normlen). */
+sx_status sx_enquire_set_bm25(sx_enquire *e, double k1, double k2, double k3, double b,
+                              double min_normlen, sx_error *err);
+
+/* Sort by relevance (the default). */
+sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err);
+
+/* Sort by value slot, ties by relevance.  descending != 0: largest first. */
+sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int descending, sx_error *err);
+
+/* Run the query: hits [offset, offset+limit).  check_at_least: see Xapian
+ * (0 = default; counts at least that many for an exact total).  *out is
+ * owned by the caller (sx_mset_free). */
+sx_status sx_enquire_run(sx_enquire *e, unsigned offset, unsigned limit, unsigned check_at_least,
+                         sx_mset **out, sx_error *err);
+
+/* ---------------------------------------------------------------- results */
+
+unsigned sx_mset_size(const sx_mset *m);
+unsigned sx_mset_estimated(const sx_mset *m);   /* estimated total matches */
+unsigned sx_mset_lower_bound(const sx_mset *m); /* lower == upper means exact */
+unsigned sx_mset_upper_bound(const sx_mset *m);
+unsigned sx_mset_docid(const sx_mset *m, unsigned i);
+double sx_mset_weight(const sx_mset *m, unsigned i);
+
+/* Document of hit i, owned by the caller (sx_doc_free). */
+sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out, sx_error *err);
+
+void sx_mset_free(sx_mset *m);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOU_XAPIAN_H */
