@@ -1,0 +1,1 @@
+/* The search page (placeholder; the full page follows). */
