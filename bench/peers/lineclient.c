@@ -1,0 +1,391 @@
+/* lineclient: the benchmarks' client for searchd's line protocol.
+ *
+ *   lineclient ask HOST:PORT < questions.tsv
+ *       One persistent connection; for each "QID<TAB>TEXT" sends
+ *       SEARCH {"q":TEXT,"limit":10} and waits for its JSON line; prints
+ *       "QID<TAB>MICROSECONDS<TAB>ID ID ..." (peer_io.h's answer format).
+ *   lineclient load HOST:PORT CONNECTIONS SECONDS questions.tsv
+ *       CONNECTIONS threads, each with its own connection, send the questions in a
+ *       cycle (each thread starting at a different place), one request in flight a
+ *       connection, for SECONDS; prints one line:
+ *       "connections N requests R errors E seconds S qps Q p50_ms P p99_ms P max_ms M".
+ * An answer with an "error" member counts as an error.  Exit status 1 if the
+ * server cannot be reached or closes a connection.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "peer_io.h"
+
+typedef struct {
+    int fd;
+    char buf[1 << 16];
+    size_t start, end;
+    char *line; /* the last line read (owned, grown) */
+    size_t cap;
+} conn;
+
+static int conn_open(conn *c, const char *hostport)
+{
+    char host[256];
+    const char *colon = strrchr(hostport, ':');
+    struct addrinfo hints, *res = NULL;
+    int one = 1;
+
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+    if (!colon || (size_t)(colon - hostport) >= sizeof host) {
+        fprintf(stderr, "lineclient: %s: expected HOST:PORT\n", hostport);
+        return -1;
+    }
+    memcpy(host, hostport, (size_t)(colon - hostport));
+    host[colon - hostport] = '\0';
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    int e = getaddrinfo(host, colon + 1, &hints, &res);
+    if (e) {
+        fprintf(stderr, "lineclient: %s: %s\n", hostport, gai_strerror(e));
+        return -1;
+    }
+    c->fd = socket(res->ai_family, SOCK_STREAM, 0);
+    if (c->fd < 0 || connect(c->fd, res->ai_addr, res->ai_addrlen) < 0) {
+        fprintf(stderr, "lineclient: %s: %s\n", hostport, strerror(errno));
+        freeaddrinfo(res);
+        if (c->fd >= 0)
+            close(c->fd);
+        c->fd = -1;
+        return -1;
+    }
+    freeaddrinfo(res);
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return 0;
+}
+
+static void conn_close(conn *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->line);
+    c->fd = -1;
+    c->line = NULL;
+}
+
+static int conn_write(conn *c, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t w = write(c->fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Reads one line (without its newline) into c->line.  Returns its length, or -1
+ * at end of stream or on error. */
+static ssize_t conn_readline(conn *c)
+{
+    size_t len = 0;
+    for (;;) {
+        char *nl = memchr(c->buf + c->start, '\n', c->end - c->start);
+        size_t take = nl ? (size_t)(nl - (c->buf + c->start)) : c->end - c->start;
+        if (len + take + 1 > c->cap) {
+            size_t ncap = 2 * (len + take + 1);
+            char *nb = realloc(c->line, ncap);
+            if (!nb)
+                return -1;
+            c->line = nb;
+            c->cap = ncap;
+        }
+        memcpy(c->line + len, c->buf + c->start, take);
+        len += take;
+        c->line[len] = '\0';
+        c->start += take;
+        if (nl) {
+            c->start++;
+            return (ssize_t)len;
+        }
+        ssize_t r = read(c->fd, c->buf, sizeof c->buf);
+        if (r < 0 && errno == EINTR)
+            r = 0;
+        else if (r <= 0)
+            return -1;
+        c->start = 0;
+        c->end = (size_t)r;
+    }
+}
+
+/* The request line for a question (owned by the caller, free()). */
+static char *request_for(const char *text)
+{
+    json_t *o = json_pack("{s:s, s:i}", "q", text, "limit", 10);
+    if (!o)
+        return NULL;
+    char *js = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(o);
+    if (!js)
+        return NULL;
+    size_t n = strlen(js);
+    char *req = malloc(n + 9);
+    if (req) {
+        memcpy(req, "SEARCH ", 7);
+        memcpy(req + 7, js, n);
+        req[n + 7] = '\n';
+        req[n + 8] = '\0';
+    }
+    free(js);
+    return req;
+}
+
+/* One request and its answer.  Fills `ids` (space-separated, may be NULL) and
+ * returns 0, 1 for an error answer, -1 for a broken connection. */
+static int ask_one(conn *c, const char *req, char **ids, size_t *idcap)
+{
+    if (conn_write(c, req, strlen(req)) < 0 || conn_readline(c) < 0)
+        return -1;
+    json_error_t jerr;
+    json_t *ans = json_loads(c->line, 0, &jerr);
+    json_t *hits = ans ? json_object_get(ans, "hits") : NULL;
+    int rc = (!ans || json_object_get(ans, "error") || !json_is_array(hits)) ? 1 : 0;
+    if (ids) {
+        size_t o = 0, i;
+        json_t *h;
+        if (*idcap < 1 && !(*ids = realloc(*ids, *idcap = 256)))
+            rc = -1;
+        if (*ids)
+            (*ids)[0] = '\0';
+        json_array_foreach(hits, i, h)
+        {
+            const char *id = json_string_value(json_object_get(h, "id"));
+            size_t n = id ? strlen(id) : 0;
+            if (!id || !*ids)
+                continue;
+            if (o + n + 2 > *idcap) {
+                char *nb = realloc(*ids, *idcap = 2 * (o + n + 2));
+                if (!nb) {
+                    free(*ids);
+                    *ids = NULL;
+                    rc = -1;
+                    break;
+                }
+                *ids = nb;
+            }
+            if (o)
+                (*ids)[o++] = ' ';
+            memcpy(*ids + o, id, n);
+            o += n;
+            (*ids)[o] = '\0';
+        }
+    }
+    json_decref(ans);
+    return rc;
+}
+
+static int run_ask(const char *hostport)
+{
+    conn c;
+    char *line = NULL, *qid, *text, *ids = NULL;
+    size_t cap = 0, idcap = 0;
+    long lineno = 0;
+    int r, rc = 1;
+
+    if (conn_open(&c, hostport) < 0)
+        return 1;
+    while ((r = peer_question_next(stdin, &line, &cap, &lineno, &qid, &text)) != 0) {
+        if (r < 0)
+            continue;
+        char *req = request_for(text);
+        if (!req) {
+            fprintf(stderr, "lineclient: stdin:%ld: cannot encode the question\n", lineno);
+            continue;
+        }
+        double t0 = peer_now();
+        int a = ask_one(&c, req, &ids, &idcap);
+        double us = (peer_now() - t0) * 1e6;
+        free(req);
+        if (a < 0) {
+            fprintf(stderr, "lineclient: %s: connection lost at %s\n", hostport, qid);
+            goto done;
+        }
+        if (a > 0)
+            fprintf(stderr, "lineclient: %s: error answer: %.200s\n", qid, c.line);
+        printf("%s\t%.0f\t%s\n", qid, us, a == 0 && ids ? ids : "");
+    }
+    rc = 0;
+done:
+    free(line);
+    free(ids);
+    conn_close(&c);
+    return rc;
+}
+
+typedef struct {
+    const char *hostport;
+    char **reqs;
+    size_t nreqs, first;
+    double deadline;
+    double *lat; /* latencies in ms (owned) */
+    size_t nlat, latcap;
+    long errors;
+    int broken;
+} worker;
+
+static void *load_worker(void *arg)
+{
+    worker *w = arg;
+    conn c;
+    if (conn_open(&c, w->hostport) < 0) {
+        w->broken = 1;
+        return NULL;
+    }
+    for (size_t i = w->first;; i = (i + 1) % w->nreqs) {
+        double t0 = peer_now();
+        if (t0 >= w->deadline)
+            break;
+        int a = ask_one(&c, w->reqs[i], NULL, NULL);
+        double ms = (peer_now() - t0) * 1e3;
+        if (a < 0) {
+            w->broken = 1;
+            break;
+        }
+        w->errors += a;
+        if (w->nlat == w->latcap) {
+            size_t ncap = w->latcap ? 2 * w->latcap : 4096;
+            double *nl = realloc(w->lat, ncap * sizeof *nl);
+            if (!nl) {
+                w->broken = 1;
+                break;
+            }
+            w->lat = nl;
+            w->latcap = ncap;
+        }
+        w->lat[w->nlat++] = ms;
+    }
+    conn_close(&c);
+    return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int run_load(const char *hostport, int nconn, double seconds, const char *file)
+{
+    FILE *in = fopen(file, "r");
+    char *line = NULL, *qid, *text, **reqs = NULL;
+    size_t cap = 0, n = 0, rcap = 0;
+    long lineno = 0;
+    int r, rc = 1;
+    worker *ws = NULL;
+    pthread_t *th = NULL;
+    double *all = NULL;
+
+    if (!in) {
+        fprintf(stderr, "lineclient: %s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    while ((r = peer_question_next(in, &line, &cap, &lineno, &qid, &text)) != 0) {
+        if (r < 0)
+            continue;
+        if (n == rcap) {
+            rcap = rcap ? 2 * rcap : 1024;
+            char **nr = realloc(reqs, rcap * sizeof *nr);
+            if (!nr)
+                goto done;
+            reqs = nr;
+        }
+        if (!(reqs[n] = request_for(text)))
+            goto done;
+        n++;
+    }
+    if (n == 0) {
+        fprintf(stderr, "lineclient: %s: no questions\n", file);
+        goto done;
+    }
+    ws = calloc((size_t)nconn, sizeof *ws);
+    th = calloc((size_t)nconn, sizeof *th);
+    if (!ws || !th)
+        goto done;
+    double t0 = peer_now();
+    for (int i = 0; i < nconn; i++) {
+        ws[i].hostport = hostport;
+        ws[i].reqs = reqs;
+        ws[i].nreqs = n;
+        ws[i].first = (size_t)i * n / (size_t)nconn;
+        ws[i].deadline = t0 + seconds;
+        if (pthread_create(&th[i], NULL, load_worker, &ws[i]) != 0) {
+            fprintf(stderr, "lineclient: cannot start a thread\n");
+            for (int j = 0; j < i; j++)
+                pthread_join(th[j], NULL);
+            goto done;
+        }
+    }
+    size_t total = 0;
+    long errors = 0;
+    int broken = 0;
+    for (int i = 0; i < nconn; i++) {
+        pthread_join(th[i], NULL);
+        total += ws[i].nlat;
+        errors += ws[i].errors;
+        broken |= ws[i].broken;
+    }
+    double elapsed = peer_now() - t0;
+    if (!(all = malloc((total ? total : 1) * sizeof *all)))
+        goto done;
+    size_t o = 0;
+    for (int i = 0; i < nconn; i++) {
+        memcpy(all + o, ws[i].lat, ws[i].nlat * sizeof *all);
+        o += ws[i].nlat;
+    }
+    qsort(all, total, sizeof *all, cmp_double);
+#define PCT(p) (total ? all[(size_t)((p) * (double)(total - 1) + 0.5)] : 0.0)
+    printf("connections %d requests %zu errors %ld seconds %.2f qps %.1f p50_ms %.3f p99_ms %.3f "
+           "max_ms %.3f\n",
+           nconn, total, errors, elapsed, (double)total / elapsed, PCT(0.50), PCT(0.99),
+           total ? all[total - 1] : 0.0);
+#undef PCT
+    if (broken)
+        fprintf(stderr, "lineclient: %s: a connection failed or was closed\n", hostport);
+    rc = broken ? 1 : 0;
+done:
+    if (ws)
+        for (int i = 0; i < nconn; i++)
+            free(ws[i].lat);
+    free(ws);
+    free(th);
+    free(all);
+    for (size_t i = 0; i < n; i++)
+        free(reqs[i]);
+    free(reqs);
+    free(line);
+    fclose(in);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "ask") == 0)
+        return run_ask(argv[2]);
+    if (argc == 6 && strcmp(argv[1], "load") == 0) {
+        int nconn = atoi(argv[3]);
+        double secs = atof(argv[4]);
+        if (nconn < 1 || nconn > 1024 || secs <= 0) {
+            fprintf(stderr, "lineclient: load: CONNECTIONS must be 1..1024 and SECONDS > 0\n");
+            return 2;
+        }
+        return run_load(argv[2], nconn, secs, argv[5]);
+    }
+    fprintf(stderr, "usage: lineclient ask HOST:PORT < questions.tsv\n"
+                    "       lineclient load HOST:PORT CONNECTIONS SECONDS questions.tsv\n");
+    return 2;
+}
