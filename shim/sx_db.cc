@@ -1,0 +1,361 @@
+/*
+ * sx_db.cc: opening, closing, writing and inspecting databases.
+ */
+#include "sx_internal.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include <sys/stat.h>
+
+/* Writable-only operations on a read-only handle are a caller error. */
+#define SX_REQUIRE_WRITABLE(db, err)                                                     \
+    do {                                                                                 \
+        if (!(db)->writable)                                                             \
+            return sx_set_error((err), SX_ERR_INVALID_ARG, "%s: %s: database is read-only", \
+                                __func__, (db)->path.c_str());                           \
+    } while (0)
+
+static int xapian_mode(sx_db_mode mode)
+{
+    switch (mode) {
+    case SX_DB_OPEN: return Xapian::DB_OPEN;
+    case SX_DB_CREATE: return Xapian::DB_CREATE;
+    case SX_DB_CREATE_OR_OPEN: return Xapian::DB_CREATE_OR_OPEN;
+    case SX_DB_CREATE_OR_OVERWRITE: return Xapian::DB_CREATE_OR_OVERWRITE;
+    }
+    return -1;
+}
+
+extern "C" sx_status sx_db_open_writable(const char *path, sx_db_mode mode, sx_db **out,
+                                         sx_error *err)
+{
+    SX_REQUIRE(out, err, "out is NULL");
+    *out = nullptr;
+    SX_REQUIRE(path && *path, err, "path is NULL or empty");
+    int flags = xapian_mode(mode);
+    if (flags < 0)
+        return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: %s: unknown mode %d", __func__, path,
+                            (int)mode);
+    sx_db *db = nullptr;
+    try {
+        db = new sx_db;
+        db->path = path;
+        /* New databases are glass, whatever Xapian's default may become. */
+        if (mode != SX_DB_OPEN)
+            flags |= Xapian::DB_BACKEND_GLASS;
+        db->wdb = Xapian::WritableDatabase(db->path, flags);
+        db->writable = true;
+        *out = db;
+        return SX_OK;
+    } catch (...) {
+        delete db;
+        return sx_fail(err, path);
+    }
+}
+
+extern "C" sx_status sx_db_open_readonly(const char *path, sx_db **out, sx_error *err)
+{
+    SX_REQUIRE(out, err, "out is NULL");
+    *out = nullptr;
+    SX_REQUIRE(path && *path, err, "path is NULL or empty");
+    sx_db *db = nullptr;
+    try {
+        db = new sx_db;
+        db->path = path;
+        db->rdb = Xapian::Database(db->path);
+        *out = db;
+        return SX_OK;
+    } catch (...) {
+        delete db;
+        return sx_fail(err, path);
+    }
+}
+
+extern "C" void sx_db_close(sx_db *db)
+{
+    if (!db)
+        return;
+    try {
+        /* close() commits a writable database outside a transaction (and
+         * cancels an open one), then releases the lock at once. */
+        db->db().close();
+    } catch (...) {
+        /* Documented: failures on close are swallowed. */
+    }
+    try {
+        delete db;
+    } catch (...) {
+    }
+}
+
+extern "C" sx_status sx_db_commit(sx_db *db, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        db->wdb.commit();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_begin_transaction(sx_db *db, int flushed, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        db->wdb.begin_transaction(flushed != 0);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_commit_transaction(sx_db *db, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        db->wdb.commit_transaction();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_cancel_transaction(sx_db *db, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        db->wdb.cancel_transaction();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_replace_by_term(sx_db *db, const char *idterm, const sx_doc *doc,
+                                          unsigned *docid_out, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(idterm && *idterm, err, "idterm is NULL or empty");
+    SX_REQUIRE(doc, err, "doc is NULL");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        std::string term(idterm);
+        /* Xapian finds the document to replace by this term but does not add
+         * it: a document without it could never be replaced or deleted, and
+         * re-indexing would silently duplicate it.  Refuse that here. */
+        Xapian::TermIterator t = doc->doc.termlist_begin();
+        t.skip_to(term);
+        if (t == doc->doc.termlist_end() || *t != term)
+            return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: %s: document lacks its id term %s",
+                                __func__, db->path.c_str(), idterm);
+        Xapian::docid did = db->wdb.replace_document(term, doc->doc);
+        if (docid_out)
+            *docid_out = did;
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_delete_by_term(sx_db *db, const char *idterm, int *deleted,
+                                         sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(idterm && *idterm, err, "idterm is NULL or empty");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        std::string term(idterm);
+        /* A writable handle sees its own uncommitted changes, so this tells
+         * whether the delete below removes anything. */
+        bool existed = db->wdb.term_exists(term);
+        if (existed)
+            db->wdb.delete_document(term);
+        if (deleted)
+            *deleted = existed ? 1 : 0;
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_doccount(sx_db *db, unsigned *out, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(out, err, "out is NULL");
+    try {
+        *out = db->db().get_doccount();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_revision(sx_db *db, uint64_t *out, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(out, err, "out is NULL");
+    try {
+        *out = db->db().get_revision();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    try {
+        bool c = db->db().reopen();
+        if (changed)
+            *changed = c ? 1 : 0;
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len, unsigned *out,
+                                   sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(term || term_len == 0, err, "term is NULL");
+    SX_REQUIRE(out, err, "out is NULL");
+    try {
+        /* The empty term is Xapian's "every document": answer 0 instead. */
+        *out = term_len ? db->db().get_termfreq(std::string(term, term_len)) : 0;
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_find_by_term(sx_db *db, const char *idterm, unsigned *docid,
+                                       sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(idterm && *idterm, err, "idterm is NULL or empty");
+    SX_REQUIRE(docid, err, "docid is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        Xapian::PostingIterator it = d.postlist_begin(idterm);
+        if (it == d.postlist_end(idterm))
+            return sx_set_error(err, SX_ERR_NOT_FOUND, "%s: no document has the term %s",
+                                db->path.c_str(), idterm);
+        *docid = *it;
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_get_document(sx_db *db, unsigned docid, sx_doc **out, sx_error *err)
+{
+    SX_REQUIRE(out, err, "out is NULL");
+    *out = nullptr;
+    SX_REQUIRE(db, err, "db is NULL");
+    if (docid == 0)
+        return sx_set_error(err, SX_ERR_NOT_FOUND, "%s: document id 0 does not exist",
+                            db->path.c_str());
+    sx_doc *doc = nullptr;
+    try {
+        doc = new sx_doc;
+        /* DOC_ASSUME_VALID would defer the existence check; we want
+         * SX_ERR_NOT_FOUND here, not later from sx_doc_get_data. */
+        doc->doc = db->db().get_document(docid);
+        *out = doc;
+        return SX_OK;
+    } catch (...) {
+        delete doc;
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_positions(sx_db *db, unsigned docid, const char *term, size_t term_len,
+                                    uint32_t **positions, size_t *count, sx_error *err)
+{
+    SX_REQUIRE(positions, err, "positions is NULL");
+    SX_REQUIRE(count, err, "count is NULL");
+    *positions = nullptr;
+    *count = 0;
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(term && term_len, err, "term is NULL or empty");
+    uint32_t *buf = nullptr;
+    try {
+        Xapian::Database &d = db->db();
+        std::string t(term, term_len);
+        Xapian::PositionIterator it = d.positionlist_begin(docid, t);
+        Xapian::PositionIterator end = d.positionlist_end(docid, t);
+        std::vector<uint32_t> v;
+        for (; it != end; ++it)
+            v.push_back(*it);
+        if (!v.empty()) {
+            buf = static_cast<uint32_t *>(malloc(v.size() * sizeof *buf));
+            if (!buf)
+                throw std::bad_alloc();
+            memcpy(buf, v.data(), v.size() * sizeof *buf);
+        }
+        *positions = buf;
+        *count = v.size();
+        return SX_OK;
+    } catch (...) {
+        free(buf);
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_each_term(sx_db *db, unsigned docid, sx_term_fn fn, void *ctx,
+                                    sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        Xapian::TermIterator end = d.termlist_end(docid);
+        for (Xapian::TermIterator it = d.termlist_begin(docid); it != end; ++it) {
+            const std::string &t = *it;
+            if (fn(t.data(), t.size(), it.get_wdf(), ctx))
+                break;
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_compact(const char *const *src, size_t n, const char *dest,
+                                  sx_error *err)
+{
+    SX_REQUIRE(src && n > 0, err, "no source databases");
+    SX_REQUIRE(dest && *dest, err, "dest is NULL or empty");
+    for (size_t i = 0; i < n; i++)
+        if (!src[i] || !*src[i])
+            return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: source %zu is NULL or empty",
+                                __func__, i);
+    struct stat st;
+    if (stat(dest, &st) == 0 || errno != ENOENT)
+        return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: %s: destination already exists",
+                            __func__, dest);
+    const char *current = nullptr;
+    try {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++) {
+            current = src[i];
+            all.add_database(Xapian::Database(src[i]));
+        }
+        current = dest;
+        all.compact(dest, Xapian::DB_BACKEND_GLASS | Xapian::DBCOMPACT_MULTIPASS);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, current);
+    }
+}

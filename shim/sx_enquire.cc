@@ -1,0 +1,166 @@
+/*
+ * sx_enquire.cc: running queries and reading their results.
+ */
+#include "sx_internal.h"
+
+#include <cmath>
+#include <new>
+
+extern "C" sx_enquire *sx_enquire_new(sx_db *db, sx_error *err)
+{
+    SX_REQUIRE_NULL(db, err, "db is NULL");
+    try {
+        return new sx_enquire(db);
+    } catch (...) {
+        sx_fail(err, db->path.c_str());
+        return nullptr;
+    }
+}
+
+extern "C" void sx_enquire_free(sx_enquire *e)
+{
+    delete e;
+}
+
+extern "C" sx_status sx_enquire_set_query(sx_enquire *e, const sx_query *q, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    SX_REQUIRE(q, err, "query is NULL");
+    try {
+        e->enq.set_query(q->q);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" sx_status sx_enquire_set_bm25(sx_enquire *e, double k1, double k2, double k3, double b,
+                                        double min_normlen, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    /* BM25Weight silently clamps bad parameters; say so instead. */
+    const double p[] = {k1, k2, k3, b, min_normlen};
+    const char *const names[] = {"k1", "k2", "k3", "b", "min_normlen"};
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+        if (!std::isfinite(p[i]) || p[i] < 0)
+            return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: %s = %g: must be finite and >= 0",
+                                __func__, names[i], p[i]);
+    if (b > 1)
+        return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: b = %g: must be <= 1", __func__, b);
+    try {
+        e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    try {
+        e->enq.set_sort_by_relevance();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int descending,
+                                             sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    SX_REQUIRE(slot != Xapian::BAD_VALUENO, err, "slot is Xapian::BAD_VALUENO");
+    try {
+        /* Xapian's "reverse" puts the largest value first. */
+        e->enq.set_sort_by_value_then_relevance(slot, descending != 0);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" sx_status sx_enquire_run(sx_enquire *e, unsigned offset, unsigned limit,
+                                   unsigned check_at_least, sx_mset **out, sx_error *err)
+{
+    SX_REQUIRE(out, err, "out is NULL");
+    *out = nullptr;
+    SX_REQUIRE(e, err, "enquire is NULL");
+    sx_mset *m = nullptr;
+    try {
+        m = new sx_mset;
+        m->mset = e->enq.get_mset(offset, limit, check_at_least);
+        *out = m;
+        return SX_OK;
+    } catch (...) {
+        delete m;
+        return sx_fail(err, e->db->path.c_str());
+    }
+}
+
+extern "C" unsigned sx_mset_size(const sx_mset *m)
+{
+    return m ? m->mset.size() : 0;
+}
+
+extern "C" unsigned sx_mset_estimated(const sx_mset *m)
+{
+    return m ? m->mset.get_matches_estimated() : 0;
+}
+
+extern "C" unsigned sx_mset_lower_bound(const sx_mset *m)
+{
+    return m ? m->mset.get_matches_lower_bound() : 0;
+}
+
+extern "C" unsigned sx_mset_upper_bound(const sx_mset *m)
+{
+    return m ? m->mset.get_matches_upper_bound() : 0;
+}
+
+extern "C" unsigned sx_mset_docid(const sx_mset *m, unsigned i)
+{
+    if (!m || i >= m->mset.size())
+        return 0;
+    try {
+        return *m->mset[i];
+    } catch (...) {
+        return 0;
+    }
+}
+
+extern "C" double sx_mset_weight(const sx_mset *m, unsigned i)
+{
+    if (!m || i >= m->mset.size())
+        return 0.0;
+    try {
+        return m->mset[i].get_weight();
+    } catch (...) {
+        return 0.0;
+    }
+}
+
+extern "C" sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out, sx_error *err)
+{
+    SX_REQUIRE(out, err, "out is NULL");
+    *out = nullptr;
+    SX_REQUIRE(m, err, "mset is NULL");
+    if (i >= m->mset.size())
+        return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: hit %u out of range (size %u)", __func__,
+                            i, (unsigned)m->mset.size());
+    sx_doc *doc = nullptr;
+    try {
+        doc = new sx_doc;
+        doc->doc = m->mset[i].get_document();
+        *out = doc;
+        return SX_OK;
+    } catch (...) {
+        delete doc;
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" void sx_mset_free(sx_mset *m)
+{
+    delete m;
+}

@@ -1,0 +1,84 @@
+/*
+ * sx_internal.h: private to shim/.  The handle structs behind the opaque
+ * types of sou_xapian.h, and the one place where C++ exceptions become
+ * sx_status values.
+ *
+ * Every public function with a body that can throw has the shape
+ *
+ *     try {
+ *         ...
+ *         return SX_OK;
+ *     } catch (...) {
+ *         return sx_fail(err, path);
+ *     }
+ *
+ * sx_fail() rethrows the exception in flight and catches the whole ladder
+ * (specific Xapian::*Error first, then Xapian::Error, std::bad_alloc,
+ * std::exception and ...), so no exception ever leaves the shim.
+ */
+#ifndef SOU_SX_INTERNAL_H
+#define SOU_SX_INTERNAL_H
+
+#include "sou_xapian.h"
+
+#include <string>
+
+#include <xapian.h>
+
+struct sx_db {
+    Xapian::Database rdb;          /* used when !writable */
+    Xapian::WritableDatabase wdb;  /* used when writable */
+    bool writable = false;
+    std::string path;              /* for error messages */
+
+    Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
+};
+
+struct sx_doc {
+    Xapian::Document doc;
+};
+
+struct sx_query {
+    Xapian::Query q;
+};
+
+struct sx_enquire {
+    sx_db *db;                     /* borrowed */
+    Xapian::Enquire enq;
+    explicit sx_enquire(sx_db *d) : db(d), enq(d->db()) {}
+};
+
+struct sx_mset {
+    Xapian::MSet mset;
+};
+
+/* Map the exception being handled to a status and fill err (may be NULL).
+ * Must be called from inside a catch handler.  path (may be NULL) names the
+ * database involved; it goes into the message, and a DatabaseOpeningError on
+ * a path that does not exist is reported as SX_ERR_NOT_FOUND. */
+sx_status sx_fail(sx_error *err, const char *path) noexcept;
+
+/* Fill err (may be NULL) with status and a printf-style message that is
+ * prefixed with the status's default message.  Returns status. */
+sx_status sx_set_error(sx_error *err, sx_status status, const char *fmt, ...) noexcept
+    __attribute__((format(printf, 3, 4)));
+
+/* Copy s[0..len) into a new malloc()ed NUL-terminated buffer.  NULL on OOM. */
+char *sx_strndup(const char *s, size_t len) noexcept;
+
+/* Shorthands for argument checks at the top of public functions. */
+#define SX_REQUIRE(cond, err, what)                                                  \
+    do {                                                                             \
+        if (!(cond))                                                                 \
+            return sx_set_error((err), SX_ERR_INVALID_ARG, "%s: %s", __func__, what); \
+    } while (0)
+
+#define SX_REQUIRE_NULL(cond, err, what)                                      \
+    do {                                                                      \
+        if (!(cond)) {                                                        \
+            sx_set_error((err), SX_ERR_INVALID_ARG, "%s: %s", __func__, what); \
+            return NULL;                                                      \
+        }                                                                     \
+    } while (0)
+
+#endif /* SOU_SX_INTERNAL_H */
