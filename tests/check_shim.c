@@ -887,6 +887,9 @@ START_TEST(test_bad_documents)
     ck_assert_int_eq(sx_db_get_document(db, 0, &d, &e), SX_ERR_NOT_FOUND);
     unsigned did;
     ck_assert_int_eq(sx_db_find_by_term(db, "Qzz", &did, &e), SX_ERR_NOT_FOUND);
+    struct termlist tl = {"", 0, 0};
+    ck_assert_int_eq(sx_db_each_term(db, 99, collect_term, &tl, &e), SX_ERR_NOT_FOUND);
+    ck_assert_uint_eq(tl.count, 0);
 
     /* replace_by_term needs the id term in the document, or it would
      * silently duplicate on re-indexing. */
