@@ -1,0 +1,10 @@
+# sou_text: the tokenizer (UTF-8 decoding, normalisation, bigrams with
+# positions and byte ranges).  Pure C, no dependencies: the indexer, the query
+# side and the highlighter all link it.  t2s_table.c is generated (and
+# committed) by indexer/tools/gen_t2s_table.py; the build never needs OpenCC.
+add_library(sou_text STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/utf8.c
+  ${CMAKE_CURRENT_LIST_DIR}/normalize.c
+  ${CMAKE_CURRENT_LIST_DIR}/t2s_table.c
+  ${CMAKE_CURRENT_LIST_DIR}/tokenize.c)
+target_include_directories(sou_text PUBLIC ${CMAKE_CURRENT_LIST_DIR})
