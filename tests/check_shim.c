@@ -669,6 +669,13 @@ START_TEST(test_sort_and_bounds)
     ck_assert_uint_eq(sx_mset_lower_bound(m), 4);
     ck_assert_uint_eq(sx_mset_upper_bound(m), 4);
     sx_mset_free(m);
+    /* check_at_least beyond the page: the total is counted exactly. */
+    CK_OK(sx_enquire_run(e, 0, 1, 10, &m, err));
+    ck_assert_uint_eq(sx_mset_size(m), 1);
+    ck_assert_uint_eq(sx_mset_lower_bound(m), 4);
+    ck_assert_uint_eq(sx_mset_upper_bound(m), 4);
+    ck_assert_uint_eq(sx_mset_estimated(m), 4);
+    sx_mset_free(m);
     CK_OK(sx_enquire_run(e, 10, 5, 0, &m, err));
     ck_assert_uint_eq(sx_mset_size(m), 0);
     sx_mset_free(m);
