@@ -1,1 +1,963 @@
-/* The search page (placeholder; the full page follows). */
+/*
+ * app.js: sou's search page.  Plain JavaScript, no dependencies.
+ *
+ * The page has three views, chosen by the URL so that reload, sharing, Back
+ * and Forward all work:
+ *   /                               home: the box and a few example questions
+ *   /?q=…[&page=N][&sort=…][&from=YYYY-MM-DD][&to=YYYY-MM-DD]   results
+ *   /?doc=<id>[&q=…]                one whole document, the query highlighted
+ *
+ * It talks to searchd's JSON API (searchd/search.h): GET /search and
+ * GET /doc/<id>.  Safety rule: text from documents is never parsed as HTML.
+ * Highlighted text is turned into DOM nodes by hand, either from the plain
+ * text plus the server's character offsets, or from the server's escaped HTML
+ * by splitting on the literal tags <mark> and </mark> and decoding the
+ * entities of everything else into text nodes, so at most a <mark> element
+ * can come out of a document, never any other element or attribute.
+ *
+ * Typing searches after a short pause; each request gets a sequence number and
+ * the previous one is aborted, so a slow, stale answer can never replace a
+ * newer one.
+ */
+'use strict';
+
+(function () {
+  const PAGE_SIZE = 10;
+  const MAX_OFFSET = 10000;       /* searchd's limit on "offset" */
+  const DEBOUNCE_MS = 150;
+  const BUSY_DELAY_MS = 200;      /* show the progress bar only for slow answers */
+  const CACHE_SIZE = 30;
+
+  const $ = (id) => document.getElementById(id);
+  const ui = {
+    body: document.body,
+    form: $('search-form'), q: $('q'), clear: $('clear'), logo: $('logo'),
+    tools: $('tools'), sort: $('sort'), range: $('range'), dates: $('dates'),
+    from: $('date-from'), to: $('date-to'),
+    main: $('main'), home: $('home'), homeStats: $('home-stats'), examples: $('examples'),
+    serp: $('serp'), status: $('status'), interp: $('interp'), message: $('message'),
+    results: $('results'), pager: $('pager'),
+    doc: $('doc'), docBack: $('doc-back'), docMatches: $('doc-matches'),
+    docMatchCount: $('doc-match-count'), docPrev: $('doc-prev'), docNext: $('doc-next'),
+    docMessage: $('doc-message'), docTitle: $('doc-title'), docMeta: $('doc-meta'),
+    docBody: $('doc-body'), progress: $('progress'),
+  };
+
+  /* ---------- state and URLs ---------- */
+
+  const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+  const SORTS = ['relevance', 'date', 'date_asc'];
+
+  /* The page's state as read from a URL's query string. */
+  function stateFromURL(search) {
+    const p = new URLSearchParams(search);
+    const page = parseInt(p.get('page') || '1', 10);
+    const sort = p.get('sort') || 'relevance';
+    const from = p.get('from') || '';
+    const to = p.get('to') || '';
+    return {
+      q: (p.get('q') || '').trim(),
+      doc: p.get('doc') || '',
+      page: Number.isFinite(page) && page >= 1 ? page : 1,
+      sort: SORTS.includes(sort) ? sort : 'relevance',
+      from: DATE_RE.test(from) ? from : '',
+      to: DATE_RE.test(to) ? to : '',
+    };
+  }
+
+  /* The URL (path and query) that shows state; defaults are left out. */
+  function urlFor(s) {
+    const p = new URLSearchParams();
+    if (s.doc) p.set('doc', s.doc);
+    if (s.q) p.set('q', s.q);
+    if (!s.doc) {
+      if (s.page > 1) p.set('page', String(s.page));
+      if (s.sort !== 'relevance') p.set('sort', s.sort);
+      if (s.from) p.set('from', s.from);
+      if (s.to) p.set('to', s.to);
+    }
+    const qs = p.toString();
+    return qs ? '/?' + qs : '/';
+  }
+
+  /* The search options the controls hold now, with query q, page 1. */
+  function stateFromControls(q) {
+    return {
+      q: q, doc: '', page: 1, sort: ui.sort.value,
+      from: DATE_RE.test(ui.from.value) ? ui.from.value : '',
+      to: DATE_RE.test(ui.to.value) ? ui.to.value : '',
+    };
+  }
+
+  function setControls(s) {
+    ui.q.value = s.q;
+    ui.clear.hidden = s.q === '';
+    ui.sort.value = s.sort;
+    ui.from.value = s.from;
+    ui.to.value = s.to;
+    ui.range.value = s.from || s.to ? 'custom' : '';
+    ui.dates.hidden = !(s.from || s.to);
+  }
+
+  /* ---------- history ---------- */
+
+  let current = stateFromURL(location.search);
+  /* True while the current history entry was made by typing: more typing
+   * replaces it instead of piling up one entry per keystroke. */
+  let typingEntry = false;
+
+  /* Record state in the history.  mode: "push" (a new entry unless the URL is
+   * unchanged), "type" (push once, then replace while typing goes on),
+   * "replace", or "none". */
+  function record(s, mode) {
+    current = s;
+    if (mode === 'none')
+      return;
+    const url = urlFor(s);
+    const here = location.pathname + location.search;
+    if (mode === 'type') {
+      if (typingEntry) {
+        history.replaceState({ sou: 1 }, '', url);
+      } else {
+        saveScroll();
+        history.pushState({ sou: 1 }, '', url);
+        typingEntry = true;
+      }
+      return;
+    }
+    if (mode === 'replace' || url === here || (mode === 'commit' && typingEntry)) {
+      history.replaceState(Object.assign({}, history.state, { sou: 1 }), '', url);
+    } else {
+      saveScroll();
+      history.pushState({ sou: 1 }, '', url);
+    }
+    typingEntry = false;
+  }
+
+  /* Remember where the reader was (scroll and the focused result) in the
+   * entry being left, so Back returns to the same place. */
+  function saveScroll() {
+    const focused = document.activeElement && document.activeElement.closest &&
+      document.activeElement.closest('.result');
+    history.replaceState(Object.assign({}, history.state, {
+      sou: 1, scrollY: window.scrollY,
+      focusId: focused ? focused.dataset.id : null,
+    }), '', location.href);
+  }
+
+  /* ---------- safe highlighted text ---------- */
+
+  const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+  function decodeEntities(s) {
+    return s.replace(/&(#[xX][0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-z]+);/g, (all, e) => {
+      if (e[0] === '#') {
+        const n = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        return n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : '\ufffd';
+      }
+      return Object.prototype.hasOwnProperty.call(ENTITIES, e) ? ENTITIES[e] : all;
+    });
+  }
+
+  /* Segments [{text, mark}] from the server's escaped HTML.  Only the exact
+   * tags <mark> and </mark> are markup; everything else becomes text. */
+  function segmentsFromHTML(html) {
+    const segs = [];
+    let marked = false;
+    for (const part of String(html).split(/(<mark>|<\/mark>)/)) {
+      if (part === '<mark>')
+        marked = true;
+      else if (part === '</mark>')
+        marked = false;
+      else if (part !== '')
+        segs.push({ text: decodeEntities(part), mark: marked });
+    }
+    return segs;
+  }
+
+  /* Segments from plain text and [[start, end], ...] character (code point)
+   * offsets, or null when the offsets do not fit the text. */
+  function segmentsFromOffsets(text, spans) {
+    if (typeof text !== 'string' || !Array.isArray(spans))
+      return null;
+    const chars = Array.from(text);
+    const segs = [];
+    let at = 0;
+    for (const sp of spans) {
+      if (!Array.isArray(sp) || sp.length < 2)
+        return null;
+      const [s, e] = sp;
+      if (!Number.isInteger(s) || !Number.isInteger(e) || s < at || e <= s || e > chars.length)
+        return null;
+      if (s > at)
+        segs.push({ text: chars.slice(at, s).join(''), mark: false });
+      segs.push({ text: chars.slice(s, e).join(''), mark: true });
+      at = e;
+    }
+    if (at < chars.length)
+      segs.push({ text: chars.slice(at).join(''), mark: false });
+    return segs;
+  }
+
+  const markedWords = (segs) => segs.filter((x) => x.mark).map((x) => x.text).join('\u0000');
+  const plainText = (segs) => segs.map((x) => x.text).join('');
+
+  /* The best rendering of one highlighted field: offsets when they agree with
+   * the HTML (or there is no HTML), else the HTML, else the plain text. */
+  function highlighted(text, spans, html) {
+    const fromOffsets = segmentsFromOffsets(text, spans);
+    if (html == null || html === '')
+      return fromOffsets || [{ text: String(text == null ? '' : text), mark: false }];
+    const fromHTML = segmentsFromHTML(html);
+    if (fromOffsets && plainText(fromOffsets) === plainText(fromHTML) &&
+        markedWords(fromOffsets) === markedWords(fromHTML))
+      return fromOffsets;
+    return fromHTML;
+  }
+
+  /* Append segments to parent as text nodes and <mark> elements. */
+  function appendSegments(parent, segs) {
+    for (const s of segs) {
+      if (s.mark) {
+        const m = document.createElement('mark');
+        m.textContent = s.text;
+        parent.appendChild(m);
+      } else {
+        parent.appendChild(document.createTextNode(s.text));
+      }
+    }
+    return parent;
+  }
+
+  /* Append segments as paragraphs: each line of the text is one <p>. */
+  function appendParagraphs(parent, segs) {
+    let p = null;
+    const para = () => p || (p = parent.appendChild(document.createElement('p')));
+    for (const s of segs) {
+      const lines = s.text.split(/\r?\n/);
+      lines.forEach((line, i) => {
+        if (i > 0)
+          p = null;
+        if (line.trim() !== '')
+          appendSegments(para(), [{ text: line, mark: s.mark }]);
+      });
+    }
+  }
+
+  /* ---------- small DOM helpers ---------- */
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false)
+        continue;
+      if (k === 'class')
+        e.className = v;
+      else
+        e.setAttribute(k, v === true ? '' : v);
+    }
+    for (const c of children) {
+      if (c != null)
+        e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    }
+    return e;
+  }
+
+  function clear(node) {
+    while (node.firstChild)
+      node.removeChild(node.firstChild);
+  }
+
+  const fmtInt = (n) => Number(n).toLocaleString('zh-CN');
+
+  function fmtMs(ms) {
+    if (typeof ms !== 'number' || !Number.isFinite(ms))
+      return '';
+    return ms < 10 ? ms.toFixed(2) : String(Math.round(ms));
+  }
+
+  /* "2026-02-06 08:00:01" or "20260206..." → "2026-02-06"; other text as is. */
+  function fmtDate(d) {
+    if (typeof d !== 'string' || d === '')
+      return '';
+    let m = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(d);
+    return m ? `${m[1]}-${m[2]}-${m[3]}` : d;
+  }
+
+  /* Only http(s) URLs become links: a document must not get to choose a
+   * javascript: or data: URL that runs when clicked. */
+  function safeURL(u) {
+    if (typeof u !== 'string')
+      return null;
+    try {
+      const url = new URL(u);
+      return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* example.com › a › b, for showing a URL compactly. */
+  function prettyURL(url) {
+    const parts = url.pathname.split('/').filter(Boolean).map((x) => {
+      try { return decodeURIComponent(x); } catch (e) { return x; }
+    });
+    let s = url.host + (parts.length ? ' › ' + parts.join(' › ') : '');
+    return s.length > 70 ? s.slice(0, 69) + '…' : s;
+  }
+
+  /* The date, source and link line under a title. */
+  function metaLine(d, withFullURL) {
+    const meta = el('span', { class: 'meta-items' });
+    const date = fmtDate(d.date);
+    if (date)
+      meta.appendChild(el('time', { class: 'date', datetime: DATE_RE.test(date) ? date : null }, date));
+    for (const key of ['source', 'category', 'author']) {
+      if (typeof d[key] === 'string' && d[key] !== '')
+        meta.appendChild(el('span', { class: key }, d[key]));
+    }
+    const url = safeURL(d.url);
+    if (url) {
+      meta.appendChild(el('a', { class: 'url', href: url.href, rel: 'noopener noreferrer nofollow',
+                                 target: '_blank', title: url.href },
+                          withFullURL ? url.href : prettyURL(url)));
+    } else if (typeof d.url === 'string' && d.url !== '') {
+      meta.appendChild(el('span', { class: 'url' }, d.url));
+    }
+    return meta;
+  }
+
+  /* ---------- views ---------- */
+
+  function showView(name) {
+    ui.body.className = 'view-' + name;
+    ui.home.hidden = name !== 'home';
+    ui.serp.hidden = name !== 'serp';
+    ui.doc.hidden = name !== 'doc';
+    ui.tools.hidden = name !== 'serp';
+  }
+
+  let busyTimer = 0;
+  function setBusy(on) {
+    clearTimeout(busyTimer);
+    if (on) {
+      busyTimer = setTimeout(() => ui.body.classList.add('busy'), BUSY_DELAY_MS);
+    } else {
+      ui.body.classList.remove('busy');
+    }
+  }
+
+  function showHome() {
+    showView('home');
+    document.title = '搜 · 中文全文搜索';
+    loadStats();
+  }
+
+  let statsLoaded = false;
+  async function loadStats() {
+    if (statsLoaded)
+      return;
+    try {
+      const r = await fetch('/stats', { headers: { Accept: 'application/json' } });
+      const j = r.ok ? await r.json() : null;
+      const n = j && (typeof j.documents === 'number' ? j.documents
+                      : j.index && typeof j.index.documents === 'number' ? j.index.documents : null);
+      if (typeof n === 'number') {
+        ui.homeStats.textContent = `已收录 ${fmtInt(n)} 篇文章`;
+        statsLoaded = true;
+      }
+    } catch (e) {
+      /* the count is a nicety; searching reports an unreachable server */
+    }
+  }
+
+  /* A message box: kind is "empty", "error" or "offline". */
+  function messageBox(kind, title, lines, actions) {
+    const box = el('div', { class: 'message-box ' + kind, role: kind === 'empty' ? null : 'alert' },
+                   el('p', { class: 'message-title' }, title));
+    for (const l of lines || [])
+      box.appendChild(typeof l === 'string' ? el('p', {}, l) : l);
+    if (actions && actions.length) {
+      const row = el('p', { class: 'message-actions' });
+      for (const [label, fn] of actions) {
+        const b = el('button', { type: 'button' }, label);
+        b.addEventListener('click', fn);
+        row.appendChild(b);
+      }
+      box.appendChild(row);
+    }
+    return box;
+  }
+
+  function showMessage(container, box) {
+    clear(container);
+    container.appendChild(box);
+    container.hidden = false;
+  }
+
+  /* What went wrong with a request, as a message box with a retry button. */
+  function failureBox(failure, retry) {
+    if (failure.offline) {
+      return messageBox('offline', '无法连接到搜索服务', [
+        '页面没能连上 searchd：服务可能已停止，或网络断开了。',
+        '请确认 searchd 正在运行，然后重试。',
+      ], [['重试', retry]]);
+    }
+    return messageBox('error', failure.status === 404 ? '找不到这篇文档' : '搜索出错', [
+      failure.message,
+      failure.status ? el('p', { class: 'message-code' }, `HTTP ${failure.status}`) : null,
+    ].filter(Boolean), failure.status === 404 ? [] : [['重试', retry]]);
+  }
+
+  /* ---------- talking to searchd ---------- */
+
+  let seq = 0;
+  let inflight = null;
+  const cache = new Map();
+
+  /* GET url as JSON.  Resolves to {ok, data} or {ok: false, failure}, or to
+   * null when a newer request has started meanwhile (the answer is stale). */
+  async function getJSON(url, useCache) {
+    const my = ++seq;
+    if (inflight)
+      inflight.abort();
+    const ctl = new AbortController();
+    inflight = ctl;
+    if (useCache && cache.has(url))
+      return { ok: true, data: cache.get(url) };
+    setBusy(true);
+    try {
+      let resp;
+      try {
+        resp = await fetch(url, { signal: ctl.signal, headers: { Accept: 'application/json' } });
+      } catch (e) {
+        if (my !== seq)
+          return null;
+        return { ok: false, failure: { offline: true } };
+      }
+      let data = null;
+      try {
+        data = await resp.json();
+      } catch (e) {
+        if (my !== seq)
+          return null;
+        return { ok: false, failure: { status: resp.status,
+                                       message: `服务器的回答不是有效的 JSON（HTTP ${resp.status}）。` } };
+      }
+      if (my !== seq)
+        return null;
+      if (!resp.ok || (data && data.error)) {
+        const err = data && data.error ? data.error : {};
+        return { ok: false, failure: { status: err.code || resp.status,
+                                       message: typeof err.message === 'string' && err.message
+                                         ? err.message : `服务器返回 HTTP ${resp.status}。` } };
+      }
+      cache.set(url, data);
+      if (cache.size > CACHE_SIZE)
+        cache.delete(cache.keys().next().value);
+      return { ok: true, data: data };
+    } finally {
+      if (my === seq) {
+        setBusy(false);
+        inflight = null;
+      }
+    }
+  }
+
+  /* ---------- search results ---------- */
+
+  function searchURL(s) {
+    const p = new URLSearchParams();
+    p.set('q', s.q);
+    p.set('limit', String(PAGE_SIZE));
+    p.set('offset', String(Math.min((s.page - 1) * PAGE_SIZE, MAX_OFFSET)));
+    if (s.sort !== 'relevance')
+      p.set('sort', s.sort);
+    if (s.from)
+      p.set('date_from', s.from);
+    if (s.to)
+      p.set('date_to', s.to);
+    return '/search?' + p.toString();
+  }
+
+  /* Show the results for s; mode is how to record it in the history (see
+   * record()); opts.restore: scroll/focus saved in the entry, for Back. */
+  async function search(s, mode, opts) {
+    opts = opts || {};
+    if (s.q === '') {
+      record(s, mode === 'type' ? 'replace' : mode);
+      if (inflight) {
+        inflight.abort();
+        seq++;
+        setBusy(false);
+      }
+      showHome();
+      return;
+    }
+    record(s, mode);
+    if (ui.body.className !== 'view-serp') {
+      /* coming from home or a document: clear old results before they show */
+      clear(ui.results);
+      ui.status.textContent = '';
+      ui.interp.hidden = true;
+      ui.message.hidden = true;
+      ui.pager.hidden = true;
+    }
+    showView('serp');
+    document.title = `${s.q} - 搜`;
+    const answer = await getJSON(searchURL(s), opts.useCache);
+    if (answer === null)
+      return;
+    if (!answer.ok) {
+      renderFailure(s, answer.failure);
+    } else {
+      renderResults(s, answer.data);
+    }
+    if (opts.restore)
+      restorePlace(opts.restore);
+  }
+
+  function renderFailure(s, failure) {
+    clear(ui.results);
+    ui.pager.hidden = true;
+    ui.interp.hidden = true;
+    ui.status.textContent = failure.offline ? '无法连接到搜索服务' : '搜索出错';
+    showMessage(ui.message, failureBox(failure, () => search(current, 'none')));
+  }
+
+  function renderInterpretation(query) {
+    clear(ui.interp);
+    const parts = [];
+    const list = (key) => (query && Array.isArray(query[key]) ? query[key].filter((x) => typeof x === 'string') : []);
+    const dropped = list('dropped');
+    const excluded = list('excluded');
+    const phrases = list('phrases');
+    if (dropped.length)
+      parts.push(['已忽略：', dropped.join('、')]);
+    if (phrases.length)
+      parts.push(['短语：', phrases.map((x) => `“${x}”`).join('、')]);
+    if (excluded.length)
+      parts.push(['已排除：', excluded.join('、')]);
+    const df = query && typeof query.date_from === 'string' ? query.date_from : '';
+    const dt = query && typeof query.date_to === 'string' ? query.date_to : '';
+    if (df || dt)
+      parts.push(['日期：', `${df ? fmtDate(df) : '最早'} 至 ${dt ? fmtDate(dt) : '现在'}`]);
+    parts.forEach(([label, value], i) => {
+      if (i > 0)
+        ui.interp.appendChild(document.createTextNode('　'));
+      ui.interp.appendChild(el('span', { class: 'interp-item' }, el('span', { class: 'interp-label' }, label), value));
+    });
+    ui.interp.hidden = parts.length === 0;
+  }
+
+  function renderResults(s, ans) {
+    const hits = Array.isArray(ans.hits) ? ans.hits : [];
+    const total = typeof ans.total === 'number' ? ans.total : hits.length;
+    ui.message.hidden = true;
+    clear(ui.results);
+    renderInterpretation(ans.query);
+
+    const took = fmtMs(ans.took_ms);
+    if (hits.length === 0) {
+      ui.status.textContent = total > 0 ? `共 ${fmtInt(total)} 条结果，这一页没有了` : '没有找到结果';
+      renderNoResults(s, total);
+      ui.pager.hidden = total === 0;
+      if (total > 0)
+        renderPager(s, total, ans.exact !== false);
+      return;
+    }
+    const first = (s.page - 1) * PAGE_SIZE + 1;
+    let status = `找到${ans.exact === false ? '约' : ''} ${fmtInt(total)} 条结果`;
+    if (took)
+      status += `（用时 ${took} 毫秒）`;
+    if (s.page > 1)
+      status += `，第 ${fmtInt(first)}–${fmtInt(first + hits.length - 1)} 条`;
+    ui.status.textContent = status;
+    ui.results.setAttribute('start', String(first));
+    hits.forEach((h) => ui.results.appendChild(renderHit(s, h)));
+    renderPager(s, total, ans.exact !== false);
+  }
+
+  function renderNoResults(s, total) {
+    const lines = [];
+    const actions = [];
+    if (total > 0) {
+      lines.push('这一页已经超出结果的范围。');
+      actions.push(['回到第一页', () => search(Object.assign({}, s, { page: 1 }), 'push')]);
+    } else {
+      lines.push(el('span', {}, '没有找到与“', el('strong', {}, s.q), '”相关的文章。'));
+      const tips = el('ul', { class: 'tips' },
+                      el('li', {}, '检查有没有错别字；'),
+                      el('li', {}, '换一种说法，或者只留下最关键的两三个词；'),
+                      el('li', {}, '去掉引号、“-”排除词或 title: 限定。'));
+      lines.push(tips);
+      if (s.from || s.to)
+        actions.push(['不限时间再搜一次', () => { setControls(Object.assign({}, s, { from: '', to: '' }));
+                                              search(stateFromControls(s.q), 'push'); }]);
+    }
+    showMessage(ui.message, messageBox('empty', total > 0 ? '没有更多结果了' : '没有找到结果', lines, actions));
+  }
+
+  function docHref(id, q) {
+    return urlFor({ doc: id, q: q, page: 1, sort: 'relevance', from: '', to: '' });
+  }
+
+  function renderHit(s, h) {
+    const id = typeof h.id === 'string' ? h.id : String(h.id);
+    const titleSegs = highlighted(h.title, h.title_highlights, h.title_html);
+    if (plainText(titleSegs).trim() === '')
+      titleSegs.splice(0, titleSegs.length, { text: '（无标题）', mark: false });
+    const link = el('a', { class: 'result-link', href: docHref(id, s.q), 'data-id': id });
+    appendSegments(link, titleSegs);
+    const snippetSegs = highlighted(h.snippet_text, h.highlights, h.snippet);
+    const snippet = appendSegments(el('p', { class: 'snippet' }), snippetSegs);
+    /* the title opens the document too; this is for mice, not a second tab stop */
+    const meta = metaLine(h, false);
+    meta.appendChild(el('a', { class: 'open-doc', href: docHref(id, s.q), tabindex: '-1',
+                               'aria-hidden': 'true' }, '查看全文'));
+    return el('li', { class: 'result', 'data-id': id },
+              el('h2', { class: 'result-title' }, link),
+              el('p', { class: 'meta' }, meta),
+              snippet.childNodes.length ? snippet : null);
+  }
+
+  function renderPager(s, total, exact) {
+    clear(ui.pager);
+    const reachable = Math.min(total, MAX_OFFSET + PAGE_SIZE);
+    const pages = Math.max(1, Math.ceil(reachable / PAGE_SIZE));
+    if (pages <= 1 && s.page <= 1) {
+      ui.pager.hidden = true;
+      return;
+    }
+    const go = (n, label, cls, attrs) => {
+      const a = el('a', Object.assign({ class: cls || 'page', href: urlFor(Object.assign({}, s, { page: n })),
+                                        'data-page': String(n) }, attrs || {}), label);
+      return a;
+    };
+    if (s.page > 1)
+      ui.pager.appendChild(go(s.page - 1, '‹ 上一页', 'page prev', { rel: 'prev' }));
+    let lo = Math.max(1, s.page - 4);
+    let hi = Math.min(pages, lo + 9);
+    lo = Math.max(1, hi - 9);
+    for (let n = lo; n <= hi; n++) {
+      if (n === s.page)
+        ui.pager.appendChild(el('span', { class: 'page current', 'aria-current': 'page' }, String(n)));
+      else
+        ui.pager.appendChild(go(n, String(n), 'page', { 'aria-label': `第 ${n} 页` }));
+    }
+    if (s.page < pages)
+      ui.pager.appendChild(go(s.page + 1, '下一页 ›', 'page next', { rel: 'next' }));
+    ui.pager.hidden = false;
+  }
+
+  /* Scroll and focus as they were when the reader left this entry. */
+  function restorePlace(saved) {
+    if (typeof saved.scrollY === 'number')
+      window.scrollTo(0, saved.scrollY);
+    if (saved.focusId) {
+      for (const a of ui.results.querySelectorAll('.result-link')) {
+        if (a.dataset.id === saved.focusId) {
+          a.focus({ preventScroll: typeof saved.scrollY === 'number' });
+          break;
+        }
+      }
+    }
+  }
+
+  /* ---------- one document ---------- */
+
+  let docMarks = [];
+  let docMarkAt = -1;
+
+  async function showDoc(s, mode, opts) {
+    opts = opts || {};
+    record(s, mode);
+    showView('doc');
+    ui.docBack.hidden = !s.q;
+    ui.docBack.href = urlFor(Object.assign({}, s, { doc: '' }));
+    ui.docMessage.hidden = true;
+    ui.docMatches.hidden = true;
+    clear(ui.docTitle);
+    clear(ui.docMeta);
+    clear(ui.docBody);
+    docMarks = [];
+    docMarkAt = -1;
+    ui.docTitle.textContent = '正在打开…';
+    let url = '/doc/' + encodeURIComponent(s.doc);
+    if (s.q)
+      url += '?q=' + encodeURIComponent(s.q);
+    const answer = await getJSON(url, opts.useCache);
+    if (answer === null)
+      return;
+    if (!answer.ok) {
+      clear(ui.docTitle);
+      showMessage(ui.docMessage, failureBox(answer.failure, () => showDoc(current, 'none')));
+      document.title = '文档 - 搜';
+      return;
+    }
+    renderDoc(s, answer.data);
+    if (opts.restore && typeof opts.restore.scrollY === 'number')
+      window.scrollTo(0, opts.restore.scrollY);
+    else
+      window.scrollTo(0, 0);
+    if (opts.focus !== false)
+      ui.docTitle.focus({ preventScroll: true });
+  }
+
+  function renderDoc(s, d) {
+    const title = typeof d.title === 'string' ? d.title : '';
+    clear(ui.docTitle);
+    appendSegments(ui.docTitle, d.title_html ? segmentsFromHTML(d.title_html) : [{ text: title, mark: false }]);
+    if (title.trim() === '')
+      ui.docTitle.textContent = '（无标题）';
+    document.title = `${title || d.id} - 搜`;
+    ui.docMeta.appendChild(metaLine(d, true));
+    const body = typeof d.body === 'string' ? d.body : '';
+    appendParagraphs(ui.docBody, d.body_html ? segmentsFromHTML(d.body_html) : [{ text: body, mark: false }]);
+    docMarks = Array.from(ui.doc.querySelectorAll('.doc-title mark, .doc-body mark'));
+    if (s.q) {
+      ui.docMatchCount.textContent = docMarks.length ? `${docMarks.length} 处匹配` : '正文中没有匹配';
+      ui.docPrev.hidden = ui.docNext.hidden = docMarks.length === 0;
+      ui.docMatches.hidden = false;
+    }
+  }
+
+  /* Move to the next (+1) or previous (-1) highlight in the document. */
+  function stepMark(dir) {
+    if (docMarks.length === 0)
+      return;
+    if (docMarkAt >= 0)
+      docMarks[docMarkAt].classList.remove('current');
+    docMarkAt = (docMarkAt + dir + docMarks.length) % docMarks.length;
+    const m = docMarks[docMarkAt];
+    m.classList.add('current');
+    m.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    ui.docMatchCount.textContent = `第 ${docMarkAt + 1} / ${docMarks.length} 处匹配`;
+  }
+
+  /* ---------- routing ---------- */
+
+  /* Show whatever the current URL says. */
+  function route(mode, opts) {
+    const s = stateFromURL(location.search);
+    setControls(s);
+    typingEntry = false;
+    if (s.doc)
+      showDoc(s, mode, opts);
+    else
+      search(s, mode, opts);
+  }
+
+  function openDoc(id) {
+    clearTimeout(debounceTimer);
+    showDoc({ doc: id, q: current.q, page: current.page, sort: current.sort,
+              from: current.from, to: current.to }, 'push');
+  }
+
+  /* Back to the results this document was opened from. */
+  function backToResults() {
+    if (!current.doc)
+      return;
+    const prev = history.state;
+    if (prev && prev.cameFromResults) {
+      history.back();
+    } else {
+      const s = Object.assign({}, current, { doc: '' });
+      setControls(s);
+      search(s, 'push');
+    }
+  }
+
+  /* ---------- events ---------- */
+
+  let debounceTimer = 0;
+  let composing = false;
+
+  function onType() {
+    ui.clear.hidden = ui.q.value === '';
+    if (composing)
+      return;          /* wait for the IME to finish: pinyin is not the query */
+    clearTimeout(debounceTimer);
+    const q = ui.q.value.trim();
+    if (q === current.q && !current.doc && ui.body.className === 'view-serp')
+      return;
+    debounceTimer = setTimeout(() => search(stateFromControls(q), 'type'), q === '' ? 0 : DEBOUNCE_MS);
+  }
+
+  ui.q.addEventListener('input', onType);
+  ui.q.addEventListener('compositionstart', () => { composing = true; });
+  ui.q.addEventListener('compositionend', () => { composing = false; onType(); });
+
+  ui.form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearTimeout(debounceTimer);
+    const q = ui.q.value.trim();
+    search(stateFromControls(q), 'commit');
+  });
+
+  ui.clear.addEventListener('click', () => {
+    ui.q.value = '';
+    ui.q.focus();
+    onType();
+  });
+
+  ui.sort.addEventListener('change', () => search(stateFromControls(current.q || ui.q.value.trim()), 'push'));
+
+  function isoDaysAgo(days) {
+    const d = new Date(Date.now() - days * 86400000);
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  }
+
+  ui.range.addEventListener('change', () => {
+    const v = ui.range.value;
+    if (v === '') {
+      ui.from.value = '';
+      ui.to.value = '';
+      ui.dates.hidden = true;
+    } else if (v === 'custom') {
+      ui.dates.hidden = false;
+      ui.from.focus();
+      return;              /* search once a date is chosen */
+    } else {
+      ui.from.value = isoDaysAgo(Number(v));
+      ui.to.value = '';
+      ui.dates.hidden = false;
+    }
+    search(stateFromControls(current.q || ui.q.value.trim()), 'push');
+  });
+
+  for (const input of [ui.from, ui.to]) {
+    input.addEventListener('change', () => {
+      if (input.value !== '' && !DATE_RE.test(input.value))
+        return;
+      if (ui.from.value && ui.to.value && ui.from.value > ui.to.value) {
+        input.setCustomValidity('开始日期不能晚于结束日期');
+        input.reportValidity();
+        return;
+      }
+      input.setCustomValidity('');
+      ui.range.value = ui.from.value || ui.to.value ? 'custom' : '';
+      search(stateFromControls(current.q || ui.q.value.trim()), 'push');
+    });
+  }
+
+  /* Links inside the page are handled here; modified clicks (new tab) are
+   * left to the browser, which loads the same URL directly. */
+  document.addEventListener('click', (e) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
+      return;
+    const a = e.target.closest && e.target.closest('a');
+    if (!a || a.target === '_blank' || a.origin !== location.origin || a.pathname !== '/')
+      return;
+    e.preventDefault();
+    if (a.classList.contains('result-link') || a.classList.contains('open-doc')) {
+      openDoc(stateFromURL(a.search).doc);
+      /* openDoc pushed the document's entry: Back from it may use history.back() */
+      history.replaceState(Object.assign({}, history.state, { cameFromResults: true }), '', location.href);
+    } else if (a === ui.docBack) {
+      backToResults();
+    } else if (a.classList.contains('page')) {
+      search(Object.assign({}, current, { page: Number(a.dataset.page) }), 'push');
+      window.scrollTo(0, 0);
+      ui.main.focus({ preventScroll: true });
+    } else {
+      /* the logo, example questions: treat as a fresh navigation */
+      history.pushState({ sou: 1 }, '', a.pathname + a.search);
+      route('none');
+      if (!current.doc)
+        ui.q.focus();
+    }
+  });
+
+  ui.docPrev.addEventListener('click', () => stepMark(-1));
+  ui.docNext.addEventListener('click', () => stepMark(1));
+
+  const resultLinks = () => Array.from(ui.results.querySelectorAll('.result-link'));
+
+  document.addEventListener('keydown', (e) => {
+    if (e.isComposing || e.altKey || e.ctrlKey || e.metaKey)
+      return;
+    const t = e.target;
+    const typing = t instanceof HTMLInputElement || t instanceof HTMLSelectElement ||
+                   t instanceof HTMLTextAreaElement || (t && t.isContentEditable);
+    if (e.key === '/' && !typing) {
+      e.preventDefault();
+      ui.q.focus();
+      ui.q.select();
+      return;
+    }
+    if (e.key === 'Escape' && t === ui.q) {
+      if (ui.q.value !== '') {
+        ui.q.value = '';
+        onType();
+      }
+      return;
+    }
+    if (e.key === 'Escape' && !typing && current.doc) {
+      e.preventDefault();
+      backToResults();
+      return;
+    }
+    if (current.doc && !typing && (e.key === 'n' || e.key === 'N')) {
+      e.preventDefault();
+      stepMark(e.shiftKey ? -1 : 1);
+      return;
+    }
+    if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && !ui.serp.hidden) {
+      const links = resultLinks();
+      if (links.length === 0)
+        return;
+      if (t === ui.q) {
+        if (e.key === 'ArrowDown') {
+          e.preventDefault();
+          links[0].focus();
+        }
+        return;
+      }
+      if (typing)
+        return;
+      const i = links.indexOf(t);
+      if (i < 0) {
+        /* nothing focused (or the main area after paging): start at the top */
+        if (t === document.body || t === ui.main || t === null) {
+          e.preventDefault();
+          links[0].focus();
+        }
+        return;
+      }
+      e.preventDefault();
+      if (e.key === 'ArrowDown')
+        links[Math.min(i + 1, links.length - 1)].focus();
+      else if (i === 0)
+        ui.q.focus();
+      else
+        links[i - 1].focus();
+    }
+  });
+
+  /* Keep the focused result in view with a little margin. */
+  ui.results.addEventListener('focusin', (e) => {
+    const li = e.target.closest('.result');
+    if (li)
+      li.scrollIntoView({ block: 'nearest' });
+  });
+
+  window.addEventListener('popstate', () => {
+    clearTimeout(debounceTimer);
+    const saved = history.state || {};
+    route('none', { useCache: true, restore: saved, focus: false });
+  });
+
+  /* ---------- start ---------- */
+
+  if ('scrollRestoration' in history)
+    history.scrollRestoration = 'manual';
+  history.replaceState(Object.assign({}, history.state, { sou: 1 }), '', location.href);
+  route('none', { focus: false });
+  if (!current.doc) {
+    ui.q.focus();
+    const n = ui.q.value.length;
+    ui.q.setSelectionRange(n, n);
+  }
+})();
