@@ -97,7 +97,9 @@ sx_status sx_db_cancel_transaction(sx_db *db, sx_error *err);
 typedef struct sx_doc sx_doc;
 
 /* Writable only: replace the document indexed by the unique term idterm
- * (e.g. "Q000_ac1c"), or add it if none has that term.  doc is borrowed.
+ * (e.g. "Q000_ac1c"), or add it if none has that term.  doc is borrowed and
+ * must itself contain idterm (sx_doc_add_boolean_term), else SX_ERR_INVALID_ARG:
+ * Xapian would otherwise add a copy that the next replace cannot find.
  * *docid_out (may be NULL) receives the document id. */
 sx_status sx_db_replace_by_term(sx_db *db, const char *idterm, const sx_doc *doc,
                                 unsigned *docid_out, sx_error *err);
@@ -168,7 +170,7 @@ sx_status sx_doc_get_data(const sx_doc *doc, char **out, size_t *len, sx_error *
 /* Value in slot: *out malloc()ed, NUL-terminated (empty if unset), caller frees. */
 sx_status sx_doc_get_value(const sx_doc *doc, unsigned slot, char **out, size_t *len, sx_error *err);
 
-/* Remove all terms, postings and values (reuse one sx_doc per document). */
+/* Remove all terms, postings, values and data (reuse one sx_doc per document). */
 void sx_doc_clear(sx_doc *doc);
 
 /* ---------------------------------------------------------------- queries */
