@@ -1,0 +1,48 @@
+/*
+ * document.h: a parsed document (reader.h) laid out as a Xapian document
+ * following schema.h:
+ *
+ *   Q<id>           boolean unique-id term
+ *   S<term>         title tokens: bigrams and words with positions from 1
+ *   <term>          body tokens: bigrams and words with positions from 1
+ *   unigrams        every CJK character alone (S-prefixed in the title), by
+ *                   default as a term without positions (see sou_unigram_mode)
+ *   value 0         the date as 14 digits YYYYMMDDhhmmss, when it parses
+ *   data            the document's fields as compact JSON; "body" in it is
+ *                   exactly the text that was tokenised
+ *
+ * Tokens whose term would exceed Xapian's term length limit (a 240-byte
+ * Latin run, say) are left out.
+ */
+#ifndef SOU_DOCUMENT_H
+#define SOU_DOCUMENT_H
+
+#include <stddef.h>
+
+#include "reader.h"
+#include "sou_xapian.h"
+
+typedef enum {
+    SOU_UNIGRAMS_TERMS = 0, /* unigrams without positions (the default schema) */
+    SOU_UNIGRAMS_POSITIONS, /* unigrams with positions (bigger, slower; for comparison) */
+    SOU_UNIGRAMS_NONE       /* no unigrams at all (single characters then unsearchable) */
+} sou_unigram_mode;
+
+/* Longest term added, prefix included (Xapian refuses terms over 245 bytes). */
+#define SOU_DOCUMENT_MAX_TERM 240u
+
+/* Fill out (cleared first; owned by the caller) from in.  Returns SX_OK, or
+ * the shim's status with err filled (out of memory, mostly). */
+sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sx_doc *out, sx_error *err);
+
+/* The unique-id term "Q<id>" into buf (cap bytes, NUL-terminated).  Returns
+ * its length, or 0 if it does not fit. */
+size_t sou_document_idterm(const char *id, char *buf, size_t cap);
+
+/* The date string as value 0: "2026-02-06 08:00:01" -> "20260206080001",
+ * "2020-12-29" -> "20201229000000", "2026年2月6日" -> "20260206000000",
+ * "20260206" -> "20260206000000".  out gets 14 digits and a NUL.  Returns 1,
+ * or 0 when date does not start with a plausible year-month[-day...]. */
+int sou_document_date_value(const char *date, char out[15]);
+
+#endif /* SOU_DOCUMENT_H */

@@ -1,0 +1,91 @@
+/*
+ * index_writer.h: indexing inputs into a Xapian database, in parallel.
+ *
+ * sou_index_run() reads the inputs in the calling thread (reader.h) and
+ * hands each document to one of N worker threads, chosen by a hash of its
+ * id, so that every version of one id goes through the same worker, in input
+ * order, and the last one wins.  Each worker turns documents into Xapian
+ * documents (document.h) and writes them:
+ *
+ *   - fresh build (the database is new, or holds no document): each worker
+ *     writes its own shard in DIR.sou-build/shard-<i>, committing every
+ *     batch documents; at the end the shards are compacted (sx_db_compact)
+ *     into DIR.sou-build/merged, which then takes DIR's place in one atomic
+ *     renameat2(RENAME_EXCHANGE) (or two renames where the file system
+ *     cannot exchange).  Until then DIR is an empty, valid database;
+ *   - update (DIR already holds documents): the workers tokenise in
+ *     parallel but write into DIR itself through one shared, mutex-guarded
+ *     writable handle, replacing by the unique id term and committing every
+ *     batch documents, so a running searchd sees them appear.
+ *
+ * In both cases DIR is opened as a writable database first and held to the
+ * end, so Xapian's lock on DIR keeps any other writer out for the whole
+ * run (it gets SX_ERR_LOCKED: "database is locked").
+ *
+ * Deletions (--delete) are applied first, then the inputs.  Setting *stop
+ * (from a signal handler, say) stops the reading; what was read is indexed
+ * and committed before sou_index_run returns SOU_INDEX_INTERRUPTED.
+ */
+#ifndef SOU_INDEX_WRITER_H
+#define SOU_INDEX_WRITER_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "document.h"
+#include "reader.h"
+#include "sou_xapian.h"
+
+/* Documents between commits, per writer, unless told otherwise. */
+#define SOU_INDEX_DEFAULT_BATCH 20000u
+
+typedef struct {
+    unsigned long read;           /* documents read from the inputs */
+    unsigned long added;          /* new ids indexed */
+    unsigned long replaced;       /* ids that were already indexed (or repeated in the input) */
+    unsigned long skipped;        /* documents not indexed because of a problem */
+    unsigned long deleted;        /* --delete ids removed */
+    unsigned long delete_missing; /* --delete ids that were not in the index */
+    unsigned long problems;       /* problems reported */
+    uint64_t bytes;               /* input bytes read */
+    double seconds;               /* since the start of the run */
+    const char *phase;            /* "indexing", "compacting", "done" (static strings) */
+    unsigned threads;             /* workers used */
+    int fresh;                    /* 1 when built as shards and compacted */
+} sou_index_stats;
+
+/* Called from the thread that called sou_index_run, at most every
+ * progress_ms milliseconds and at each change of phase. */
+typedef void (*sou_progress_fn)(const sou_index_stats *stats, void *ctx);
+
+typedef struct {
+    const char *db_path;               /* required */
+    unsigned threads;                  /* workers; 0 = number of online processors */
+    unsigned batch;                    /* documents between commits; 0 = SOU_INDEX_DEFAULT_BATCH */
+    sou_unigram_mode unigrams;         /* SOU_UNIGRAMS_TERMS unless measuring */
+    volatile sig_atomic_t *stop;       /* may be NULL; non-zero stops reading */
+    sou_problem_fn problem;            /* problems with the input, "file:line" (may be NULL) */
+    void *problem_ctx;
+    sou_progress_fn progress;          /* may be NULL */
+    void *progress_ctx;
+    unsigned progress_ms;              /* 0 = 200 */
+    size_t max_line;                   /* reader cap; 0 = SOU_READER_MAX_LINE */
+} sou_index_options;
+
+typedef enum {
+    SOU_INDEX_OK,          /* everything indexed */
+    SOU_INDEX_PROBLEMS,    /* problems with some input were reported; the rest is indexed */
+    SOU_INDEX_INTERRUPTED, /* *stop was set; what was read is committed */
+    SOU_INDEX_FAILED       /* database error (locked, unwritable, ...): err says what */
+} sou_index_result;
+
+/* Delete the ids deletes[0..ndeletes), then index the inputs[0..ninputs)
+ * (files, directories, "-") into opt->db_path.  stats (may be NULL) gets the
+ * final counts.  On SOU_INDEX_FAILED, err (may be NULL) holds the reason,
+ * naming the database. */
+sou_index_result sou_index_run(const sou_index_options *opt, const char *const *inputs,
+                               size_t ninputs, const char *const *deletes, size_t ndeletes,
+                               sou_index_stats *stats, sx_error *err);
+
+#endif /* SOU_INDEX_WRITER_H */

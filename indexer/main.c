@@ -1,0 +1,211 @@
+/*
+ * main.c: the indexer program; options, signals and messages around
+ * sou_index_run() (index_writer.h).
+ *
+ * Exit status: 0 everything indexed; 1 some input had problems (each
+ * reported as file:line: ..., the rest indexed); 2 usage error; 3 database
+ * error (locked, cannot be created or written); 130 (SIGINT) or 143
+ * (SIGTERM) when interrupted after committing what was read.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_writer.h"
+#include "progress.h"
+
+#define EXIT_PROBLEMS 1
+#define EXIT_USAGE 2
+#define EXIT_DATABASE 3
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* Messages and the progress line share stderr: one writer at a time. */
+static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;
+static sou_progress progress_line;
+
+static void print_problem(const char *file, unsigned long line, const char *msg, void *ctx)
+{
+    pthread_mutex_lock(&out_mu);
+    sou_progress_clear(&progress_line);
+    if (line)
+        fprintf(stderr, "%s:%lu: %s\n", file, line, msg);
+    else
+        fprintf(stderr, "%s: %s\n", file, msg);
+    pthread_mutex_unlock(&out_mu);
+}
+
+static void print_progress(const sou_index_stats *s, void *ctx)
+{
+    pthread_mutex_lock(&out_mu);
+    sou_progress_draw(&progress_line, s);
+    pthread_mutex_unlock(&out_mu);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: indexer --db DIR [options] INPUT...\n"
+            "Index articles into the Xapian database DIR (created if missing).\n"
+            "INPUT: a file (*.txt article, *.jsonl, *.jsonl.gz), a directory (searched\n"
+            "recursively for those), or - for JSONL on standard input.\n"
+            "  --db DIR         the index to create or update\n"
+            "  --delete ID      remove the document with this id (repeatable; done first)\n"
+            "  --batch N        documents between commits (default %u)\n"
+            "  --threads N      worker threads (default: number of processors)\n"
+            "  --quiet          no progress line, no summary\n"
+            "  --unigrams MODE  terms (default), positions or none: for measurements only,\n"
+            "                   searchd expects the default\n"
+            "  --help           this text\n"
+            "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
+            "error, 130 interrupted (what was read is committed).\n",
+            SOU_INDEX_DEFAULT_BATCH);
+}
+
+static int parse_count(const char *arg, const char *name, unsigned *out)
+{
+    char *end;
+    unsigned long v;
+    errno = 0;
+    v = strtoul(arg, &end, 10);
+    if (errno || *end || end == arg || v == 0 || v > 100000000ul || arg[0] == '-') {
+        fprintf(stderr, "indexer: --%s wants a positive number, not '%s'\n", name, arg);
+        return -1;
+    }
+    *out = (unsigned)v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},      {"delete", required_argument, NULL, 'x'},
+        {"batch", required_argument, NULL, 'b'},   {"threads", required_argument, NULL, 't'},
+        {"quiet", no_argument, NULL, 'q'},         {"unigrams", required_argument, NULL, 'u'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    sou_index_options opt = {0};
+    sou_index_stats stats;
+    sx_error err = {SX_OK, ""};
+    const char **deletes = NULL;
+    size_t ndeletes = 0;
+    int quiet = 0, c, status = EXIT_USAGE;
+    struct sigaction sa;
+    char summary[512], threshold[32];
+
+    deletes = calloc((size_t)argc, sizeof *deletes);
+    if (!deletes)
+        return EXIT_DATABASE;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            opt.db_path = optarg;
+            break;
+        case 'x':
+            deletes[ndeletes++] = optarg;
+            break;
+        case 'b':
+            if (parse_count(optarg, "batch", &opt.batch))
+                goto done;
+            break;
+        case 't':
+            if (parse_count(optarg, "threads", &opt.threads))
+                goto done;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'u':
+            if (strcmp(optarg, "terms") == 0)
+                opt.unigrams = SOU_UNIGRAMS_TERMS;
+            else if (strcmp(optarg, "positions") == 0)
+                opt.unigrams = SOU_UNIGRAMS_POSITIONS;
+            else if (strcmp(optarg, "none") == 0)
+                opt.unigrams = SOU_UNIGRAMS_NONE;
+            else {
+                fprintf(stderr, "indexer: --unigrams wants terms, positions or none\n");
+                goto done;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            status = 0;
+            goto done;
+        default:
+            usage(stderr);
+            goto done;
+        }
+    }
+    if (!opt.db_path) {
+        fprintf(stderr, "indexer: --db DIR is required\n");
+        usage(stderr);
+        goto done;
+    }
+    if (optind == argc && ndeletes == 0) {
+        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, - or --delete\n");
+        usage(stderr);
+        goto done;
+    }
+
+    /* Each writer commits every batch documents itself; Xapian's own
+     * automatic flush (every 10000 changes by default) would only add
+     * commits in between.  An explicit setting in the environment wins. */
+    snprintf(threshold, sizeof threshold, "%u",
+             (opt.batch ? opt.batch : SOU_INDEX_DEFAULT_BATCH) + 1);
+    setenv("XAPIAN_FLUSH_THRESHOLD", threshold, 0);
+
+    /* First SIGINT/SIGTERM: stop reading, commit, exit.  A second one kills. */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    sou_progress_init(&progress_line, stderr, quiet ? 0 : -1);
+    opt.stop = &stop_signal;
+    opt.problem = print_problem;
+    opt.progress = print_progress;
+
+    switch (sou_index_run(&opt, (const char *const *)argv + optind, (size_t)(argc - optind),
+                          deletes, ndeletes, &stats, &err)) {
+    case SOU_INDEX_OK:
+        status = 0;
+        break;
+    case SOU_INDEX_PROBLEMS:
+        status = EXIT_PROBLEMS;
+        break;
+    case SOU_INDEX_INTERRUPTED:
+        status = 128 + stop_signal;
+        break;
+    case SOU_INDEX_FAILED:
+        status = EXIT_DATABASE;
+        break;
+    }
+    pthread_mutex_lock(&out_mu);
+    sou_progress_clear(&progress_line);
+    pthread_mutex_unlock(&out_mu);
+    if (status == EXIT_DATABASE)
+        fprintf(stderr, "indexer: %s\n", err.message);
+    if (stats.delete_missing && !quiet)
+        fprintf(stderr, "indexer: %lu --delete id%s not in the index\n", stats.delete_missing,
+                stats.delete_missing == 1 ? " was" : "s were");
+    if (stop_signal)
+        fprintf(stderr, "indexer: interrupted; what was read is committed\n");
+    if (!quiet) {
+        sou_progress_summary(&stats, summary, sizeof summary);
+        printf("indexer: %s\n", summary);
+    }
+
+done:
+    free(deletes);
+    return status;
+}

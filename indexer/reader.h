@@ -1,0 +1,124 @@
+/*
+ * reader.h: turning input files into documents for the indexer.
+ *
+ * Two formats are read:
+ *   - article text files (the seed format of corpus/, see corpus/README.md):
+ *     a title line, a "YYYY-MM-DD hh:mm:ss<source>" line, the body, then a
+ *     footer (the "社保网声明" line and the related-article lines) that is
+ *     dropped, as are disclaimer lines such as "温馨提示:本数据仅供参考!...".
+ *     The id is the file name without its extension;
+ *   - JSONL, plain or gzip-compressed (zlib reads both), one JSON object a
+ *     line with string fields "id", "title", "body" and any others ("url",
+ *     "date", ...); non-string fields are ignored.
+ *
+ * A reader never prints: every problem with the input (unreadable file,
+ * malformed JSON, missing field, invalid UTF-8, over-long line) goes to the
+ * caller's sou_problem_fn with the file and line, and reading goes on with
+ * the next document.  Documents come out as sou_doc, which the caller owns.
+ */
+#ifndef SOU_READER_H
+#define SOU_READER_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* A problem found in the input.  file is the path as given ("-" for stdin),
+ * line is 1-based (0 when the problem concerns the whole file).  Both
+ * strings are borrowed for the duration of the call. */
+typedef void (*sou_problem_fn)(const char *file, unsigned long line, const char *msg, void *ctx);
+
+/* Longest JSONL line accepted by default; longer lines are reported and skipped.
+ * Article files larger than this are refused too. */
+#define SOU_READER_MAX_LINE (64u * 1024u * 1024u)
+
+/* Longest id accepted, in bytes (Xapian terms are limited to 245 bytes). */
+#define SOU_READER_MAX_ID 200u
+
+/* Longest title made from the first line of an article without a title line. */
+#define SOU_READER_MAX_TITLE_CHARS 100u
+
+/* A parsed document.  fields is a JSON object holding every stored field, in
+ * this order: "id", "title", "body", then the others as found (for articles:
+ * "date" and "source" when present).  id/title/body/date point into fields. */
+typedef struct {
+    json_t *fields;      /* owned (json_decref via sou_doc_free) */
+    const char *id;      /* borrowed from fields; never NULL nor empty */
+    const char *title;   /* borrowed from fields; "" when there is none */
+    const char *body;    /* borrowed from fields; exactly the text to tokenise */
+    size_t body_len;     /* bytes */
+    const char *date;    /* borrowed from fields; NULL when absent */
+    char *file;          /* owned copy of the input path, for later messages */
+    unsigned long line;  /* line of the input (1 for article files) */
+    size_t bytes;        /* input bytes the document came from */
+} sou_doc;
+
+/* Free a document and everything it owns.  NULL is allowed. */
+void sou_doc_free(sou_doc *doc);
+
+typedef enum {
+    SOU_INPUT_ARTICLE, /* seed-format text file */
+    SOU_INPUT_JSONL    /* JSONL, plain or gzip; "-" is standard input */
+} sou_input_kind;
+
+/* The kind a path is read as: *.jsonl, *.jsonl.gz, *.json, *.gz and "-" are
+ * JSONL, anything else an article text file. */
+sou_input_kind sou_input_kind_of(const char *path);
+
+typedef struct {
+    sou_problem_fn problem; /* may be NULL: problems are then only counted */
+    void *problem_ctx;
+    size_t max_line;        /* 0 = SOU_READER_MAX_LINE */
+} sou_reader_options;
+
+typedef struct sou_reader sou_reader;
+
+/* Open path for reading as kind.  Returns NULL when it cannot be opened (the
+ * reason has gone to opt->problem as "path: ..."); otherwise the caller owns
+ * the reader (sou_reader_close).  opt is copied. */
+sou_reader *sou_reader_open(const char *path, sou_input_kind kind, const sou_reader_options *opt);
+
+/* Next document: 1 with *out set (owned by the caller), 0 at the end of the
+ * input, -1 when reading stopped on an I/O error (reported).  Bad documents
+ * are reported and skipped; they never end the reading. */
+int sou_reader_next(sou_reader *r, sou_doc **out);
+
+/* Number of problems reported so far, of documents skipped because of one
+ * (a line that is not a document, a file that cannot be read), and of input
+ * bytes consumed. */
+size_t sou_reader_problems(const sou_reader *r);
+size_t sou_reader_skipped(const sou_reader *r);
+size_t sou_reader_bytes(const sou_reader *r);
+
+void sou_reader_close(sou_reader *r);
+
+/* Visit the inputs under path: path itself if it is a file or "-";
+ * if a directory, its *.txt, *.jsonl, *.jsonl.gz files, recursively, in
+ * name order, skipping names that start with '.'.  fn returns non-zero to
+ * stop the walk (that value is returned).  A path that cannot be read is
+ * reported through problem and skipped; the return value is then -1 unless
+ * fn stopped the walk. */
+typedef int (*sou_input_fn)(const char *path, sou_input_kind kind, void *ctx);
+int sou_inputs_walk(const char *path, sou_input_fn fn, void *ctx, sou_problem_fn problem,
+                    void *problem_ctx);
+
+/* ------------------------------------------------- helpers shared by the readers */
+
+/* Remove malformed UTF-8 (bad lead or continuation bytes, overlong forms,
+ * surrogates, code points above U+10FFFF, truncated sequences) from s[0..len)
+ * in place.  Returns the new length; *invalid (may be NULL) gets the number
+ * of bytes removed; *first_bad (may be NULL) the offset of the first one in
+ * the original text (len if none). */
+size_t sou_utf8_clean(char *s, size_t len, size_t *invalid, size_t *first_bad);
+
+/* Build a document from fields (stolen: on failure it is freed too), which
+ * must hold string "id" and "body"; see sou_doc.  Returns NULL when out of
+ * memory. */
+sou_doc *sou_doc_from_fields(json_t *fields, const char *file, unsigned long line, size_t bytes);
+
+/* Parse one article text file held in text[0..len) (already valid UTF-8)
+ * into a document with the given id.  Returns NULL when out of memory. */
+sou_doc *sou_article_parse(const char *text, size_t len, const char *id, const char *file,
+                           size_t bytes);
+
+#endif /* SOU_READER_H */
