@@ -1,0 +1,390 @@
+/* client.c: see client.h. */
+#include "client.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#define MAX_ANSWER (64u << 20) /* an answer longer than this is not from searchd */
+
+struct sou_client {
+    int fd;
+    int timeout_ms;
+    char *buf; /* bytes read past the last answer */
+    size_t len, cap;
+};
+
+/* Split "host:port" / "[v6]:port" into its parts (host may be empty = 127.0.0.1). */
+static int split_hostport(const char *hostport, char *host, size_t hsize, char *port, size_t psize)
+{
+    const char *colon;
+
+    if (hostport[0] == '[') {
+        const char *close = strchr(hostport, ']');
+        if (!close || close[1] != ':' || (size_t)(close - hostport - 1) >= hsize)
+            return -1;
+        memcpy(host, hostport + 1, (size_t)(close - hostport - 1));
+        host[close - hostport - 1] = '\0';
+        colon = close + 1;
+    } else {
+        colon = strrchr(hostport, ':');
+        if (!colon || (size_t)(colon - hostport) >= hsize)
+            return -1;
+        memcpy(host, hostport, (size_t)(colon - hostport));
+        host[colon - hostport] = '\0';
+    }
+    if (!host[0])
+        snprintf(host, hsize, "127.0.0.1");
+    if (!colon[1] || strlen(colon + 1) >= psize)
+        return -1;
+    snprintf(port, psize, "%s", colon + 1);
+    return 0;
+}
+
+/* connect() with a timeout: non-blocking connect, poll, then back to blocking. */
+static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t len, int timeout_ms)
+{
+    int flags = fcntl(fd, F_GETFL, 0), soerr = 0;
+    socklen_t elen = sizeof soerr;
+    struct pollfd p = {fd, POLLOUT, 0};
+
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    if (connect(fd, sa, len) < 0) {
+        if (errno != EINPROGRESS)
+            return -1;
+        int n = poll(&p, 1, timeout_ms);
+        if (n == 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &elen) < 0)
+            return -1;
+        if (soerr) {
+            errno = soerr;
+            return -1;
+        }
+    }
+    fcntl(fd, F_SETFL, flags);
+    return 0;
+}
+
+sou_client *sou_client_connect(const char *hostport, int timeout_ms, sou_error *err)
+{
+    char host[256], port[32];
+    struct addrinfo hints, *res = NULL, *ai;
+    sou_client *c = NULL;
+    int fd = -1, rc, saved = 0;
+
+    if (split_hostport(hostport, host, sizeof host, port, sizeof port) < 0) {
+        sou_error_set(err, SOU_EBADREQUEST, "server address \"%.100s\": expected HOST:PORT", hostport);
+        return NULL;
+    }
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+        sou_error_set(err, SOU_EUNAVAILABLE, "cannot resolve %.100s: %s", hostport, gai_strerror(rc));
+        return NULL;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        if (connect_timeout(fd, ai->ai_addr, ai->ai_addrlen, timeout_ms) == 0)
+            break;
+        saved = errno;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        sou_error_set(err, SOU_EUNAVAILABLE, "cannot connect to searchd at %.100s: %s", hostport,
+                      strerror(saved));
+        return NULL;
+    }
+    if (!(c = calloc(1, sizeof *c))) {
+        close(fd);
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        return NULL;
+    }
+    c->fd = fd;
+    c->timeout_ms = timeout_ms;
+    return c;
+}
+
+void sou_client_close(sou_client *c)
+{
+    if (!c)
+        return;
+    close(c->fd);
+    free(c->buf);
+    free(c);
+}
+
+static int send_all(sou_client *c, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_error *err)
+{
+    char *nl;
+    size_t line_len;
+    json_t *answer = NULL;
+    json_error_t jerr;
+
+    if (raw)
+        *raw = NULL;
+    if (strchr(request, '\n')) {
+        sou_error_set(err, SOU_EBADREQUEST, "a request cannot contain a newline");
+        return NULL;
+    }
+    if (send_all(c, request, strlen(request)) < 0 || send_all(c, "\n", 1) < 0) {
+        sou_error_set(err, SOU_EUNAVAILABLE, "sending to searchd: %s", strerror(errno));
+        return NULL;
+    }
+    while (!(nl = c->len ? memchr(c->buf, '\n', c->len) : NULL)) {
+        struct pollfd p = {c->fd, POLLIN, 0};
+        ssize_t n;
+        if (c->len + 65536 > c->cap) {
+            size_t cap = c->cap ? c->cap * 2 : 131072;
+            char *b = cap > MAX_ANSWER ? NULL : realloc(c->buf, cap);
+            if (!b) {
+                sou_error_set(err, SOU_EINTERNAL, "answer from searchd is too long");
+                return NULL;
+            }
+            c->buf = b;
+            c->cap = cap;
+        }
+        n = poll(&p, 1, c->timeout_ms);
+        if (n == 0) {
+            sou_error_set(err, SOU_EUNAVAILABLE, "no answer from searchd within %d ms", c->timeout_ms);
+            return NULL;
+        }
+        if (n > 0)
+            n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            sou_error_set(err, SOU_EUNAVAILABLE, "searchd closed the connection%s%s", n < 0 ? ": " : "",
+                          n < 0 ? strerror(errno) : "");
+            return NULL;
+        }
+        c->len += (size_t)n;
+    }
+    line_len = (size_t)(nl - c->buf);
+    answer = json_loadb(c->buf, line_len, 0, &jerr);
+    if (!answer) {
+        sou_error_set(err, SOU_EINTERNAL, "searchd's answer is not JSON: %s", jerr.text);
+    } else if (raw && !(*raw = strndup(c->buf, line_len))) {
+        json_decref(answer);
+        answer = NULL;
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+    }
+    memmove(c->buf, nl + 1, c->len - line_len - 1);
+    c->len -= line_len + 1;
+    return answer;
+}
+
+char *sou_client_search_line(const char *q, int limit)
+{
+    json_t *o = json_pack("{s:s}", "q", q);
+    char *body, *line = NULL;
+
+    if (!o)
+        return NULL;
+    if (limit > 0)
+        json_object_set_new(o, "limit", json_integer(limit));
+    body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (body && asprintf(&line, "SEARCH %s", body) < 0)
+        line = NULL;
+    free(body);
+    json_decref(o);
+    return line;
+}
+
+/* Append s[0..n) to the growing string *out. */
+static int put(char **out, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t c = (*cap ? *cap : 64);
+        while (c < *len + n + 1)
+            c *= 2;
+        char *b = realloc(*out, c);
+        if (!b)
+            return -1;
+        *out = b;
+        *cap = c;
+    }
+    memcpy(*out + *len, s, n);
+    *len += n;
+    (*out)[*len] = '\0';
+    return 0;
+}
+
+/* Encode code point cp as UTF-8 into b; returns the length (0 if invalid). */
+static size_t utf8_encode(unsigned long cp, char *b)
+{
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    b[0] = (char)(0xF0 | (cp >> 18));
+    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+char *sou_render_html(const char *html, const char *mark_on, const char *mark_off)
+{
+    static const struct {
+        const char *name;
+        const char *text;
+    } entities[] = {{"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}};
+    char *out = NULL;
+    size_t len = 0, cap = 0;
+    const char *p = html;
+
+    if (put(&out, &len, &cap, "", 0) < 0)
+        return NULL;
+    while (*p) {
+        int rc = 0;
+        if (*p == '<') {
+            const char *end = strchr(p, '>');
+            if (!end) {
+                rc = put(&out, &len, &cap, p, strlen(p)); /* not a tag: keep the text */
+                p += strlen(p);
+            } else {
+                if (strncmp(p, "<mark>", 6) == 0)
+                    rc = put(&out, &len, &cap, mark_on, strlen(mark_on));
+                else if (strncmp(p, "</mark>", 7) == 0)
+                    rc = put(&out, &len, &cap, mark_off, strlen(mark_off));
+                p = end + 1; /* any other tag vanishes */
+            }
+        } else if (*p == '&') {
+            const char *semi = strchr(p, ';');
+            size_t n = semi ? (size_t)(semi - p - 1) : 0;
+            char b[4];
+            size_t blen = 0;
+            if (semi && n > 1 && n < 10 && p[1] == '#') {
+                char *end;
+                unsigned long cp = (p[2] == 'x' || p[2] == 'X') ? strtoul(p + 3, &end, 16) : strtoul(p + 2, &end, 10);
+                if (end == semi)
+                    blen = utf8_encode(cp, b);
+            } else if (semi && n > 0 && n < 10) {
+                for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
+                    if (strlen(entities[i].name) == n && strncmp(p + 1, entities[i].name, n) == 0) {
+                        blen = strlen(entities[i].text);
+                        memcpy(b, entities[i].text, blen);
+                    }
+            }
+            if (blen) {
+                rc = put(&out, &len, &cap, b, blen);
+                p = semi + 1;
+            } else {
+                rc = put(&out, &len, &cap, "&", 1); /* a bare ampersand stays */
+                p++;
+            }
+        } else {
+            size_t n = strcspn(p, "<&");
+            rc = put(&out, &len, &cap, p, n);
+            p += n;
+        }
+        if (rc < 0) {
+            free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+#define BOLD "\033[1m"
+#define MARK "\033[1;31m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+/* Print html rendered, with marks coloured or dropped. */
+static void print_html(FILE *out, const char *html, int color, const char *after)
+{
+    char *text = sou_render_html(html, color ? MARK : "", color ? RESET : "");
+    fputs(text ? text : html, out);
+    if (color && after)
+        fputs(after, out); /* a mark's reset also ends an enclosing bold: restore it */
+    free(text);
+}
+
+int sou_print_answer(FILE *out, const json_t *answer, int color)
+{
+    const json_t *hits = json_object_get(answer, "hits");
+    size_t i;
+    json_t *hit;
+    int printed = 0;
+    json_int_t total = json_integer_value(json_object_get(answer, "total"));
+    int exact = json_is_true(json_object_get(answer, "exact"));
+    double took = json_number_value(json_object_get(answer, "took_ms"));
+
+    json_array_foreach(hits, i, hit) {
+        const char *title_html = json_string_value(json_object_get(hit, "title_html"));
+        const char *title = json_string_value(json_object_get(hit, "title"));
+        const char *date = json_string_value(json_object_get(hit, "date"));
+        const char *url = json_string_value(json_object_get(hit, "url"));
+        const char *id = json_string_value(json_object_get(hit, "id"));
+        const char *snippet = json_string_value(json_object_get(hit, "snippet"));
+        json_int_t rank = json_integer_value(json_object_get(hit, "rank"));
+
+        fprintf(out, "%s%lld.%s ", color ? BOLD : "", (long long)(rank ? rank : (json_int_t)i + 1),
+                color ? "" : "");
+        if (title_html && color)
+            print_html(out, title_html, color, BOLD);
+        else
+            fputs(title ? title : (title_html ? title_html : "(untitled)"), out);
+        fprintf(out, "%s", color ? RESET : "");
+        if (date && *date)
+            fprintf(out, "  %s", date);
+        if ((url && *url) || id)
+            fprintf(out, "  %s%s%s", color ? DIM : "", url && *url ? url : id, color ? RESET : "");
+        fputc('\n', out);
+        if (snippet && *snippet) {
+            fputs("   ", out);
+            print_html(out, snippet, color, NULL);
+            fputc('\n', out);
+        }
+        printed++;
+    }
+    if (printed == 0)
+        fprintf(out, "no results\n");
+    else
+        fprintf(out, "%s%d of %s%lld result%s, %.2f ms%s\n", color ? DIM : "", printed, exact ? "" : "about ",
+                (long long)total, total == 1 ? "" : "s", took, color ? RESET : "");
+    return printed;
+}

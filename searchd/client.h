@@ -1,0 +1,49 @@
+/*
+ * client.h: what the sou command-line client needs, as a library so tests
+ * can call it: a blocking line-protocol connection to searchd, and turning
+ * an answer into text for a terminal or a pipe.
+ */
+#ifndef SOU_CLIENT_H
+#define SOU_CLIENT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "search.h"
+
+typedef struct sou_client sou_client;
+
+/* Connect to searchd's line protocol at "HOST:PORT" (a name or a numeric
+ * address; "[::1]:7700" for IPv6), waiting at most timeout_ms for the
+ * connection and for each answer.  NULL with SOU_EUNAVAILABLE and a
+ * one-line reason ("cannot connect to 127.0.0.1:7700: Connection refused").
+ * Caller frees with sou_client_close. */
+sou_client *sou_client_connect(const char *hostport, int timeout_ms, sou_error *err);
+
+/* Send one request line (no newline in it) and read its one answer line.
+ * Returns the answer parsed (new reference) and, when raw is not NULL, the
+ * line itself in *raw (caller frees).  NULL with err when the connection
+ * fails or the answer is not JSON.  An error answer from searchd is still
+ * an answer: check for its "error" member. */
+json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_error *err);
+
+void sou_client_close(sou_client *c);
+
+/* The SEARCH request line for a query and a limit (0 = server default):
+ * always the JSON form, so a query starting with '{' stays a query.
+ * Caller frees; NULL on OOM or invalid UTF-8 in q. */
+char *sou_client_search_line(const char *q, int limit);
+
+/* HTML from searchd (a snippet or title_html: escaped text and <mark>)
+ * to plain text: <mark> becomes mark_on, </mark> mark_off, other tags
+ * vanish, entities (&amp; &lt; &gt; &quot; &#39; &#NNN; &#xHH;) are
+ * decoded.  Caller frees; NULL on OOM. */
+char *sou_render_html(const char *html, const char *mark_on, const char *mark_off);
+
+/* Print a search answer as a ranked list: rank, title, date, url or id, the
+ * passage, then a summary line.  color: ANSI bold/colour for marks; else
+ * marks are dropped.  Returns the number of hits printed. */
+int sou_print_answer(FILE *out, const json_t *answer, int color);
+
+#endif /* SOU_CLIENT_H */

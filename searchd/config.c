@@ -1,0 +1,302 @@
+/* config.c: see config.h.  One table describes every key: its type, where
+ * it lives in the struct, its range and its help text, so the file parser,
+ * the flag parser and the usage text cannot disagree. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+typedef enum { OPT_STRING, OPT_INT, OPT_SIZE, OPT_LEVEL } opt_type;
+
+typedef struct {
+    const char *name; /* with '_' */
+    opt_type type;
+    size_t offset;
+    long long min, max;
+    const char *arg;
+    const char *help;
+} opt_spec;
+
+#define F(field) offsetof(sou_config, field)
+static const opt_spec options[] = {
+    {"db", OPT_STRING, F(db), 0, 0, "DIR", "index directory (required; may not exist yet: 503 until it does)"},
+    {"http", OPT_STRING, F(http), 0, 0, "HOST:PORT", "HTTP address, port 0 = any free port, off = none"},
+    {"line", OPT_STRING, F(line), 0, 0, "HOST:PORT", "line-protocol address, port 0 = any free port, off = none"},
+    {"threads", OPT_INT, F(threads), 1, 256, "N", "worker threads (default: number of CPUs, at least 2)"},
+    {"config", OPT_STRING, F(config), 0, 0, "FILE", "read `key = value` settings from FILE (flags win)"},
+    {"log_file", OPT_STRING, F(log_file), 0, 0, "FILE", "log to FILE instead of stderr (SIGHUP reopens)"},
+    {"log_level", OPT_LEVEL, F(log_level), 0, 3, "LEVEL", "debug, info, warn or error"},
+    {"idle_timeout", OPT_INT, F(idle_timeout), 1, 86400, "SECONDS", "close idle line connections after this"},
+    {"http_timeout", OPT_INT, F(http_timeout), 1, 86400, "SECONDS", "HTTP read/keep-alive timeout"},
+    {"max_line", OPT_SIZE, F(max_line), 16, 16 << 20, "BYTES", "longest line-protocol request"},
+    {"max_headers", OPT_SIZE, F(max_headers), 1024, 16 << 20, "BYTES", "longest HTTP request head (413 beyond)"},
+    {"max_body", OPT_SIZE, F(max_body), 0, 16 << 20, "BYTES", "longest HTTP request body (413 beyond)"},
+    {"max_connections", OPT_INT, F(max_connections), 1, 1000000, "N", "open line connections at most"},
+    {"max_pipeline", OPT_INT, F(max_pipeline), 1, 100000, "N", "unanswered requests per connection before pausing"},
+    {"max_queue", OPT_INT, F(max_queue), 1, 10000000, "N", "waiting jobs before answering 503"},
+    {"shutdown_timeout", OPT_INT, F(shutdown_timeout), 0, 3600, "SECONDS", "SIGTERM waits this long for in-flight work"},
+};
+#undef F
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+void sou_config_defaults(sou_config *cfg)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    memset(cfg, 0, sizeof *cfg);
+    cfg->db = NULL;                          /* no sensible default: must be given */
+    cfg->http = strdup("127.0.0.1:8080");    /* loopback only unless asked otherwise */
+    cfg->line = strdup("127.0.0.1:7700");    /* loopback only unless asked otherwise */
+    cfg->config = NULL;                      /* no file unless --config */
+    cfg->log_file = NULL;                    /* stderr, so systemd/journald or a terminal sees it */
+    cfg->threads = cpus < 2 ? 2 : (int)(cpus > 64 ? 64 : cpus); /* use every core; >= 2 so one slow query cannot block all */
+    cfg->log_level = SOU_LOG_INFO;           /* start-up, reopen, shutdown, errors; not per request */
+    cfg->idle_timeout = 300;                 /* like many servers: long enough for humans at telnet */
+    cfg->http_timeout = 60;                  /* libevent's default is 50; a round minute */
+    cfg->max_line = 64 * 1024;               /* the protocol's promise: a request line is at most 64 KiB */
+    cfg->max_headers = 64 * 1024;            /* a long question percent-encoded is ~9 bytes a character */
+    cfg->max_body = 64 * 1024;               /* the API is GET-only; a body is never needed */
+    cfg->max_connections = 10000;            /* far above use, below the fd limit we raise to */
+    cfg->max_pipeline = 128;                 /* bounds memory per client; beyond it TCP pushes back */
+    cfg->max_queue = 10000;                  /* ~seconds of work; beyond it 503 beats unbounded latency */
+    cfg->shutdown_timeout = 10;              /* searches take milliseconds; 10 s is generous */
+}
+
+void sou_config_destroy(sou_config *cfg)
+{
+    free(cfg->db);
+    free(cfg->http);
+    free(cfg->line);
+    free(cfg->config);
+    free(cfg->log_file);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+static const opt_spec *find_option(const char *key, size_t len)
+{
+    char name[64];
+
+    if (len >= sizeof name)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        name[i] = key[i] == '-' ? '_' : key[i];
+    name[len] = '\0';
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (strcmp(options[i].name, name) == 0)
+            return &options[i];
+    return NULL;
+}
+
+static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou_error *err)
+{
+    char *field = (char *)cfg + o->offset;
+
+    switch (o->type) {
+    case OPT_STRING: {
+        char *copy = strdup(value);
+        if (!copy) {
+            sou_error_set(err, SOU_EINTERNAL, "%s: out of memory", o->name);
+            return -1;
+        }
+        free(*(char **)field);
+        *(char **)field = copy;
+        return 0;
+    }
+    case OPT_LEVEL: {
+        int level = sou_log_level_parse(value);
+        if (level < 0) {
+            sou_error_set(err, SOU_EBADREQUEST, "%s: \"%.40s\" is not debug, info, warn or error", o->name,
+                          value);
+            return -1;
+        }
+        *(int *)field = level;
+        return 0;
+    }
+    case OPT_INT:
+    case OPT_SIZE: {
+        char *end;
+        long long n;
+        errno = 0;
+        n = strtoll(value, &end, 10);
+        /* Accept K/M suffixes for sizes: "64K", "1M". */
+        if (o->type == OPT_SIZE && end != value && (*end == 'K' || *end == 'k')) {
+            n *= 1024;
+            end++;
+        } else if (o->type == OPT_SIZE && end != value && (*end == 'M' || *end == 'm')) {
+            n *= 1024 * 1024;
+            end++;
+        }
+        if (end == value || *end != '\0' || errno == ERANGE || n < o->min || n > o->max) {
+            sou_error_set(err, SOU_EBADREQUEST, "%s: \"%.40s\" is not a number in %lld..%lld", o->name, value,
+                          o->min, o->max);
+            return -1;
+        }
+        if (o->type == OPT_INT)
+            *(int *)field = (int)n;
+        else
+            *(size_t *)field = (size_t)n;
+        return 0;
+    }
+    }
+    return -1;
+}
+
+int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_error *err)
+{
+    const opt_spec *o = find_option(key, strlen(key));
+
+    if (!o) {
+        sou_error_set(err, SOU_EBADREQUEST, "unknown setting \"%.60s\"", key);
+        return -1;
+    }
+    return set_option(cfg, o, value, err);
+}
+
+static char *trim(char *s)
+{
+    char *end;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    end = s + strlen(s);
+    while (end > s && isspace((unsigned char)end[-1]))
+        *--end = '\0';
+    return s;
+}
+
+int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err)
+{
+    FILE *f = fopen(path, "re");
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned lineno = 0;
+    int rc = -1;
+    sou_error e;
+
+    if (!f) {
+        sou_error_set(err, SOU_EBADREQUEST, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    while ((n = getline(&buf, &cap, f)) >= 0) {
+        char *line, *eq, *key, *value;
+        lineno++;
+        if (memchr(buf, '\0', (size_t)n)) {
+            sou_error_set(err, SOU_EBADREQUEST, "%s:%u: NUL byte in line", path, lineno);
+            goto done;
+        }
+        line = trim(buf);
+        if (*line == '\0' || *line == '#')
+            continue;
+        eq = strchr(line, '=');
+        if (!eq) {
+            sou_error_set(err, SOU_EBADREQUEST, "%s:%u: expected `key = value`", path, lineno);
+            goto done;
+        }
+        *eq = '\0';
+        key = trim(line);
+        value = trim(eq + 1);
+        if (strcmp(key, "config") == 0) {
+            sou_error_set(err, SOU_EBADREQUEST, "%s:%u: \"config\" cannot be set in a config file", path,
+                          lineno);
+            goto done;
+        }
+        if (sou_config_set(cfg, key, value, &e) < 0) {
+            sou_error_set(err, e.code, "%s:%u: %s", path, lineno, e.message);
+            goto done;
+        }
+    }
+    if (ferror(f)) {
+        sou_error_set(err, SOU_EBADREQUEST, "%s:%u: read error: %s", path, lineno + 1, strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    free(buf);
+    fclose(f);
+    return rc;
+}
+
+/* Split argv[*i] into an option and its value; returns the spec or NULL
+ * (err filled).  *value points into argv. */
+static const opt_spec *flag_at(int argc, char **argv, int *i, const char **value, sou_error *err)
+{
+    const char *arg = argv[*i];
+    const char *name = arg + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const opt_spec *o;
+
+    if (strncmp(arg, "--", 2) != 0 || len == 0) {
+        sou_error_set(err, SOU_EBADREQUEST, "unexpected argument \"%.60s\" (options are --name value)", arg);
+        return NULL;
+    }
+    o = find_option(name, len);
+    if (!o) {
+        sou_error_set(err, SOU_EBADREQUEST, "unknown option \"%.60s\" (see --help)", arg);
+        return NULL;
+    }
+    if (eq) {
+        *value = eq + 1;
+    } else if (*i + 1 < argc) {
+        *value = argv[++*i];
+    } else {
+        sou_error_set(err, SOU_EBADREQUEST, "option --%s needs a value (%s)", name, o->arg);
+        return NULL;
+    }
+    return o;
+}
+
+int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err)
+{
+    const char *value;
+    const opt_spec *o;
+    sou_error e;
+
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    /* Pass 1: the config file, so that pass 2's flags override it. */
+    for (int i = 1; i < argc; i++) {
+        if (!(o = flag_at(argc, argv, &i, &value, err)))
+            return -1;
+        if (strcmp(o->name, "config") == 0) {
+            if (set_option(cfg, o, value, err) < 0 || sou_config_load_file(cfg, value, err) < 0)
+                return -1;
+        }
+    }
+    for (int i = 1; i < argc; i++) {
+        if (!(o = flag_at(argc, argv, &i, &value, err)))
+            return -1;
+        if (strcmp(o->name, "config") != 0 && set_option(cfg, o, value, &e) < 0) {
+            sou_error_set(err, e.code, "--%s", e.message);
+            return -1;
+        }
+    }
+    if (!cfg->db || !*cfg->db) {
+        sou_error_set(err, SOU_EBADREQUEST, "--db DIR is required (the index directory)");
+        return -1;
+    }
+    return 0;
+}
+
+void sou_config_usage(FILE *out, const char *program)
+{
+    fprintf(out, "usage: %s --db DIR [--http 127.0.0.1:8080] [--line 127.0.0.1:7700] [--threads N] "
+                 "[--config FILE] [options]\n\noptions (also `key = value` lines in the config file):\n",
+            program);
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        char flag[64];
+        snprintf(flag, sizeof flag, "--%s %s", options[i].name, options[i].arg);
+        for (char *p = flag + 2; *p && *p != ' '; p++)
+            if (*p == '_')
+                *p = '-';
+        fprintf(out, "  %-28s %s\n", flag, options[i].help);
+    }
+}

@@ -1,0 +1,318 @@
+/*
+ * http.c: searchd's HTTP side (libevent's evhttp).
+ *
+ *   GET /search?q=..&limit=..  the search (options as in search.h)
+ *   GET /doc/<id>[?q=..]       one document, matches marked when q is given
+ *   GET /health                200 {"status":"ok",...} or 503 while the index cannot be opened
+ *   GET /stats                 counters, latency percentiles, documents, revision, uptime
+ *   GET / and other paths      the search page's files (sou_web), else 404
+ *
+ * Every API answer is JSON (Content-Type: application/json; charset=utf-8),
+ * errors as {"error":{"code":..,"message":..}} with the matching status.
+ * Methods other than GET and HEAD get 405.  Too-large request heads or
+ * bodies are refused by evhttp itself with 413 (its own HTML body).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "log.h"
+#include "server_private.h"
+
+#ifdef SOU_HAVE_WEB
+#include "web_assets.h"
+#endif
+
+typedef struct {
+    sou_server *srv;
+    struct evhttp_request *req; /* evhttp frees it after we reply */
+    sou_req_kind kind;
+    enum { ANSWER_BODY, ANSWER_STATS, ANSWER_HEALTH } answer;
+    double t0;
+} http_req;
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+    }
+}
+
+static void send_body(sou_server *s, struct evhttp_request *req, sou_req_kind kind, double t0, int status,
+                      const char *content_type, const void *body, size_t len, int newline)
+{
+    struct evbuffer *buf = evbuffer_new();
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+    evhttp_add_header(h, "Content-Type", content_type);
+    if (status == 405)
+        evhttp_add_header(h, "Allow", "GET, HEAD");
+    if (buf) {
+        evbuffer_add(buf, body, len);
+        if (newline)
+            evbuffer_add(buf, "\n", 1);
+    }
+    evhttp_send_reply(req, status, reason(status), buf);
+    if (buf)
+        evbuffer_free(buf);
+    sou_stats_record(&s->stats, kind, 1, status, (sou_now() - t0) * 1000.0);
+}
+
+static void send_json(sou_server *s, struct evhttp_request *req, sou_req_kind kind, double t0, int status,
+                      const json_t *answer)
+{
+    size_t len = 0;
+    char *text = answer ? sou_json_line(answer, &len) : NULL;
+
+    if (!text) {
+        static const char oom[] = "{\"error\":{\"code\":500,\"message\":\"out of memory\"}}";
+        send_body(s, req, kind, t0, 500, "application/json; charset=utf-8", oom, sizeof oom - 1, 1);
+        return;
+    }
+    send_body(s, req, kind, t0, status, "application/json; charset=utf-8", text, len, 1);
+    free(text);
+}
+
+static void send_error(sou_server *s, struct evhttp_request *req, sou_req_kind kind, double t0,
+                       const sou_error *err)
+{
+    json_t *e = sou_error_json(err);
+    send_json(s, req, kind, t0, sou_error_http_status(err->code), e);
+    json_decref(e);
+}
+
+json_t *sou_http_search_options(const char *query, sou_error *err)
+{
+    json_t *options = json_object();
+    const char *p = query ? query : "";
+
+    if (!options) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        return NULL;
+    }
+    while (*p) {
+        const char *amp = strchr(p, '&');
+        size_t part_len = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', part_len);
+        size_t key_len = eq ? (size_t)(eq - p) : part_len;
+        char *raw_key = strndup(p, key_len);
+        char *raw_value = eq ? strndup(eq + 1, part_len - key_len - 1) : strdup("");
+        char *key = NULL, *value = NULL;
+        size_t klen = 0, vlen = 0;
+        int ok = 0;
+
+        if (raw_key && raw_value) {
+            key = evhttp_uridecode(raw_key, 1, &klen);
+            value = evhttp_uridecode(raw_value, 1, &vlen);
+        }
+        if (!key || !value) {
+            sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        } else if (part_len == 0) {
+            ok = 1; /* "a=1&&b=2": nothing between the ampersands */
+        } else if (klen == 0) {
+            sou_error_set(err, SOU_EBADREQUEST, "query string: a parameter without a name");
+        } else if (strlen(key) != klen || sou_utf8_valid_prefix(key, klen) != klen) {
+            sou_error_set(err, SOU_EBADREQUEST, "query string: a parameter name is not valid UTF-8 text");
+        } else if (json_object_get(options, key)) {
+            sou_error_set(err, SOU_EBADREQUEST, "query string: parameter \"%.40s\" given twice", key);
+        } else if (strlen(value) != vlen) {
+            sou_error_set(err, SOU_EBADREQUEST, "parameter \"%.40s\": contains a NUL byte", key);
+        } else if (sou_utf8_valid_prefix(value, vlen) != vlen) {
+            sou_error_set(err, SOU_EBADREQUEST, "parameter \"%.40s\": not valid UTF-8 (at byte %zu)", key,
+                          sou_utf8_valid_prefix(value, vlen));
+        } else if (json_object_set_new(options, key, json_stringn(value, vlen)) < 0) {
+            sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        } else {
+            ok = 1;
+        }
+        free(raw_key);
+        free(raw_value);
+        free(key);
+        free(value);
+        if (!ok) {
+            json_decref(options);
+            return NULL;
+        }
+        p += part_len;
+        if (*p == '&')
+            p++;
+    }
+    return options;
+}
+
+static void http_job_done(sou_job *job)
+{
+    http_req *h = job->arg;
+    sou_server *s = h->srv;
+
+    if (h->answer == ANSWER_STATS) {
+        json_t *st = sou_server_stats(s, job);
+        send_json(s, h->req, h->kind, h->t0, 200, st);
+        json_decref(st);
+    } else if (h->answer == ANSWER_HEALTH && job->status == 200) {
+        json_t *o = json_pack("{s:s, s:O?, s:O?}", "status", "ok", "documents",
+                              json_object_get(job->answer, "documents"), "revision",
+                              json_object_get(job->answer, "revision"));
+        send_json(s, h->req, h->kind, h->t0, 200, o);
+        json_decref(o);
+    } else {
+        send_body(s, h->req, h->kind, h->t0, job->status, "application/json; charset=utf-8", job->body,
+                  job->body_len, 1);
+    }
+    s->http_inflight--;
+    free(h);
+    sou_job_free(job);
+    sou_server_maybe_done(s);
+}
+
+static void submit(sou_server *s, struct evhttp_request *req, double t0, sou_req_kind kind, int answer,
+                   sou_job_kind job_kind, json_t *options)
+{
+    http_req *h = calloc(1, sizeof *h);
+    sou_job *job = h ? sou_job_new(job_kind, options, http_job_done, h) : NULL;
+    sou_error err;
+
+    if (!job) {
+        if (!h)
+            json_decref(options);
+        free(h);
+        sou_error_set(&err, SOU_EINTERNAL, "out of memory");
+        send_error(s, req, kind, t0, &err);
+        return;
+    }
+    h->srv = s;
+    h->req = req;
+    h->kind = kind;
+    h->answer = answer;
+    h->t0 = t0;
+    job->submitted = t0;
+    s->http_inflight++;
+    sou_workers_submit(s->workers, job);
+}
+
+/* /doc/<id>: the id is the rest of the path, percent-decoded. */
+static void handle_doc(sou_server *s, struct evhttp_request *req, double t0, const char *raw_id,
+                       const char *query)
+{
+    size_t id_len = 0;
+    char *id = evhttp_uridecode(raw_id, 0, &id_len);
+    json_t *params = NULL, *options = NULL;
+    const char *key;
+    json_t *value;
+    sou_error err;
+
+    if (!id) {
+        sou_error_set(&err, SOU_EINTERNAL, "out of memory");
+        goto fail;
+    }
+    if (id_len == 0 || strlen(id) != id_len || sou_utf8_valid_prefix(id, id_len) != id_len) {
+        sou_error_set(&err, SOU_EBADREQUEST, "/doc/<id>: the id must be non-empty UTF-8 text");
+        goto fail;
+    }
+    if (!(params = sou_http_search_options(query, &err)))
+        goto fail;
+    json_object_foreach(params, key, value) {
+        if (strcmp(key, "q") != 0) {
+            sou_error_set(&err, SOU_EBADREQUEST, "/doc/<id>: unknown parameter \"%.40s\" (only q)", key);
+            goto fail;
+        }
+    }
+    options = json_pack("{s:s%, s:O?}", "id", id, id_len, "q", json_object_get(params, "q"));
+    if (!options) {
+        sou_error_set(&err, SOU_EINTERNAL, "out of memory");
+        goto fail;
+    }
+    submit(s, req, t0, SOU_REQ_GET, ANSWER_BODY, SOU_JOB_GET, options);
+    options = NULL;
+    goto done;
+fail:
+    send_error(s, req, SOU_REQ_GET, t0, &err);
+done:
+    json_decref(params);
+    free(id);
+}
+
+static void handle_request(struct evhttp_request *req, void *arg)
+{
+    sou_server *s = arg;
+    double t0 = sou_now();
+    enum evhttp_cmd_type method = evhttp_request_get_command(req);
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+    const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+    sou_error err;
+
+    if (!path || !*path)
+        path = "/";
+    if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
+        sou_error_set(&err, SOU_EBADREQUEST, "method not allowed: use GET or HEAD");
+        json_t *e = sou_error_json(&err);
+        json_object_set_new(json_object_get(e, "error"), "code", json_integer(405));
+        send_json(s, req, SOU_REQ_OTHER, t0, 405, e);
+        json_decref(e);
+        return;
+    }
+    if (s->stopping) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+        sou_error_set(&err, SOU_EUNAVAILABLE, "searchd is shutting down");
+        send_error(s, req, SOU_REQ_OTHER, t0, &err);
+        return;
+    }
+    if (strcmp(path, "/search") == 0) {
+        json_t *options = sou_http_search_options(query, &err);
+        if (!options)
+            send_error(s, req, SOU_REQ_SEARCH, t0, &err);
+        else
+            submit(s, req, t0, SOU_REQ_SEARCH, ANSWER_BODY, SOU_JOB_SEARCH, options);
+    } else if (strncmp(path, "/doc/", 5) == 0) {
+        handle_doc(s, req, t0, path + 5, query);
+    } else if (strcmp(path, "/health") == 0) {
+        submit(s, req, t0, SOU_REQ_OTHER, ANSWER_HEALTH, SOU_JOB_INFO, NULL);
+    } else if (strcmp(path, "/stats") == 0) {
+        submit(s, req, t0, SOU_REQ_OTHER, ANSWER_STATS, SOU_JOB_INFO, NULL);
+    } else {
+#ifdef SOU_HAVE_WEB
+        const sou_asset *a = sou_asset_find(path);
+        if (a) {
+            send_body(s, req, SOU_REQ_OTHER, t0, 200, a->content_type, a->data, a->len, 0);
+            return;
+        }
+#endif
+        sou_error_set(&err, SOU_ENOTFOUND, "no such path: %.100s (try /search?q=...)", path);
+        if (sou_utf8_valid_prefix(path, strlen(path)) != strlen(path))
+            sou_error_set(&err, SOU_ENOTFOUND, "no such path");
+        send_error(s, req, SOU_REQ_OTHER, t0, &err);
+    }
+}
+
+int sou_http_start(sou_server *s, struct evconnlistener *lev, sou_error *err)
+{
+    s->http = evhttp_new(s->base);
+    if (!s->http) {
+        sou_error_set(err, SOU_EINTERNAL, "cannot create the HTTP server");
+        return -1;
+    }
+    /* Accept every method so that we, not evhttp, answer 405 (with JSON). */
+    evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE |
+                                            EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+    evhttp_set_max_headers_size(s->http, (ev_ssize_t)s->cfg->max_headers);
+    evhttp_set_max_body_size(s->http, (ev_ssize_t)s->cfg->max_body);
+    evhttp_set_timeout(s->http, s->cfg->http_timeout);
+    evhttp_set_gencb(s->http, handle_request, s);
+    s->http_bound = evhttp_bind_listener(s->http, lev);
+    if (!s->http_bound) {
+        sou_error_set(err, SOU_EINTERNAL, "cannot attach the HTTP server to its listener");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,304 @@
+/* server.c: see server.h.  Listeners, signals, shutdown, /stats. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <event2/thread.h>
+
+#include "log.h"
+#include "server_private.h"
+
+/* "HOST:PORT" (numeric host, [v6]:port, or localhost; port 0 = any free
+ * port, which evutil_parse_sockaddr_port refuses) to a socket address. */
+static int parse_address(const char *what, const char *text, struct sockaddr_storage *ss, int *len,
+                         sou_error *err)
+{
+    char host[64];
+    const char *colon, *port_text;
+    char *end;
+    long port;
+    struct sockaddr_in *in = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+    memset(ss, 0, sizeof *ss);
+    if (text[0] == '[') {
+        const char *close = strchr(text, ']');
+        if (!close || close[1] != ':' || (size_t)(close - text - 1) >= sizeof host)
+            goto bad;
+        memcpy(host, text + 1, (size_t)(close - text - 1));
+        host[close - text - 1] = '\0';
+        colon = close + 1;
+    } else {
+        colon = strrchr(text, ':');
+        if (!colon || (size_t)(colon - text) >= sizeof host)
+            goto bad;
+        memcpy(host, text, (size_t)(colon - text));
+        host[colon - text] = '\0';
+    }
+    port_text = colon + 1;
+    port = strtol(port_text, &end, 10);
+    if (!*port_text || *end || port < 0 || port > 65535)
+        goto bad;
+    if (strcmp(host, "localhost") == 0 || host[0] == '\0')
+        snprintf(host, sizeof host, "127.0.0.1");
+    if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+        in->sin_family = AF_INET;
+        in->sin_port = htons((uint16_t)port);
+        *len = (int)sizeof *in;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        *len = (int)sizeof *in6;
+        return 0;
+    }
+bad:
+    sou_error_set(err, SOU_EBADREQUEST,
+                  "--%s \"%.60s\": expected HOST:PORT with a numeric host, e.g. 127.0.0.1:8080 or [::1]:8080",
+                  what, text);
+    return -1;
+}
+
+/* The address a listener really got ("127.0.0.1:43211"); returns the port. */
+static int bound_address(struct evconnlistener *lev, char *out, size_t size)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    char host[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+
+    if (getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&ss, &len) == 0) {
+        if (ss.ss_family == AF_INET) {
+            struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+            inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+            port = ntohs(in->sin_port);
+            snprintf(out, size, "%s:%d", host, port);
+            return port;
+        }
+        if (ss.ss_family == AF_INET6) {
+            struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+            inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+            port = ntohs(in6->sin6_port);
+            snprintf(out, size, "[%s]:%d", host, port);
+            return port;
+        }
+    }
+    snprintf(out, size, "?");
+    return 0;
+}
+
+static struct evconnlistener *listen_on(sou_server *s, const char *what, const char *address,
+                                        evconnlistener_cb cb, sou_error *err)
+{
+    struct sockaddr_storage ss;
+    int len;
+    struct evconnlistener *lev;
+
+    if (parse_address(what, address, &ss, &len, err) < 0)
+        return NULL;
+    /* Backlog 1024: hundreds of clients connecting at once must not see SYN drops. */
+    lev = evconnlistener_new_bind(s->base, cb, cb ? s : NULL,
+                                  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC, 1024,
+                                  (struct sockaddr *)&ss, len);
+    if (!lev)
+        sou_error_set(err, SOU_EINTERNAL, "--%s %.60s: cannot listen: %s", what, address, strerror(errno));
+    return lev;
+}
+
+static void begin_shutdown(sou_server *s)
+{
+    if (s->stopping)
+        return;
+    s->stopping = 1;
+    s->stop_deadline = sou_now() + s->cfg->shutdown_timeout;
+    SOU_INFO("shutting down: finishing %zu request(s) in flight", sou_workers_pending(s->workers));
+    if (s->line_listener) {
+        evconnlistener_free(s->line_listener);
+        s->line_listener = NULL;
+    }
+    if (s->http_bound) {
+        evhttp_del_accept_socket(s->http, s->http_bound);
+        s->http_bound = NULL;
+    }
+    sou_line_stop(s);
+    {
+        struct timeval tick = {0, 20 * 1000};
+        event_add(s->drain_timer, &tick);
+    }
+    sou_server_maybe_done(s);
+}
+
+void sou_server_maybe_done(sou_server *s)
+{
+    if (!s->stopping || !s->workers)
+        return;
+    if (s->conns_open == 0 && s->http_inflight == 0 && sou_workers_pending(s->workers) == 0) {
+        /* A short grace so the last HTTP answers leave their buffers. */
+        struct timeval grace = {0, 50 * 1000};
+        event_base_loopexit(s->base, &grace);
+    }
+}
+
+static void drain_tick(evutil_socket_t fd, short what, void *arg)
+{
+    sou_server *s = arg;
+
+    if (sou_now() >= s->stop_deadline) {
+        SOU_WARN("shutdown: gave up after %d s with %zu request(s) still running", s->cfg->shutdown_timeout,
+                 sou_workers_pending(s->workers));
+        s->timed_out = 1;
+        event_base_loopbreak(s->base);
+        return;
+    }
+    sou_server_maybe_done(s);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    sou_server *s = arg;
+
+    if (sig == SIGHUP) {
+        SOU_INFO("SIGHUP: reopening the index and the log");
+        if (sou_log_open(s->cfg->log_file) < 0)
+            SOU_ERROR("cannot reopen log file %s: %s", s->cfg->log_file, strerror(errno));
+        sou_workers_reopen(s->workers);
+        return;
+    }
+    SOU_INFO("%s received", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    begin_shutdown(s);
+}
+
+json_t *sou_server_stats(sou_server *s, const sou_job *info_job)
+{
+    const json_t *info = info_job && info_job->status == 200 ? info_job->answer : NULL;
+    const char *index_error = info_job && info_job->status != 200 ? info_job->error.message : NULL;
+    json_t *o = sou_stats_json(&s->stats, info, index_error, s->cfg->threads, sou_workers_queued(s->workers));
+
+    if (o)
+        json_object_set_new(o, "db", json_string(s->cfg->db));
+    return o;
+}
+
+/* Raise the soft limit on open files to the hard limit: hundreds of idle
+ * connections are part of the job. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+sou_server *sou_server_new(const sou_config *cfg, sou_error *err)
+{
+    static const int sigs[3] = {SIGTERM, SIGINT, SIGHUP};
+    sou_server *s = NULL;
+    struct evconnlistener *http_lev = NULL;
+
+    /* Before any event_base exists: worker threads call event_active(). */
+    if (evthread_use_pthreads() < 0) {
+        sou_error_set(err, SOU_EINTERNAL, "libevent has no pthreads support");
+        return NULL;
+    }
+    sou_log_route_libevent();
+    json_object_seed(0); /* seed jansson's hash once, before threads race to do it */
+    signal(SIGPIPE, SIG_IGN);
+    raise_fd_limit();
+
+    if (!(s = calloc(1, sizeof *s))) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        return NULL;
+    }
+    s->cfg = cfg;
+    sou_stats_init(&s->stats);
+    snprintf(s->http_addr, sizeof s->http_addr, "off");
+    snprintf(s->line_addr, sizeof s->line_addr, "off");
+    if (!(s->base = event_base_new())) {
+        sou_error_set(err, SOU_EINTERNAL, "cannot create the event loop");
+        goto fail;
+    }
+    if (!(s->workers = sou_workers_new(s->base, cfg->db, cfg->threads, cfg->max_queue, err)))
+        goto fail;
+    if (cfg->http && *cfg->http && strcmp(cfg->http, "off") != 0) {
+        if (!(http_lev = listen_on(s, "http", cfg->http, NULL, err)))
+            goto fail;
+        s->http_port = bound_address(http_lev, s->http_addr, sizeof s->http_addr);
+        if (sou_http_start(s, http_lev, err) < 0) {
+            if (!s->http_bound)
+                evconnlistener_free(http_lev);
+            goto fail;
+        }
+    }
+    if (cfg->line && *cfg->line && strcmp(cfg->line, "off") != 0) {
+        if (!(s->line_listener = listen_on(s, "line", cfg->line, sou_line_accept_cb, err)))
+            goto fail;
+        s->line_port = bound_address(s->line_listener, s->line_addr, sizeof s->line_addr);
+    }
+    for (int i = 0; i < 3; i++) {
+        if (!(s->signals[i] = evsignal_new(s->base, sigs[i], on_signal, s)) || event_add(s->signals[i], NULL) < 0) {
+            sou_error_set(err, SOU_EINTERNAL, "cannot handle signal %d", sigs[i]);
+            goto fail;
+        }
+    }
+    if (!(s->drain_timer = event_new(s->base, -1, EV_PERSIST, drain_tick, s))) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        goto fail;
+    }
+    return s;
+fail:
+    sou_server_free(s);
+    return NULL;
+}
+
+void sou_server_describe(const sou_server *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "http %s line %s", s->http_addr, s->line_addr);
+}
+
+int sou_server_http_port(const sou_server *s)
+{
+    return s->http_port;
+}
+
+int sou_server_line_port(const sou_server *s)
+{
+    return s->line_port;
+}
+
+int sou_server_run(sou_server *s)
+{
+    event_base_dispatch(s->base);
+    return s->timed_out ? 1 : 0;
+}
+
+void sou_server_free(sou_server *s)
+{
+    if (!s)
+        return;
+    /* Workers first: joining them runs the done callbacks of what was
+     * still running, which reply on connections that still exist. */
+    sou_workers_free(s->workers);
+    s->workers = NULL;
+    sou_line_close_all(s);
+    if (s->line_listener)
+        evconnlistener_free(s->line_listener);
+    if (s->http)
+        evhttp_free(s->http);
+    for (int i = 0; i < 3; i++)
+        if (s->signals[i])
+            event_free(s->signals[i]);
+    if (s->drain_timer)
+        event_free(s->drain_timer);
+    if (s->base)
+        event_base_free(s->base);
+    free(s);
+}
