@@ -1,0 +1,664 @@
+/* highlight.c: passages and marks from the tokenizer's byte ranges.
+ * The algorithm is described in highlight.h. */
+#include "highlight.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tokenize.h"
+#include "utf8.h"
+
+/* ------------------------------------------------------------ term set */
+
+struct sou_hl_terms {
+    char **terms;
+    size_t *lens;
+    size_t n, cap;
+    uint32_t *slots; /* open addressing: term index + 1, 0 = empty */
+    size_t nslots;   /* power of two, > 2 * n */
+    int has_unigram;
+};
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+sou_hl_terms *sou_hl_terms_new(void)
+{
+    sou_hl_terms *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->nslots = 16;
+    t->slots = calloc(t->nslots, sizeof *t->slots);
+    if (!t->slots) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void sou_hl_terms_free(sou_hl_terms *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++)
+        free(t->terms[i]);
+    free(t->terms);
+    free(t->lens);
+    free(t->slots);
+    free(t);
+}
+
+size_t sou_hl_terms_count(const sou_hl_terms *t)
+{
+    return t ? t->n : 0;
+}
+
+/* Index of term, or -1. */
+static long terms_find(const sou_hl_terms *t, const char *term, size_t len)
+{
+    size_t mask = t->nslots - 1;
+    for (size_t i = hash_bytes(term, len) & mask;; i = (i + 1) & mask) {
+        uint32_t s = t->slots[i];
+        if (s == 0)
+            return -1;
+        if (t->lens[s - 1] == len && memcmp(t->terms[s - 1], term, len) == 0)
+            return (long)(s - 1);
+    }
+}
+
+static void slots_insert(uint32_t *slots, size_t nslots, uint32_t h, uint32_t value)
+{
+    size_t mask = nslots - 1;
+    size_t i = h & mask;
+    while (slots[i])
+        i = (i + 1) & mask;
+    slots[i] = value;
+}
+
+int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
+{
+    if (len == 0 || terms_find(t, term, len) >= 0)
+        return 0;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        char **terms = realloc(t->terms, cap * sizeof *terms);
+        if (!terms)
+            return -1;
+        t->terms = terms;
+        size_t *lens = realloc(t->lens, cap * sizeof *lens);
+        if (!lens)
+            return -1;
+        t->lens = lens;
+        t->cap = cap;
+    }
+    if (2 * (t->n + 1) >= t->nslots) {
+        size_t nslots = t->nslots * 2;
+        uint32_t *slots = calloc(nslots, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t i = 0; i < t->n; i++)
+            slots_insert(slots, nslots, hash_bytes(t->terms[i], t->lens[i]), (uint32_t)i + 1);
+        free(t->slots);
+        t->slots = slots;
+        t->nslots = nslots;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, term, len);
+    copy[len] = '\0';
+    t->terms[t->n] = copy;
+    t->lens[t->n] = len;
+    t->n++;
+    slots_insert(t->slots, t->nslots, hash_bytes(term, len), (uint32_t)t->n);
+    uint32_t cp;
+    if (sou_utf8_decode((const unsigned char *)term, len, &cp) == len && cp >= 0x80)
+        t->has_unigram = 1; /* one non-ASCII character: a CJK unigram */
+    return 0;
+}
+
+/* ------------------------------------------------------------ output buffer */
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int oom;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+/* ------------------------------------------------------------ the text */
+
+typedef struct {
+    uint32_t cs, ce; /* characters [cs, ce) */
+    uint32_t term;
+} occ_t;
+
+typedef struct {
+    uint32_t cs, ce;
+} span_t;
+
+typedef struct {
+    const sou_hl_terms *t;
+    const char *text;
+    size_t len;
+    uint32_t n;      /* characters */
+    uint32_t *cp;    /* code point of each character */
+    uint32_t *cbyte; /* byte offset of each character; cbyte[n] = len */
+    uint32_t *b2c;   /* byte offset -> index of the character at or after it */
+    occ_t *occ;
+    size_t nocc, capocc;
+    span_t *spans;
+    size_t nspans;
+    int oom;
+    /* output */
+    sbuf html, plain;
+    uint32_t out_chars; /* characters written to plain */
+    uint32_t (*marks)[2];
+    size_t nmarks, capmarks;
+} hl;
+
+static int is_ws(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x3000 ||
+           c == 0xA0;
+}
+
+static int is_break(uint32_t c)
+{
+    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B || c == '!' || c == '?' ||
+           c == ';' || c == '\n' || c == '\r';
+}
+
+static int occ_cb(const sou_token *tok, void *ctx)
+{
+    hl *h = ctx;
+    long idx = terms_find(h->t, tok->term, tok->term_len);
+    if (idx < 0)
+        return 0;
+    if (h->nocc == h->capocc) {
+        size_t cap = h->capocc ? h->capocc * 2 : 64;
+        occ_t *v = realloc(h->occ, cap * sizeof *v);
+        if (!v) {
+            h->oom = 1;
+            return 1;
+        }
+        h->occ = v;
+        h->capocc = cap;
+    }
+    h->occ[h->nocc++] = (occ_t){h->b2c[tok->start], h->b2c[tok->end], (uint32_t)idx};
+    return 0;
+}
+
+static int occ_cmp(const void *a, const void *b)
+{
+    const occ_t *x = a, *y = b;
+    if (x->cs != y->cs)
+        return x->cs < y->cs ? -1 : 1;
+    return x->ce < y->ce ? -1 : x->ce > y->ce;
+}
+
+/* Steps 1-3: decode, find occurrences, merge them into spans. */
+static int hl_prepare(hl *h, const sou_hl_terms *t, const char *text, size_t len)
+{
+    memset(h, 0, sizeof *h);
+    h->t = t;
+    h->text = text ? text : "";
+    h->len = text ? len : 0;
+    len = h->len;
+    h->cp = malloc((len + 1) * sizeof *h->cp);
+    h->cbyte = malloc((len + 1) * sizeof *h->cbyte);
+    h->b2c = malloc((len + 1) * sizeof *h->b2c);
+    if (!h->cp || !h->cbyte || !h->b2c)
+        return -1;
+    const unsigned char *s = (const unsigned char *)h->text;
+    uint32_t n = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t c;
+        size_t k = sou_utf8_decode(s + i, len - i, &c);
+        if (k == 0) { /* malformed byte: not a character */
+            h->b2c[i++] = n;
+            continue;
+        }
+        h->cp[n] = c;
+        h->cbyte[n] = (uint32_t)i;
+        for (size_t j = 0; j < k; j++)
+            h->b2c[i + j] = n;
+        n++;
+        i += k;
+    }
+    h->b2c[len] = n;
+    h->cbyte[n] = (uint32_t)len;
+    h->n = n;
+
+    if (t && t->n && len) {
+        sou_tokenize(h->text, len, 0, t->has_unigram ? SOU_TOKENIZE_UNIGRAMS : 0, occ_cb, h, NULL);
+        if (h->oom)
+            return -1;
+    }
+    int sorted = 1;
+    for (size_t i = 1; i < h->nocc && sorted; i++)
+        sorted = h->occ[i - 1].cs <= h->occ[i].cs;
+    if (!sorted)
+        qsort(h->occ, h->nocc, sizeof *h->occ, occ_cmp);
+    if (h->nocc) {
+        h->spans = malloc(h->nocc * sizeof *h->spans);
+        if (!h->spans)
+            return -1;
+        span_t cur = {h->occ[0].cs, h->occ[0].ce};
+        for (size_t i = 1; i < h->nocc; i++) {
+            if (h->occ[i].cs <= cur.ce) { /* overlapping or touching: one mark */
+                if (h->occ[i].ce > cur.ce)
+                    cur.ce = h->occ[i].ce;
+            } else {
+                h->spans[h->nspans++] = cur;
+                cur = (span_t){h->occ[i].cs, h->occ[i].ce};
+            }
+        }
+        h->spans[h->nspans++] = cur;
+    }
+    return 0;
+}
+
+static void hl_destroy(hl *h)
+{
+    free(h->cp);
+    free(h->cbyte);
+    free(h->b2c);
+    free(h->occ);
+    free(h->spans);
+    free(h->html.p);
+    free(h->plain.p);
+    free(h->marks);
+}
+
+/* ------------------------------------------------------------ output */
+
+static void out_char(hl *h, uint32_t c, const char *bytes, size_t n)
+{
+    switch (c) {
+    case '&': sb_str(&h->html, "&amp;"); break;
+    case '<': sb_str(&h->html, "&lt;"); break;
+    case '>': sb_str(&h->html, "&gt;"); break;
+    case '"': sb_str(&h->html, "&quot;"); break;
+    case '\'': sb_str(&h->html, "&#39;"); break;
+    default: sb_put(&h->html, bytes, n);
+    }
+    sb_put(&h->plain, bytes, n);
+    h->out_chars++;
+}
+
+static void out_literal(hl *h, const char *s, uint32_t chars)
+{
+    sb_str(&h->html, s);
+    sb_str(&h->plain, s);
+    h->out_chars += chars;
+}
+
+static void add_mark(hl *h, uint32_t start, uint32_t end)
+{
+    if (end <= start)
+        return;
+    if (h->nmarks == h->capmarks) {
+        size_t cap = h->capmarks ? h->capmarks * 2 : 16;
+        uint32_t(*v)[2] = realloc(h->marks, cap * sizeof *v);
+        if (!v) {
+            h->oom = 1;
+            return;
+        }
+        h->marks = v;
+        h->capmarks = cap;
+    }
+    h->marks[h->nmarks][0] = start;
+    h->marks[h->nmarks][1] = end;
+    h->nmarks++;
+}
+
+/* First span whose end is after character c (binary search). */
+static size_t span_after(const hl *h, uint32_t c)
+{
+    size_t lo = 0, hi = h->nspans;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (h->spans[mid].ce <= c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Write characters [s, e), marking spans; collapse != 0 shows each run of
+ * white space (and control characters) as one space. */
+static void emit_range(hl *h, uint32_t s, uint32_t e, int collapse)
+{
+    size_t sp = span_after(h, s);
+    int in_mark = 0, prev_space = 0;
+    uint32_t mark_start = 0;
+    for (uint32_t c = s; c < e; c++) {
+        if (!in_mark && sp < h->nspans && h->spans[sp].cs <= c) {
+            sb_str(&h->html, "<mark>");
+            in_mark = 1;
+            mark_start = h->out_chars;
+        }
+        uint32_t cp = h->cp[c];
+        if (collapse && (is_ws(cp) || cp < 0x20 || cp == 0x7F)) {
+            if (!prev_space)
+                out_char(h, ' ', " ", 1);
+            prev_space = 1;
+        } else if (!collapse && cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') {
+            out_char(h, ' ', " ", 1); /* control characters never reach a page */
+            prev_space = 0;
+        } else {
+            size_t k = sou_utf8_decode((const unsigned char *)h->text + h->cbyte[c],
+                                       h->len - h->cbyte[c], &cp);
+            out_char(h, cp, h->text + h->cbyte[c], k);
+            prev_space = 0;
+        }
+        if (in_mark && c + 1 >= h->spans[sp].ce) {
+            sb_str(&h->html, "</mark>");
+            add_mark(h, mark_start, h->out_chars);
+            in_mark = 0;
+            sp++;
+        }
+    }
+    if (in_mark) { /* a span cut by the passage's end */
+        sb_str(&h->html, "</mark>");
+        add_mark(h, mark_start, h->out_chars);
+    }
+}
+
+static int hl_finish(hl *h, sou_hl_result *out)
+{
+    if (h->oom || h->html.oom || h->plain.oom)
+        return -1;
+    if (!h->html.p)
+        sb_put(&h->html, "", 0);
+    if (!h->plain.p)
+        sb_put(&h->plain, "", 0);
+    if (h->html.oom || h->plain.oom)
+        return -1;
+    out->html = h->html.p;
+    out->html_len = h->html.len;
+    out->text = h->plain.p;
+    out->text_len = h->plain.len;
+    out->marks = h->marks;
+    out->n_marks = h->nmarks;
+    h->html.p = h->plain.p = NULL;
+    h->marks = NULL;
+    return 0;
+}
+
+int sou_highlight_whole(const sou_hl_terms *t, const char *text, size_t len, sou_hl_result *out)
+{
+    hl h;
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    if (hl_prepare(&h, t, text, len) < 0)
+        goto done;
+    emit_range(&h, 0, h.n, 0);
+    rc = hl_finish(&h, out);
+done:
+    hl_destroy(&h);
+    return rc;
+}
+
+/* ------------------------------------------------------------ passages */
+
+typedef struct {
+    uint32_t s;
+    uint32_t score;
+} cand_t;
+
+typedef struct {
+    uint32_t s, e;
+} range_t;
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const cand_t *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+    const range_t *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* Index of the last element < v in the sorted array a[0..n), or -1. */
+static long last_below(const uint32_t *a, size_t n, uint32_t v)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (a[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (long)lo - 1;
+}
+
+/* Where a passage starting at s (at most m characters) ends. */
+static uint32_t passage_end(const hl *h, const uint32_t *breaks, size_t nbreaks, uint32_t s, uint32_t m)
+{
+    uint32_t limit = s + m < h->n ? s + m : h->n;
+    if (limit == h->n)
+        return limit;
+    /* The end of the last span wholly inside, and a span crossing limit. */
+    uint32_t need = s, crossing = 0;
+    size_t k = span_after(h, s);
+    size_t lo = k, hi = h->nspans; /* last span with cs < limit */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (h->spans[mid].cs < limit)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > k) {
+        const span_t *last = &h->spans[lo - 1];
+        if (last->ce > limit) {
+            crossing = last->cs > s ? last->cs : 0;
+            if (lo - 1 > k)
+                need = h->spans[lo - 2].ce;
+        } else {
+            need = last->ce;
+        }
+    }
+    long b = last_below(breaks, nbreaks, limit);
+    if (b >= 0 && breaks[b] >= s && breaks[b] + 1 >= need && breaks[b] + 1 > s)
+        return breaks[b] + 1; /* a sentence end keeps the passage whole */
+    if (crossing > s)
+        return crossing; /* never cut inside a mark */
+    return limit;
+}
+
+int sou_highlight_passages(const sou_hl_terms *t, const char *text, size_t len, unsigned passages,
+                           unsigned chars, sou_hl_result *out)
+{
+    hl h;
+    int rc = -1;
+    uint32_t *breaks = NULL, *starts = NULL, *cnt = NULL;
+    cand_t *cands = NULL;
+    range_t *chosen = NULL;
+    size_t nbreaks = 0, nstarts = 0, ncands = 0, nchosen = 0;
+
+    memset(out, 0, sizeof *out);
+    if (chars == 0)
+        chars = 1;
+    if (passages == 0) /* no tokenising at all: the caller wants no snippet */
+        len = 0;
+    if (hl_prepare(&h, t, text, len) < 0)
+        goto done;
+    if (passages == 0 || h.n == 0) {
+        rc = hl_finish(&h, out);
+        goto done;
+    }
+    uint32_t n = h.n, m = chars;
+
+    /* Sentence ends, and sentence starts (after a break, past white space). */
+    breaks = malloc((n + 1) * sizeof *breaks);
+    starts = malloc((n + 1) * sizeof *starts);
+    chosen = malloc(passages * sizeof *chosen);
+    if (!breaks || !starts || !chosen)
+        goto done;
+    int at_start = 1;
+    for (uint32_t c = 0; c < n; c++) {
+        uint32_t cp = h.cp[c];
+        if (is_break(cp)) {
+            breaks[nbreaks++] = c;
+            at_start = 1;
+        } else if (at_start && !is_ws(cp)) {
+            starts[nstarts++] = c;
+            at_start = 0;
+        }
+    }
+
+    if (h.nocc == 0) { /* nothing matched: the text's opening */
+        uint32_t s = nstarts ? starts[0] : 0;
+        chosen[nchosen++] = (range_t){s, passage_end(&h, breaks, nbreaks, s, m)};
+    } else {
+        cnt = calloc(t->n, sizeof *cnt);
+        cands = malloc((nstarts + h.nocc) * sizeof *cands);
+        if (!cnt || !cands)
+            goto done;
+        /* Candidate starts in increasing order: sentence starts merged with
+         * "a little before each occurrence, within its sentence". */
+        uint32_t lead = m / 5;
+        size_t si = 0, oi = 0, sent = 0;
+        size_t lo = 0, hi = 0;
+        uint32_t distinct = 0, total = 0, last = UINT32_MAX;
+        while (si < nstarts || oi < h.nocc) {
+            uint32_t s;
+            int sentence_start;
+            uint32_t os = UINT32_MAX;
+            if (oi < h.nocc) {
+                uint32_t cs = h.occ[oi].cs;
+                while (sent + 1 < nstarts && starts[sent + 1] <= cs)
+                    sent++;
+                uint32_t ss = nstarts && starts[sent] <= cs ? starts[sent] : 0;
+                os = cs > ss + lead ? cs - lead : ss;
+            }
+            if (si < nstarts && starts[si] <= os) {
+                s = starts[si++];
+                sentence_start = 1;
+            } else {
+                s = os;
+                oi++;
+                sentence_start = 0;
+            }
+            if (s == last)
+                continue;
+            last = s;
+            /* Slide: drop occurrences before s, take those starting before s + m. */
+            while (hi < h.nocc && h.occ[hi].cs < s + m) {
+                if (cnt[h.occ[hi].term]++ == 0)
+                    distinct++;
+                total++;
+                hi++;
+            }
+            while (lo < hi && h.occ[lo].cs < s) {
+                if (--cnt[h.occ[lo].term] == 0)
+                    distinct--;
+                total--;
+                lo++;
+            }
+            if (distinct == 0)
+                continue;
+            uint32_t score = distinct * 10000u + (sentence_start ? 3000u : 0u) +
+                             (total < 2999 ? total : 2999);
+            cands[ncands++] = (cand_t){s, score};
+        }
+        qsort(cands, ncands, sizeof *cands, cand_cmp);
+        for (size_t i = 0; i < ncands && nchosen < passages; i++) {
+            uint32_t s = cands[i].s;
+            uint32_t e = passage_end(&h, breaks, nbreaks, s, m);
+            int overlaps = 0;
+            for (size_t j = 0; j < nchosen; j++)
+                if (s < chosen[j].e && chosen[j].s < e)
+                    overlaps = 1;
+            if (!overlaps)
+                chosen[nchosen++] = (range_t){s, e};
+        }
+        qsort(chosen, nchosen, sizeof *chosen, range_cmp);
+    }
+
+    for (size_t i = 0; i < nchosen; i++) {
+        uint32_t s = chosen[i].s, e = chosen[i].e;
+        while (s < e && is_ws(h.cp[s]))
+            s++;
+        while (e > s && is_ws(h.cp[e - 1]))
+            e--;
+        if (s == e)
+            continue;
+        uint32_t j = s;
+        while (j > 0 && is_ws(h.cp[j - 1]))
+            j--;
+        int cut_before = j > 0 && !is_break(h.cp[j - 1]);
+        uint32_t k = e;
+        while (k < n && is_ws(h.cp[k]))
+            k++;
+        int cut_after = k < n && !is_break(h.cp[e - 1]);
+        if (i > 0)
+            out_literal(&h, " … ", 3);
+        else if (cut_before)
+            out_literal(&h, "…", 1);
+        emit_range(&h, s, e, 1);
+        if (i + 1 == nchosen && cut_after)
+            out_literal(&h, "…", 1);
+    }
+    rc = hl_finish(&h, out);
+done:
+    hl_destroy(&h);
+    free(breaks);
+    free(starts);
+    free(cnt);
+    free(cands);
+    free(chosen);
+    return rc;
+}
+
+void sou_hl_result_destroy(sou_hl_result *r)
+{
+    if (!r)
+        return;
+    free(r->html);
+    free(r->text);
+    free(r->marks);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,473 @@
+/* query_build.c: parsed query -> sx_query (the ranking; see query_build.h). */
+#include "query_build.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "stopwords.h"
+#include "tokenize.h"
+
+void sou_rank_params_init(sou_rank_params *rp)
+{
+    rp->k1 = 1.2;            /* tuned with sou-eval: see the README */
+    rp->b = 0.75;
+    rp->title_weight = 1.0;
+    rp->phrase_weight = 1.0;
+    rp->drop_stopwords = 1;
+    rp->leftover_unigrams = 1;
+}
+
+/* ------------------------------------------------------------ token lists */
+
+typedef struct {
+    char *term;
+    size_t len;
+    uint32_t pos;
+    sou_token_kind kind;
+    unsigned wqf; /* for unique lists */
+} qtok;
+
+typedef struct {
+    qtok *v;
+    size_t n, cap;
+    int oom;
+} qtoks;
+
+static void qtoks_free(qtoks *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free(t->v[i].term);
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}
+
+static int qtoks_push(qtoks *t, const char *term, size_t len, uint32_t pos, sou_token_kind kind)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        qtok *v = realloc(t->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        t->v = v;
+        t->cap = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, term, len);
+    copy[len] = '\0';
+    t->v[t->n++] = (qtok){copy, len, pos, kind, 1};
+    return 0;
+}
+
+static int collect_cb(const sou_token *tok, void *ctx)
+{
+    qtoks *t = ctx;
+    if (qtoks_push(t, tok->term, tok->term_len, tok->pos, tok->kind) < 0) {
+        t->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Tokenise text from position first; returns the next free position. */
+static uint32_t tokenize_into(qtoks *t, const char *text, size_t len, uint32_t first)
+{
+    sou_tokenize_stats st = {0};
+    sou_tokenize(text, len, first, 0, collect_cb, t, &st);
+    return st.next_pos > first ? st.next_pos : first;
+}
+
+static ssize_t qtoks_find(const qtoks *t, const char *term, size_t len)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].len == len && memcmp(t->v[i].term, term, len) == 0)
+            return (ssize_t)i;
+    return -1;
+}
+
+/* ------------------------------------------------------------ query pool */
+
+/* Every sx_query made while building goes into the pool, which frees them
+ * all at the end: the combinators copy their arguments, so nothing else
+ * needs to track them and there is a single cleanup path. */
+typedef struct {
+    sx_query **v;
+    size_t n, cap;
+    sx_error xe;
+    int failed;
+} qpool;
+
+static sx_query *keep(qpool *p, sx_query *q)
+{
+    if (!q) {
+        p->failed = 1;
+        return NULL;
+    }
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 32;
+        sx_query **v = realloc(p->v, cap * sizeof *v);
+        if (!v) {
+            sx_query_free(q);
+            p->failed = 1;
+            p->xe.status = SX_ERR_NO_MEMORY;
+            strcpy(p->xe.message, "out of memory");
+            return NULL;
+        }
+        p->v = v;
+        p->cap = cap;
+    }
+    p->v[p->n++] = q;
+    return q;
+}
+
+static void qpool_free(qpool *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        sx_query_free(p->v[i]);
+    free(p->v);
+}
+
+/* Remove q from the pool (the caller takes ownership). */
+static sx_query *detach(qpool *p, sx_query *q)
+{
+    for (size_t i = p->n; i-- > 0;)
+        if (p->v[i] == q) {
+            p->v[i] = p->v[--p->n];
+            return q;
+        }
+    return q;
+}
+
+static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t len, unsigned wqf,
+                        unsigned pos)
+{
+    if (p->failed)
+        return NULL;
+    char buf[256];
+    size_t pl = strlen(prefix);
+    if (pl + len > sizeof buf)
+        len = sizeof buf - pl; /* Xapian terms are < 245 bytes anyway */
+    memcpy(buf, prefix, pl);
+    memcpy(buf + pl, term, len);
+    return keep(p, sx_query_term(buf, pl + len, wqf, pos, &p->xe));
+}
+
+static sx_query *combine(qpool *p, sx_query_op op, sx_query **subs, size_t n, unsigned window)
+{
+    if (p->failed)
+        return NULL;
+    if (n == 1 && op != SX_OP_PHRASE && op != SX_OP_NEAR)
+        return subs[0];
+    return keep(p, sx_query_combine(op, (const sx_query *const *)subs, n, window, &p->xe));
+}
+
+static sx_query *combine2(qpool *p, sx_query_op op, sx_query *a, sx_query *b)
+{
+    sx_query *s[2] = {a, b};
+    return combine(p, op, s, 2, 0);
+}
+
+static sx_query *scale(qpool *p, sx_query *q, double f)
+{
+    if (p->failed)
+        return NULL;
+    if (f == 1.0)
+        return q;
+    return keep(p, sx_query_scale(q, f, &p->xe));
+}
+
+/* The tokens t[0..n) as an exact phrase over prefix-ed terms. */
+static sx_query *phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n)
+{
+    if (n == 1)
+        return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1);
+    sx_query **subs = calloc(n, sizeof *subs);
+    if (!subs) {
+        p->failed = 1;
+        p->xe.status = SX_ERR_NO_MEMORY;
+        strcpy(p->xe.message, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        subs[i] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1);
+    /* Positions jump over punctuation and spaces; the window spans them. */
+    unsigned window = t[n - 1].pos - t[0].pos + 1;
+    sx_query *q = combine(p, SX_OP_PHRASE, subs, n, window < n ? (unsigned)n : window);
+    free(subs);
+    return q;
+}
+
+/* ------------------------------------------------------------ building */
+
+typedef struct {
+    json_t *dropped;
+    int oom;
+} drop_ctx;
+
+static void on_drop(const char *w, size_t len, void *ctx)
+{
+    drop_ctx *d = ctx;
+    size_t i;
+    json_t *v;
+    json_array_foreach(d->dropped, i, v)
+    {
+        if (json_string_length(v) == len && memcmp(json_string_value(v), w, len) == 0)
+            return;
+    }
+    if (json_array_append_new(d->dropped, json_stringn(w, len)) < 0)
+        d->oom = 1;
+}
+
+/* Tokens of every TEXT item, stopwords dropped when drop != 0. */
+static int plain_tokens(const sou_parsed_query *pq, int drop, int leftovers, qtoks *out,
+                        json_t *dropped)
+{
+    uint32_t pos = 0;
+    drop_ctx dc = {dropped, 0};
+    for (size_t i = 0; i < pq->n; i++) {
+        const sou_qitem *it = &pq->items[i];
+        if (it->kind != SOU_QITEM_TEXT)
+            continue;
+        if (!drop) {
+            pos = tokenize_into(out, it->text, it->len, pos) + 1;
+            continue;
+        }
+        char *buf = malloc(it->len + 1);
+        if (!buf)
+            return -1;
+        size_t n = sou_stopwords_strip(it->text, it->len, buf, on_drop, &dc);
+        size_t before = out->n;
+        pos = tokenize_into(out, buf, n, pos) + 1;
+        free(buf);
+        if (!leftovers) {
+            /* Drop unigrams that only exist because a stopword split a run,
+             * unless the item was that one character to begin with. */
+            size_t w = before;
+            for (size_t k = before; k < out->n; k++) {
+                if (out->v[k].kind == SOU_TOKEN_UNIGRAM && out->n - before > 1) {
+                    free(out->v[k].term);
+                    continue;
+                }
+                out->v[w++] = out->v[k];
+            }
+            out->n = w;
+        }
+    }
+    return out->oom || dc.oom ? -1 : 0;
+}
+
+static int add_hl(sou_built_query *bq, const char *term, size_t len)
+{
+    for (size_t i = 0; i < bq->n_hl; i++)
+        if (strlen(bq->hl_terms[i]) == len && memcmp(bq->hl_terms[i], term, len) == 0)
+            return 0;
+    char **v = realloc(bq->hl_terms, (bq->n_hl + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    bq->hl_terms = v;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, term, len);
+    copy[len] = '\0';
+    bq->hl_terms[bq->n_hl++] = copy;
+    return 0;
+}
+
+int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sou_built_query *bq,
+                    sou_error *err)
+{
+    sou_rank_params rp;
+    qtoks plain = {0}, uniq = {0}, item = {0};
+    qpool pool = {0};
+    sx_query **req = NULL, **excl = NULL, **subs = NULL;
+    size_t nreq = 0, nexcl = 0;
+    int rc = -1, oom = 0;
+
+    memset(bq, 0, sizeof *bq);
+    if (rp_in)
+        rp = *rp_in;
+    else
+        sou_rank_params_init(&rp);
+    bq->terms = json_array();
+    bq->dropped = json_array();
+    bq->phrases = json_array();
+    bq->excluded = json_array();
+    bq->title_terms = json_array();
+    req = calloc(pq->n + 1, sizeof *req);
+    excl = calloc(pq->n + 1, sizeof *excl);
+    if (!bq->terms || !bq->dropped || !bq->phrases || !bq->excluded || !bq->title_terms || !req ||
+        !excl)
+        goto oom;
+
+    /* Plain text: stopwords out; if that leaves nothing of a query made only
+     * of plain text ("什么是"), search the words as typed instead. */
+    int has_plain = 0, has_required = 0;
+    for (size_t i = 0; i < pq->n; i++) {
+        has_plain |= pq->items[i].kind == SOU_QITEM_TEXT;
+        has_required |= pq->items[i].kind == SOU_QITEM_PHRASE || pq->items[i].kind == SOU_QITEM_TITLE;
+    }
+    if (plain_tokens(pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped) < 0)
+        goto oom;
+    if (has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
+        json_array_clear(bq->dropped);
+        if (plain_tokens(pq, 0, 1, &plain, bq->dropped) < 0)
+            goto oom;
+    }
+
+    /* Unique terms with their within-query frequency. */
+    for (size_t i = 0; i < plain.n; i++) {
+        ssize_t k = qtoks_find(&uniq, plain.v[i].term, plain.v[i].len);
+        if (k >= 0) {
+            uniq.v[k].wqf++;
+            continue;
+        }
+        if (qtoks_push(&uniq, plain.v[i].term, plain.v[i].len, plain.v[i].pos, plain.v[i].kind) < 0 ||
+            json_array_append_new(bq->terms, json_stringn(plain.v[i].term, plain.v[i].len)) < 0 ||
+            add_hl(bq, plain.v[i].term, plain.v[i].len) < 0)
+            goto oom;
+    }
+
+    sx_query *ranked = NULL;
+    if (uniq.n) {
+        subs = calloc(uniq.n > plain.n ? uniq.n : plain.n, sizeof *subs);
+        if (!subs)
+            goto oom;
+        for (size_t i = 0; i < uniq.n; i++)
+            subs[i] = term_q(&pool, "", uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf, uniq.v[i].pos + 1);
+        ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
+        if (rp.title_weight > 0) {
+            for (size_t i = 0; i < uniq.n; i++)
+                subs[i] = term_q(&pool, SOU_PREFIX_TITLE, uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf,
+                                 uniq.v[i].pos + 1);
+            sx_query *title = scale(&pool, combine(&pool, SX_OP_OR, subs, uniq.n, 0), rp.title_weight);
+            ranked = combine2(&pool, SX_OP_OR, ranked, title);
+        }
+        /* Adjacent pairs of query bigrams: found adjacent in a document they
+         * are the query's three-character string, in the query's order. */
+        size_t npairs = 0;
+        if (rp.phrase_weight > 0) {
+            for (size_t i = 0; i + 1 < plain.n; i++) {
+                const qtok *a = &plain.v[i], *b = &plain.v[i + 1];
+                if (a->kind != SOU_TOKEN_BIGRAM || b->kind != SOU_TOKEN_BIGRAM || b->pos != a->pos + 1)
+                    continue;
+                subs[npairs++] = phrase_q(&pool, "", a, 2);
+            }
+        }
+        if (npairs) {
+            sx_query *prox = scale(&pool, combine(&pool, SX_OP_OR, subs, npairs, 0), rp.phrase_weight);
+            ranked = combine2(&pool, SX_OP_AND_MAYBE, ranked, prox);
+        }
+        bq->ranked = 1;
+    }
+
+    /* Phrases, title words and exclusions. */
+    for (size_t i = 0; i < pq->n; i++) {
+        const sou_qitem *it = &pq->items[i];
+        if (it->kind == SOU_QITEM_TEXT)
+            continue;
+        qtoks_free(&item);
+        tokenize_into(&item, it->text, it->len, 0);
+        if (item.oom)
+            goto oom;
+        if (item.n == 0) {
+            sou_error_set(err, SOU_EBADREQUEST, "q: \"%.64s\" has nothing searchable (only punctuation "
+                          "or symbols)", it->text);
+            goto done;
+        }
+        json_t *list = it->kind == SOU_QITEM_PHRASE ? bq->phrases
+                       : it->kind == SOU_QITEM_EXCLUDE ? bq->excluded : NULL;
+        if (list && json_array_append_new(list, json_stringn(it->text, it->len)) < 0)
+            goto oom;
+        if (it->kind != SOU_QITEM_EXCLUDE)
+            for (size_t k = 0; k < item.n; k++) {
+                if (add_hl(bq, item.v[k].term, item.v[k].len) < 0)
+                    goto oom;
+                if (it->kind == SOU_QITEM_TITLE &&
+                    json_array_append_new(bq->title_terms, json_stringn(item.v[k].term, item.v[k].len)) < 0)
+                    goto oom;
+            }
+        sx_query *title = phrase_q(&pool, SOU_PREFIX_TITLE, item.v, item.n);
+        if (it->kind == SOU_QITEM_TITLE) {
+            req[nreq++] = title;
+            bq->ranked = 1;
+            continue;
+        }
+        sx_query *either = combine2(&pool, SX_OP_OR, phrase_q(&pool, "", item.v, item.n), title);
+        if (it->kind == SOU_QITEM_PHRASE) {
+            req[nreq++] = either;
+            bq->ranked = 1;
+        } else {
+            excl[nexcl++] = either;
+        }
+    }
+
+    sx_query *q;
+    if (nreq) {
+        q = combine(&pool, SX_OP_AND, req, nreq, 0);
+        if (ranked)
+            q = combine2(&pool, SX_OP_AND_MAYBE, q, ranked);
+    } else if (ranked) {
+        q = ranked;
+    } else if (nexcl || pq->date_from[0] || pq->date_to[0]) {
+        q = keep(&pool, sx_query_match_all(&pool.xe));
+    } else {
+        sou_error_set(err, SOU_EBADREQUEST, "q: nothing searchable (only punctuation, symbols or "
+                      "spaces)");
+        goto done;
+    }
+    if (nexcl) {
+        sx_query *ex = combine(&pool, SX_OP_OR, excl, nexcl, 0);
+        q = combine2(&pool, SX_OP_AND_NOT, q, ex);
+    }
+    if (pq->date_from[0] || pq->date_to[0]) {
+        char lo[16], hi[16];
+        snprintf(lo, sizeof lo, "%s000000", pq->date_from);
+        snprintf(hi, sizeof hi, "%s235959", pq->date_to);
+        sx_query *range = keep(&pool, sx_query_value_range(SOU_VALUE_DATE, pq->date_from[0] ? lo : NULL,
+                                                           pq->date_to[0] ? hi : NULL, &pool.xe));
+        q = combine2(&pool, SX_OP_FILTER, q, range);
+    }
+    if (pool.failed || !q) {
+        sou_error_set(err, pool.xe.status == SX_ERR_NO_MEMORY ? SOU_EINTERNAL : SOU_EINTERNAL,
+                      "building the query: %s", pool.xe.message);
+        goto done;
+    }
+    bq->query = detach(&pool, q);
+    rc = 0;
+    goto done;
+oom:
+    oom = 1;
+done:
+    if (oom)
+        sou_error_set(err, SOU_EINTERNAL, "out of memory building the query");
+    qtoks_free(&plain);
+    qtoks_free(&uniq);
+    qtoks_free(&item);
+    qpool_free(&pool);
+    free(req);
+    free(excl);
+    free(subs);
+    return rc;
+}
+
+void sou_built_query_destroy(sou_built_query *bq)
+{
+    if (!bq)
+        return;
+    sx_query_free(bq->query);
+    json_decref(bq->terms);
+    json_decref(bq->dropped);
+    json_decref(bq->phrases);
+    json_decref(bq->excluded);
+    json_decref(bq->title_terms);
+    for (size_t i = 0; i < bq->n_hl; i++)
+        free(bq->hl_terms[i]);
+    free(bq->hl_terms);
+    memset(bq, 0, sizeof *bq);
+}

@@ -1,0 +1,69 @@
+/*
+ * query_build.h: a parsed query -> the Xapian query that ranks it.
+ *
+ * Plain text (after stopwords) is cut by the shared tokenizer and becomes
+ *
+ *   AND_MAYBE( OR( body terms..., scale(OR(S-title terms...), title_weight) ),
+ *              scale(OR( PHRASE(b[i], b[i+1]) for consecutive bigrams ), phrase_weight) )
+ *
+ * an OR, so a question finds its answer without every bigram being present;
+ * BM25 ranks it (k1 and b set on the enquire, see search.c); title matches
+ * are boosted; and each pair of query bigrams found adjacent in the document
+ * (which is a match of a three-character string) adds weight, so the
+ * document holding the query's words in the query's order wins.  A query of
+ * one bigram is that term alone (民人 never matches 人民); a one-character
+ * query is its unigram term.
+ *
+ * Required parts wrap it: quoted phrases (body or title) and title: words are
+ * ANDed in front (the plain part then only ranks, via AND_MAYBE), -words are
+ * removed with AND_NOT (body or title), and a date range filters on value
+ * slot SOU_VALUE_DATE.
+ */
+#ifndef SOU_QUERY_BUILD_H
+#define SOU_QUERY_BUILD_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "query_parse.h"
+#include "search.h"
+#include "sou_xapian.h"
+
+/* Ranking knobs, one struct; sou_rank_params_init sets the defaults. */
+typedef struct {
+    double k1;             /* BM25 term-frequency saturation */
+    double b;              /* BM25 length normalisation */
+    double title_weight;   /* scale of title (S-prefixed) matches; 0 = off */
+    double phrase_weight;  /* scale of adjacent query-bigram pairs; 0 = off */
+    int drop_stopwords;    /* 1: drop question/function words (stopwords.h) */
+    int leftover_unigrams; /* 1: a single character left between stopwords is searched */
+} sou_rank_params;
+
+void sou_rank_params_init(sou_rank_params *rp);
+
+typedef struct {
+    sx_query *query;     /* owned (sx_query_free); NULL only after destroy */
+    json_t *terms;       /* owned arrays of strings, for the answer's "query" object */
+    json_t *dropped;
+    json_t *phrases;
+    json_t *excluded;
+    json_t *title_terms;
+    char **hl_terms;     /* owned: the positive terms the highlighter marks */
+    size_t n_hl;
+    int ranked;          /* 1 if some part of the query carries weight */
+} sou_built_query;
+
+/* Build the query for pq with rp (NULL = defaults).  out is caller-owned,
+ * fully initialised here; release with sou_built_query_destroy (also after
+ * a failure).  Returns 0 or -1 with err (SOU_EBADREQUEST when nothing in the
+ * query is searchable, e.g. only punctuation; SOU_EINTERNAL otherwise). */
+int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp, sou_built_query *out,
+                    sou_error *err);
+
+void sou_built_query_destroy(sou_built_query *bq);
+
+/* Replace the searcher's ranking knobs (sou-eval tunes them; searchd keeps
+ * the defaults).  rp is copied. */
+void sou_searcher_set_rank(sou_searcher *s, const sou_rank_params *rp);
+
+#endif /* SOU_QUERY_BUILD_H */

@@ -1,0 +1,548 @@
+/* search.c: the searcher: options, the query, the ranking run and the
+ * answer JSON (the contract is search.h; the ranking is query_build.h). */
+#include "search.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "highlight.h"
+#include "query_build.h"
+#include "query_parse.h"
+#include "schema.h"
+#include "sou_xapian.h"
+#include "utf8.h"
+
+struct sou_searcher {
+    sx_db *db;
+    char *path;
+    sou_rank_params rank;
+};
+
+/* The options a request may carry (search.h). */
+typedef struct {
+    const char *q;
+    size_t q_len;
+    unsigned limit, offset, passages, passage_chars;
+    enum { SORT_RELEVANCE, SORT_DATE, SORT_DATE_ASC } sort;
+    char date_from[9], date_to[9];
+} search_opts;
+
+static const char *const SORT_NAMES[] = {"relevance", "date", "date_asc"};
+
+/* sx_status -> sou_error: a database that cannot be read is "unavailable". */
+static sou_error_code from_sx(sou_error *err, const sx_error *xe, const char *what)
+{
+    sou_error_code code;
+    switch (xe->status) {
+    case SX_ERR_NOT_FOUND:
+    case SX_ERR_CORRUPT:
+    case SX_ERR_VERSION:
+    case SX_ERR_IO:
+    case SX_ERR_LOCKED:
+        code = SOU_EUNAVAILABLE;
+        break;
+    default:
+        code = SOU_EINTERNAL;
+    }
+    return sou_error_set(err, code, "%s: %s", what, xe->message[0] ? xe->message : sx_status_string(xe->status));
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
+{
+    sx_error xe = {0};
+    sou_searcher *s = NULL;
+    if (!db_path || !*db_path) {
+        sou_error_set(err, SOU_EUNAVAILABLE, "no index path given");
+        return NULL;
+    }
+    s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(db_path))) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory opening %s", db_path);
+        goto fail;
+    }
+    sou_rank_params_init(&s->rank);
+    if (sx_db_open_readonly(db_path, &s->db, &xe) != SX_OK) {
+        sou_error_set(err, SOU_EUNAVAILABLE, "cannot open the index at %s: %s", db_path, xe.message);
+        goto fail;
+    }
+    return s;
+fail:
+    sou_searcher_free(s);
+    return NULL;
+}
+
+void sou_searcher_free(sou_searcher *s)
+{
+    if (!s)
+        return;
+    sx_db_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+void sou_searcher_set_rank(sou_searcher *s, const sou_rank_params *rp)
+{
+    s->rank = *rp;
+}
+
+int sou_searcher_refresh(sou_searcher *s, sou_error *err)
+{
+    sx_error xe = {0};
+    int changed = 0;
+    if (sx_db_reopen(s->db, &changed, &xe) != SX_OK) {
+        from_sx(err, &xe, "reopening the index");
+        return -1;
+    }
+    return changed ? 1 : 0;
+}
+
+json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
+{
+    sx_error xe = {0};
+    unsigned docs = 0;
+    uint64_t rev = 0;
+    if (sx_db_doccount(s->db, &docs, &xe) != SX_OK || sx_db_revision(s->db, &rev, &xe) != SX_OK) {
+        from_sx(err, &xe, "reading the index statistics");
+        return NULL;
+    }
+    json_t *j = json_pack("{s:I,s:I,s:s}", "documents", (json_int_t)docs, "revision", (json_int_t)rev,
+                          "db", s->path);
+    if (!j)
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+    return j;
+}
+
+/* ------------------------------------------------------------ options */
+
+static const char *const KNOWN_OPTIONS[] = {"q",        "limit",   "offset",        "sort",
+                                            "date_from", "date_to", "passages",      "passage_chars"};
+
+/* An integer option: a JSON integer or a decimal string; absent or "" gives def. */
+static int opt_uint(const json_t *o, const char *key, unsigned min, unsigned max, unsigned def,
+                    unsigned *out, sou_error *err)
+{
+    const json_t *v = json_object_get(o, key);
+    long long x;
+    *out = def;
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_integer(v)) {
+        x = json_integer_value(v);
+    } else if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        if (!*s)
+            return 0;
+        char *end;
+        errno = 0;
+        x = strtoll(s, &end, 10);
+        if (end == s || *end || errno || !((*s >= '0' && *s <= '9') || *s == '-' || *s == '+'))
+            goto bad;
+    } else {
+        goto bad;
+    }
+    if (x < (long long)min || x > (long long)max)
+        goto range;
+    *out = (unsigned)x;
+    return 0;
+bad:
+    sou_error_set(err, SOU_EBADREQUEST, "option \"%s\": must be an integer %u..%u", key, min, max);
+    return -1;
+range:
+    sou_error_set(err, SOU_EBADREQUEST, "option \"%s\": must be %u..%u, got %lld", key, min, max, x);
+    return -1;
+}
+
+static int opt_string(const json_t *o, const char *key, const char **out, sou_error *err)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v)) {
+        sou_error_set(err, SOU_EBADREQUEST, "option \"%s\": must be a string", key);
+        return -1;
+    }
+    *out = json_string_value(v);
+    return 0;
+}
+
+static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
+{
+    memset(opt, 0, sizeof *opt);
+    if (!json_is_object(o)) {
+        sou_error_set(err, SOU_EBADREQUEST, "options: expected a JSON object");
+        return -1;
+    }
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)o, key, v)
+    {
+        size_t k;
+        for (k = 0; k < sizeof KNOWN_OPTIONS / sizeof *KNOWN_OPTIONS; k++)
+            if (strcmp(key, KNOWN_OPTIONS[k]) == 0)
+                break;
+        if (k == sizeof KNOWN_OPTIONS / sizeof *KNOWN_OPTIONS) {
+            sou_error_set(err, SOU_EBADREQUEST,
+                          "option \"%.64s\": unknown (known: q, limit, offset, sort, date_from, date_to, "
+                          "passages, passage_chars)",
+                          key);
+            return -1;
+        }
+    }
+    const json_t *q = json_object_get(o, "q");
+    if (!q || json_is_null(q)) {
+        sou_error_set(err, SOU_EBADREQUEST, "option \"q\": missing (the query text)");
+        return -1;
+    }
+    if (!json_is_string(q)) {
+        sou_error_set(err, SOU_EBADREQUEST, "option \"q\": must be a string");
+        return -1;
+    }
+    opt->q = json_string_value(q);
+    opt->q_len = json_string_length(q);
+    if (opt_uint(o, "limit", 1, 100, 10, &opt->limit, err) < 0 ||
+        opt_uint(o, "offset", 0, 10000, 0, &opt->offset, err) < 0 ||
+        opt_uint(o, "passages", 0, 10, 2, &opt->passages, err) < 0 ||
+        opt_uint(o, "passage_chars", 10, 1000, 100, &opt->passage_chars, err) < 0)
+        return -1;
+    const char *sort, *from, *to;
+    if (opt_string(o, "sort", &sort, err) < 0 || opt_string(o, "date_from", &from, err) < 0 ||
+        opt_string(o, "date_to", &to, err) < 0)
+        return -1;
+    opt->sort = SORT_RELEVANCE;
+    if (sort && *sort) {
+        if (strcmp(sort, "relevance") == 0)
+            opt->sort = SORT_RELEVANCE;
+        else if (strcmp(sort, "date") == 0)
+            opt->sort = SORT_DATE;
+        else if (strcmp(sort, "date_asc") == 0)
+            opt->sort = SORT_DATE_ASC;
+        else {
+            sou_error_set(err, SOU_EBADREQUEST,
+                          "option \"sort\": must be \"relevance\", \"date\" or \"date_asc\", got \"%.32s\"", sort);
+            return -1;
+        }
+    }
+    if (from && *from && sou_parse_date(from, strlen(from), 0, opt->date_from) < 0) {
+        sou_error_set(err, SOU_EBADREQUEST, "option \"date_from\": expected YYYY-MM-DD, got \"%.32s\"", from);
+        return -1;
+    }
+    if (to && *to && sou_parse_date(to, strlen(to), 1, opt->date_to) < 0) {
+        sou_error_set(err, SOU_EBADREQUEST, "option \"date_to\": expected YYYY-MM-DD, got \"%.32s\"", to);
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ answers */
+
+static json_t *date_json(const char *ymd)
+{
+    if (!ymd[0])
+        return json_null();
+    char buf[11];
+    snprintf(buf, sizeof buf, "%.4s-%.2s-%.2s", ymd, ymd + 4, ymd + 6);
+    return json_string(buf);
+}
+
+static json_t *marks_json(const sou_hl_result *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < r->n_marks; i++)
+        if (json_array_append_new(a, json_pack("[I,I]", (json_int_t)r->marks[i][0],
+                                                (json_int_t)r->marks[i][1])) < 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+/* The document data JSON of doc: a new object ({} when unreadable). */
+static json_t *doc_data(const sx_doc *doc)
+{
+    char *data = NULL;
+    size_t len = 0;
+    json_t *j = NULL;
+    if (sx_doc_get_data(doc, &data, &len, NULL) == SX_OK)
+        j = json_loadb(data, len, 0, NULL);
+    free(data);
+    if (j && !json_is_object(j)) {
+        json_decref(j);
+        j = NULL;
+    }
+    return j ? j : json_object();
+}
+
+static const char *str_field(const json_t *o, const char *key, size_t *len)
+{
+    const json_t *v = json_object_get(o, key);
+    if (json_is_string(v)) {
+        *len = json_string_length(v);
+        return json_string_value(v);
+    }
+    *len = 0;
+    return "";
+}
+
+/* One hit object.  Returns a new reference or NULL (out of memory). */
+static json_t *hit_json(const json_t *data, unsigned rank, double score, const sou_hl_terms *hl,
+                        const search_opts *opt)
+{
+    sou_hl_result th = {0}, bh = {0};
+    json_t *hit = NULL;
+    size_t tlen, blen;
+    const char *title = str_field(data, "title", &tlen);
+    const char *body = str_field(data, "body", &blen);
+    if (sou_highlight_whole(hl, title, tlen, &th) < 0 ||
+        sou_highlight_passages(hl, body, blen, opt->passages, opt->passage_chars, &bh) < 0)
+        goto done;
+    size_t len;
+    const char *id = str_field(data, "id", &len);
+    hit = json_object();
+    if (!hit)
+        goto done;
+    int bad = 0;
+    bad |= json_object_set_new(hit, "rank", json_integer(rank));
+    bad |= json_object_set_new(hit, "id", json_stringn(id, len));
+    bad |= json_object_set_new(hit, "title", json_stringn(title, tlen));
+    const char *url = str_field(data, "url", &len);
+    bad |= json_object_set_new(hit, "url", json_stringn(url, len));
+    const char *date = str_field(data, "date", &len);
+    bad |= json_object_set_new(hit, "date", json_stringn(date, len));
+    bad |= json_object_set_new(hit, "score", json_real((double)(long long)(score * 10000 + 0.5) / 10000));
+    bad |= json_object_set_new(hit, "title_html", json_stringn(th.html, th.html_len));
+    bad |= json_object_set_new(hit, "snippet", json_stringn(bh.html, bh.html_len));
+    bad |= json_object_set_new(hit, "snippet_text", json_stringn(bh.text, bh.text_len));
+    bad |= json_object_set_new(hit, "highlights", marks_json(&bh));
+    bad |= json_object_set_new(hit, "title_highlights", marks_json(&th));
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)data, key, v)
+    {
+        if (!json_is_string(v) || json_object_get(hit, key) || strcmp(key, "body") == 0)
+            continue;
+        bad |= json_object_set(hit, key, v);
+    }
+    if (bad) {
+        json_decref(hit);
+        hit = NULL;
+    }
+done:
+    sou_hl_result_destroy(&th);
+    sou_hl_result_destroy(&bh);
+    return hit;
+}
+
+static sou_hl_terms *hl_terms_of(const sou_built_query *bq)
+{
+    sou_hl_terms *t = sou_hl_terms_new();
+    for (size_t i = 0; t && i < bq->n_hl; i++)
+        if (sou_hl_terms_add(t, bq->hl_terms[i], strlen(bq->hl_terms[i])) < 0) {
+            sou_hl_terms_free(t);
+            return NULL;
+        }
+    return t;
+}
+
+/* Run the enquire; one retry after reopening when the index moved on
+ * underneath (Xapian's DatabaseModifiedError). */
+static int run_query(sou_searcher *s, const sou_built_query *bq, const search_opts *opt, sx_mset **out,
+                     sou_error *err)
+{
+    sx_error xe = {0};
+    for (int attempt = 0; attempt < 2; attempt++) {
+        sx_enquire *e = sx_enquire_new(s->db, &xe);
+        sx_status st = e ? SX_OK : xe.status;
+        if (st == SX_OK)
+            st = sx_enquire_set_query(e, bq->query, &xe);
+        if (st == SX_OK)
+            st = sx_enquire_set_bm25(e, s->rank.k1, 0, 1, s->rank.b, 0.5, &xe);
+        if (st == SX_OK) {
+            if (opt->sort == SORT_RELEVANCE)
+                st = sx_enquire_sort_by_relevance(e, &xe);
+            else
+                st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, opt->sort == SORT_DATE, &xe);
+        }
+        /* Counting a few past the page keeps the total exact for small
+         * result sets at almost no cost; large ones get Xapian's estimate. */
+        if (st == SX_OK)
+            st = sx_enquire_run(e, opt->offset, opt->limit, opt->offset + opt->limit + 10, out, &xe);
+        sx_enquire_free(e);
+        if (st == SX_OK)
+            return 0;
+        if (st != SX_ERR_MODIFIED || attempt == 1)
+            break;
+        if (sx_db_reopen(s->db, NULL, &xe) != SX_OK)
+            break;
+    }
+    from_sx(err, &xe, "searching");
+    return -1;
+}
+
+json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
+{
+    double t0 = now_ms();
+    search_opts opt;
+    sou_parsed_query pq = {0};
+    sou_built_query bq = {0};
+    sou_hl_terms *hl = NULL;
+    sx_mset *m = NULL;
+    json_t *answer = NULL, *hits = NULL, *query = NULL;
+
+    if (parse_options(options, &opt, err) < 0 || sou_query_parse(opt.q, opt.q_len, &pq, err) < 0)
+        goto fail;
+    /* Date options and date: in the query narrow each other. */
+    if (opt.date_from[0] && (!pq.date_from[0] || strcmp(opt.date_from, pq.date_from) > 0))
+        memcpy(pq.date_from, opt.date_from, 9);
+    if (opt.date_to[0] && (!pq.date_to[0] || strcmp(opt.date_to, pq.date_to) < 0))
+        memcpy(pq.date_to, opt.date_to, 9);
+    if (pq.date_from[0] && pq.date_to[0] && strcmp(pq.date_from, pq.date_to) > 0) {
+        sou_error_set(err, SOU_EBADREQUEST, "date range: the start (%.8s) is after the end (%.8s)",
+                      pq.date_from, pq.date_to);
+        goto fail;
+    }
+    if (sou_query_build(&pq, &s->rank, &bq, err) < 0)
+        goto fail;
+    if (!(hl = hl_terms_of(&bq))) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        goto fail;
+    }
+    if (run_query(s, &bq, &opt, &m, err) < 0)
+        goto fail;
+
+    hits = json_array();
+    if (!hits)
+        goto oom;
+    for (unsigned i = 0; i < sx_mset_size(m); i++) {
+        sx_error xe = {0};
+        sx_doc *doc = NULL;
+        if (sx_mset_document(m, i, &doc, &xe) != SX_OK) {
+            from_sx(err, &xe, "reading a hit");
+            goto fail;
+        }
+        json_t *data = doc_data(doc);
+        sx_doc_free(doc);
+        json_t *hit = hit_json(data, opt.offset + i + 1, sx_mset_weight(m, i), hl, &opt);
+        json_decref(data);
+        if (!hit || json_array_append_new(hits, hit) < 0)
+            goto oom;
+    }
+    unsigned lower = sx_mset_lower_bound(m), upper = sx_mset_upper_bound(m);
+    unsigned total = lower == upper ? lower : sx_mset_estimated(m);
+    query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms", bq.terms,
+                      "dropped", bq.dropped, "phrases", bq.phrases, "excluded", bq.excluded, "title_terms",
+                      bq.title_terms, "date_from", date_json(pq.date_from), "date_to",
+                      date_json(pq.date_to), "sort", SORT_NAMES[opt.sort]);
+    if (!query)
+        goto oom;
+    answer = json_pack("{s:o,s:I,s:b,s:i,s:i,s:f,s:o}", "query", query, "total", (json_int_t)total,
+                       "exact", lower == upper, "offset", (int)opt.offset, "limit", (int)opt.limit,
+                       "took_ms", 0.0, "hits", hits);
+    query = hits = NULL; /* stolen by json_pack, even on failure */
+    if (!answer)
+        goto oom;
+    double took = now_ms() - t0;
+    json_object_set_new(answer, "took_ms", json_real((double)(long long)(took * 1000 + 0.5) / 1000));
+    goto done;
+oom:
+    sou_error_set(err, SOU_EINTERNAL, "out of memory building the answer");
+fail:
+    json_decref(answer);
+    answer = NULL;
+done:
+    json_decref(hits);
+    json_decref(query);
+    sx_mset_free(m);
+    sou_hl_terms_free(hl);
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+    return answer;
+}
+
+/* ------------------------------------------------------------ documents */
+
+json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_error *err)
+{
+    sx_error xe = {0};
+    sx_doc *doc = NULL;
+    json_t *out = NULL;
+    sou_parsed_query pq = {0};
+    sou_built_query bq = {0};
+    sou_hl_terms *hl = NULL;
+    sou_hl_result th = {0}, bh = {0};
+    char term[512];
+    unsigned docid;
+
+    size_t idlen = id ? strlen(id) : 0, bad_at;
+    if (idlen == 0) {
+        sou_error_set(err, SOU_EBADREQUEST, "document id: empty");
+        goto done;
+    }
+    if (idlen > 240) {
+        sou_error_set(err, SOU_EBADREQUEST, "document id: %zu bytes, at most 240", idlen);
+        goto done;
+    }
+    for (bad_at = 0; bad_at < idlen;) {
+        uint32_t cp;
+        size_t k = sou_utf8_decode((const unsigned char *)id + bad_at, idlen - bad_at, &cp);
+        if (!k)
+            break;
+        bad_at += k;
+    }
+    if (bad_at < idlen) {
+        sou_error_set(err, SOU_EBADREQUEST, "document id: invalid UTF-8 at byte %zu", bad_at);
+        goto done;
+    }
+    snprintf(term, sizeof term, "%s%s", SOU_PREFIX_ID, id);
+    sx_status st = sx_db_find_by_term(s->db, term, &docid, &xe);
+    if (st == SX_ERR_NOT_FOUND) {
+        sou_error_set(err, SOU_ENOTFOUND, "document \"%.200s\" not found", id);
+        goto done;
+    }
+    if (st != SX_OK || sx_db_get_document(s->db, docid, &doc, &xe) != SX_OK) {
+        from_sx(err, &xe, "reading the document");
+        goto done;
+    }
+    out = doc_data(doc);
+    if (!json_object_get(out, "id"))
+        json_object_set_new(out, "id", json_string(id));
+    if (q && *q) {
+        if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&pq, &s->rank, &bq, err) < 0)
+            goto fail;
+        size_t tlen, blen;
+        const char *title = str_field(out, "title", &tlen);
+        const char *body = str_field(out, "body", &blen);
+        if (!(hl = hl_terms_of(&bq)) || sou_highlight_whole(hl, title, tlen, &th) < 0 ||
+            sou_highlight_whole(hl, body, blen, &bh) < 0 ||
+            json_object_set_new(out, "title_html", json_stringn(th.html, th.html_len)) < 0 ||
+            json_object_set_new(out, "body_html", json_stringn(bh.html, bh.html_len)) < 0) {
+            sou_error_set(err, SOU_EINTERNAL, "out of memory highlighting the document");
+            goto fail;
+        }
+    }
+    goto done;
+fail:
+    json_decref(out);
+    out = NULL;
+done:
+    sx_doc_free(doc);
+    sou_hl_terms_free(hl);
+    sou_hl_result_destroy(&th);
+    sou_hl_result_destroy(&bh);
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+    return out;
+}
