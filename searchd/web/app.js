@@ -498,6 +498,8 @@
     if (ui.body.className !== 'view-serp') {
       /* coming from home or a document: clear old results before they show */
       clear(ui.results);
+      delete ui.serp.dataset.q;
+      delete ui.serp.dataset.url;
       ui.status.textContent = '';
       ui.interp.hidden = true;
       ui.message.hidden = true;
@@ -519,6 +521,8 @@
 
   function renderFailure(s, failure) {
     clear(ui.results);
+    ui.serp.dataset.q = s.q;
+    ui.serp.dataset.url = urlFor(s);
     ui.pager.hidden = true;
     ui.interp.hidden = true;
     ui.status.textContent = failure.offline ? '无法连接到搜索服务' : '搜索出错';
@@ -555,6 +559,8 @@
     const total = typeof ans.total === 'number' ? ans.total : hits.length;
     ui.message.hidden = true;
     clear(ui.results);
+    ui.serp.dataset.q = s.q;       /* which query is on screen (tests wait on it) */
+    ui.serp.dataset.url = urlFor(s);
     renderInterpretation(ans.query);
 
     const took = fmtMs(ans.took_ms);
@@ -680,6 +686,7 @@
     clear(ui.docTitle);
     clear(ui.docMeta);
     clear(ui.docBody);
+    delete ui.doc.dataset.id;
     docMarks = [];
     docMarkAt = -1;
     ui.docTitle.textContent = '正在打开…';
@@ -705,6 +712,7 @@
   }
 
   function renderDoc(s, d) {
+    ui.doc.dataset.id = s.doc;      /* which document is on screen */
     const title = typeof d.title === 'string' ? d.title : '';
     clear(ui.docTitle);
     appendSegments(ui.docTitle, d.title_html ? segmentsFromHTML(d.title_html) : [{ text: title, mark: false }]);

@@ -1,0 +1,456 @@
+/*
+ * browser_test.mjs: the search page end to end, in headless Chromium.
+ *
+ *   node tests/browser/browser_test.mjs [--bin DIR] [--source DIR] [--out DIR]
+ *
+ * Indexes corpus/ plus one hostile JSONL document (its title and body hold
+ * <script> and <img onerror>) with the built indexer into a temporary
+ * directory, starts searchd on free loopback ports, drives the page with
+ * playwright-core (Debian's /usr/bin/chromium), and checks what a person would:
+ * results as you type with the right article first and highlights rendered,
+ * the document view, a shared ?q= URL, Back and Forward, the keyboard, the
+ * hostile document shown as text, empty, error and unreachable states.
+ * Screenshots go to the output directory (the build directory).  searchd is
+ * always stopped; the exit status is non-zero when a check fails, and the last
+ * line is "browser: N passed, M failed".
+ *
+ * Defaults: --bin $SOU_BIN_DIR, --source $SOU_SOURCE_DIR (else the repo this
+ * file is in), --out the parent of --bin.  playwright-core is installed with
+ * "npm ci" into tests/browser/node_modules when missing.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const WAIT_MS = 15000;          /* generous: a loaded CI machine, not a timing target */
+
+function parseArgs(argv) {
+  const opt = {
+    bin: process.env.SOU_BIN_DIR || '',
+    source: process.env.SOU_SOURCE_DIR || path.resolve(HERE, '..', '..'),
+    out: '',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length)
+        throw new Error(`${a}: needs a value`);
+      return argv[++i];
+    };
+    if (a === '--bin') opt.bin = val();
+    else if (a === '--source') opt.source = val();
+    else if (a === '--out') opt.out = val();
+    else throw new Error(`unknown argument "${a}" (usage: browser_test.mjs [--bin DIR] [--source DIR] [--out DIR])`);
+  }
+  if (!opt.bin)
+    throw new Error('no programs: pass --bin DIR (the build\'s bin directory) or set SOU_BIN_DIR');
+  opt.bin = path.resolve(opt.bin);
+  opt.out = path.resolve(opt.out || path.join(opt.bin, '..'));
+  for (const prog of ['indexer', 'searchd']) {
+    if (!fs.existsSync(path.join(opt.bin, prog)))
+      throw new Error(`${path.join(opt.bin, prog)}: not found (build first)`);
+  }
+  if (!fs.existsSync(path.join(opt.source, 'corpus')))
+    throw new Error(`${path.join(opt.source, 'corpus')}: not found (pass --source the repository root)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM}: not found (apt-get install chromium; scripts/test.sh does it)`);
+  return opt;
+}
+
+/* playwright-core from tests/browser/node_modules, installed by npm ci if missing. */
+async function loadPlaywright() {
+  const entry = path.join(HERE, 'node_modules', 'playwright-core', 'index.mjs');
+  if (!fs.existsSync(entry)) {
+    console.log('browser: installing playwright-core (npm ci in tests/browser)');
+    const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'],
+                        { cwd: HERE, stdio: 'inherit' });
+    if (r.status !== 0 || !fs.existsSync(entry))
+      throw new Error(`npm ci in ${HERE} failed (status ${r.status}${r.error ? ', ' + r.error.message : ''})`);
+  }
+  return (await import(pathToFileURL(entry).href)).chromium;
+}
+
+/* The hostile document: markup in title and body that must show as text. */
+const XSS_ID = 'xss_probe';
+const XSS_DOC = {
+  id: XSS_ID,
+  title: '跨站脚本测试<script>alert(1)</script>标题',
+  body: '这篇跨站脚本测试文档的正文里有 <img src=x onerror=alert(1)> 和 <script>alert(1)</script> 两段标记，' +
+        '页面必须把它们当作文字显示。\n第二段：<b>不是粗体</b> &amp; 不是实体。',
+  date: '2026-01-01',
+  url: 'javascript:alert(1)',
+};
+
+function indexCorpus(opt, dir) {
+  const jsonl = path.join(dir, 'xss.jsonl');
+  fs.writeFileSync(jsonl, JSON.stringify(XSS_DOC) + '\n');
+  const db = path.join(dir, 'db');
+  const r = spawnSync(path.join(opt.bin, 'indexer'), ['--db', db, path.join(opt.source, 'corpus'), jsonl],
+                      { encoding: 'utf8' });
+  if (r.status !== 0)
+    throw new Error(`indexer failed (status ${r.status}): ${r.stderr || r.stdout}`);
+  return db;
+}
+
+/* Start searchd; resolves to {proc, base} once it prints its addresses. */
+function startSearchd(opt, db) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(path.join(opt.bin, 'searchd'),
+                       ['--db', db, '--http', '127.0.0.1:0', '--line', '127.0.0.1:0'],
+                       { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let errText = '';
+    const timer = setTimeout(() => fail(new Error('searchd did not print its addresses within 10 s')), 10000);
+    function fail(e) {
+      clearTimeout(timer);
+      proc.kill('SIGKILL');
+      reject(new Error(`${e.message}\nstdout: ${out}\nstderr: ${errText}`));
+    }
+    proc.stderr.on('data', (d) => { errText += d; });
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /^searchd: .*\bhttp (\d+\.\d+\.\d+\.\d+):(\d+)/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        proc.removeAllListeners('exit');
+        running = { proc, base: `http://${m[1]}:${m[2]}`, stderr: () => errText };
+        resolve(running);
+      }
+    });
+    proc.on('error', (e) => fail(e));
+    proc.on('exit', (code, sig) => fail(new Error(`searchd exited early (status ${code}, signal ${sig})`)));
+  });
+}
+
+function stopSearchd(sd) {
+  return new Promise((resolve) => {
+    if (!sd || sd.proc.exitCode !== null || sd.proc.signalCode !== null)
+      return resolve();
+    const t = setTimeout(() => sd.proc.kill('SIGKILL'), 5000);
+    sd.proc.once('exit', () => { clearTimeout(t); resolve(); });
+    sd.proc.kill('SIGTERM');
+  });
+}
+
+/* ---------- checks ---------- */
+
+const results = [];
+let running = null;             /* searchd, for the signal handlers */
+let page = null;
+let opts = null;
+
+function assert(cond, what) {
+  if (!cond)
+    throw new Error(what);
+}
+
+async function check(name, fn) {
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`FAIL - ${name}: ${e.message.split('\n')[0]}`);
+    if (page) {
+      const shot = path.join(opts.out, `browser-failure-${results.length}.png`);
+      await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+      console.log(`       url ${page.url()}; screenshot ${shot}`);
+    }
+  }
+}
+
+/* Wait until the results for q are on screen (not an older query's). */
+async function resultsFor(q) {
+  await page.waitForFunction((q) => {
+    const serp = document.getElementById('serp');
+    return !serp.hidden && serp.dataset.q === q && !document.body.classList.contains('busy') &&
+           (document.querySelector('#results .result') || !document.getElementById('message').hidden);
+  }, q, { timeout: WAIT_MS });
+  return page.$$eval('#results .result', (lis) => lis.map((li) => ({
+    id: li.dataset.id,
+    title: li.querySelector('.result-link').textContent,
+    marks: Array.from(li.querySelectorAll('mark')).map((m) => m.textContent),
+    date: (li.querySelector('time') || {}).textContent || '',
+  })));
+}
+
+async function docShown(id) {
+  await page.waitForFunction((id) => {
+    const doc = document.getElementById('doc');
+    return !doc.hidden && (id ? doc.dataset.id === id : doc.dataset.id);
+  }, id, { timeout: WAIT_MS });
+  return page.evaluate(() => ({
+    id: document.getElementById('doc').dataset.id,
+    title: document.getElementById('doc-title').textContent,
+    body: document.getElementById('doc-body').textContent,
+    paragraphs: document.querySelectorAll('#doc-body p').length,
+    marks: Array.from(document.querySelectorAll('#doc-body mark, #doc-title mark')).map((m) => m.textContent),
+  }));
+}
+
+/* Elements a document's text may turn into: everything else is injection. */
+async function foreignElements() {
+  return page.evaluate(() => {
+    const allowed = new Set(['LI', 'H2', 'A', 'P', 'SPAN', 'TIME', 'MARK', 'STRONG', 'UL']);
+    const bad = [];
+    for (const e of document.querySelectorAll('#results *, #doc-title *, #doc-meta *, #doc-body *')) {
+      if (!allowed.has(e.tagName))
+        bad.push(e.tagName);
+      for (const a of e.attributes) {
+        if (/^on/i.test(a.name) || /^\s*javascript:/i.test(a.value))
+          bad.push(`${e.tagName}[${a.name}]`);
+      }
+    }
+    return bad.concat(Array.from(document.images).map((i) => 'IMG ' + i.src),
+                      document.scripts.length !== 1 ? [`${document.scripts.length} scripts`] : []);
+  });
+}
+
+async function apiSearch(base, q) {
+  const r = await fetch(`${base}/search?q=${encodeURIComponent(q)}&limit=10`);
+  return r.json();
+}
+
+async function main() {
+  opts = parseArgs(process.argv.slice(2));
+  const chromium = await loadPlaywright();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sou-browser-'));
+  let sd = null;
+  let context = null;
+  const dialogs = [];
+  try {
+    const db = indexCorpus(opts, tmp);
+    sd = await startSearchd(opts, db);
+    const base = sd.base;
+    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+      locale: 'zh-CN',
+    });
+    page = context.pages()[0] || await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+    const pageErrors = [];
+    page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+
+    const Q1 = '天津看牙能用医保报销吗';
+    const Q2 = '兰州怎么在手机上激活医保卡';
+
+    await check('the page loads with the search box focused', async () => {
+      const resp = await page.goto(base + '/');
+      assert(resp.ok(), `GET / answered HTTP ${resp.status()}`);
+      assert(resp.headers()['content-type'].startsWith('text/html'), `GET / content-type ${resp.headers()['content-type']}`);
+      await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'q');
+    });
+
+    await check(`typing ${Q1} shows results as you type, 000_* first, highlights rendered`, async () => {
+      await page.keyboard.type(Q1, { delay: 40 });
+      const hits = await resultsFor(Q1);
+      assert(hits.length > 0, 'no results');
+      assert(hits[0].id.startsWith('000_'), `first result is ${hits[0].id}, expected 000_*`);
+      assert(hits[0].marks.length > 0 && hits[0].marks.every((m) => m.length > 0), 'no <mark> in the first result');
+      const api = await apiSearch(base, Q1);
+      assert(api.hits[0].id === hits[0].id, `page shows ${hits[0].id} first, API says ${api.hits[0].id}`);
+      const status = await page.textContent('#status');
+      assert(status.includes(String(api.total)), `status "${status}" lacks the total ${api.total}`);
+      const dropped = (api.query && api.query.dropped) || [];
+      if (dropped.length) {
+        const interp = await page.textContent('#interp');
+        assert(interp.includes('已忽略') && dropped.every((w) => interp.includes(w)),
+               `interpretation "${interp}" does not list the dropped words ${dropped.join('、')}`);
+      }
+      assert(new URL(page.url()).searchParams.get('q') === Q1, `URL ${page.url()} does not carry the query`);
+      await page.screenshot({ path: path.join(opts.out, 'browser-screenshot.png') });
+    });
+
+    let firstTitle = '';
+    await check('arrow keys reach the first result and Enter opens the document with highlights', async () => {
+      await page.focus('#q');
+      await page.keyboard.press('ArrowDown');
+      const focused = await page.evaluate(() => document.activeElement.classList.contains('result-link') &&
+                                                document.activeElement.closest('.result').dataset.id);
+      assert(focused && focused.startsWith('000_'), `ArrowDown focused ${focused}, expected the first result`);
+      firstTitle = await page.evaluate(() => document.activeElement.textContent);
+      await page.keyboard.press('Enter');
+      const doc = await docShown(focused);
+      assert(doc.title === firstTitle, `document title "${doc.title}" differs from the result's "${firstTitle}"`);
+      assert(doc.paragraphs > 1, `the body has ${doc.paragraphs} paragraph(s)`);
+      assert(doc.marks.length > 0, 'no <mark> in the document view');
+      const u = new URL(page.url());
+      assert(u.searchParams.get('doc') === focused && u.searchParams.get('q') === Q1, `URL ${page.url()}`);
+      await page.screenshot({ path: path.join(opts.out, 'browser-screenshot-doc.png') });
+    });
+
+    await check('Back returns to the results, Forward to the document', async () => {
+      await page.goBack();
+      const hits = await resultsFor(Q1);
+      assert(hits.length > 0 && hits[0].id.startsWith('000_'), 'results not restored by Back');
+      assert(await page.inputValue('#q') === Q1, 'the box lost the query after Back');
+      await page.goForward();
+      const doc = await docShown(null);
+      assert(doc.id.startsWith('000_'), `Forward shows ${doc.id}`);
+      await page.goBack();
+      await resultsFor(Q1);
+    });
+
+    await check(`loading /?q=${Q2} renders results on load, 003_* first`, async () => {
+      await page.goto(`${base}/?q=${encodeURIComponent(Q2)}`);
+      const hits = await resultsFor(Q2);
+      assert(hits.length > 0, 'no results');
+      assert(hits[0].id.startsWith('003_'), `first result is ${hits[0].id}, expected 003_*`);
+      assert(hits.some((h) => h.marks.length > 0), 'no highlights');
+      assert(await page.inputValue('#q') === Q2, 'the box does not show the query');
+    });
+
+    await check('a stale, slow answer never replaces a newer one', async () => {
+      /* hold back the answer to the first query until the second is shown */
+      let release;
+      const held = new Promise((r) => { release = r; });
+      await page.route('**/search?*', async (route) => {
+        const q = new URL(route.request().url()).searchParams.get('q');
+        if (q === '岳阳')
+          await held;
+        await route.continue().catch(() => {});
+      });
+      try {
+        await page.fill('#q', '岳阳');
+        await page.waitForTimeout(400);                /* debounce passes, the request is out */
+        await page.fill('#q', '石家庄医保卡激活步骤');
+        await page.keyboard.press('Enter');
+        const hits = await resultsFor('石家庄医保卡激活步骤');
+        assert(hits.length > 0 && hits[0].id.startsWith('001_'), `first result ${hits[0] && hits[0].id}, expected 001_*`);
+        release();
+        await page.waitForTimeout(500);
+        const q = await page.evaluate(() => document.getElementById('serp').dataset.q);
+        assert(q === '石家庄医保卡激活步骤', `the stale answer for "${q}" replaced the newer results`);
+      } finally {
+        release();
+        await page.unroute('**/search?*');
+      }
+    });
+
+    await check('a document containing <script> and <img onerror> shows them as text', async () => {
+      await page.goto(`${base}/?q=${encodeURIComponent('跨站脚本测试')}`);
+      const hits = await resultsFor('跨站脚本测试');
+      const hit = hits.find((h) => h.id === XSS_ID);
+      assert(hit, `the hostile document is not among the results (${hits.map((h) => h.id).join(', ')})`);
+      assert(hit.title.includes('<script>alert(1)</script>'), `title shown as "${hit.title}"`);
+      let bad = await foreignElements();
+      assert(bad.length === 0, `injected into the results: ${bad.join(', ')}`);
+      await page.click(`.result[data-id="${XSS_ID}"] .result-link`);
+      const doc = await docShown(XSS_ID);
+      assert(doc.body.includes('<img src=x onerror=alert(1)>') && doc.body.includes('<b>不是粗体</b> &amp; 不是实体'),
+             `document body shown as "${doc.body.slice(0, 120)}"`);
+      assert(doc.title.includes('<script>alert(1)</script>'), `document title shown as "${doc.title}"`);
+      bad = await foreignElements();
+      assert(bad.length === 0, `injected into the document view: ${bad.join(', ')}`);
+      const urlLinks = await page.$$eval('a[href^="javascript:" i]', (as) => as.length);
+      assert(urlLinks === 0, 'a javascript: URL became a link');
+      await page.waitForTimeout(300);
+      assert(dialogs.length === 0, `a dialog fired: ${dialogs.join(' | ')}`);
+    });
+
+    await check('sorting by date puts the newest first and is kept in the URL', async () => {
+      await page.goto(`${base}/?q=${encodeURIComponent('医保')}`);
+      await resultsFor('医保');
+      await page.selectOption('#sort', 'date');
+      assert(new URL(page.url()).searchParams.get('sort') === 'date', `URL ${page.url()} lacks sort=date`);
+      await page.waitForFunction(() => /[?&]sort=date(&|$)/.test(document.getElementById('serp').dataset.url || ''));
+      const dates = await page.$$eval('#results .result time', (ts) => ts.map((t) => t.textContent));
+      assert(dates.length >= 2, `only ${dates.length} dated results`);
+      const sorted = [...dates].sort().reverse();
+      assert(dates.join() === sorted.join(), `dates not newest first: ${dates.join(', ')}`);
+      await page.reload();
+      await resultsFor('医保');
+      assert(await page.inputValue('#sort') === 'date', 'sort lost on reload');
+    });
+
+    await check('no results and a page past the end show a clear message with a hint', async () => {
+      await page.goto(`${base}/?q=${encodeURIComponent('zqxjvwk')}`);
+      await resultsFor('zqxjvwk');
+      const msg = await page.textContent('#message');
+      assert(msg.includes('没有找到') && msg.includes('zqxjvwk'), `message "${msg}"`);
+      await page.goto(`${base}/?q=${encodeURIComponent('医保')}&page=50`);
+      await resultsFor('医保');
+      const past = await page.textContent('#message');
+      assert(past.includes('回到第一页'), `past-the-end message "${past}"`);
+    });
+
+    await check('a server error shows its message', async () => {
+      await page.route('**/search?*', (route) => route.fulfill({
+        status: 503, contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify({ error: { code: 503, message: 'index unavailable: 测试用的错误' } }),
+      }));
+      try {
+        await page.goto(`${base}/?q=${encodeURIComponent('医保卡')}`);
+        await page.waitForSelector('#message .message-box.error');
+        const msg = await page.textContent('#message');
+        assert(msg.includes('测试用的错误') && msg.includes('503'), `error message "${msg}"`);
+      } finally {
+        await page.unroute('**/search?*');
+      }
+    });
+
+    await check('a phone-sized screen shows the results in one column without sideways scrolling', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${base}/?q=${encodeURIComponent(Q1)}`);
+      await resultsFor(Q1);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+      await page.screenshot({ path: path.join(opts.out, 'browser-screenshot-phone.png') });
+      await page.setViewportSize({ width: 1280, height: 900 });
+    });
+
+    await check('an unreachable server is reported as such', async () => {
+      await page.goto(`${base}/?q=${encodeURIComponent(Q1)}`);
+      await resultsFor(Q1);
+      await stopSearchd(sd);
+      await page.fill('#q', '医保卡激活');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#message .message-box.offline');
+      const msg = await page.textContent('#message');
+      assert(msg.includes('无法连接'), `message "${msg}"`);
+    });
+
+    await check('no script errors on the page', async () => {
+      assert(pageErrors.length === 0, pageErrors.join(' | '));
+    });
+  } finally {
+    if (context)
+      await context.close().catch(() => {});
+    await stopSearchd(sd);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/* ctest's timeout or ^C: stop searchd before going */
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    if (running && running.proc.exitCode === null)
+      running.proc.kill('SIGKILL');
+    console.log(`browser: interrupted by ${sig}`);
+    process.exit(1);
+  });
+}
+
+let status = 0;
+try {
+  await main();
+} catch (e) {
+  console.log(`browser: ${e.message}`);
+  results.push({ name: 'setup', ok: false });
+  status = 1;
+}
+const failed = results.filter((r) => !r.ok).length;
+if (opts && fs.existsSync(path.join(opts.out, 'browser-screenshot.png')))
+  console.log(`browser: screenshots in ${opts.out}/browser-screenshot*.png`);
+console.log(`browser: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed || status ? 1 : 0);
