@@ -600,8 +600,12 @@ int sou_highlight_passages(const sou_hl_terms *t, const char *text, size_t len, 
             }
             if (distinct == 0)
                 continue;
-            uint32_t score = distinct * 10000u + (sentence_start ? 3000u : 0u) +
-                             (total < 2999 ? total : 2999);
+            /* Distinct terms first, then starting a sentence, then more
+             * occurrences, then the first match nearer the start (so the
+             * passage opens with the sentence that matters). */
+            uint32_t gap = h.occ[lo].cs - s, near = 99 - (gap * 99 / m > 99 ? 99 : gap * 99 / m);
+            uint32_t score = distinct * 100000u + (sentence_start ? 30000u : 0u) +
+                             (total < 99 ? total : 99) * 100u + near;
             cands[ncands++] = (cand_t){s, score};
         }
         qsort(cands, ncands, sizeof *cands, cand_cmp);

@@ -28,7 +28,7 @@
  *     each occurrence.  A sliding window over the occurrences (two
  *     pointers, a per-term counter) scores each candidate by the number of
  *     distinct query terms inside, then a sentence-start bonus, then the
- *     number of occurrences.  The best non-overlapping candidates are taken,
+ *     number of occurrences, then how close to its start the first match is.  The best non-overlapping candidates are taken,
  *     up to N, and shown in text order.  A window ends at the last sentence
  *     end inside it that keeps its matches, else at M characters but never
  *     inside a marked span.
