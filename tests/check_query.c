@@ -1,0 +1,416 @@
+/* check_query.c: query syntax, stopwords and query building
+ * (searchd/query_parse.h, stopwords.h, query_build.h). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query_build.h"
+#include "query_parse.h"
+#include "stopwords.h"
+
+static void parse_ok(const char *q, sou_parsed_query *pq)
+{
+    sou_error err = {0};
+    int rc = sou_query_parse(q, strlen(q), pq, &err);
+    ck_assert_msg(rc == 0, "parse \"%s\": %s", q, err.message);
+}
+
+/* Parsing q fails with SOU_EBADREQUEST and a message containing want. */
+static void parse_bad(const char *q, size_t len, const char *want)
+{
+    sou_parsed_query pq;
+    sou_error err = {0};
+    ck_assert_int_eq(sou_query_parse(q, len, &pq, &err), -1);
+    ck_assert_int_eq(err.code, SOU_EBADREQUEST);
+    ck_assert_msg(strstr(err.message, want) != NULL, "message \"%s\" lacks \"%s\"", err.message, want);
+    sou_parsed_query_destroy(&pq);
+}
+
+START_TEST(parse_plain)
+{
+    sou_parsed_query pq;
+    parse_ok("天津看牙能用医保报销吗", &pq);
+    ck_assert_uint_eq(pq.n, 1);
+    ck_assert_int_eq(pq.items[0].kind, SOU_QITEM_TEXT);
+    ck_assert_str_eq(pq.items[0].text, "天津看牙能用医保报销吗");
+    ck_assert_str_eq(pq.date_from, "");
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+START_TEST(parse_operators)
+{
+    sou_parsed_query pq;
+    parse_ok("医保 \"参保地\" -兰州 -\"手机 激活\" title:激活 date:2025-01-01..2026-02-06", &pq);
+    ck_assert_uint_eq(pq.n, 5);
+    ck_assert_int_eq(pq.items[0].kind, SOU_QITEM_TEXT);
+    ck_assert_str_eq(pq.items[0].text, "医保");
+    ck_assert_int_eq(pq.items[1].kind, SOU_QITEM_PHRASE);
+    ck_assert_str_eq(pq.items[1].text, "参保地");
+    ck_assert_int_eq(pq.items[2].kind, SOU_QITEM_EXCLUDE);
+    ck_assert_str_eq(pq.items[2].text, "兰州");
+    ck_assert_int_eq(pq.items[3].kind, SOU_QITEM_EXCLUDE);
+    ck_assert_str_eq(pq.items[3].text, "手机 激活");
+    ck_assert_int_eq(pq.items[4].kind, SOU_QITEM_TITLE);
+    ck_assert_str_eq(pq.items[4].text, "激活");
+    ck_assert_str_eq(pq.date_from, "20250101");
+    ck_assert_str_eq(pq.date_to, "20260206");
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+START_TEST(parse_cjk_quotes_and_width)
+{
+    sou_parsed_query pq;
+    parse_ok("“参保地” 「醫保」 ｔｉｔｌｅ：医保 －兰州 \"unterminated phrase", &pq);
+    ck_assert_uint_eq(pq.n, 5);
+    ck_assert_int_eq(pq.items[0].kind, SOU_QITEM_PHRASE);
+    ck_assert_str_eq(pq.items[0].text, "参保地");
+    ck_assert_int_eq(pq.items[1].kind, SOU_QITEM_PHRASE);
+    ck_assert_str_eq(pq.items[1].text, "医保"); /* traditional folded */
+    ck_assert_int_eq(pq.items[2].kind, SOU_QITEM_TITLE);
+    ck_assert_str_eq(pq.items[2].text, "医保");
+    ck_assert_int_eq(pq.items[3].kind, SOU_QITEM_EXCLUDE);
+    ck_assert_int_eq(pq.items[4].kind, SOU_QITEM_PHRASE);
+    ck_assert_str_eq(pq.items[4].text, "unterminated phrase");
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+START_TEST(parse_lone_dash_and_inner_dash)
+{
+    sou_parsed_query pq;
+    parse_ok("covid-19 - 疫苗", &pq);
+    ck_assert_uint_eq(pq.n, 3);
+    ck_assert_int_eq(pq.items[0].kind, SOU_QITEM_TEXT);
+    ck_assert_str_eq(pq.items[0].text, "covid-19");
+    ck_assert_int_eq(pq.items[1].kind, SOU_QITEM_TEXT);
+    ck_assert_int_eq(pq.items[2].kind, SOU_QITEM_TEXT);
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+static const struct {
+    const char *q, *from, *to;
+} DATES[] = {
+    {"date:2025..", "20250101", ""},
+    {"date:..2026-02", "", "20260228"},
+    {"date:2024-02", "20240201", "20240229"},
+    {"date:2025", "20250101", "20251231"},
+    {"date:2025-1-5..2025-1-5", "20250105", "20250105"},
+    {"date:2000-02-29..", "20000229", ""},
+    {"date:2020..2030 date:2025..2026", "20250101", "20261231"}, /* intersection */
+};
+
+START_TEST(parse_dates)
+{
+    sou_parsed_query pq;
+    parse_ok(DATES[_i].q, &pq);
+    ck_assert_str_eq(pq.date_from, DATES[_i].from);
+    ck_assert_str_eq(pq.date_to, DATES[_i].to);
+    ck_assert_uint_eq(pq.n, 0);
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+static const char *const BAD_DATES[] = {
+    "date:2025-13-01", "date:2025-02-30", "date:1900-02-29", "date:abc", "date:..", "date:",
+    "date:2025-01-01..x", "date:20250101", "date:2025-01-01-",
+};
+
+START_TEST(parse_bad_dates)
+{
+    parse_bad(BAD_DATES[_i], strlen(BAD_DATES[_i]), "date:");
+}
+END_TEST
+
+START_TEST(parse_errors)
+{
+    parse_bad("", 0, "empty query");
+    parse_bad("   \t ", 5, "empty query");
+    parse_bad("\"\"", 2, "empty query");
+    parse_bad("医保 title:", strlen("医保 title:"), "title:");
+    parse_bad("date:2026..2025", strlen("date:2026..2025"), "range is empty");
+    parse_bad("ab\xff", 3, "invalid UTF-8 at byte 2");
+    parse_bad("a\0b", 3, "invalid UTF-8 at byte 1");
+    char *big = malloc(3 * 1001 + 1);
+    for (int i = 0; i < 1001; i++)
+        memcpy(big + 3 * i, "医", 3);
+    parse_bad(big, 3 * 1001, "at most 1000");
+    free(big);
+    sou_error err = {0};
+    sou_parsed_query pq;
+    ck_assert_int_eq(sou_query_parse(NULL, 0, &pq, &err), -1);
+    ck_assert_int_eq(err.code, SOU_EBADREQUEST);
+}
+END_TEST
+
+/* ------------------------------------------------------------ stopwords */
+
+typedef struct {
+    char words[16][32];
+    int n;
+} dropped;
+
+static void on_drop(const char *w, size_t len, void *ctx)
+{
+    dropped *d = ctx;
+    if (d->n < 16 && len < 32) {
+        memcpy(d->words[d->n], w, len);
+        d->words[d->n][len] = '\0';
+        d->n++;
+    }
+}
+
+static const struct {
+    const char *in, *out, *dropped;
+} STOPS[] = {
+    {"岳阳医保能报销哪些费用", "岳阳医保 报销 费用", "能,哪些"},
+    {"为什么天空是蓝色的", " 天空 蓝色 ", "为什么,是,的"},
+    {"如何了解医保的目的", " 了解医保 目的", "如何,的"},
+    {"功能有什么", "功能 ", "有什么"},
+    {"兰州怎么在手机上激活医保卡", "兰州 在手机上激活医保卡", "怎么"},
+    {"石家庄医保卡激活步骤", "石家庄医保卡激活步骤", ""},
+};
+
+START_TEST(stopwords_strip)
+{
+    const char *in = STOPS[_i].in;
+    char out[256];
+    dropped d = {0};
+    size_t n = sou_stopwords_strip(in, strlen(in), out, on_drop, &d);
+    ck_assert_uint_eq(n, strlen(out));
+    ck_assert_str_eq(out, STOPS[_i].out);
+    char joined[256] = "";
+    for (int k = 0; k < d.n; k++) {
+        if (k)
+            strcat(joined, ",");
+        strcat(joined, d.words[k]);
+    }
+    ck_assert_str_eq(joined, STOPS[_i].dropped);
+}
+END_TEST
+
+START_TEST(stopword_lookup)
+{
+    ck_assert(sou_is_stopword("什么", strlen("什么")));
+    ck_assert(sou_is_stopword("吗", strlen("吗")));
+    ck_assert(!sou_is_stopword("了解", strlen("了解")));
+    ck_assert(!sou_is_stopword("医保", strlen("医保")));
+}
+END_TEST
+
+/* ------------------------------------------------------------ building */
+
+static int has_str(const json_t *a, const char *s)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) if (!strcmp(json_string_value(v), s)) return 1;
+    return 0;
+}
+
+static void build_ok(const char *q, sou_parsed_query *pq, sou_built_query *bq)
+{
+    sou_error err = {0};
+    parse_ok(q, pq);
+    int rc = sou_query_build(pq, NULL, bq, &err);
+    ck_assert_msg(rc == 0, "build \"%s\": %s", q, err.message);
+    ck_assert_ptr_nonnull(bq->query);
+}
+
+START_TEST(build_question)
+{
+    sou_parsed_query pq;
+    sou_built_query bq;
+    build_ok("岳阳医保能报销哪些费用", &pq, &bq);
+    ck_assert(has_str(bq.terms, "岳阳"));
+    ck_assert(has_str(bq.terms, "医保"));
+    ck_assert(has_str(bq.terms, "报销"));
+    ck_assert(has_str(bq.terms, "费用"));
+    ck_assert(!has_str(bq.terms, "些费")); /* no bigram across a dropped word */
+    ck_assert(!has_str(bq.terms, "保能"));
+    ck_assert(has_str(bq.dropped, "能"));
+    ck_assert(has_str(bq.dropped, "哪些"));
+    char *d = sx_query_describe(bq.query);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_ptr_nonnull(strstr(d, "OR"));
+    ck_assert_ptr_nonnull(strstr(d, "AND_MAYBE")); /* adjacency boosts */
+    ck_assert_ptr_nonnull(strstr(d, "S医保"));     /* title boost */
+    free(d);
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+START_TEST(build_traditional_question)
+{
+    sou_parsed_query pq;
+    sou_built_query bq;
+    build_ok("岳陽醫保能報銷哪些費用", &pq, &bq);
+    ck_assert(has_str(bq.terms, "医保"));
+    ck_assert(has_str(bq.terms, "报销"));
+    ck_assert(has_str(bq.dropped, "哪些"));
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+    build_ok("為什麼天空是藍色的", &pq, &bq);
+    ck_assert(has_str(bq.dropped, "为什么"));
+    ck_assert(has_str(bq.terms, "天空"));
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+START_TEST(build_only_stopwords_falls_back)
+{
+    sou_parsed_query pq;
+    sou_built_query bq;
+    build_ok("什么是", &pq, &bq);
+    ck_assert_uint_eq(json_array_size(bq.dropped), 0);
+    ck_assert(has_str(bq.terms, "什么"));
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+START_TEST(build_short_queries)
+{
+    sou_parsed_query pq;
+    sou_built_query bq;
+    build_ok("民人", &pq, &bq);
+    ck_assert_uint_eq(json_array_size(bq.terms), 1);
+    ck_assert(has_str(bq.terms, "民人"));
+    char *d = sx_query_describe(bq.query);
+    ck_assert_ptr_null(strstr(d, "人民"));
+    free(d);
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+
+    build_ok("牙", &pq, &bq);
+    ck_assert_uint_eq(json_array_size(bq.terms), 1);
+    ck_assert(has_str(bq.terms, "牙"));
+    ck_assert_uint_eq(bq.n_hl, 1);
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+
+    build_ok("ＡＰＰ 12333", &pq, &bq);
+    ck_assert(has_str(bq.terms, "app"));
+    ck_assert(has_str(bq.terms, "12333"));
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+START_TEST(build_operators)
+{
+    sou_parsed_query pq;
+    sou_built_query bq;
+    build_ok("\"参保地\" -兰州 title:激活 date:2025..", &pq, &bq);
+    ck_assert(has_str(bq.phrases, "参保地"));
+    ck_assert(has_str(bq.excluded, "兰州"));
+    ck_assert(has_str(bq.title_terms, "激活"));
+    ck_assert_uint_eq(json_array_size(bq.terms), 0);
+    char *d = sx_query_describe(bq.query);
+    ck_assert_ptr_nonnull(strstr(d, "PHRASE"));
+    ck_assert_ptr_nonnull(strstr(d, "AND_NOT"));
+    ck_assert_ptr_nonnull(strstr(d, "S激活"));
+    ck_assert_ptr_nonnull(strstr(d, "20250101000000"));
+    free(d);
+    /* excluded words are not highlighted; phrase and title words are */
+    int saw_lanzhou = 0, saw_canbao = 0;
+    for (size_t i = 0; i < bq.n_hl; i++) {
+        saw_lanzhou |= !strcmp(bq.hl_terms[i], "兰州");
+        saw_canbao |= !strcmp(bq.hl_terms[i], "参保");
+    }
+    ck_assert(!saw_lanzhou);
+    ck_assert(saw_canbao);
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+
+    build_ok("-兰州", &pq, &bq); /* only an exclusion: everything else */
+    d = sx_query_describe(bq.query);
+    ck_assert_ptr_nonnull(strstr(d, "AND_NOT"));
+    free(d);
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+START_TEST(build_nothing_searchable)
+{
+    sou_parsed_query pq;
+    sou_built_query bq;
+    sou_error err = {0};
+    parse_ok("？！。", &pq);
+    ck_assert_int_eq(sou_query_build(&pq, NULL, &bq, &err), -1);
+    ck_assert_int_eq(err.code, SOU_EBADREQUEST);
+    ck_assert_ptr_nonnull(strstr(err.message, "nothing searchable"));
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+    parse_ok("医保 \"。。\"", &pq);
+    ck_assert_int_eq(sou_query_build(&pq, NULL, &bq, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.message, "nothing searchable"));
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
+START_TEST(error_helpers)
+{
+    sou_error err;
+    ck_assert_int_eq(sou_error_set(&err, SOU_ENOTFOUND, "document \"%s\" not found", "x"), SOU_ENOTFOUND);
+    ck_assert_str_eq(err.message, "document \"x\" not found");
+    ck_assert_int_eq(sou_error_http_status(SOU_EBADREQUEST), 400);
+    ck_assert_int_eq(sou_error_http_status(SOU_EUNAVAILABLE), 503);
+    json_t *j = sou_error_json(&err);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "error"), "code")), 404);
+    json_decref(j);
+    /* a message cut inside a UTF-8 character still makes valid JSON */
+    char big[400];
+    for (int i = 0; i < 133; i++)
+        memcpy(big + 3 * i, "医", 3);
+    big[399] = '\0';
+    sou_error_set(&err, SOU_EBADREQUEST, "x%s", big);
+    j = sou_error_json(&err);
+    ck_assert_ptr_nonnull(json_string_value(json_object_get(json_object_get(j, "error"), "message")));
+    ck_assert_uint_ge(strlen(json_string_value(json_object_get(json_object_get(j, "error"), "message"))), 250);
+    json_decref(j);
+    ck_assert_int_eq(sou_error_set(NULL, SOU_EINTERNAL, "ignored"), SOU_EINTERNAL);
+}
+END_TEST
+
+static Suite *query_suite(void)
+{
+    Suite *s = suite_create("query");
+    TCase *core = tcase_create("core");
+    tcase_add_test(core, parse_plain);
+    tcase_add_test(core, parse_operators);
+    tcase_add_test(core, parse_cjk_quotes_and_width);
+    tcase_add_test(core, parse_lone_dash_and_inner_dash);
+    tcase_add_loop_test(core, parse_dates, 0, sizeof DATES / sizeof DATES[0]);
+    tcase_add_loop_test(core, stopwords_strip, 0, sizeof STOPS / sizeof STOPS[0]);
+    tcase_add_test(core, stopword_lookup);
+    tcase_add_test(core, build_question);
+    tcase_add_test(core, build_traditional_question);
+    tcase_add_test(core, build_only_stopwords_falls_back);
+    tcase_add_test(core, build_short_queries);
+    tcase_add_test(core, build_operators);
+    suite_add_tcase(s, core);
+    TCase *errors = tcase_create("errors");
+    tcase_add_loop_test(errors, parse_bad_dates, 0, sizeof BAD_DATES / sizeof BAD_DATES[0]);
+    tcase_add_test(errors, parse_errors);
+    tcase_add_test(errors, build_nothing_searchable);
+    tcase_add_test(errors, error_helpers);
+    suite_add_tcase(s, errors);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(query_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
