@@ -76,6 +76,12 @@ static int next_line(sou_reader *r, char **line, size_t *len)
             size_t n = (size_t)(nl - (r->buf + r->start));
             r->line++;
             r->bytes += n + 1;
+            if (!skipping && n > r->opt.max_line) {
+                sou_reader_report(r, r->line, "line longer than %zu bytes, skipped",
+                                  r->opt.max_line);
+                r->skipped++;
+                skipping = 1;
+            }
             if (skipping) {
                 r->start += n + 1;
                 skipping = 0;

@@ -1,0 +1,522 @@
+/*
+ * check_index.c: end to end, corpus/ -> indexer -> Xapian, checked through
+ * the shim (indexer/index_writer.h, document.h, the indexer program).
+ *
+ * core:   corpus/ indexed by $SOU_BIN_DIR/indexer and by sou_index_run with
+ *         1 and 3 threads: 4 documents, 参保 in all four with positions, 兰州
+ *         only in 003 (001 names it in its footer), S-prefixed title terms,
+ *         no footer bigrams, unigrams without positions, the date value and
+ *         the stored JSON.
+ * update: re-indexing replaces (still 4), a changed document replaces its
+ *         old version, repeated ids in one input, --delete.
+ * errors: a second writer gets "database is locked", a JSONL file with a bad
+ *         line exits 1 yet indexes the rest, a directory that is not an
+ *         index is refused, a stop request still leaves an openable index.
+ * Each test works in its own mkdtemp() directory, removed afterwards.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "index_writer.h"
+#include "schema.h"
+#include "sou_xapian.h"
+
+#define ID000 "000_ac1cf03b7f701441"
+#define ID001 "001_dd3610d66644acdd"
+#define ID003 "003_1bdcc1241bf11e8e"
+
+/* ------------------------------------------------------------ helpers */
+
+static char tmpdir[64];
+
+static void tmp_setup(void)
+{
+    strcpy(tmpdir, "/tmp/sou_index_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+static void tmp_teardown(void)
+{
+    if (tmpdir[0])
+        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tmpdir[0] = '\0';
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v ? v : fallback;
+}
+
+static void corpus_dir(char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/corpus", env_or("SOU_SOURCE_DIR", "."));
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Run $SOU_BIN_DIR/indexer with args (NULL-terminated); its stdout and
+ * stderr go into out (cap bytes, NUL-terminated).  Returns the exit status. */
+static int run_indexer(char *out, size_t cap, const char *const *args)
+{
+    char prog[1024], outpath[128];
+    const char *argv[32];
+    int n = 0, status, fd;
+    pid_t pid;
+    FILE *f;
+    size_t got;
+
+    snprintf(prog, sizeof prog, "%s/indexer", env_or("SOU_BIN_DIR", "build/bin"));
+    snprintf(outpath, sizeof outpath, "%s/indexer.out", tmpdir);
+    argv[n++] = prog;
+    while (*args && n < 31)
+        argv[n++] = *args++;
+    argv[n] = NULL;
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        fd = open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0)
+            _exit(126);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execv(prog, (char *const *)argv);
+        _exit(127);
+    }
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    f = fopen(outpath, "r");
+    ck_assert_ptr_nonnull(f);
+    got = fread(out, 1, cap - 1, f);
+    out[got] = '\0';
+    fclose(f);
+    ck_assert_msg(WIFEXITED(status), "indexer died: %s", out);
+    ck_assert_msg(WEXITSTATUS(status) != 127, "cannot run %s", prog);
+    return WEXITSTATUS(status);
+}
+
+#define CK_OK(call)                                                               \
+    do {                                                                          \
+        sx_error e_ = {SX_OK, ""};                                                \
+        sx_error *err = &e_;                                                      \
+        sx_status st_ = (call);                                                   \
+        ck_assert_msg(st_ == SX_OK, "%s -> %d: %s", #call, (int)st_, e_.message); \
+    } while (0)
+
+static sx_db *open_ro(const char *path)
+{
+    sx_db *db = NULL;
+    CK_OK(sx_db_open_readonly(path, &db, err));
+    return db;
+}
+
+static unsigned doccount(sx_db *db)
+{
+    unsigned n = 0;
+    CK_OK(sx_db_doccount(db, &n, err));
+    return n;
+}
+
+static unsigned termfreq(sx_db *db, const char *term)
+{
+    unsigned n = 0;
+    CK_OK(sx_db_termfreq(db, term, strlen(term), &n, err));
+    return n;
+}
+
+static unsigned docid_of(sx_db *db, const char *id)
+{
+    char term[256];
+    unsigned docid = 0;
+    snprintf(term, sizeof term, "Q%s", id);
+    CK_OK(sx_db_find_by_term(db, term, &docid, err));
+    return docid;
+}
+
+static size_t npositions(sx_db *db, unsigned docid, const char *term, uint32_t *first)
+{
+    uint32_t *pos = NULL;
+    size_t n = 0;
+    CK_OK(sx_db_positions(db, docid, term, strlen(term), &pos, &n, err));
+    if (first)
+        *first = n ? pos[0] : 0;
+    free(pos);
+    return n;
+}
+
+/* The stored JSON of the document with this id (caller json_decref's). */
+static json_t *data_of(sx_db *db, const char *id)
+{
+    sx_doc *doc = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    json_error_t jerr;
+    json_t *obj;
+    CK_OK(sx_db_get_document(db, docid_of(db, id), &doc, err));
+    CK_OK(sx_doc_get_data(doc, &data, &len, err));
+    obj = json_loadb(data, len, 0, &jerr);
+    ck_assert_msg(obj != NULL, "stored data is not JSON: %s", jerr.text);
+    free(data);
+    sx_doc_free(doc);
+    return obj;
+}
+
+static char *value_of(sx_db *db, const char *id)
+{
+    sx_doc *doc = NULL;
+    char *v = NULL;
+    size_t len;
+    CK_OK(sx_db_get_document(db, docid_of(db, id), &doc, err));
+    CK_OK(sx_doc_get_value(doc, SOU_VALUE_DATE, &v, &len, err));
+    sx_doc_free(doc);
+    return v;
+}
+
+/* Everything the end-to-end test expects of an index of corpus/. */
+static void check_corpus_index(const char *path)
+{
+    static const char *const ids[] = {ID000, ID001, "002_90e83fe1bcde53a9", ID003};
+    static const char *const footer_only[] = {"声明", "投诉", "知识", "资讯"};
+    sx_db *db = open_ro(path);
+    uint32_t first;
+    json_t *data;
+    char *v;
+
+    ck_assert_uint_eq(doccount(db), 4);
+    ck_assert_uint_eq(termfreq(db, "参保"), 4);
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_msg(npositions(db, docid_of(db, ids[i]), "参保", NULL) > 0, "%s", ids[i]);
+
+    /* 兰州 is in 003's body and in 001's footer only */
+    ck_assert_uint_eq(termfreq(db, "兰州"), 1);
+    ck_assert_uint_gt(npositions(db, docid_of(db, ID003), "兰州", NULL), 0);
+    for (size_t i = 0; i < sizeof footer_only / sizeof *footer_only; i++)
+        ck_assert_msg(termfreq(db, footer_only[i]) == 0, "footer bigram %s indexed", footer_only[i]);
+
+    /* title terms: 已经交了医疗保险怎么修改参保地 -> 参保 is the 13th bigram */
+    ck_assert_uint_eq(termfreq(db, "S参保"), 4);
+    ck_assert_uint_eq(npositions(db, docid_of(db, ID000), "S参保", &first), 1);
+    ck_assert_uint_eq(first, 13);
+    ck_assert_uint_eq(termfreq(db, "S2026"), 2); /* words in titles too: 000 and 002 */
+    ck_assert_uint_eq(termfreq(db, "S社保"), 1); /* 003's first line */
+
+    /* single characters are searchable, without positions */
+    ck_assert_uint_ge(termfreq(db, "兰"), 1);
+    ck_assert_uint_eq(termfreq(db, "参"), 4);
+    ck_assert_uint_eq(npositions(db, docid_of(db, ID000), "参", NULL), 0);
+
+    /* the stored fields and the date */
+    data = data_of(db, ID000);
+    ck_assert_str_eq(json_string_value(json_object_get(data, "id")), ID000);
+    ck_assert_str_eq(json_string_value(json_object_get(data, "title")),
+                     "已经交了医疗保险怎么修改参保地?(2026-02-06)");
+    ck_assert_str_eq(json_string_value(json_object_get(data, "date")), "2026-02-06 08:00:01");
+    ck_assert_ptr_null(strstr(json_string_value(json_object_get(data, "body")), "社保网声明"));
+    json_decref(data);
+    v = value_of(db, ID000);
+    ck_assert_str_eq(v, "20260206080001");
+    free(v);
+    v = value_of(db, ID003);
+    ck_assert_str_eq(v, ""); /* no date */
+    free(v);
+    sx_db_close(db);
+}
+
+static sou_index_result run_library(const char *db, const char *input, unsigned threads,
+                                    sou_index_stats *stats)
+{
+    sou_index_options opt = {0};
+    const char *inputs[1] = {input};
+    sx_error err = {SX_OK, ""};
+    sou_index_result r;
+
+    opt.db_path = db;
+    opt.threads = threads;
+    r = sou_index_run(&opt, inputs, 1, NULL, 0, stats, &err);
+    ck_assert_msg(r != SOU_INDEX_FAILED, "%s", err.message);
+    return r;
+}
+
+/* ------------------------------------------------------------ core */
+
+START_TEST(corpus_program)
+{
+    char db[128], corpus[1024], out[8192], build[160];
+    const char *args[] = {"--db", db, corpus, NULL};
+
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    corpus_dir(corpus, sizeof corpus);
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 0);
+    ck_assert_msg(strstr(out, "4 added, 0 replaced, 0 deleted, 0 skipped") != NULL, "%s", out);
+    check_corpus_index(db);
+    snprintf(build, sizeof build, "%s.sou-build", db);
+    ck_assert_int_ne(access(build, F_OK), 0); /* the shards are gone */
+}
+END_TEST
+
+START_TEST(corpus_library)
+{
+    char db[128], corpus[1024];
+    sou_index_stats stats;
+    unsigned threads[] = {1, 3};
+
+    corpus_dir(corpus, sizeof corpus);
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(db, sizeof db, "%s/db%u", tmpdir, threads[i]);
+        ck_assert_int_eq(run_library(db, corpus, threads[i], &stats), SOU_INDEX_OK);
+        ck_assert_uint_eq(stats.added, 4);
+        ck_assert_uint_eq(stats.read, 4);
+        ck_assert_uint_eq(stats.threads, threads[i]);
+        ck_assert_int_eq(stats.fresh, 1);
+        ck_assert_uint_gt(stats.bytes, 20000);
+        check_corpus_index(db);
+    }
+}
+END_TEST
+
+START_TEST(unigram_modes)
+{
+    char db[128], corpus[1024];
+    sou_index_options opt = {0};
+    const char *inputs[1] = {corpus};
+    sx_error err;
+    sx_db *x;
+
+    corpus_dir(corpus, sizeof corpus);
+    snprintf(db, sizeof db, "%s/pos", tmpdir);
+    opt.db_path = db;
+    opt.unigrams = SOU_UNIGRAMS_POSITIONS;
+    ck_assert_int_eq(sou_index_run(&opt, inputs, 1, NULL, 0, NULL, &err), SOU_INDEX_OK);
+    x = open_ro(db);
+    ck_assert_uint_gt(npositions(x, docid_of(x, ID000), "参", NULL), 0);
+    sx_db_close(x);
+
+    snprintf(db, sizeof db, "%s/none", tmpdir);
+    opt.unigrams = SOU_UNIGRAMS_NONE;
+    ck_assert_int_eq(sou_index_run(&opt, inputs, 1, NULL, 0, NULL, &err), SOU_INDEX_OK);
+    x = open_ro(db);
+    ck_assert_uint_eq(termfreq(x, "参"), 0);
+    ck_assert_uint_eq(termfreq(x, "参保"), 4);
+    sx_db_close(x);
+}
+END_TEST
+
+/* ------------------------------------------------------------ update */
+
+START_TEST(reindex_replaces)
+{
+    char db[128], corpus[1024], out[8192], jsonl[128];
+    const char *args[] = {"--db", db, corpus, NULL};
+    const char *args2[] = {"--db", db, "--threads", "2", jsonl, NULL};
+    sx_db *x;
+    json_t *data;
+
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    corpus_dir(corpus, sizeof corpus);
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 0);
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 0);
+    ck_assert_msg(strstr(out, "0 added, 4 replaced") != NULL, "%s", out);
+    check_corpus_index(db);
+
+    /* a new version of 000 replaces the old one; a new id is added */
+    snprintf(jsonl, sizeof jsonl, "%s/update.jsonl", tmpdir);
+    write_text(jsonl, "{\"id\":\"" ID000 "\",\"title\":\"新标题\",\"body\":\"重庆医保\"}\n"
+                      "{\"id\":\"new-1\",\"title\":\"另一篇\",\"body\":\"新增文章\"}\n");
+    ck_assert_int_eq(run_indexer(out, sizeof out, args2), 0);
+    ck_assert_msg(strstr(out, "1 added, 1 replaced") != NULL, "%s", out);
+    x = open_ro(db);
+    ck_assert_uint_eq(doccount(x), 5);
+    data = data_of(x, ID000);
+    ck_assert_str_eq(json_string_value(json_object_get(data, "title")), "新标题");
+    json_decref(data);
+    ck_assert_uint_eq(termfreq(x, "参保"), 3); /* 000's old body is gone */
+    ck_assert_uint_eq(termfreq(x, "重庆"), 1);
+    sx_db_close(x);
+}
+END_TEST
+
+START_TEST(repeated_ids)
+{
+    char db[128], jsonl[128];
+    sou_index_stats stats;
+    sx_db *x;
+    json_t *data;
+
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    snprintf(jsonl, sizeof jsonl, "%s/dup.jsonl", tmpdir);
+    write_text(jsonl, "{\"id\":\"d\",\"title\":\"一\",\"body\":\"第一版\"}\n"
+                      "{\"id\":\"e\",\"title\":\"二\",\"body\":\"别的\"}\n"
+                      "{\"id\":\"d\",\"title\":\"三\",\"body\":\"第二版\"}\n");
+    ck_assert_int_eq(run_library(db, jsonl, 2, &stats), SOU_INDEX_OK);
+    ck_assert_uint_eq(stats.added, 2);
+    ck_assert_uint_eq(stats.replaced, 1);
+    x = open_ro(db);
+    ck_assert_uint_eq(doccount(x), 2);
+    data = data_of(x, "d");
+    ck_assert_str_eq(json_string_value(json_object_get(data, "body")), "第二版"); /* the last wins */
+    json_decref(data);
+    ck_assert_uint_eq(termfreq(x, "一版"), 0);
+    sx_db_close(x);
+}
+END_TEST
+
+START_TEST(delete_ids)
+{
+    char db[128], corpus[1024], out[8192];
+    const char *args[] = {"--db", db, corpus, NULL};
+    const char *del[] = {"--db", db, "--delete", ID003, "--delete", "no-such-id", NULL};
+    sx_db *x;
+
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    corpus_dir(corpus, sizeof corpus);
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 0);
+    ck_assert_int_eq(run_indexer(out, sizeof out, del), 0);
+    ck_assert_msg(strstr(out, "1 deleted") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "1 --delete id was not in the index") != NULL, "%s", out);
+    x = open_ro(db);
+    ck_assert_uint_eq(doccount(x), 3);
+    ck_assert_uint_eq(termfreq(x, "兰州"), 0);
+    ck_assert_uint_eq(termfreq(x, "Q" ID003), 0);
+    sx_db_close(x);
+}
+END_TEST
+
+/* ------------------------------------------------------------ errors */
+
+START_TEST(second_writer_locked)
+{
+    char db[128], corpus[1024], out[8192];
+    const char *args[] = {"--db", db, corpus, NULL};
+    sx_db *holder = NULL;
+
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    corpus_dir(corpus, sizeof corpus);
+    CK_OK(sx_db_open_writable(db, SX_DB_CREATE_OR_OPEN, &holder, err));
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 3);
+    ck_assert_msg(strstr(out, "database is locked") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, db) != NULL, "the message names the database: %s", out);
+    sx_db_close(holder);
+    /* once the other writer is gone, indexing works */
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 0);
+    check_corpus_index(db);
+}
+END_TEST
+
+START_TEST(bad_jsonl_line)
+{
+    char db[128], jsonl[128], out[8192], expect[256];
+    const char *args[] = {"--db", db, jsonl, NULL};
+    sx_db *x;
+
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    snprintf(jsonl, sizeof jsonl, "%s/bad.jsonl", tmpdir);
+    write_text(jsonl, "{\"id\":\"a\",\"title\":\"甲\",\"body\":\"第一篇\"}\n"
+                      "{\"id\":\"b\",\"title\":\"乙\",\"body\":\n"
+                      "{\"id\":\"c\",\"title\":\"丙\",\"body\":\"第三篇\"}\n");
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 1);
+    snprintf(expect, sizeof expect, "%s:2: invalid JSON", jsonl);
+    ck_assert_msg(strstr(out, expect) != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "2 added, 0 replaced, 0 deleted, 1 skipped") != NULL, "%s", out);
+    x = open_ro(db);
+    ck_assert_uint_eq(doccount(x), 2);
+    ck_assert_uint_eq(termfreq(x, "Qc"), 1);
+    sx_db_close(x);
+}
+END_TEST
+
+START_TEST(not_an_index)
+{
+    char dir[128], file[160], out[8192];
+    const char *args[] = {"--db", dir, file, NULL};
+
+    snprintf(dir, sizeof dir, "%s/stuff", tmpdir);
+    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    snprintf(file, sizeof file, "%s/keep.txt", dir);
+    write_text(file, "标题\n正文\n");
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 3);
+    ck_assert_msg(strstr(out, "not a Xapian database") != NULL, "%s", out);
+    ck_assert_int_eq(access(file, F_OK), 0); /* untouched */
+
+    /* usage errors */
+    {
+        const char *none[] = {"--db", dir, NULL};
+        const char *bad[] = {"--db", dir, "--threads", "zero", file, NULL};
+        ck_assert_int_eq(run_indexer(out, sizeof out, none), 2);
+        ck_assert_int_eq(run_indexer(out, sizeof out, bad), 2);
+    }
+}
+END_TEST
+
+START_TEST(stop_requested)
+{
+    char db[128], corpus[1024];
+    volatile sig_atomic_t stop = 1;
+    sou_index_options opt = {0};
+    const char *inputs[1] = {corpus};
+    sou_index_stats stats;
+    sx_error err;
+    sx_db *x;
+
+    corpus_dir(corpus, sizeof corpus);
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    opt.db_path = db;
+    opt.stop = &stop;
+    ck_assert_int_eq(sou_index_run(&opt, inputs, 1, NULL, 0, &stats, &err), SOU_INDEX_INTERRUPTED);
+    ck_assert_uint_eq(stats.read, 0);
+    x = open_ro(db); /* an empty index, but an index */
+    ck_assert_uint_eq(doccount(x), 0);
+    sx_db_close(x);
+}
+END_TEST
+
+static Suite *index_suite(void)
+{
+    Suite *s = suite_create("index");
+    TCase *core = tcase_create("core"), *update = tcase_create("update"),
+          *errors = tcase_create("errors");
+
+    tcase_add_checked_fixture(core, tmp_setup, tmp_teardown);
+    tcase_add_checked_fixture(update, tmp_setup, tmp_teardown);
+    tcase_add_checked_fixture(errors, tmp_setup, tmp_teardown);
+    tcase_add_test(core, corpus_program);
+    tcase_add_test(core, corpus_library);
+    tcase_add_test(core, unigram_modes);
+    tcase_add_test(update, reindex_replaces);
+    tcase_add_test(update, repeated_ids);
+    tcase_add_test(update, delete_ids);
+    tcase_add_test(errors, second_writer_locked);
+    tcase_add_test(errors, bad_jsonl_line);
+    tcase_add_test(errors, not_an_index);
+    tcase_add_test(errors, stop_requested);
+    suite_add_tcase(s, core);
+    suite_add_tcase(s, update);
+    suite_add_tcase(s, errors);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(index_suite());
+    int failed;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
