@@ -1,0 +1,506 @@
+/* check_search.c: the searcher (searchd/search.h) over an index of corpus/
+ * plus a few test documents, built once by $SOU_BIN_DIR/indexer. */
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "search.h"
+
+/* Paths here are short; a truncated one would only fail the test. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+static char g_dir[PATH_MAX];
+static char g_db[PATH_MAX];
+
+/* Test documents next to corpus/: order (民人 vs 人民), escaping, script. */
+static const char *EXTRA_JSONL =
+    "{\"id\":\"t_order_a\",\"title\":\"服务\",\"body\":\"全心全意为人民服务。\",\"date\":\"2020-01-02\"}\n"
+    "{\"id\":\"t_order_b\",\"title\":\"统计\",\"body\":\"本市居民人数继续增长。\",\"date\":\"2019-05-06\"}\n"
+    "{\"id\":\"t_script\",\"title\":\"<b>标题</b>\",\"body\":\"<script>alert('x')</script> 脚本注入测试\","
+    "\"date\":\"2018-03-04\",\"category\":\"安全\"}\n";
+
+static const char *bin_dir(char *buf, size_t cap)
+{
+    const char *env = getenv("SOU_BIN_DIR");
+    if (env && *env)
+        return env;
+    ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+    if (n <= 0)
+        return ".";
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (slash)
+        *slash = '\0';
+    return buf;
+}
+
+static int build_index(void)
+{
+    char bin[PATH_MAX], exe[PATH_MAX], src[PATH_MAX], cmd[4 * PATH_MAX];
+    const char *b = bin_dir(exe, sizeof exe);
+    snprintf(bin, sizeof bin, "%s", b);
+    const char *env = getenv("SOU_SOURCE_DIR");
+    if (env && *env)
+        snprintf(src, sizeof src, "%s", env);
+    else
+        snprintf(src, sizeof src, "%s/../..", bin);
+    snprintf(g_dir, sizeof g_dir, "/tmp/check_search.XXXXXX");
+    if (!mkdtemp(g_dir))
+        return -1;
+    snprintf(g_db, sizeof g_db, "%s/db", g_dir);
+    char extra[PATH_MAX + 16];
+    snprintf(extra, sizeof extra, "%s/extra.jsonl", g_dir);
+    FILE *f = fopen(extra, "w");
+    if (!f)
+        return -1;
+    fputs(EXTRA_JSONL, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s/indexer' --quiet --db '%s' '%s/corpus' '%s'", bin, g_db, src, extra);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static sou_searcher *g_s;
+
+static void setup(void)
+{
+    sou_error err = {0};
+    g_s = sou_searcher_open(g_db, &err);
+    ck_assert_msg(g_s != NULL, "open %s: %s", g_db, err.message);
+}
+
+static void teardown(void)
+{
+    sou_searcher_free(g_s);
+    g_s = NULL;
+}
+
+/* Search with options given as JSON text; fails the test on error. */
+static json_t *search(const char *json_opts)
+{
+    sou_error err = {0};
+    json_t *o = json_loads(json_opts, 0, NULL);
+    ck_assert_msg(o != NULL, "bad test JSON %s", json_opts);
+    json_t *a = sou_search(g_s, o, &err);
+    json_decref(o);
+    ck_assert_msg(a != NULL, "search %s: %s", json_opts, err.message);
+    return a;
+}
+
+static json_t *search_q(const char *q)
+{
+    json_t *o = json_pack("{s:s}", "q", q);
+    sou_error err = {0};
+    json_t *a = sou_search(g_s, o, &err);
+    json_decref(o);
+    ck_assert_msg(a != NULL, "search %s: %s", q, err.message);
+    return a;
+}
+
+static void search_bad(const char *json_opts, const char *want)
+{
+    sou_error err = {0};
+    json_t *o = json_loads(json_opts, 0, NULL);
+    ck_assert_msg(o != NULL, "bad test JSON %s", json_opts);
+    json_t *a = sou_search(g_s, o, &err);
+    json_decref(o);
+    ck_assert_msg(a == NULL, "%s should fail", json_opts);
+    ck_assert_int_eq(err.code, SOU_EBADREQUEST);
+    ck_assert_msg(strstr(err.message, want) != NULL, "%s: message \"%s\" lacks \"%s\"", json_opts,
+                  err.message, want);
+}
+
+static const char *hit_id(const json_t *a, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i), "id"));
+}
+
+static size_t nhits(const json_t *a)
+{
+    return json_array_size(json_object_get(a, "hits"));
+}
+
+static long long total(const json_t *a)
+{
+    return json_integer_value(json_object_get(a, "total"));
+}
+
+static int any_hit(const json_t *a, const char *prefix)
+{
+    for (size_t i = 0; i < nhits(a); i++)
+        if (!strncmp(hit_id(a, i), prefix, strlen(prefix)))
+            return 1;
+    return 0;
+}
+
+static const struct {
+    const char *q, *first;
+} QUESTIONS[] = {
+    {"天津看牙能用医保报销吗", "000_"},
+    {"兰州怎么在手机上激活医保卡", "003_"},
+    {"岳阳医保能报销哪些费用", "002_"},
+    {"石家庄医保卡激活步骤", "001_"},
+    {"天津看牙能用醫保報銷嗎", "000_"}, /* traditional */
+};
+
+START_TEST(questions_find_their_article)
+{
+    json_t *a = search_q(QUESTIONS[_i].q);
+    ck_assert_uint_ge(nhits(a), 1);
+    ck_assert_msg(!strncmp(hit_id(a, 0), QUESTIONS[_i].first, 4), "%s: first is %s, want %s*",
+                  QUESTIONS[_i].q, hit_id(a, 0), QUESTIONS[_i].first);
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(answer_shape)
+{
+    json_t *a = search_q("天津看牙能用医保报销吗");
+    json_t *q = json_object_get(a, "query");
+    ck_assert_str_eq(json_string_value(json_object_get(q, "text")), "天津看牙能用医保报销吗");
+    ck_assert_uint_ge(json_array_size(json_object_get(q, "terms")), 4);
+    json_t *dropped = json_object_get(q, "dropped");
+    int saw = 0;
+    for (size_t i = 0; i < json_array_size(dropped); i++)
+        saw |= !strcmp(json_string_value(json_array_get(dropped, i)), "吗");
+    ck_assert(saw);
+    ck_assert_str_eq(json_string_value(json_object_get(q, "sort")), "relevance");
+    ck_assert(json_is_null(json_object_get(q, "date_from")));
+    ck_assert(json_is_boolean(json_object_get(a, "exact")));
+    ck_assert(json_is_true(json_object_get(a, "exact"))); /* a tiny index counts exactly */
+    ck_assert(json_is_real(json_object_get(a, "took_ms")));
+    json_t *h = json_array_get(json_object_get(a, "hits"), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(h, "rank")), 1);
+    const char *keys[] = {"id", "title", "url", "date", "title_html", "snippet", "snippet_text"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        ck_assert_msg(json_is_string(json_object_get(h, keys[i])), "hit lacks %s", keys[i]);
+    ck_assert(json_is_real(json_object_get(h, "score")));
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(h, "snippet")), "<mark>"));
+    ck_assert_ptr_null(json_object_get(h, "body"));
+    /* highlights are character offsets into snippet_text */
+    json_t *hl = json_object_get(h, "highlights");
+    ck_assert_uint_ge(json_array_size(hl), 1);
+    const char *text = json_string_value(json_object_get(h, "snippet_text"));
+    size_t chars = 0;
+    for (const char *p = text; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    for (size_t i = 0; i < json_array_size(hl); i++) {
+        json_int_t s = json_integer_value(json_array_get(json_array_get(hl, i), 0));
+        json_int_t e = json_integer_value(json_array_get(json_array_get(hl, i), 1));
+        ck_assert(s < e && (size_t)e <= chars);
+    }
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(bigram_order_matters)
+{
+    json_t *a = search_q("民人");
+    ck_assert_int_eq(total(a), 1);
+    ck_assert_str_eq(hit_id(a, 0), "t_order_b");
+    json_decref(a);
+    a = search_q("人民");
+    ck_assert_int_eq(total(a), 1);
+    ck_assert_str_eq(hit_id(a, 0), "t_order_a");
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(single_character)
+{
+    json_t *a = search_q("牙");
+    ck_assert_uint_ge(nhits(a), 1);
+    ck_assert(any_hit(a, "000_"));
+    ck_assert(!any_hit(a, "002_")); /* 002 has no 牙 */
+    const char *snip = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), 0), "snippet"));
+    ck_assert_ptr_nonnull(strstr(snip, "<mark>牙</mark>"));
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(phrase_and_merged_marks)
+{
+    json_t *a = search_q("\"参保地\"");
+    ck_assert_int_eq(total(a), 4);
+    for (size_t i = 0; i < nhits(a); i++) {
+        const char *snip = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i), "snippet"));
+        ck_assert_ptr_nonnull(strstr(snip, "<mark>参保地</mark>"));
+        ck_assert_ptr_null(strstr(snip, "</mark><mark>"));
+    }
+    json_decref(a);
+    a = search_q("\"人民服务\"");
+    ck_assert_int_eq(total(a), 1);
+    json_decref(a);
+    a = search_q("\"服务人民\"");
+    ck_assert_int_eq(total(a), 0);
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(exclusion)
+{
+    json_t *a = search_q("医保卡激活");
+    ck_assert(any_hit(a, "003_"));
+    long long all = total(a);
+    json_decref(a);
+    a = search_q("医保卡激活 -兰州");
+    ck_assert(!any_hit(a, "003_"));
+    ck_assert_int_lt(total(a), all);
+    json_t *ex = json_object_get(json_object_get(a, "query"), "excluded");
+    ck_assert_str_eq(json_string_value(json_array_get(ex, 0)), "兰州");
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(title_search)
+{
+    json_t *a = search_q("title:石家庄");
+    ck_assert_int_eq(total(a), 1);
+    ck_assert(any_hit(a, "001_"));
+    const char *th = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), 0), "title_html"));
+    ck_assert_ptr_nonnull(strstr(th, "<mark>石家庄</mark>"));
+    json_decref(a);
+    a = search_q("title:牙科");
+    ck_assert_int_eq(total(a), 0);
+    ck_assert_uint_eq(nhits(a), 0);
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(date_filter_and_sort)
+{
+    json_t *a = search_q("医保 date:2026-01-01..");
+    ck_assert_uint_ge(nhits(a), 1);
+    for (size_t i = 0; i < nhits(a); i++) {
+        const char *d = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i), "date"));
+        ck_assert_msg(!strncmp(d, "2026", 4), "date %s outside the range", d);
+    }
+    ck_assert(!any_hit(a, "001_")); /* 2025-05-17 */
+    json_decref(a);
+
+    a = search("{\"q\": \"医保\", \"date_from\": \"2025-05-17\", \"date_to\": \"2025-05-17\"}");
+    ck_assert_int_eq(total(a), 1);
+    ck_assert(any_hit(a, "001_"));
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(a, "query"), "date_to")), "2025-05-17");
+    json_decref(a);
+
+    a = search("{\"q\": \"参保地\", \"sort\": \"date\"}");
+    for (size_t i = 1; i < nhits(a); i++) {
+        const char *d0 = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i - 1), "date"));
+        const char *d1 = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i), "date"));
+        ck_assert_msg(strcmp(d0, d1) >= 0, "not newest first: %s then %s", d0, d1);
+    }
+    json_decref(a);
+    a = search("{\"q\": \"参保地\", \"sort\": \"date_asc\"}");
+    for (size_t i = 1; i < nhits(a); i++) {
+        const char *d0 = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i - 1), "date"));
+        const char *d1 = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i), "date"));
+        ck_assert_msg(strcmp(d0, d1) <= 0, "not oldest first: %s then %s", d0, d1);
+    }
+    json_decref(a);
+    a = search_q("date:2018..2020");
+    ck_assert_int_eq(total(a), 3); /* only the test documents are that old */
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(traditional_and_width)
+{
+    json_t *a = search_q("医保卡激活"), *b = search_q("醫保卡激活");
+    ck_assert_int_eq(total(a), total(b));
+    ck_assert_str_eq(hit_id(a, 0), hit_id(b, 0));
+    json_decref(a);
+    json_decref(b);
+    a = search_q("APP");
+    b = search_q("ＡＰＰ");
+    json_t *c = search_q("app");
+    ck_assert_int_ge(total(a), 1);
+    ck_assert_int_eq(total(a), total(b));
+    ck_assert_int_eq(total(a), total(c));
+    json_decref(a);
+    json_decref(b);
+    json_decref(c);
+    a = search_q("12333");
+    ck_assert(any_hit(a, "001_") && any_hit(a, "003_"));
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(escaping_and_extra_fields)
+{
+    json_t *a = search_q("脚本注入");
+    ck_assert_str_eq(hit_id(a, 0), "t_script");
+    json_t *h = json_array_get(json_object_get(a, "hits"), 0);
+    const char *snip = json_string_value(json_object_get(h, "snippet"));
+    ck_assert_ptr_null(strstr(snip, "<script"));
+    ck_assert_ptr_nonnull(strstr(snip, "&lt;script&gt;"));
+    ck_assert_str_eq(json_string_value(json_object_get(h, "title_html")), "&lt;b&gt;标题&lt;/b&gt;");
+    ck_assert_str_eq(json_string_value(json_object_get(h, "category")), "安全");
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(limit_and_offset)
+{
+    json_t *a = search("{\"q\": \"参保地\", \"limit\": \"2\"}");
+    ck_assert_uint_eq(nhits(a), 2);
+    ck_assert_int_eq(total(a), 4);
+    const char *second = hit_id(a, 1);
+    json_t *b = search("{\"q\": \"参保地\", \"limit\": 1, \"offset\": 1}");
+    ck_assert_uint_eq(nhits(b), 1);
+    ck_assert_str_eq(hit_id(b, 0), second);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(json_object_get(b, "hits"), 0), "rank")), 2);
+    json_decref(a);
+    json_decref(b);
+    a = search("{\"q\": \"参保地\", \"offset\": 100}");
+    ck_assert_uint_eq(nhits(a), 0);
+    ck_assert_int_eq(total(a), 4);
+    json_decref(a);
+    a = search("{\"q\": \"参保地\", \"passages\": 0, \"limit\": 100, \"offset\": 10000, \"sort\": \"\"}");
+    ck_assert_uint_eq(nhits(a), 0);
+    json_decref(a);
+    a = search("{\"q\": \"参保地\", \"passages\": 0}");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), 0), "snippet")), "");
+    json_decref(a);
+    a = search("{\"q\": \"参保地\", \"passages\": 1, \"passage_chars\": 10}");
+    const char *t = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), 0), "snippet_text"));
+    size_t chars = 0;
+    for (const char *p = t; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    ck_assert_uint_le(chars, 12);
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(bad_options)
+{
+    search_bad("{\"q\": \"医保\", \"limit\": 0}", "\"limit\": must be 1..100");
+    search_bad("{\"q\": \"医保\", \"limit\": 101}", "\"limit\"");
+    search_bad("{\"q\": \"医保\", \"limit\": \"ten\"}", "\"limit\": must be an integer");
+    search_bad("{\"q\": \"医保\", \"limit\": 2.5}", "\"limit\"");
+    search_bad("{\"q\": \"医保\", \"limit\": \"99999999999999999999\"}", "\"limit\"");
+    search_bad("{\"q\": \"医保\", \"offset\": -1}", "\"offset\"");
+    search_bad("{\"q\": \"医保\", \"offset\": 10001}", "\"offset\"");
+    search_bad("{\"q\": \"医保\", \"passages\": 11}", "\"passages\"");
+    search_bad("{\"q\": \"医保\", \"passage_chars\": 5}", "\"passage_chars\"");
+    search_bad("{\"q\": \"医保\", \"sort\": \"price\"}", "\"sort\"");
+    search_bad("{\"q\": \"医保\", \"sort\": 1}", "\"sort\": must be a string");
+    search_bad("{\"q\": \"医保\", \"date_from\": \"2025-13-01\"}", "\"date_from\"");
+    search_bad("{\"q\": \"医保\", \"date_to\": \"yesterday\"}", "\"date_to\"");
+    search_bad("{\"q\": \"医保\", \"date_from\": \"2026-01-01\", \"date_to\": \"2025-01-01\"}", "date range");
+    search_bad("{\"q\": \"医保\", \"colour\": \"red\"}", "\"colour\": unknown");
+    search_bad("{\"limit\": 3}", "\"q\": missing");
+    search_bad("{\"q\": 12333}", "\"q\": must be a string");
+    search_bad("{\"q\": \"\"}", "empty query");
+    search_bad("{\"q\": \"   \"}", "empty query");
+    search_bad("{\"q\": \"date:2025-02-30\"}", "date:");
+    search_bad("[1, 2]", "JSON object");
+    sou_error err = {0};
+    ck_assert_ptr_null(sou_search(g_s, NULL, &err));
+    ck_assert_int_eq(err.code, SOU_EBADREQUEST);
+}
+END_TEST
+
+START_TEST(documents)
+{
+    sou_error err = {0};
+    json_t *d = sou_get_document(g_s, "t_script", NULL, &err);
+    ck_assert_msg(d != NULL, "%s", err.message);
+    ck_assert_str_eq(json_string_value(json_object_get(d, "id")), "t_script");
+    ck_assert_str_eq(json_string_value(json_object_get(d, "body")), "<script>alert('x')</script> 脚本注入测试");
+    ck_assert_ptr_null(json_object_get(d, "body_html"));
+    json_decref(d);
+    d = sou_get_document(g_s, "t_script", "注入 <script>", &err);
+    ck_assert_msg(d != NULL, "%s", err.message);
+    ck_assert_str_eq(json_string_value(json_object_get(d, "body_html")),
+                     "&lt;<mark>script</mark>&gt;alert(&#39;x&#39;)&lt;/<mark>script</mark>&gt; 脚本<mark>注入</mark>测试");
+    ck_assert_ptr_nonnull(json_object_get(d, "title_html"));
+    json_decref(d);
+    d = sou_get_document(g_s, "000_ac1cf03b7f701441", "参保地", &err);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(d, "body_html")), "<mark>参保地</mark>"));
+    json_decref(d);
+    ck_assert_ptr_null(sou_get_document(g_s, "no_such_doc", NULL, &err));
+    ck_assert_int_eq(err.code, SOU_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.message, "no_such_doc"));
+    ck_assert_ptr_null(sou_get_document(g_s, "", NULL, &err));
+    ck_assert_int_eq(err.code, SOU_EBADREQUEST);
+    ck_assert_ptr_null(sou_get_document(g_s, "bad\xff", NULL, &err));
+    ck_assert_int_eq(err.code, SOU_EBADREQUEST);
+    ck_assert_ptr_null(sou_get_document(g_s, "t_script", "date:2025-99", &err));
+    ck_assert_int_eq(err.code, SOU_EBADREQUEST);
+}
+END_TEST
+
+START_TEST(info_and_refresh)
+{
+    sou_error err = {0};
+    json_t *i = sou_searcher_info(g_s, &err);
+    ck_assert_ptr_nonnull(i);
+    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 7);
+    ck_assert_str_eq(json_string_value(json_object_get(i, "db")), g_db);
+    json_decref(i);
+    ck_assert_int_eq(sou_searcher_refresh(g_s, &err), 0);
+}
+END_TEST
+
+START_TEST(open_errors)
+{
+    sou_error err = {0};
+    ck_assert_ptr_null(sou_searcher_open("/nonexistent/sou-index", &err));
+    ck_assert_int_eq(err.code, SOU_EUNAVAILABLE);
+    ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/sou-index"));
+    ck_assert_ptr_null(sou_searcher_open("", &err));
+    ck_assert_int_eq(err.code, SOU_EUNAVAILABLE);
+    sou_searcher_free(NULL);
+}
+END_TEST
+
+static Suite *search_suite(void)
+{
+    Suite *s = suite_create("search");
+    TCase *core = tcase_create("core");
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_add_loop_test(core, questions_find_their_article, 0, sizeof QUESTIONS / sizeof QUESTIONS[0]);
+    tcase_add_test(core, answer_shape);
+    tcase_add_test(core, bigram_order_matters);
+    tcase_add_test(core, single_character);
+    tcase_add_test(core, phrase_and_merged_marks);
+    tcase_add_test(core, exclusion);
+    tcase_add_test(core, title_search);
+    tcase_add_test(core, date_filter_and_sort);
+    tcase_add_test(core, traditional_and_width);
+    tcase_add_test(core, escaping_and_extra_fields);
+    tcase_add_test(core, documents);
+    tcase_add_test(core, info_and_refresh);
+    suite_add_tcase(s, core);
+    TCase *limits = tcase_create("limits");
+    tcase_add_checked_fixture(limits, setup, teardown);
+    tcase_add_test(limits, limit_and_offset);
+    suite_add_tcase(s, limits);
+    TCase *errors = tcase_create("errors");
+    tcase_add_checked_fixture(errors, setup, teardown);
+    tcase_add_test(errors, bad_options);
+    tcase_add_test(errors, open_errors);
+    suite_add_tcase(s, errors);
+    return s;
+}
+
+int main(void)
+{
+    if (build_index() < 0) {
+        fprintf(stderr, "check_search: cannot build the test index in %s (is the indexer built?)\n", g_dir);
+        return EXIT_FAILURE;
+    }
+    SRunner *sr = srunner_create(search_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    char cmd[PATH_MAX + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "check_search: could not remove %s\n", g_dir);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
