@@ -1,0 +1,472 @@
+/* sou_testserver.c: see sou_testserver.h. */
+#include "sou_testserver.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *sou_test_bin_dir(void)
+{
+    const char *d = getenv("SOU_BIN_DIR");
+    return d && *d ? d : "build/bin";
+}
+
+const char *sou_test_source_dir(void)
+{
+    const char *d = getenv("SOU_SOURCE_DIR");
+    return d && *d ? d : ".";
+}
+
+char *sou_test_tmpdir(const char *tag)
+{
+    const char *base = getenv("TMPDIR");
+    char *path = NULL;
+
+    if (asprintf(&path, "%s/sou-%s-XXXXXX", base && *base ? base : "/tmp", tag) < 0)
+        return NULL;
+    if (!mkdtemp(path)) {
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+void sou_test_rmtree(const char *path)
+{
+    if (path && *path)
+        nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Read everything from fd into a new string. */
+static char *slurp(int fd)
+{
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    ssize_t n;
+
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (len + 1 >= cap) {
+            char *b = realloc(buf, cap *= 2);
+            if (!b)
+                break;
+            buf = b;
+        }
+        n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+static int wait_status(int st)
+{
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    if (WIFSIGNALED(st))
+        return 128 + WTERMSIG(st);
+    return -1;
+}
+
+int sou_test_run(const char *const argv[], char **out, char **err)
+{
+    int po[2] = {-1, -1}, pe[2] = {-1, -1}, st;
+    pid_t pid;
+
+    if (out)
+        *out = NULL;
+    if (err)
+        *err = NULL;
+    if ((out && pipe(po) < 0) || (err && pipe(pe) < 0))
+        return -1;
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(null, 0);
+        dup2(out ? po[1] : null, 1);
+        dup2(err ? pe[1] : null, 2);
+        execv(argv[0], (char *const *)argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    if (out)
+        close(po[1]);
+    if (err)
+        close(pe[1]);
+    /* Read stdout and stderr together so neither pipe fills up. */
+    if (out && err) {
+        size_t cap[2] = {4096, 4096}, len[2] = {0, 0};
+        char *buf[2] = {malloc(cap[0]), malloc(cap[1])};
+        struct pollfd p[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
+        int open_fds = 2;
+        while (open_fds > 0 && poll(p, 2, -1) >= 0) {
+            for (int i = 0; i < 2; i++) {
+                if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                    continue;
+                if (len[i] + 4097 > cap[i])
+                    buf[i] = realloc(buf[i], cap[i] *= 2);
+                ssize_t n = read(p[i].fd, buf[i] + len[i], cap[i] - len[i] - 1);
+                if (n <= 0) {
+                    close(p[i].fd);
+                    p[i].fd = -1;
+                    open_fds--;
+                } else {
+                    len[i] += (size_t)n;
+                }
+            }
+        }
+        buf[0][len[0]] = '\0';
+        buf[1][len[1]] = '\0';
+        *out = buf[0];
+        *err = buf[1];
+    } else if (out) {
+        *out = slurp(po[0]);
+        close(po[0]);
+    } else if (err) {
+        *err = slurp(pe[0]);
+        close(pe[0]);
+    }
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return wait_status(st);
+}
+
+int sou_test_index(const char *db, const char *const inputs[])
+{
+    const char *argv[64];
+    char *indexer = NULL;
+    int n = 0, rc;
+
+    if (asprintf(&indexer, "%s/indexer", sou_test_bin_dir()) < 0)
+        return -1;
+    argv[n++] = indexer;
+    argv[n++] = "--db";
+    argv[n++] = db;
+    for (int i = 0; inputs[i] && n < 62; i++)
+        argv[n++] = inputs[i];
+    argv[n] = NULL;
+    rc = sou_test_run(argv, NULL, NULL);
+    free(indexer);
+    return rc;
+}
+
+int sou_testserver_start(sou_testserver *ts, const char *db, const char *const extra_args[], char *errbuf,
+                         size_t errlen)
+{
+    const char *argv[64];
+    char *searchd = NULL;
+    char line[256];
+    size_t len = 0;
+    int p[2], n = 0;
+    double deadline = now() + 10;
+
+    memset(ts, 0, sizeof *ts);
+    if (asprintf(&searchd, "%s/searchd", sou_test_bin_dir()) < 0)
+        return -1;
+    argv[n++] = searchd;
+    argv[n++] = "--db";
+    argv[n++] = db;
+    argv[n++] = "--http";
+    argv[n++] = "127.0.0.1:0";
+    argv[n++] = "--line";
+    argv[n++] = "127.0.0.1:0";
+    argv[n++] = "--log-level";
+    argv[n++] = "warn";
+    for (int i = 0; extra_args && extra_args[i] && n < 62; i++)
+        argv[n++] = extra_args[i];
+    argv[n] = NULL;
+    if (pipe(p) < 0) {
+        snprintf(errbuf, errlen, "pipe: %s", strerror(errno));
+        free(searchd);
+        return -1;
+    }
+    fflush(NULL);
+    ts->pid = fork();
+    if (ts->pid < 0) {
+        snprintf(errbuf, errlen, "fork: %s", strerror(errno));
+        ts->pid = 0;
+        free(searchd);
+        return -1;
+    }
+    if (ts->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the test */
+        dup2(p[1], 1);
+        close(p[0]);
+        close(p[1]);
+        execv(argv[0], (char *const *)argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    free(searchd);
+    close(p[1]);
+    /* Wait for "searchd: http 127.0.0.1:P line 127.0.0.1:Q\n". */
+    while (len < sizeof line - 1 && !memchr(line, '\n', len)) {
+        struct pollfd pf = {p[0], POLLIN, 0};
+        int ms = (int)((deadline - now()) * 1000);
+        ssize_t r;
+        if (ms <= 0 || poll(&pf, 1, ms) <= 0) {
+            snprintf(errbuf, errlen, "searchd did not report its ports within 10 s");
+            goto fail;
+        }
+        r = read(p[0], line + len, sizeof line - 1 - len);
+        if (r <= 0) {
+            snprintf(errbuf, errlen, "searchd exited before listening (see its stderr above)");
+            goto fail;
+        }
+        len += (size_t)r;
+        line[len] = '\0';
+    }
+    close(p[0]);
+    line[len] = '\0';
+    if (sscanf(line, "searchd: http %63s line %63s", ts->http, ts->line) != 2) {
+        snprintf(errbuf, errlen, "unexpected first line from searchd: %s", line);
+        p[0] = -1;
+        goto fail;
+    }
+    {
+        const char *c = strrchr(ts->http, ':');
+        ts->http_port = c ? atoi(c + 1) : 0;
+        c = strrchr(ts->line, ':');
+        ts->line_port = c ? atoi(c + 1) : 0;
+    }
+    return 0;
+fail:
+    if (p[0] >= 0)
+        close(p[0]);
+    sou_testserver_stop(ts);
+    return -1;
+}
+
+int sou_testserver_signal(sou_testserver *ts, int sig)
+{
+    return ts->pid > 0 ? kill(ts->pid, sig) : -1;
+}
+
+int sou_testserver_stop(sou_testserver *ts)
+{
+    int st;
+    double deadline;
+
+    if (ts->pid <= 0)
+        return -1;
+    kill(ts->pid, SIGTERM);
+    deadline = now() + 10;
+    for (;;) {
+        pid_t r = waitpid(ts->pid, &st, WNOHANG);
+        if (r == ts->pid)
+            break;
+        if (r < 0 && errno != EINTR) {
+            ts->pid = 0;
+            return -1;
+        }
+        if (now() > deadline) {
+            kill(ts->pid, SIGKILL);
+            waitpid(ts->pid, &st, 0);
+            break;
+        }
+        usleep(10 * 1000);
+    }
+    ts->pid = 0;
+    return wait_status(st);
+}
+
+int sou_test_connect(int port)
+{
+    struct sockaddr_in a;
+    struct timeval tv = {10, 0};
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0)
+        return -1;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int sou_test_send(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int sou_testconn_open(sou_testconn *c, int port)
+{
+    memset(c, 0, sizeof *c);
+    c->fd = sou_test_connect(port);
+    return c->fd < 0 ? -1 : 0;
+}
+
+void sou_testconn_close(sou_testconn *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->buf);
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+}
+
+int sou_testconn_send(sou_testconn *c, const char *text)
+{
+    return sou_test_send(c->fd, text, strlen(text));
+}
+
+char *sou_testconn_readline(sou_testconn *c)
+{
+    char *nl, *line;
+
+    while (!(nl = c->len ? memchr(c->buf, '\n', c->len) : NULL)) {
+        ssize_t n;
+        if (c->len + 65536 > c->cap) {
+            size_t cap = c->cap ? c->cap * 2 : 131072;
+            char *b = realloc(c->buf, cap);
+            if (!b)
+                return NULL;
+            c->buf = b;
+            c->cap = cap;
+        }
+        n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return NULL;
+        c->len += (size_t)n;
+    }
+    line = strndup(c->buf, (size_t)(nl - c->buf));
+    c->len -= (size_t)(nl - c->buf) + 1;
+    memmove(c->buf, nl + 1, c->len);
+    return line;
+}
+
+json_t *sou_testconn_readjson(sou_testconn *c)
+{
+    char *line = sou_testconn_readline(c);
+    json_t *j = line ? json_loads(line, 0, NULL) : NULL;
+    free(line);
+    return j;
+}
+
+json_t *sou_testconn_call(sou_testconn *c, const char *request_line)
+{
+    if (sou_testconn_send(c, request_line) < 0 || sou_testconn_send(c, "\n") < 0)
+        return NULL;
+    return sou_testconn_readjson(c);
+}
+
+int sou_test_http(int port, const char *method, const char *target, const char *extra_headers, int *status,
+                  char **headers, char **body)
+{
+    int fd = sou_test_connect(port);
+    char *req = NULL, *resp, *sep;
+
+    *status = 0;
+    if (headers)
+        *headers = NULL;
+    if (body)
+        *body = NULL;
+    if (fd < 0)
+        return -1;
+    if (asprintf(&req, "%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n", method, target,
+                 extra_headers ? extra_headers : "") < 0 ||
+        sou_test_send(fd, req, strlen(req)) < 0) {
+        free(req);
+        close(fd);
+        return -1;
+    }
+    free(req);
+    resp = slurp(fd); /* HTTP/1.0: the server closes after the answer */
+    close(fd);
+    if (!resp)
+        return -1;
+    sscanf(resp, "HTTP/1.%*d %d", status);
+    sep = strstr(resp, "\r\n\r\n");
+    if (headers)
+        *headers = sep ? strndup(resp, (size_t)(sep - resp)) : strdup(resp);
+    if (body)
+        *body = strdup(sep ? sep + 4 : "");
+    free(resp);
+    return 0;
+}
+
+json_t *sou_test_http_json(int port, const char *target, int *status)
+{
+    char *body = NULL;
+    json_t *j = NULL;
+
+    if (sou_test_http(port, "GET", target, NULL, status, NULL, &body) == 0 && body)
+        j = json_loads(body, 0, NULL);
+    free(body);
+    return j;
+}
+
+char *sou_test_urlencode(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = malloc(strlen(s) * 3 + 1), *o = out;
+
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+            *p == '_' || *p == '.' || *p == '~') {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
