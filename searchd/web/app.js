@@ -485,7 +485,7 @@
   async function search(s, mode, opts) {
     opts = opts || {};
     if (s.q === '') {
-      record(s, mode === 'type' ? 'replace' : mode);
+      record(s, mode);
       if (inflight) {
         inflight.abort();
         seq++;
@@ -856,8 +856,9 @@
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
       return;
     const a = e.target.closest && e.target.closest('a');
-    if (!a || a.target === '_blank' || a.origin !== location.origin || a.pathname !== '/')
-      return;
+    if (!a || a.target === '_blank' || a.origin !== location.origin || a.pathname !== '/' ||
+        (a.getAttribute('href') || '').startsWith('#'))
+      return;              /* other sites, new tabs, in-page anchors (the skip link) */
     e.preventDefault();
     if (a.classList.contains('result-link') || a.classList.contains('open-doc')) {
       openDoc(stateFromURL(a.search).doc);

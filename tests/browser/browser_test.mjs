@@ -252,8 +252,11 @@ async function main() {
     });
 
     await check(`typing ${Q1} shows results as you type, 000_* first, highlights rendered`, async () => {
+      const before = await page.evaluate(() => history.length);
       await page.keyboard.type(Q1, { delay: 40 });
       const hits = await resultsFor(Q1);
+      const after = await page.evaluate(() => history.length);
+      assert(after === before + 1, `typing made ${after - before} history entries, expected 1`);
       assert(hits.length > 0, 'no results');
       assert(hits[0].id.startsWith('000_'), `first result is ${hits[0].id}, expected 000_*`);
       assert(hits[0].marks.length > 0 && hits[0].marks.every((m) => m.length > 0), 'no <mark> in the first result');
@@ -269,6 +272,14 @@ async function main() {
       }
       assert(new URL(page.url()).searchParams.get('q') === Q1, `URL ${page.url()} does not carry the query`);
       await page.screenshot({ path: path.join(opts.out, 'browser-screenshot.png') });
+    });
+
+    await check('the / key focuses the search box from anywhere on the page', async () => {
+      await page.click('#status');
+      assert(await page.evaluate(() => document.activeElement.id !== 'q'), 'the box kept the focus');
+      await page.keyboard.press('/');
+      assert(await page.evaluate(() => document.activeElement.id === 'q'), '/ did not focus the box');
+      assert(await page.inputValue('#q') === Q1, 'the / was typed into the box');
     });
 
     let firstTitle = '';
