@@ -176,7 +176,6 @@ typedef struct {
     uint32_t n;      /* characters */
     uint32_t *cp;    /* code point of each character */
     uint32_t *cbyte; /* byte offset of each character; cbyte[n] = len */
-    uint32_t *b2c;   /* byte offset -> index of the character at or after it */
     occ_t *occ;
     size_t nocc, capocc;
     span_t *spans;
@@ -201,6 +200,20 @@ static int is_break(uint32_t c)
            c == ';' || c == '\n' || c == '\r';
 }
 
+/* Index of the character at or after byte b (binary search in cbyte). */
+static uint32_t byte_to_char(const hl *h, size_t b)
+{
+    uint32_t lo = 0, hi = h->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (h->cbyte[mid] < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static int occ_cb(const sou_token *tok, void *ctx)
 {
     hl *h = ctx;
@@ -217,7 +230,7 @@ static int occ_cb(const sou_token *tok, void *ctx)
         h->occ = v;
         h->capocc = cap;
     }
-    h->occ[h->nocc++] = (occ_t){h->b2c[tok->start], h->b2c[tok->end], (uint32_t)idx};
+    h->occ[h->nocc++] = (occ_t){byte_to_char(h, tok->start), byte_to_char(h, tok->end), (uint32_t)idx};
     return 0;
 }
 
@@ -239,8 +252,7 @@ static int hl_prepare(hl *h, const sou_hl_terms *t, const char *text, size_t len
     len = h->len;
     h->cp = malloc((len + 1) * sizeof *h->cp);
     h->cbyte = malloc((len + 1) * sizeof *h->cbyte);
-    h->b2c = malloc((len + 1) * sizeof *h->b2c);
-    if (!h->cp || !h->cbyte || !h->b2c)
+    if (!h->cp || !h->cbyte)
         return -1;
     const unsigned char *s = (const unsigned char *)h->text;
     uint32_t n = 0;
@@ -248,17 +260,14 @@ static int hl_prepare(hl *h, const sou_hl_terms *t, const char *text, size_t len
         uint32_t c;
         size_t k = sou_utf8_decode(s + i, len - i, &c);
         if (k == 0) { /* malformed byte: not a character */
-            h->b2c[i++] = n;
+            i++;
             continue;
         }
         h->cp[n] = c;
         h->cbyte[n] = (uint32_t)i;
-        for (size_t j = 0; j < k; j++)
-            h->b2c[i + j] = n;
         n++;
         i += k;
     }
-    h->b2c[len] = n;
     h->cbyte[n] = (uint32_t)len;
     h->n = n;
 
@@ -295,7 +304,6 @@ static void hl_destroy(hl *h)
 {
     free(h->cp);
     free(h->cbyte);
-    free(h->b2c);
     free(h->occ);
     free(h->spans);
     free(h->html.p);

@@ -15,8 +15,9 @@
  * The algorithm is linear in the text (bodies can be 20 KB and more), in
  * one pass plus work proportional to the number of matches:
  *
- *  1. Decode the text once, giving each character an index (invalid bytes
- *     are skipped and never reach the output) and a byte -> character map.
+ *  1. Decode the text once, giving each character an index and its byte
+ *     offset (invalid bytes are skipped and never reach the output); a
+ *     matched token's byte range becomes characters by binary search.
  *  2. Tokenise; each token whose term is in the query's term set (a hash set)
  *     becomes an occurrence [first char, end char) with its term's number.
  *     Unigrams are only produced, and so only marked, when the query itself
