@@ -24,6 +24,7 @@
 (function () {
   const PAGE_SIZE = 10;
   const MAX_OFFSET = 10000;       /* searchd's limit on "offset" */
+  const MAX_PAGE = MAX_OFFSET / PAGE_SIZE + 1;
   const DEBOUNCE_MS = 150;
   const BUSY_DELAY_MS = 200;      /* show the progress bar only for slow answers */
   const CACHE_SIZE = 30;
@@ -58,7 +59,7 @@
     return {
       q: (p.get('q') || '').trim(),
       doc: p.get('doc') || '',
-      page: Number.isFinite(page) && page >= 1 ? page : 1,
+      page: Number.isFinite(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
       sort: SORTS.includes(sort) ? sort : 'relevance',
       from: DATE_RE.test(from) ? from : '',
       to: DATE_RE.test(to) ? to : '',
@@ -329,8 +330,12 @@
 
   /* ---------- views ---------- */
 
+  let view = 'home';
+
   function showView(name) {
-    ui.body.className = 'view-' + name;
+    ui.body.classList.remove('view-' + view);
+    ui.body.classList.add('view-' + name);
+    view = name;
     ui.home.hidden = name !== 'home';
     ui.serp.hidden = name !== 'serp';
     ui.doc.hidden = name !== 'doc';
@@ -470,7 +475,7 @@
     const p = new URLSearchParams();
     p.set('q', s.q);
     p.set('limit', String(PAGE_SIZE));
-    p.set('offset', String(Math.min((s.page - 1) * PAGE_SIZE, MAX_OFFSET)));
+    p.set('offset', String((s.page - 1) * PAGE_SIZE));
     if (s.sort !== 'relevance')
       p.set('sort', s.sort);
     if (s.from)
@@ -495,7 +500,7 @@
       return;
     }
     record(s, mode);
-    if (ui.body.className !== 'view-serp') {
+    if (view !== 'serp') {
       /* coming from home or a document: clear old results before they show */
       clear(ui.results);
       delete ui.serp.dataset.q;
@@ -787,7 +792,7 @@
       return;          /* wait for the IME to finish: pinyin is not the query */
     clearTimeout(debounceTimer);
     const q = ui.q.value.trim();
-    if (q === current.q && !current.doc && ui.body.className === 'view-serp')
+    if (q === current.q && !current.doc && view === 'serp')
       return;
     debounceTimer = setTimeout(() => search(stateFromControls(q), 'type'), q === '' ? 0 : DEBOUNCE_MS);
   }
