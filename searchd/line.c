@@ -47,6 +47,7 @@ struct line_req {
     int close_after; /* QUIT */
     int status;
     double t0;
+    sou_job *job; /* borrowed while a worker has it, else NULL */
     char *reply; /* owned; one JSON text without the newline */
     size_t len;
     line_req *next;
@@ -290,6 +291,14 @@ static void line_job_done(sou_job *job)
     line_req *r = job->arg;
     sou_server *s = r->srv;
 
+    r->job = NULL;
+    if (!r->conn) {
+        /* The client left before the answer: nothing to send or count. */
+        sou_job_free(job);
+        req_free(r);
+        sou_server_maybe_done(s);
+        return;
+    }
     if (r->is_stats) {
         json_t *st = sou_server_stats(s, job);
         size_t len = 0;
@@ -312,10 +321,7 @@ static void line_job_done(sou_job *job)
         sou_stats_record(&s->stats, r->kind, 0, r->status, (sou_now() - r->t0) * 1000.0);
     }
     sou_job_free(job);
-    if (r->conn)
-        conn_pump(r->conn);
-    else
-        req_free(r);
+    conn_pump(r->conn);
     sou_server_maybe_done(s);
 }
 
@@ -328,8 +334,11 @@ static void conn_free(line_conn *c)
         line_req *next = r->next;
         if (r->done)
             req_free(r);
-        else
-            r->conn = NULL; /* its job is still running: line_job_done frees it */
+        else {
+            r->conn = NULL; /* its job is still out: line_job_done frees it */
+            if (r->job)
+                sou_job_cancel(r->job);
+        }
         r = next;
     }
     if (c->prev)
@@ -409,6 +418,7 @@ static void conn_request(line_conn *c, const char *line, size_t len)
         return;
     }
     job->submitted = r->t0;
+    r->job = job;
     sou_workers_submit(s->workers, job);
 }
 

@@ -71,6 +71,11 @@ void sou_job_free(sou_job *job)
     free(job);
 }
 
+void sou_job_cancel(sou_job *job)
+{
+    __atomic_store_n(&job->cancelled, 1, __ATOMIC_RELAXED);
+}
+
 void sou_job_fail(sou_job *job, const sou_error *err)
 {
     json_t *e = sou_error_json(err);
@@ -121,10 +126,15 @@ static sou_searcher *worker_searcher(worker *w, unsigned generation, sou_error *
 static void run_job(worker *w, sou_job *job, unsigned generation)
 {
     sou_error err = {SOU_OK, ""};
-    sou_searcher *s = worker_searcher(w, generation, &err);
+    sou_searcher *s;
     json_t *answer = NULL;
 
-    if (!s)
+    if (__atomic_load_n(&job->cancelled, __ATOMIC_RELAXED)) {
+        /* The client left: do not spend a worker on it. */
+        sou_error_set(&err, SOU_EUNAVAILABLE, "cancelled: the client went away");
+        goto fail;
+    }
+    if (!(s = worker_searcher(w, generation, &err)))
         goto fail;
     switch (job->kind) {
     case SOU_JOB_SEARCH:

@@ -40,6 +40,7 @@ struct sou_job {
     sou_job_done_fn done; /* called in the loop thread; must sou_job_free(job) */
     void *arg;            /* for done */
     double submitted;     /* sou_now() when the request arrived */
+    int cancelled;        /* set (sou_job_cancel) when nobody wants the answer any more */
 
     /* Set by the worker. */
     int status;           /* HTTP status: 200, or the error's */
@@ -60,6 +61,10 @@ sou_workers *sou_workers_new(struct event_base *base, const char *db_path, int n
 /* A new job of kind, taking options (stolen, may be NULL).  NULL on OOM. */
 sou_job *sou_job_new(sou_job_kind kind, json_t *options, sou_job_done_fn done, void *arg);
 void sou_job_free(sou_job *job);
+
+/* Nobody will read job's answer (its client left): a worker that has not
+ * started it skips it.  The done callback still runs.  Any thread. */
+void sou_job_cancel(sou_job *job);
 
 /* Make job fail with err as its answer (for jobs never queued). */
 void sou_job_fail(sou_job *job, const sou_error *err);

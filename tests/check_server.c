@@ -43,7 +43,9 @@ static void start_shared(void)
 
 static void stop_shared(void)
 {
-    sou_testserver_stop(&g_srv);
+    int status = sou_testserver_stop(&g_srv);
+    if (status != 0)
+        fprintf(stderr, "check_server: the shared searchd exited with status %d\n", status);
 }
 
 /* GET /search?q=<q><extra> on the shared server. */
@@ -574,7 +576,6 @@ START_TEST(test_missing_index_503)
     ck_assert_int_eq(sou_testconn_open(&c, ts.line_port), 0);
     a = sou_testconn_call(&c, "SEARCH 医保");
     ck_assert_int_eq(error_code(a), 503);
-    json_decref(a);
 
     /* The index appears: searchd starts answering, no restart. */
     ck_assert_int_ge(asprintf(&corpus_dir, "%s/corpus", sou_test_source_dir()), 0);
