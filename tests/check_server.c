@@ -500,9 +500,24 @@ START_TEST(test_disconnect_mid_answer)
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
         close(fd);
     }
+    /* The same over HTTP: a request, then gone before the answer. */
+    for (int round = 0; round < 20; round++) {
+        int fd = sou_test_connect(g_srv.http_port);
+        static const char req[] = "GET /search?q=%E5%8C%BB%E4%BF%9D%E6%8A%A5%E9%94%80 HTTP/1.1\r\nHost: x\r\n\r\n";
+        struct linger lg = {1, 0};
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(sou_test_send(fd, req, sizeof req - 1), 0);
+        if (round % 2)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+        close(fd);
+    }
     {
         sou_testconn c;
         json_t *a;
+        int status;
+        a = sou_test_http_json(g_srv.http_port, "/health", &status);
+        ck_assert_int_eq(status, 200);
+        json_decref(a);
         ck_assert_int_eq(sou_testconn_open(&c, g_srv.line_port), 0);
         a = sou_testconn_call(&c, "SEARCH 天津看牙能用医保报销吗");
         ck_assert_str_eq(first_id(a), "000_ac1cf03b7f701441");
