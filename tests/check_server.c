@@ -574,8 +574,9 @@ START_TEST(test_missing_index_503)
     char *corpus_dir = NULL;
     double deadline;
 
+    const char *quiet[] = {"--log-level", "error", NULL}; /* "index unavailable" is expected here */
     ck_assert_int_ge(asprintf(&db, "%s/later.db", g_tmp), 0);
-    start_own(&ts, db, NULL);
+    start_own(&ts, db, quiet);
     a = http_search(ts.http_port, "医保", NULL, &status);
     ck_assert_int_eq(status, 503);
     ck_assert_int_eq(error_code(a), 503);
@@ -674,8 +675,18 @@ START_TEST(test_sighup)
     sou_testserver ts;
     sou_testconn c;
     json_t *a;
+    char *log = NULL, *rotated = NULL, *text = NULL;
+    FILE *f;
+    long size;
 
-    start_own(&ts, g_db, NULL);
+    ck_assert_int_ge(asprintf(&log, "%s/searchd.log", g_tmp), 0);
+    ck_assert_int_ge(asprintf(&rotated, "%s/searchd.log.1", g_tmp), 0);
+    {
+        const char *extra[] = {"--log-file", log, "--log-level", "info", NULL};
+        start_own(&ts, g_db, extra);
+    }
+    /* Rotate the log: after SIGHUP searchd writes to a new file of the old name. */
+    ck_assert_int_eq(rename(log, rotated), 0);
     ck_assert_int_eq(sou_testconn_open(&c, ts.line_port), 0);
     a = sou_testconn_call(&c, "SEARCH 医保");
     ck_assert_ptr_null(json_object_get(a, "error"));
@@ -688,6 +699,45 @@ START_TEST(test_sighup)
         json_decref(a);
     }
     sou_testconn_close(&c);
+    ck_assert_int_eq(sou_testserver_stop(&ts), 0);
+    f = fopen(log, "r");
+    ck_assert_msg(f != NULL, "SIGHUP did not reopen the log file");
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    rewind(f);
+    text = calloc(1, (size_t)size + 1);
+    ck_assert_int_eq(fread(text, 1, (size_t)size, f), size);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(text, "INFO stopped"));
+    free(text);
+    free(log);
+    free(rotated);
+}
+END_TEST
+
+START_TEST(test_max_connections)
+{
+    const char *extra[] = {"--max-connections", "2", "--log-level", "error", NULL};
+    sou_testserver ts;
+    sou_testconn c1, c2, c3;
+    json_t *a;
+
+    start_own(&ts, g_db, extra);
+    ck_assert_int_eq(sou_testconn_open(&c1, ts.line_port), 0);
+    ck_assert_int_eq(sou_testconn_open(&c2, ts.line_port), 0);
+    a = sou_testconn_call(&c2, "PING"); /* both are accepted by now */
+    json_decref(a);
+    ck_assert_int_eq(sou_testconn_open(&c3, ts.line_port), 0);
+    a = sou_testconn_readjson(&c3); /* refused with a reason */
+    ck_assert_int_eq(error_code(a), 503);
+    json_decref(a);
+    ck_assert_ptr_null(sou_testconn_readline(&c3));
+    sou_testconn_close(&c3);
+    a = sou_testconn_call(&c1, "PING");
+    ck_assert(json_is_true(json_object_get(a, "pong")));
+    json_decref(a);
+    sou_testconn_close(&c1);
+    sou_testconn_close(&c2);
     ck_assert_int_eq(sou_testserver_stop(&ts), 0);
 }
 END_TEST
@@ -972,6 +1022,7 @@ static Suite *server_suite(void)
     tcase_add_test(tc, test_sighup);
     tcase_add_test(tc, test_sigterm);
     tcase_add_test(tc, test_idle_timeout);
+    tcase_add_test(tc, test_max_connections);
     tcase_add_test(tc, test_bad_command_line);
     suite_add_tcase(s, tc);
     return s;
