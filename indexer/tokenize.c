@@ -13,6 +13,7 @@
  */
 #include "tokenize.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "normalize.h"
@@ -141,7 +142,7 @@ static int add_word_char(tk_state *st, uint32_t cp, sou_char_class cls, size_t s
 }
 
 /* A '.' between digits ("3.5") or an apostrophe between letters ("don't")
- * stays inside a word.  Looks at the character after the one at `at`. */
+ * stays inside a word.  Looks at the character at `next`, skipping dropped ones. */
 static int joins_word(const tk_state *st, uint32_t f, const unsigned char *s, size_t len,
                       size_t next)
 {
@@ -156,10 +157,14 @@ static int joins_word(const tk_state *st, uint32_t f, const unsigned char *s, si
         want = SOU_CC_LETTER;
     else
         return 0;
-    if (next >= len || (n = sou_utf8_decode(s + next, len - next, &cp)) == 0)
-        return 0;
-    cp = sou_fold(cp);
-    return cp != SOU_FOLD_DROP && sou_classify(cp) == want;
+    /* the next character that is not dropped (as sou_normalize() would see it) */
+    do {
+        if (next >= len || (n = sou_utf8_decode(s + next, len - next, &cp)) == 0)
+            return 0;
+        next += n;
+        cp = sou_fold(cp);
+    } while (cp == SOU_FOLD_DROP);
+    return sou_classify(cp) == want;
 }
 
 static void fill_stats(sou_tokenize_stats *stats, size_t chars, size_t invalid, uint32_t pos)
@@ -179,6 +184,7 @@ int sou_tokenize(const char *text, size_t len, uint32_t first_pos, unsigned flag
     int rc = 0;
     tk_state st;
 
+    assert(fn != NULL);
     st.fn = fn;
     st.ctx = ctx;
     st.flags = flags;

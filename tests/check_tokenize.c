@@ -202,6 +202,24 @@ START_TEST(test_traditional_equals_simplified)
 }
 END_TEST
 
+/* The choices the README documents: OpenCC's first candidate for a
+ * character alone; characters that are themselves standard simplified stay. */
+START_TEST(test_t2s_choices)
+{
+    static const char *const pairs[][2] = {
+        {"於", "于"}, {"乾", "干"}, {"後", "后"}, {"餘", "余"}, {"麵", "面"}, {"發", "发"}, {"髮", "发"},
+        {"著", "著"}, {"藉", "藉"}, {"瞭", "瞭"}, {"覆", "覆"}, {"沈", "沈"}, {"干", "干"}, {"后", "后"},
+        {"⽣", "生"}, {"豈", "岂"}, {"𠀀", "𠀀"},
+    };
+    char out[16];
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        sou_normalize(pairs[i][0], strlen(pairs[i][0]), out, sizeof out, NULL);
+        ck_assert_msg(strcmp(out, pairs[i][1]) == 0, "%s -> %s, want %s", pairs[i][0], out,
+                      pairs[i][1]);
+    }
+}
+END_TEST
+
 START_TEST(test_order_matters)
 {
     char *a = terms_of("人民", 0);
@@ -380,6 +398,7 @@ START_TEST(test_normalize_tiny_cap)
     ck_assert_uint_eq(sou_normalize(t, strlen(t), out, 0, &bad), 4);
     ck_assert_int_eq(out[0], 'x'); /* cap 0: nothing written */
     ck_assert_uint_eq(bad, 0);
+    ck_assert_uint_eq(sou_normalize(t, strlen(t), NULL, 0, NULL), 4); /* measuring only */
     ck_assert_uint_eq(sou_normalize(t, strlen(t), out, 1, NULL), 4);
     ck_assert_str_eq(out, "");
     ck_assert_uint_eq(sou_normalize(t, strlen(t), out, 3, NULL), 4);
@@ -495,15 +514,19 @@ static uint32_t rng(void)
 START_TEST(test_random_bytes)
 {
     static const char *pieces[] = {"医", "保", "醫", "Ａ", "a", "Z", "9", ".", "'", "’", "，", " ",
-                                   "😀", "\xe2\x80\x8b", "ф", "タ", "⽣", "\xef\xb8\x8f", "É"};
+                                   "😀", "\xe2\x80\x8b", "ф", "タ", "⽣", "\xef\xb8\x8f", "É",
+                                   "\xc2\xad", "．", "１", "Ｚ", "-"};
     const size_t npieces = sizeof pieces / sizeof pieces[0];
     char text[512];
-    rng_state = 0x9E3779B9u;
-    for (int iter = 0; iter < 3000; iter++) {
+    /* deterministic by default; SOU_FUZZ_SEED / SOU_FUZZ_ITERS to explore */
+    const char *seed = getenv("SOU_FUZZ_SEED"), *iters = getenv("SOU_FUZZ_ITERS");
+    int n_iter = iters ? atoi(iters) : 3000;
+    rng_state = seed ? (uint32_t)strtoul(seed, NULL, 0) | 1u : 0x9E3779B9u;
+    for (int iter = 0; iter < n_iter; iter++) {
         size_t len = 0, target = rng() % 200;
         while (len < target) {
             uint32_t r = rng();
-            if (r % 3 == 0) {
+            if (r % 3 == 0 && (iter & 2)) {
                 text[len++] = (char)(r >> 8);
             } else {
                 const char *p = pieces[(r >> 8) % npieces];
@@ -513,6 +536,29 @@ START_TEST(test_random_bytes)
             }
         }
         check_ranges(text, len, (iter & 1) ? SOU_TOKENIZE_UNIGRAMS : 0);
+        if (!(iter & 2)) {
+            /* valid input: the query side may normalise first, then
+             * tokenise; that must give the same terms and positions */
+            char norm[2048];
+            size_t n = sou_normalize(text, len, norm, sizeof norm, NULL);
+            char *a, *b, *pa, *pb;
+            ck_assert_uint_lt(n, sizeof norm);
+            a = tokenize_dump(text, len, iter & 1);
+            b = tokenize_dump(norm, n, iter & 1);
+            /* compare "kind term pos" of each line, not the byte ranges */
+            for (pa = a, pb = b; *pa && *pb; pa = strchr(pa, '\n') + 1, pb = strchr(pb, '\n') + 1) {
+                size_t la = 0, lb = 0;
+                for (int sp = 0; sp < 3; la++)
+                    sp += pa[la] == ' ' || pa[la] == '\n';
+                for (int sp = 0; sp < 3; lb++)
+                    sp += pb[lb] == ' ' || pb[lb] == '\n';
+                if (strncmp(pa, "stats", 5) == 0)
+                    break;
+                ck_assert_msg(la == lb && memcmp(pa, pb, la) == 0, "normalised text tokenises differently:\n%s\nvs\n%s", a, b);
+            }
+            free(a);
+            free(b);
+        }
     }
 }
 END_TEST
@@ -530,6 +576,7 @@ static Suite *tokenize_suite(void)
     tcase_add_test(core, test_golden_cases_exist);
     tcase_add_loop_test(core, test_golden, 0, n_golden);
     tcase_add_test(core, test_traditional_equals_simplified);
+    tcase_add_test(core, test_t2s_choices);
     tcase_add_test(core, test_order_matters);
     tcase_add_test(core, test_width_and_case);
     tcase_add_test(core, test_one_char_run);
