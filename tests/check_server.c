@@ -637,8 +637,8 @@ START_TEST(test_live_update)
     ck_assert_int_ge(asprintf(&jsonl, "%s/live.jsonl", g_tmp), 0);
     f = fopen(jsonl, "w");
     ck_assert_ptr_nonnull(f);
-    fprintf(f, "{\"id\":\"live-1\",\"title\":\"鹦鹉螺号潜水艇下水\",\"body\":\"鹦鹉螺号潜水艇今天在海上试航。\","
-               "\"date\":\"2026-03-01\"}\n");
+    fprintf(f, "{\"id\":\"live-1\",\"title\":\"鹦鹉螺号潜水艇下水\",\"body\":\"鹦鹉螺号潜水艇今天在海上试航。"
+               "<script>alert(1)</script>\",\"date\":\"2026-03-01\"}\n");
     fclose(f);
     inputs[0] = jsonl;
     t0 = now();
@@ -650,8 +650,15 @@ START_TEST(test_live_update)
         ck_assert_ptr_nonnull(a);
         if (json_object_get(a, "error"))
             failures++;
-        if (first_id(a) && strcmp(first_id(a), "live-1") == 0)
+        if (first_id(a) && strcmp(first_id(a), "live-1") == 0) {
+            /* End to end, document text reaches the client HTML-escaped. */
+            const char *snippet = json_string_value(
+                json_object_get(json_array_get(json_object_get(a, "hits"), 0), "snippet"));
+            ck_assert_ptr_nonnull(snippet);
+            ck_assert_ptr_nonnull(strstr(snippet, "&lt;script&gt;"));
+            ck_assert_ptr_null(strstr(snippet, "<script"));
             break;
+        }
         json_decref(a);
         ck_assert_msg(now() < deadline, "new document not found 3 s after the indexer finished");
         usleep(20 * 1000);
