@@ -116,8 +116,8 @@ static sou_searcher *worker_searcher(worker *w, unsigned generation, sou_error *
         w->generation = generation;
         if (!w->searcher && w->last_ok)
             SOU_WARN("worker %d: index unavailable: %s", w->index, err->message);
-        else if (w->searcher && !w->last_ok && w->index == 0)
-            SOU_INFO("index %s opened", pool->db_path);
+        else if (w->searcher && !w->last_ok)
+            SOU_INFO("worker %d: index %s is available again", w->index, pool->db_path);
         w->last_ok = w->searcher != NULL;
     }
     return w->searcher;
