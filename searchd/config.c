@@ -28,7 +28,7 @@ static const opt_spec options[] = {
     {"db", OPT_STRING, F(db), 0, 0, "DIR", "index directory (required; may not exist yet: 503 until it does)"},
     {"http", OPT_STRING, F(http), 0, 0, "HOST:PORT", "HTTP address, port 0 = any free port, off = none"},
     {"line", OPT_STRING, F(line), 0, 0, "HOST:PORT", "line-protocol address, port 0 = any free port, off = none"},
-    {"threads", OPT_INT, F(threads), 1, 256, "N", "worker threads (default: number of CPUs, at least 2)"},
+    {"threads", OPT_INT, F(threads), 1, 256, "N", "worker threads (number of CPUs, at least 2)"},
     {"config", OPT_STRING, F(config), 0, 0, "FILE", "read `key = value` settings from FILE (flags win)"},
     {"log_file", OPT_STRING, F(log_file), 0, 0, "FILE", "log to FILE instead of stderr (SIGHUP reopens)"},
     {"log_level", OPT_LEVEL, F(log_level), 0, 3, "LEVEL", "debug, info, warn or error"},
@@ -286,17 +286,44 @@ int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err
     return 0;
 }
 
+/* The value of o in cfg as text, for the usage. */
+static void format_value(const sou_config *cfg, const opt_spec *o, char *buf, size_t size)
+{
+    const char *field = (const char *)cfg + o->offset;
+    static const char *const levels[] = {"debug", "info", "warn", "error"};
+
+    switch (o->type) {
+    case OPT_STRING:
+        snprintf(buf, size, "%s", *(char *const *)field ? *(char *const *)field : "");
+        break;
+    case OPT_INT:
+        snprintf(buf, size, "%d", *(const int *)field);
+        break;
+    case OPT_SIZE:
+        snprintf(buf, size, "%zu", *(const size_t *)field);
+        break;
+    case OPT_LEVEL:
+        snprintf(buf, size, "%s", levels[*(const int *)field & 3]);
+        break;
+    }
+}
+
 void sou_config_usage(FILE *out, const char *program)
 {
+    sou_config defaults;
+
     fprintf(out, "usage: %s --db DIR [--http 127.0.0.1:8080] [--line 127.0.0.1:7700] [--threads N] "
                  "[--config FILE] [options]\n\noptions (also `key = value` lines in the config file):\n",
             program);
+    sou_config_defaults(&defaults);
     for (size_t i = 0; i < N_OPTIONS; i++) {
-        char flag[64];
+        char flag[64], value[128];
         snprintf(flag, sizeof flag, "--%s %s", options[i].name, options[i].arg);
         for (char *p = flag + 2; *p && *p != ' '; p++)
             if (*p == '_')
                 *p = '-';
-        fprintf(out, "  %-28s %s\n", flag, options[i].help);
+        format_value(&defaults, &options[i], value, sizeof value);
+        fprintf(out, "  %-28s %s%s%s%s\n", flag, options[i].help, *value ? " [" : "", value, *value ? "]" : "");
     }
+    sou_config_destroy(&defaults);
 }
