@@ -94,3 +94,23 @@ int sou_is_stopword(const char *word, size_t len)
             return 1;
     return 0;
 }
+
+/* Function characters (normalised forms), one UTF-8 character each. */
+static const char FUNCTION_CHARS[] = "在由被把将对从向于与和及之其此该这那个也都还就又而并或有为以让给到"
+                                     "做去来说叫称会要用等中上下里时着过地得所年月日号";
+
+int sou_is_function_char(const char *term, size_t len)
+{
+    if (len < 2 || len > 4)
+        return 0;
+    uint32_t cp;
+    if (sou_utf8_decode((const unsigned char *)term, len, &cp) != len)
+        return 0;
+    for (size_t i = 0; FUNCTION_CHARS[i];) {
+        size_t k = sou_utf8_decode((const unsigned char *)FUNCTION_CHARS + i, sizeof FUNCTION_CHARS - 1 - i, &cp);
+        if (k == len && memcmp(FUNCTION_CHARS + i, term, len) == 0)
+            return 1;
+        i += k ? k : 1;
+    }
+    return 0;
+}

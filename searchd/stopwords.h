@@ -29,6 +29,13 @@ typedef void (*sou_stop_fn)(const char *w, size_t len, void *ctx);
  * length written to out. */
 size_t sou_stopwords_strip(const char *text, size_t len, char *out, sou_stop_fn fn, void *ctx);
 
+/* 1 if term[0..len) is one function character (在 由 被 把 对 从 于 与 和
+ * 之 其 此 该 这 ...).  Such a character is harmless inside a word, so it is
+ * not a stopword, but left alone between stopwords ("在…是什么") it would be
+ * searched as a unigram matching almost every document: the query builder
+ * drops it then. */
+int sou_is_function_char(const char *term, size_t len);
+
 /* 1 if word[0..len) is exactly one stopword, else 0. */
 int sou_is_stopword(const char *word, size_t len);
 

@@ -236,8 +236,22 @@ START_TEST(build_question)
     char *d = sx_query_describe(bq.query);
     ck_assert_ptr_nonnull(d);
     ck_assert_ptr_nonnull(strstr(d, "OR"));
-    ck_assert_ptr_nonnull(strstr(d, "AND_MAYBE")); /* adjacency boosts */
-    ck_assert_ptr_nonnull(strstr(d, "S医保"));     /* title boost */
+    ck_assert_ptr_nonnull(strstr(d, "S医保")); /* title boost */
+    ck_assert_ptr_null(strstr(d, "PHRASE"));  /* adjacency boosts are off by default */
+    free(d);
+    sou_built_query_destroy(&bq);
+    /* with the adjacency boost on: PHRASE of consecutive bigrams, AND_MAYBE */
+    sou_rank_params rp;
+    sou_rank_params_init(&rp);
+    rp.phrase_weight = 0.5;
+    rp.title_weight = 0; /* and the title boost off */
+    sou_error err = {0};
+    ck_assert_int_eq(sou_query_build(&pq, &rp, &bq, &err), 0);
+    d = sx_query_describe(bq.query);
+    ck_assert_ptr_nonnull(strstr(d, "AND_MAYBE"));
+    ck_assert_ptr_nonnull(strstr(d, "(岳阳@1 PHRASE 2 阳医@2)"));
+    ck_assert_ptr_null(strstr(d, "PHRASE 2 报销")); /* not adjacent in the query */
+    ck_assert_ptr_null(strstr(d, "S医保"));
     free(d);
     sou_built_query_destroy(&bq);
     sou_parsed_query_destroy(&pq);
