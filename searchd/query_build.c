@@ -21,6 +21,7 @@ void sou_rank_params_init(sou_rank_params *rp)
                               * already reward adjacency) */
     rp->drop_stopwords = 1;
     rp->leftover_unigrams = 1;
+    rp->elite = 0;
 }
 
 /* ------------------------------------------------------------ token lists */
@@ -344,7 +345,10 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
             goto oom;
         for (size_t i = 0; i < uniq.n; i++)
             subs[i] = term_q(&pool, "", uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf, uniq.v[i].pos + 1);
-        ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
+        if (rp.elite && uniq.n > rp.elite)
+            ranked = combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.elite);
+        else
+            ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
         if (rp.title_weight > 0) {
             for (size_t i = 0; i < uniq.n; i++)
                 subs[i] = term_q(&pool, SOU_PREFIX_TITLE, uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf,

@@ -37,6 +37,7 @@ typedef struct {
     double phrase_weight;  /* scale of adjacent query-bigram pairs; 0 = off */
     int drop_stopwords;    /* 1: drop question/function words (stopwords.h) */
     int leftover_unigrams; /* 1: a single character left between stopwords is searched */
+    unsigned elite;        /* > 0: only the elite (rarest) that many body terms are searched */
 } sou_rank_params;
 
 void sou_rank_params_init(sou_rank_params *rp);

@@ -254,6 +254,14 @@ START_TEST(build_question)
     ck_assert_ptr_null(strstr(d, "S医保"));
     free(d);
     sou_built_query_destroy(&bq);
+    /* elite: only the rarest few body terms */
+    sou_rank_params_init(&rp);
+    rp.elite = 3;
+    ck_assert_int_eq(sou_query_build(&pq, &rp, &bq, &err), 0);
+    d = sx_query_describe(bq.query);
+    ck_assert_ptr_nonnull(strstr(d, "ELITE_SET 3"));
+    free(d);
+    sou_built_query_destroy(&bq);
     sou_parsed_query_destroy(&pq);
 }
 END_TEST
