@@ -20,7 +20,8 @@ static const char *EXTRA_JSONL =
     "{\"id\":\"t_order_a\",\"title\":\"服务\",\"body\":\"全心全意为人民服务。\",\"date\":\"2020-01-02\"}\n"
     "{\"id\":\"t_order_b\",\"title\":\"统计\",\"body\":\"本市居民人数继续增长。\",\"date\":\"2019-05-06\"}\n"
     "{\"id\":\"t_script\",\"title\":\"<b>标题</b>\",\"body\":\"<script>alert('x')</script> 脚本注入测试\","
-    "\"date\":\"2018-03-04\",\"category\":\"安全\"}\n";
+    "\"date\":\"2018-03-04\",\"category\":\"安全\"}\n"
+    "{\"id\":\"t_escapes\",\"title\":\"转义\",\"body\":\"控制\\u0001字符\\t表情\\ud83d\\ude00 \\\"引号\\\" \\\\ 反斜杠\"}\n";
 
 static const char *bin_dir(char *buf, size_t cap)
 {
@@ -434,12 +435,25 @@ START_TEST(documents)
 }
 END_TEST
 
+START_TEST(stored_escapes_round_trip)
+{
+    sou_error err = {0};
+    json_t *d = sou_get_document(g_s, "t_escapes", "表情", &err);
+    ck_assert_msg(d != NULL, "%s", err.message);
+    ck_assert_str_eq(json_string_value(json_object_get(d, "body")),
+                     "控制\001字符\t表情\xf0\x9f\x98\x80 \"引号\" \\ 反斜杠");
+    ck_assert_str_eq(json_string_value(json_object_get(d, "body_html")),
+                     "控制 字符\t<mark>表情</mark>\xf0\x9f\x98\x80 &quot;引号&quot; \\ 反斜杠");
+    json_decref(d);
+}
+END_TEST
+
 START_TEST(info_and_refresh)
 {
     sou_error err = {0};
     json_t *i = sou_searcher_info(g_s, &err);
     ck_assert_ptr_nonnull(i);
-    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 7);
+    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 8);
     ck_assert_str_eq(json_string_value(json_object_get(i, "db")), g_db);
     json_decref(i);
     ck_assert_int_eq(sou_searcher_refresh(g_s, &err), 0);
@@ -474,6 +488,7 @@ static Suite *search_suite(void)
     tcase_add_test(core, traditional_and_width);
     tcase_add_test(core, escaping_and_extra_fields);
     tcase_add_test(core, documents);
+    tcase_add_test(core, stored_escapes_round_trip);
     tcase_add_test(core, info_and_refresh);
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");
