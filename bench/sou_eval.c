@@ -213,8 +213,8 @@ int main(int argc, char **argv)
            nq ? lat[nq / 2] : 0, nq ? lat[(size_t)(nq * 0.99)] : 0, nq ? sum / nq : 0, nq ? lat[nq - 1] : 0);
     printf("cpu ms     (passages %d): p50 %.3f  p99 %.3f  mean %.3f  max %.3f\n", passages,
            nq ? cpu[nq / 2] : 0, nq ? cpu[(size_t)(nq * 0.99)] : 0, nq ? csum / nq : 0, nq ? cpu[nq - 1] : 0);
-    printf("params: k1 %.2f b %.2f title %.2f phrase %.2f stopwords %d leftovers %d\n", rp.k1, rp.b,
-           rp.title_weight, rp.phrase_weight, rp.drop_stopwords, rp.leftover_unigrams);
+    printf("params: k1 %.2f b %.2f title %.2f phrase %.2f elite %u stopwords %d leftovers %d\n", rp.k1, rp.b,
+           rp.title_weight, rp.phrase_weight, rp.elite, rp.drop_stopwords, rp.leftover_unigrams);
     for (size_t k = 0; k < nq; k++) {
         free(qs[k].qid);
         free(qs[k].text);

@@ -39,7 +39,8 @@ typedef struct {
     double phrase_weight;  /* scale of adjacent query-bigram pairs; 0 = off */
     int drop_stopwords;    /* 1: drop question/function words (stopwords.h) */
     int leftover_unigrams; /* 1: a single character left between stopwords is searched */
-    unsigned elite;        /* > 0: only the elite (rarest) that many body terms are searched */
+    unsigned elite;        /* > 0: a query with more body terms than this searches only that
+                            * many, the rarest (Xapian's ELITE_SET); 0: all of them */
 } sou_rank_params;
 
 void sou_rank_params_init(sou_rank_params *rp);
