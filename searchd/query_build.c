@@ -21,6 +21,7 @@ void sou_rank_params_init(sou_rank_params *rp)
                               * already reward adjacency) */
     rp->drop_stopwords = 1;
     rp->leftover_unigrams = 1;
+    rp->title_elite = 6;     /* the title boost needs only the rarest few: p99 -30%, same relevance */
     rp->elite = 12;          /* long questions: the 12 rarest bigrams; same relevance, p99 -20%,
                               * max -50% (a pasted paragraph stays cheap) */
 }
@@ -354,7 +355,10 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
             for (size_t i = 0; i < uniq.n; i++)
                 subs[i] = term_q(&pool, SOU_PREFIX_TITLE, uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf,
                                  uniq.v[i].pos + 1);
-            sx_query *title = scale(&pool, combine(&pool, SX_OP_OR, subs, uniq.n, 0), rp.title_weight);
+            sx_query *tor = rp.title_elite && uniq.n > rp.title_elite
+                                ? combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.title_elite)
+                                : combine(&pool, SX_OP_OR, subs, uniq.n, 0);
+            sx_query *title = scale(&pool, tor, rp.title_weight);
             ranked = combine2(&pool, SX_OP_OR, ranked, title);
         }
         /* Adjacent pairs of query bigrams: found adjacent in a document they

@@ -41,6 +41,7 @@ typedef struct {
     int leftover_unigrams; /* 1: a single character left between stopwords is searched */
     unsigned elite;        /* > 0: a query with more body terms than this searches only that
                             * many, the rarest (Xapian's ELITE_SET); 0: all of them */
+    unsigned title_elite;  /* the same for the title terms of the boost */
 } sou_rank_params;
 
 void sou_rank_params_init(sou_rank_params *rp);
