@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "index_writer.h"
+#include "progress.h"
 #include "schema.h"
 #include "sou_xapian.h"
 
@@ -486,6 +487,50 @@ START_TEST(stop_requested)
 }
 END_TEST
 
+/* ------------------------------------------------------------ output */
+
+START_TEST(progress_and_summary)
+{
+    sou_index_stats st = {0};
+    sou_progress p;
+    char buf[512];
+    FILE *f = tmpfile();
+    long size;
+
+    st.read = 1200;
+    st.added = 1000;
+    st.replaced = 100;
+    st.bytes = 3500000;
+    st.seconds = 2.0;
+    st.phase = "indexing";
+    st.threads = 2;
+    st.fresh = 1;
+
+    /* not a terminal: no progress line at all */
+    sou_progress_init(&p, f, -1);
+    sou_progress_draw(&p, &st);
+    sou_progress_clear(&p);
+    fflush(f);
+    ck_assert_int_eq(ftell(f), 0);
+
+    /* forced on: redrawn in place, then erased */
+    sou_progress_init(&p, f, 1);
+    sou_progress_draw(&p, &st);
+    fflush(f);
+    size = ftell(f);
+    rewind(f);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
+    buf[size] = '\0';
+    ck_assert_msg(buf[0] == '\r' && strstr(buf, "1200 docs read, 1100 indexed, 3.5 MB, 550 docs/s, 1.75 MB/s"),
+                  "%s", buf + 1);
+    fclose(f);
+
+    sou_progress_summary(&st, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1000 added, 100 replaced, 0 deleted, 0 skipped, 3.5 MB in 2.00 s "
+                          "(1.75 MB/s, 550 docs/s, 2 threads, new index)");
+}
+END_TEST
+
 static Suite *index_suite(void)
 {
     Suite *s = suite_create("index");
@@ -505,6 +550,7 @@ static Suite *index_suite(void)
     tcase_add_test(errors, bad_jsonl_line);
     tcase_add_test(errors, not_an_index);
     tcase_add_test(errors, stop_requested);
+    tcase_add_test(core, progress_and_summary);
     suite_add_tcase(s, core);
     suite_add_tcase(s, update);
     suite_add_tcase(s, errors);
