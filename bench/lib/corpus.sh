@@ -6,8 +6,10 @@
 #   REL_QUERIES       queries.tsv (1,000 questions), REL_QRELS qrels.tsv
 #   REL_REBUILD=1     rebuild the cached indexes
 # bench_relevance_index ENGINE (sou, lucene, xapian, fts5) sets REL_DB to the engine's
-# index under $BENCH_DIR/relevance/, building it if it is missing or stale: the
-# directory's name carries a key of the inputs and of the program that builds it.
+# index under $BENCH_DIR/relevance/, building it if it is missing: the directory's name
+# carries a key of the inputs (path, size, mtime).  A new build of an engine does not
+# invalidate its index (sou's indexer is rebuilt whenever any library changes, and its
+# index takes minutes): pass --rebuild (REL_REBUILD=1) after changing how it indexes.
 
 REL_EVAL=$SHARED/eval/cmrc2018
 REL_CORPUS=$REL_EVAL/corpus.jsonl
@@ -35,14 +37,14 @@ bench_relevance_index() {
         *) bench_die "unknown engine $e" ;;
     esac
     [ -x "$prog" ] || bench_die "$prog is not built"
-    key=$(bench_key "${inputs[@]}" "$prog")
+    key=$(bench_key "${inputs[@]}")
     dir=$BENCH_DIR/relevance/$e-$key
     log=$dir.log
     REL_DB=$dir/db
     if [ "$REL_REBUILD" = 1 ] || [ ! -e "$dir/complete" ]; then
         rm -rf "$dir"
         mkdir -p "$dir"
-        # Older indexes of this engine (other inputs or program) are stale: drop them.
+        # Older indexes of this engine (other inputs) are stale: drop them.
         find "$BENCH_DIR/relevance" -maxdepth 1 -name "$e-*" ! -name "$e-$key*" -exec rm -rf {} +
         bench_note "$e: indexing $(printf '%s ' "${inputs[@]}")(log: $log)"
         local t0 rc=0
