@@ -28,8 +28,9 @@ mkdir -p "$BENCH_DIR" || bench_die "cannot create $BENCH_DIR"
 bench_cleanup() {
     local p
     for p in "${BENCH_PIDS[@]}"; do
-        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+        kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
     done
+    BENCH_PIDS=()
     return 0
 }
 trap bench_cleanup EXIT
@@ -131,7 +132,12 @@ bench_start_searchd() {
 bench_stop_searchd() {
     [ -n "${SEARCHD_PID:-}" ] || return 0
     kill "$SEARCHD_PID" 2>/dev/null
-    wait "$SEARCHD_PID" 2>/dev/null
+    wait "$SEARCHD_PID" 2>/dev/null || true
+    local keep=() p
+    for p in "${BENCH_PIDS[@]}"; do
+        [ "$p" = "$SEARCHD_PID" ] || keep+=("$p")
+    done
+    BENCH_PIDS=("${keep[@]}")
     SEARCHD_PID=
 }
 

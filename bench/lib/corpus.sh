@@ -44,8 +44,6 @@ bench_relevance_index() {
     if [ "$REL_REBUILD" = 1 ] || [ ! -e "$dir/complete" ]; then
         rm -rf "$dir"
         mkdir -p "$dir"
-        # Older indexes of this engine (other inputs) are stale: drop them.
-        find "$BENCH_DIR/relevance" -maxdepth 1 -name "$e-*" ! -name "$e-$key*" -exec rm -rf {} +
         bench_note "$e: indexing $(printf '%s ' "${inputs[@]}")(log: $log)"
         local t0 rc=0
         t0=$(date +%s)
