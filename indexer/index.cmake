@@ -13,3 +13,17 @@ target_link_libraries(sou_index PUBLIC sou_text sou_shim PkgConfig::JANSSON ZLIB
 
 add_executable(indexer ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_link_libraries(indexer PRIVATE sou_index)
+
+# Xapian's in-memory change buffers are std::maps of small nodes: with
+# jemalloc (Debian libjemalloc2) the indexer needs about 14 % less CPU than
+# with glibc's malloc (measured on 30,000 xwlb stories, README "Documents and
+# the indexer").  Optional: without it the indexer is the same, only slower.
+# Not under the sanitizers, which bring their own allocator.
+if(NOT SOU_SANITIZE)
+  find_library(SOU_JEMALLOC NAMES jemalloc libjemalloc.so.2)
+  if(SOU_JEMALLOC)
+    target_link_libraries(indexer PRIVATE ${SOU_JEMALLOC})
+  else()
+    message(STATUS "jemalloc not found (apt-get install libjemalloc2): indexer uses glibc malloc")
+  endif()
+endif()

@@ -226,6 +226,23 @@ static void queue_close(worker *w)
     pthread_mutex_unlock(&w->mu);
 }
 
+/* Writes happen inside a transaction, committed every batch documents.
+ * Why: Xapian flushes its in-memory changes every XAPIAN_FLUSH_THRESHOLD
+ * documents, and outside a transaction each such flush is a full commit with
+ * its fsync()s; inside one it only writes the B-tree blocks.  So the flush
+ * threshold can be small (small maps in memory: faster) while commits stay
+ * rare.  A shard needs no durability at all (flushed = 0); DIR does. */
+static sx_status begin_batch(sx_db *db, int shard, sx_error *e)
+{
+    return sx_db_begin_transaction(db, shard ? 0 : 1, e);
+}
+
+static sx_status commit_batch(sx_db *db, int shard, sx_error *e)
+{
+    sx_status st = sx_db_commit_transaction(db, e);
+    return st == SX_OK ? begin_batch(db, shard, e) : st;
+}
+
 /* Write one document: into the worker's shard, or into DIR under db_mu. */
 static void index_one(worker *w, sx_doc *xd, const sou_doc *doc)
 {
@@ -254,7 +271,7 @@ static void index_one(worker *w, sx_doc *xd, const sou_doc *doc)
     if (st == SX_OK)
         st = sx_db_replace_by_term(db, idterm, xd, NULL, &e);
     if (st == SX_OK && ++*since >= batch) {
-        st = sx_db_commit(db, &e);
+        st = commit_batch(db, w->shard != NULL, &e);
         *since = 0;
     }
     if (!w->shard)
@@ -283,7 +300,7 @@ static void *worker_main(void *arg)
             index_one(w, xd, doc);
         sou_doc_free(doc);
     }
-    if (w->shard && !atomic_load(&ix->failed) && sx_db_commit(w->shard, &e) != SX_OK)
+    if (w->shard && !atomic_load(&ix->failed) && sx_db_commit_transaction(w->shard, &e) != SX_OK)
         fail(ix, &e);
     sx_doc_free(xd);
 
@@ -550,6 +567,8 @@ sou_index_result sou_index_run(const sou_index_options *opt, const char *const *
         goto fatal;
     if (ix->fresh && make_build_dir(ix, &e) != SX_OK)
         goto fatal;
+    if (!ix->fresh && begin_batch(ix->db, 0, &e) != SX_OK)
+        goto fatal;
 
     ix->workers = calloc(ix->nworkers, sizeof *ix->workers);
     if (!ix->workers) {
@@ -571,7 +590,8 @@ sou_index_result sou_index_run(const sou_index_options *opt, const char *const *
                 set_error(&e, SX_ERR_NO_MEMORY, "out of memory");
                 goto stop_workers;
             }
-            if (sx_db_open_writable(w->shard_path, SX_DB_CREATE_OR_OVERWRITE, &w->shard, &e) != SX_OK)
+            if (sx_db_open_writable(w->shard_path, SX_DB_CREATE_OR_OVERWRITE, &w->shard, &e) != SX_OK ||
+                begin_batch(w->shard, 1, &e) != SX_OK)
                 goto stop_workers;
         }
         if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
@@ -614,7 +634,7 @@ stop_workers:
     if (ix->fresh)
         s = finish_fresh(ix, &e);
     else
-        s = sx_db_commit(ix->db, &e);
+        s = sx_db_commit_transaction(ix->db, &e);
     if (s != SX_OK)
         goto fatal;
     sx_db_close(ix->db); /* nothing pending: this only drops the handle and the lock */
@@ -630,6 +650,8 @@ stop_workers:
 fatal:
     if (err)
         *err = e;
+    if (ix->db && !ix->fresh)
+        sx_db_cancel_transaction(ix->db, NULL); /* DIR stays at its last commit */
     result = SOU_INDEX_FAILED;
 done:
     ix->phase = "done";

@@ -40,6 +40,11 @@
 /* Documents between commits, per writer, unless told otherwise. */
 #define SOU_INDEX_DEFAULT_BATCH 20000u
 
+/* Documents between Xapian's flushes of its in-memory changes that the
+ * indexer program asks for (XAPIAN_FLUSH_THRESHOLD, unless set): writes are
+ * made inside transactions, so a flush is not a commit (see README). */
+#define SOU_INDEX_DEFAULT_FLUSH 300u
+
 typedef struct {
     unsigned long read;           /* documents read from the inputs */
     unsigned long added;          /* new ids indexed */

@@ -155,11 +155,12 @@ int main(int argc, char **argv)
         goto done;
     }
 
-    /* Each writer commits every batch documents itself; Xapian's own
-     * automatic flush (every 10000 changes by default) would only add
-     * commits in between.  An explicit setting in the environment wins. */
-    snprintf(threshold, sizeof threshold, "%u",
-             (opt.batch ? opt.batch : SOU_INDEX_DEFAULT_BATCH) + 1);
+    /* Xapian keeps changes in memory maps until it flushes them, every
+     * XAPIAN_FLUSH_THRESHOLD documents (default 10000).  The writes are in
+     * transactions, so a flush writes B-tree blocks without committing, and
+     * small maps are much faster to update: flush often.  An explicit
+     * setting in the environment wins.  Set before any database is opened. */
+    snprintf(threshold, sizeof threshold, "%u", SOU_INDEX_DEFAULT_FLUSH);
     setenv("XAPIAN_FLUSH_THRESHOLD", threshold, 0);
 
     /* First SIGINT/SIGTERM: stop reading, commit, exit.  A second one kills. */

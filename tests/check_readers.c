@@ -389,6 +389,39 @@ START_TEST(date_values)
 }
 END_TEST
 
+/* The fast writer of the document data gives exactly what jansson gives. */
+START_TEST(data_json)
+{
+    char path[1024], raw[160];
+    problems p = {0};
+    sou_doc *docs[16];
+    int n, len = 0;
+    json_t *o;
+
+    snprintf(path, sizeof path, "%s/tests/data/readers/broken.jsonl", source_dir());
+    n = read_all(path, SOU_INPUT_JSONL, 0, &p, docs, 16);
+    docs[n++] = read_seed("000_ac1cf03b7f701441.txt");
+    docs[n++] = read_seed("003_1bdcc1241bf11e8e.txt");
+    /* every ASCII byte, in a key and in a value */
+    for (int c = 1; c < 128; c++)
+        raw[len++] = (char)c;
+    raw[len] = '\0';
+    o = json_object();
+    json_object_set_new(o, "id", json_string("esc"));
+    json_object_set_new(o, raw, json_string(raw));
+    docs[n++] = sou_doc_from_fields(o, "x", 1, 1);
+    for (int i = 0; i < n; i++) {
+        size_t got_len;
+        char *want = json_dumps(docs[i]->fields, JSON_COMPACT), *got = sou_document_data(docs[i]->fields, &got_len);
+        ck_assert_str_eq(got, want);
+        ck_assert_uint_eq(got_len, strlen(want));
+        free(want);
+        free(got);
+    }
+    free_all(docs, n);
+}
+END_TEST
+
 START_TEST(idterm)
 {
     char buf[300], big[260];
@@ -587,6 +620,7 @@ static Suite *readers_suite(void)
     tcase_add_test(core, walk_corpus);
     tcase_add_test(core, date_values);
     tcase_add_test(core, idterm);
+    tcase_add_test(core, data_json);
     tcase_add_test(limits, empty_files);
     tcase_add_test(limits, overlong_line);
     tcase_add_test(limits, article_shapes);
