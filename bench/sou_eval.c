@@ -12,7 +12,9 @@
  * Ranking knobs (to tune; the defaults are sou's): --k1 X --b X
  * --title W --phrase W --elite N --title-elite N --no-stopwords --no-leftovers;
  * --passages N;
- * --misses prints each question whose answer is not first.
+ * --misses prints each question whose answer is not first;
+ * --dump FILE writes every answer (took_ms removed) as one JSON line, to
+ * check that a speed-up changed nothing visible (diff two dumps).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -61,7 +63,7 @@ static void chomp(char *s)
 static void usage(void)
 {
     fprintf(stderr, "usage: sou-eval [--k1 X] [--b X] [--title W] [--phrase W] [--elite N] [--title-elite N] [--no-stopwords] "
-                    "[--no-leftovers] [--passages N] [--misses] INDEX queries.tsv qrels.tsv\n");
+                    "[--no-leftovers] [--passages N] [--misses] [--dump FILE] INDEX queries.tsv qrels.tsv\n");
     exit(2);
 }
 
@@ -70,10 +72,18 @@ int main(int argc, char **argv)
     sou_rank_params rp;
     sou_rank_params_init(&rp);
     int passages = 2, misses = 0, i;
+    FILE *dump = NULL;
     for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--no-stopwords")) {
             rp.drop_stopwords = 0;
+            continue;
+        }
+        if (!strcmp(a, "--dump") && i + 1 < argc) {
+            if (!(dump = fopen(argv[++i], "w"))) {
+                perror(argv[i]);
+                return 1;
+            }
             continue;
         }
         if (!strcmp(a, "--no-leftovers")) {
@@ -178,6 +188,11 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s\t%s\terror: %s\n", qs[k].qid, qs[k].text, err.message);
             continue;
         }
+        if (dump) {
+            json_object_del(ans, "took_ms");
+            json_dumpf(ans, dump, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
+            fputc('\n', dump);
+        }
         json_t *hits = json_object_get(ans, "hits");
         if (json_array_size(hits) == 0)
             nohit++;
@@ -227,6 +242,8 @@ int main(int argc, char **argv)
         free(qs[k].rel);
     }
     free(qs);
+    if (dump && fclose(dump) != 0)
+        perror("--dump");
     free(lat);
     free(cpu);
     sou_searcher_free(s);

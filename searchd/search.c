@@ -318,11 +318,11 @@ static int hex4(const char *s, uint32_t *out)
     return 0;
 }
 
-/* A JSON string starting after its opening quote at s[*i]; decoded into b
- * (NUL-terminated).  *i moves past the closing quote.  -1 when malformed. */
+/* A JSON string starting after its opening quote at s[*i]; decoded and
+ * appended to b (NUL-terminated).  *i moves past the closing quote.  -1 when
+ * malformed. */
 static int scan_string(const char *s, size_t len, size_t *i, strbuf *b)
 {
-    b->len = 0;
     size_t k = *i;
     for (;;) {
         size_t run = k;
@@ -400,6 +400,7 @@ static json_t *parse_flat_object(const char *s, size_t len)
         goto end;
     }
     for (;;) {
+        key.len = val.len = 0;
         if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &key) < 0)
             goto fail;
         i = skip_ws(s, len, i);
@@ -454,6 +455,198 @@ static json_t *doc_data(const sx_doc *doc)
     return j ? j : json_object();
 }
 
+/* The stored fields of a hit without building JSON values: the answer only
+ * copies the short ones, and the body (most of the bytes) only feeds the
+ * highlighter, so wrapping it in a json_t (a copy plus jansson's byte-at-a-
+ * time UTF-8 check, a tenth of a query) is wasted.  The strings live in one
+ * arena (scanner) or in a jansson object (fallback). */
+typedef struct {
+    size_t key, key_len, val, val_len; /* offsets into the arena (scanner) */
+    const char *key_p, *val_p;         /* resolved pointers, valid until doc_fields_free */
+} doc_field;
+
+typedef struct {
+    strbuf arena;
+    doc_field *f;
+    size_t n, cap;
+    json_t *fallback; /* owned: the jansson object when the scanner gave up */
+} doc_fields;
+
+static void doc_fields_free(doc_fields *d)
+{
+    free(d->arena.p);
+    free(d->f);
+    json_decref(d->fallback);
+    memset(d, 0, sizeof *d);
+}
+
+/* Well-formed UTF-8 (the same rule as jansson's, which rejected these
+ * before): eight ASCII bytes at a time, the rest through the strict decoder. */
+static int utf8_valid(const char *str, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)str, *e = p + n;
+    while (p < e) {
+        if (e - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (!(w & 0x8080808080808080ULL)) {
+                p += 8;
+                continue;
+            }
+        }
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        /* The common case here, a CJK character: three bytes E1-EC or EE-EF
+         * lead (E0 and ED have narrower second bytes: the decoder). */
+        if (e - p >= 3 && ((*p >= 0xE1 && *p <= 0xEC) || *p >= 0xEE) && *p <= 0xEF &&
+            (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            p += 3;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = sou_utf8_decode(p, (size_t)(e - p), &cp);
+        if (!k)
+            return 0;
+        p += k;
+    }
+    return 1;
+}
+
+static const char *field_get(const doc_fields *d, const char *key, size_t *len)
+{
+    size_t kl = strlen(key);
+    for (size_t i = 0; i < d->n; i++)
+        if (d->f[i].key_len == kl && memcmp(d->f[i].key_p, key, kl) == 0) {
+            *len = d->f[i].val_len;
+            return d->f[i].val_p;
+        }
+    *len = 0;
+    return "";
+}
+
+/* Append a field, or replace the value of an earlier one with the same key
+ * (as json_object_set does).  -1 when out of memory. */
+static int fields_put(doc_fields *d, doc_field f)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->f[i].key_len == f.key_len &&
+            memcmp(d->arena.p + d->f[i].key, d->arena.p + f.key, f.key_len) == 0) {
+            d->f[i].val = f.val;
+            d->f[i].val_len = f.val_len;
+            return 0;
+        }
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        doc_field *v = realloc(d->f, cap * sizeof *v);
+        if (!v)
+            return -1;
+        d->f = v;
+        d->cap = cap;
+    }
+    d->f[d->n++] = f;
+    return 0;
+}
+
+/* The scanner of parse_flat_object, into fields.  -1 (d partly filled) when
+ * it does not accept the text, exactly where parse_flat_object would fail. */
+static int scan_fields(const char *s, size_t len, doc_fields *d)
+{
+    size_t i = skip_ws(s, len, 0);
+    if (i >= len || s[i++] != '{')
+        return -1;
+    /* Decoding never grows the text: one allocation holds every string. */
+    if (sb_reserve(&d->arena, len + 8) < 0)
+        return -1;
+    i = skip_ws(s, len, i);
+    if (i < len && s[i] == '}') {
+        i++;
+        goto end;
+    }
+    for (;;) {
+        doc_field f = {0};
+        f.key = d->arena.len;
+        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &d->arena) < 0)
+            return -1;
+        f.key_len = d->arena.len - f.key;
+        d->arena.len++; /* keep the NUL */
+        i = skip_ws(s, len, i);
+        if (i >= len || s[i++] != ':')
+            return -1;
+        i = skip_ws(s, len, i);
+        f.val = d->arena.len;
+        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &d->arena) < 0)
+            return -1;
+        f.val_len = d->arena.len - f.val;
+        d->arena.len++;
+        if (strlen(d->arena.p + f.key) != f.key_len || !utf8_valid(d->arena.p + f.key, f.key_len) ||
+            !utf8_valid(d->arena.p + f.val, f.val_len) || fields_put(d, f) < 0)
+            return -1;
+        i = skip_ws(s, len, i);
+        if (i < len && s[i] == ',') {
+            i = skip_ws(s, len, i + 1);
+            continue;
+        }
+        if (i < len && s[i] == '}') {
+            i++;
+            break;
+        }
+        return -1;
+    }
+end:
+    if (skip_ws(s, len, i) != len)
+        return -1;
+    for (size_t k = 0; k < d->n; k++) {
+        d->f[k].key_p = d->arena.p + d->f[k].key;
+        d->f[k].val_p = d->arena.p + d->f[k].val;
+    }
+    return 0;
+}
+
+/* The stored fields of doc (none when unreadable, as doc_data's {}).
+ * Returns 0, or -1 when out of memory. */
+static int doc_fields_read(const sx_doc *doc, doc_fields *d)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = 0;
+    memset(d, 0, sizeof *d);
+    if (sx_doc_get_data(doc, &data, &len, NULL) == SX_OK && scan_fields(data, len, d) == 0)
+        goto done;
+    /* Not the indexer's flat object of strings: the general parser, and its
+     * string members as fields. */
+    d->n = 0;
+    d->arena.len = 0;
+    json_t *j = data ? json_loadb(data, len, 0, NULL) : NULL;
+    if (!json_is_object(j)) {
+        json_decref(j);
+        goto done;
+    }
+    d->fallback = j;
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v)
+    {
+        if (!json_is_string(v))
+            continue;
+        if (d->n == d->cap) {
+            size_t cap = d->cap ? d->cap * 2 : 8;
+            doc_field *nv = realloc(d->f, cap * sizeof *nv);
+            if (!nv) {
+                rc = -1;
+                goto done;
+            }
+            d->f = nv;
+            d->cap = cap;
+        }
+        d->f[d->n++] = (doc_field){0, strlen(key), 0, json_string_length(v), key, json_string_value(v)};
+    }
+done:
+    free(data);
+    return rc;
+}
+
 static const char *str_field(const json_t *o, const char *key, size_t *len)
 {
     const json_t *v = json_object_get(o, key);
@@ -465,20 +658,22 @@ static const char *str_field(const json_t *o, const char *key, size_t *len)
     return "";
 }
 
-/* One hit object.  Returns a new reference or NULL (out of memory). */
-static json_t *hit_json(const json_t *data, unsigned rank, double score, const sou_hl_terms *hl,
+/* One hit object.  Returns a new reference or NULL (out of memory).  The
+ * members and their order are fixed: rank, id, title, url, date, score, the
+ * highlights, then every other stored string field but the body. */
+static json_t *hit_json(const doc_fields *data, unsigned rank, double score, const sou_hl_terms *hl,
                         const search_opts *opt)
 {
     sou_hl_result th = {0}, bh = {0};
     json_t *hit = NULL;
     size_t tlen, blen;
-    const char *title = str_field(data, "title", &tlen);
-    const char *body = str_field(data, "body", &blen);
+    const char *title = field_get(data, "title", &tlen);
+    const char *body = field_get(data, "body", &blen);
     if (sou_highlight_whole(hl, title, tlen, &th) < 0 ||
         sou_highlight_passages(hl, body, blen, opt->passages, opt->passage_chars, &bh) < 0)
         goto done;
     size_t len;
-    const char *id = str_field(data, "id", &len);
+    const char *id = field_get(data, "id", &len);
     hit = json_object();
     if (!hit)
         goto done;
@@ -486,9 +681,9 @@ static json_t *hit_json(const json_t *data, unsigned rank, double score, const s
     bad |= json_object_set_new(hit, "rank", json_integer(rank));
     bad |= json_object_set_new(hit, "id", json_stringn(id, len));
     bad |= json_object_set_new(hit, "title", json_stringn(title, tlen));
-    const char *url = str_field(data, "url", &len);
+    const char *url = field_get(data, "url", &len);
     bad |= json_object_set_new(hit, "url", json_stringn(url, len));
-    const char *date = str_field(data, "date", &len);
+    const char *date = field_get(data, "date", &len);
     bad |= json_object_set_new(hit, "date", json_stringn(date, len));
     bad |= json_object_set_new(hit, "score", json_real((double)(long long)(score * 10000 + 0.5) / 10000));
     bad |= json_object_set_new(hit, "title_html", json_stringn(th.html, th.html_len));
@@ -496,13 +691,11 @@ static json_t *hit_json(const json_t *data, unsigned rank, double score, const s
     bad |= json_object_set_new(hit, "snippet_text", json_stringn(bh.text, bh.text_len));
     bad |= json_object_set_new(hit, "highlights", marks_json(&bh));
     bad |= json_object_set_new(hit, "title_highlights", marks_json(&th));
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)data, key, v)
-    {
-        if (!json_is_string(v) || json_object_get(hit, key) || strcmp(key, "body") == 0)
+    for (size_t i = 0; i < data->n; i++) {
+        const doc_field *f = &data->f[i];
+        if (json_object_get(hit, f->key_p) || strcmp(f->key_p, "body") == 0)
             continue;
-        bad |= json_object_set(hit, key, v);
+        bad |= json_object_set_new(hit, f->key_p, json_stringn(f->val_p, f->val_len));
     }
     if (bad) {
         json_decref(hit);
@@ -601,10 +794,11 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
             from_sx(err, &xe, "reading a hit");
             goto fail;
         }
-        json_t *data = doc_data(doc);
+        doc_fields data;
+        int rd = doc_fields_read(doc, &data);
         sx_doc_free(doc);
-        json_t *hit = hit_json(data, opt.offset + i + 1, sx_mset_weight(m, i), hl, &opt);
-        json_decref(data);
+        json_t *hit = rd < 0 ? NULL : hit_json(&data, opt.offset + i + 1, sx_mset_weight(m, i), hl, &opt);
+        doc_fields_free(&data);
         if (!hit || json_array_append_new(hits, hit) < 0)
             goto oom;
     }
