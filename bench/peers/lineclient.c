@@ -8,7 +8,9 @@
  *       CONNECTIONS threads, each with its own connection, send the questions in a
  *       cycle (each thread starting at a different place), one request in flight a
  *       connection, for SECONDS; prints one line:
- *       "connections N requests R errors E seconds S qps Q p50_ms P p99_ms P max_ms M".
+ *       "connections N requests R errors E seconds S qps Q p50_ms P p99_ms P max_ms M
+ *        took_p50_ms P took_p99_ms P" (p50/p99/max of the round trip, then of the
+ *       server's own "took_ms" in its answers: the difference is transport and queueing).
  * An answer with an "error" member counts as an error.  Exit status 1 if the
  * server cannot be reached or closes a connection.
  */
@@ -146,8 +148,9 @@ static char *request_for(const char *text)
 }
 
 /* One request and its answer.  Fills `ids` (space-separated, may be NULL) and
- * returns 0, 1 for an error answer, -1 for a broken connection. */
-static int ask_one(conn *c, const char *req, char **ids, size_t *idcap)
+ * *took_ms (the answer's "took_ms", the server's own time; -1 if absent; may be
+ * NULL) and returns 0, 1 for an error answer, -1 for a broken connection. */
+static int ask_one(conn *c, const char *req, char **ids, size_t *idcap, double *took_ms)
 {
     if (conn_write(c, req, strlen(req)) < 0 || conn_readline(c) < 0)
         return -1;
@@ -155,6 +158,10 @@ static int ask_one(conn *c, const char *req, char **ids, size_t *idcap)
     json_t *ans = json_loads(c->line, 0, &jerr);
     json_t *hits = ans ? json_object_get(ans, "hits") : NULL;
     int rc = (!ans || json_object_get(ans, "error") || !json_is_array(hits)) ? 1 : 0;
+    if (took_ms) {
+        json_t *t = ans ? json_object_get(ans, "took_ms") : NULL;
+        *took_ms = json_is_number(t) ? json_number_value(t) : -1.0;
+    }
     if (ids) {
         size_t o = 0, i;
         json_t *h;
@@ -208,7 +215,7 @@ static int run_ask(const char *hostport)
             continue;
         }
         double t0 = peer_now();
-        int a = ask_one(&c, req, &ids, &idcap);
+        int a = ask_one(&c, req, &ids, &idcap, NULL);
         double us = (peer_now() - t0) * 1e6;
         free(req);
         if (a < 0) {
@@ -232,7 +239,8 @@ typedef struct {
     char **reqs;
     size_t nreqs, first;
     double deadline;
-    double *lat; /* latencies in ms (owned) */
+    double *lat;  /* round-trip latencies in ms (owned) */
+    double *took; /* the server's took_ms for the same requests (owned; -1 if absent) */
     size_t nlat, latcap;
     long errors;
     int broken;
@@ -250,7 +258,8 @@ static void *load_worker(void *arg)
         double t0 = peer_now();
         if (t0 >= w->deadline)
             break;
-        int a = ask_one(&c, w->reqs[i], NULL, NULL);
+        double took;
+        int a = ask_one(&c, w->reqs[i], NULL, NULL, &took);
         double ms = (peer_now() - t0) * 1e3;
         if (a < 0) {
             w->broken = 1;
@@ -260,13 +269,18 @@ static void *load_worker(void *arg)
         if (w->nlat == w->latcap) {
             size_t ncap = w->latcap ? 2 * w->latcap : 4096;
             double *nl = realloc(w->lat, ncap * sizeof *nl);
-            if (!nl) {
+            if (nl)
+                w->lat = nl;
+            double *nt = nl ? realloc(w->took, ncap * sizeof *nt) : NULL;
+            if (nt)
+                w->took = nt;
+            if (!nl || !nt) {
                 w->broken = 1;
                 break;
             }
-            w->lat = nl;
             w->latcap = ncap;
         }
+        w->took[w->nlat] = took;
         w->lat[w->nlat++] = ms;
     }
     conn_close(&c);
@@ -288,7 +302,7 @@ static int run_load(const char *hostport, int nconn, double seconds, const char 
     int r, rc = 1;
     worker *ws = NULL;
     pthread_t *th = NULL;
-    double *all = NULL;
+    double *all = NULL, *took = NULL;
 
     if (!in) {
         fprintf(stderr, "lineclient: %s: %s\n", file, strerror(errno));
@@ -340,30 +354,38 @@ static int run_load(const char *hostport, int nconn, double seconds, const char 
         broken |= ws[i].broken;
     }
     double elapsed = peer_now() - t0;
-    if (!(all = malloc((total ? total : 1) * sizeof *all)))
+    if (!(all = malloc((total ? total : 1) * sizeof *all)) ||
+        !(took = malloc((total ? total : 1) * sizeof *took)))
         goto done;
     size_t o = 0;
     for (int i = 0; i < nconn; i++) {
-        memcpy(all + o, ws[i].lat, ws[i].nlat * sizeof *all);
+        if (ws[i].nlat) {
+            memcpy(all + o, ws[i].lat, ws[i].nlat * sizeof *all);
+            memcpy(took + o, ws[i].took, ws[i].nlat * sizeof *took);
+        }
         o += ws[i].nlat;
     }
     qsort(all, total, sizeof *all, cmp_double);
-#define PCT(p) (total ? all[(size_t)((p) * (double)(total - 1) + 0.5)] : 0.0)
+    qsort(took, total, sizeof *took, cmp_double);
+#define PCT(v, p) (total ? (v)[(size_t)((p) * (double)(total - 1) + 0.5)] : 0.0)
     printf("connections %d requests %zu errors %ld seconds %.2f qps %.1f p50_ms %.3f p99_ms %.3f "
-           "max_ms %.3f\n",
-           nconn, total, errors, elapsed, (double)total / elapsed, PCT(0.50), PCT(0.99),
-           total ? all[total - 1] : 0.0);
+           "max_ms %.3f took_p50_ms %.3f took_p99_ms %.3f\n",
+           nconn, total, errors, elapsed, (double)total / elapsed, PCT(all, 0.50), PCT(all, 0.99),
+           total ? all[total - 1] : 0.0, PCT(took, 0.50), PCT(took, 0.99));
 #undef PCT
     if (broken)
         fprintf(stderr, "lineclient: %s: a connection failed or was closed\n", hostport);
     rc = broken ? 1 : 0;
 done:
     if (ws)
-        for (int i = 0; i < nconn; i++)
+        for (int i = 0; i < nconn; i++) {
             free(ws[i].lat);
+            free(ws[i].took);
+        }
     free(ws);
     free(th);
     free(all);
+    free(took);
     for (size_t i = 0; i < n; i++)
         free(reqs[i]);
     free(reqs);
