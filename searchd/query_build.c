@@ -22,8 +22,10 @@ void sou_rank_params_init(sou_rank_params *rp)
     rp->drop_stopwords = 1;
     rp->leftover_unigrams = 1;
     rp->title_elite = 6;     /* the title boost needs only the rarest few: p99 -30%, same relevance */
-    rp->elite = 12;          /* long questions: the 12 rarest bigrams; same relevance, p99 -20%,
-                              * max -50% (a pasted paragraph stays cheap) */
+    rp->elite = 10;          /* long questions: the 10 rarest bigrams; same relevance as all of
+                              * them, p99 -20%, max -50% (a pasted paragraph stays cheap); 10
+                              * rather than 12: same success@1 and MRR@10 (to 5 decimals, no
+                              * first hit changed), -3.5% instructions per query */
 }
 
 /* ------------------------------------------------------------ token lists */
