@@ -163,6 +163,20 @@ static void sb_put(sbuf *b, const char *s, size_t n)
     b->p[b->len] = '\0';
 }
 
+/* sb_put for the few bytes of one character: no call when it fits. */
+static inline void sb_put_small(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        sb_put(b, s, n);
+        return;
+    }
+    char *d = b->p + b->len;
+    for (size_t i = 0; i < n; i++)
+        d[i] = s[i];
+    b->len += n;
+    d[n] = '\0';
+}
+
 static void sb_str(sbuf *b, const char *s)
 {
     sb_put(b, s, strlen(s));
@@ -268,6 +282,22 @@ static int hl_prepare(hl *h, const sou_hl_terms *t, const char *text, size_t len
     uint32_t n = 0;
     for (size_t i = 0; i < len;) {
         uint32_t c;
+        /* Fast paths for what bodies are made of (ASCII, and three-byte
+         * characters led by E1-EC or EE-EF, whose only constraint is two
+         * continuation bytes); the strict decoder for everything else. */
+        unsigned char b0 = s[i];
+        if (b0 < 0x80) {
+            h->cp[n] = b0;
+            h->cbyte[n++] = (uint32_t)i++;
+            continue;
+        }
+        if (len - i >= 3 && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE) && b0 <= 0xEF &&
+            (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            h->cp[n] = ((uint32_t)(b0 & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+            h->cbyte[n++] = (uint32_t)i;
+            i += 3;
+            continue;
+        }
         size_t k = sou_utf8_decode(s + i, len - i, &c);
         if (k == 0) { /* malformed byte: not a character */
             i++;
@@ -331,9 +361,9 @@ static void out_char(hl *h, uint32_t c, const char *bytes, size_t n)
     case '>': sb_str(&h->html, "&gt;"); break;
     case '"': sb_str(&h->html, "&quot;"); break;
     case '\'': sb_str(&h->html, "&#39;"); break;
-    default: sb_put(&h->html, bytes, n);
+    default: sb_put_small(&h->html, bytes, n);
     }
-    sb_put(&h->plain, bytes, n);
+    sb_put_small(&h->plain, bytes, n);
     h->out_chars++;
 }
 
@@ -399,8 +429,9 @@ static void emit_range(hl *h, uint32_t s, uint32_t e, int collapse)
             out_char(h, ' ', " ", 1); /* control characters never reach a page */
             prev_space = 0;
         } else {
-            size_t k = sou_utf8_decode((const unsigned char *)h->text + h->cbyte[c],
-                                       h->len - h->cbyte[c], &cp);
+            /* cp came from the strict decoder, which takes no overlong
+             * forms: its length follows from its value. */
+            size_t k = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
             out_char(h, cp, h->text + h->cbyte[c], k);
             prev_space = 0;
         }
