@@ -261,12 +261,18 @@ static json_t *date_json(const char *ymd)
 static json_t *marks_json(const sou_hl_result *r)
 {
     json_t *a = json_array();
-    for (size_t i = 0; a && i < r->n_marks; i++)
-        if (json_array_append_new(a, json_pack("[I,I]", (json_int_t)r->marks[i][0],
-                                                (json_int_t)r->marks[i][1])) < 0) {
+    for (size_t i = 0; a && i < r->n_marks; i++) {
+        /* json_pack would parse its format for every mark */
+        json_t *m = json_array();
+        int bad = !m || json_array_append_new(m, json_integer((json_int_t)r->marks[i][0])) < 0 ||
+                  json_array_append_new(m, json_integer((json_int_t)r->marks[i][1])) < 0;
+        if (bad)
+            json_decref(m);
+        if (bad || json_array_append_new(a, m) < 0) { /* append_new releases m when it fails */
             json_decref(a);
             return NULL;
         }
+    }
     return a;
 }
 
@@ -677,25 +683,28 @@ static json_t *hit_json(const doc_fields *data, unsigned rank, double score, con
     hit = json_object();
     if (!hit)
         goto done;
+    /* Every string here is valid UTF-8 already (the stored fields were
+     * checked when read, the highlighter writes only decoded characters),
+     * so jansson's own check of keys and values is skipped. */
     int bad = 0;
-    bad |= json_object_set_new(hit, "rank", json_integer(rank));
-    bad |= json_object_set_new(hit, "id", json_stringn(id, len));
-    bad |= json_object_set_new(hit, "title", json_stringn(title, tlen));
+    bad |= json_object_set_new_nocheck(hit, "rank", json_integer(rank));
+    bad |= json_object_set_new_nocheck(hit, "id", json_stringn_nocheck(id, len));
+    bad |= json_object_set_new_nocheck(hit, "title", json_stringn_nocheck(title, tlen));
     const char *url = field_get(data, "url", &len);
-    bad |= json_object_set_new(hit, "url", json_stringn(url, len));
+    bad |= json_object_set_new_nocheck(hit, "url", json_stringn_nocheck(url, len));
     const char *date = field_get(data, "date", &len);
-    bad |= json_object_set_new(hit, "date", json_stringn(date, len));
-    bad |= json_object_set_new(hit, "score", json_real((double)(long long)(score * 10000 + 0.5) / 10000));
-    bad |= json_object_set_new(hit, "title_html", json_stringn(th.html, th.html_len));
-    bad |= json_object_set_new(hit, "snippet", json_stringn(bh.html, bh.html_len));
-    bad |= json_object_set_new(hit, "snippet_text", json_stringn(bh.text, bh.text_len));
-    bad |= json_object_set_new(hit, "highlights", marks_json(&bh));
-    bad |= json_object_set_new(hit, "title_highlights", marks_json(&th));
+    bad |= json_object_set_new_nocheck(hit, "date", json_stringn_nocheck(date, len));
+    bad |= json_object_set_new_nocheck(hit, "score", json_real((double)(long long)(score * 10000 + 0.5) / 10000));
+    bad |= json_object_set_new_nocheck(hit, "title_html", json_stringn_nocheck(th.html, th.html_len));
+    bad |= json_object_set_new_nocheck(hit, "snippet", json_stringn_nocheck(bh.html, bh.html_len));
+    bad |= json_object_set_new_nocheck(hit, "snippet_text", json_stringn_nocheck(bh.text, bh.text_len));
+    bad |= json_object_set_new_nocheck(hit, "highlights", marks_json(&bh));
+    bad |= json_object_set_new_nocheck(hit, "title_highlights", marks_json(&th));
     for (size_t i = 0; i < data->n; i++) {
         const doc_field *f = &data->f[i];
         if (json_object_get(hit, f->key_p) || strcmp(f->key_p, "body") == 0)
             continue;
-        bad |= json_object_set_new(hit, f->key_p, json_stringn(f->val_p, f->val_len));
+        bad |= json_object_set_new_nocheck(hit, f->key_p, json_stringn_nocheck(f->val_p, f->val_len));
     }
     if (bad) {
         json_decref(hit);
