@@ -332,6 +332,18 @@ static int scan_string(const char *s, size_t len, size_t *i, strbuf *b)
     size_t k = *i;
     for (;;) {
         size_t run = k;
+        /* Eight bytes at a time while none is a quote, a backslash or a
+         * control character (the classic has-zero-byte tests). */
+        while (run + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + run, 8);
+            const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+            uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+            uint64_t hit = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((w - ones * 0x20) & ~w);
+            if (hit & highs)
+                break;
+            run += 8;
+        }
         while (run < len && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20)
             run++;
         if (sb_reserve(b, run - k + 4) < 0)
