@@ -2,6 +2,7 @@
 #include "workers.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,17 @@ static void jb_string(jbuf *b, const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t run = i;
+        /* Eight bytes at a time while none needs escaping (has-zero-byte
+         * tests for '"', '\\' and bytes below 0x20). */
+        while (run + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + run, 8);
+            const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+            uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+            if ((((q - ones) & ~q) | ((bs - ones) & ~bs) | ((w - ones * 0x20) & ~w)) & highs)
+                break;
+            run += 8;
+        }
         while (run < n && (unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\')
             run++;
         jb_put(b, s + i, run - i);
