@@ -17,6 +17,15 @@
 
 #define SOU_JSONL_CHUNK (256u * 1024u)
 
+/* zlib's message without the "<fd:N>: " it puts in front (we opened by fd). */
+static const char *gz_message(gzFile gz, int *errnum)
+{
+    const char *msg = gzerror(gz, errnum), *colon;
+    if (strncmp(msg, "<fd:", 4) == 0 && (colon = strstr(msg, ": ")) != NULL)
+        return colon + 2;
+    return msg;
+}
+
 /* Fill the buffer with more input.  1 read something, 0 end of input, -1 error. */
 static int fill(sou_reader *r)
 {
@@ -43,14 +52,14 @@ static int fill(sou_reader *r)
     }
     got = gzread(r->gz, r->buf + r->end, (unsigned)(r->cap - r->end > INT_MAX ? INT_MAX : r->cap - r->end));
     if (got < 0) {
-        msg = gzerror(r->gz, &errnum);
+        msg = gz_message(r->gz, &errnum);
         sou_reader_report(r, r->line + 1, "read error: %s",
                           errnum == Z_ERRNO ? strerror(errno) : msg);
         return -1;
     }
     if (got == 0) {
         /* zlib flags a truncated gzip stream with Z_BUF_ERROR at the end */
-        msg = gzerror(r->gz, &errnum);
+        msg = gz_message(r->gz, &errnum);
         if (errnum != Z_OK) {
             sou_reader_report(r, r->line + 1, "read error: %s", msg);
             return -1;
