@@ -201,7 +201,7 @@ int main(int argc, char **argv)
                 stats.delete_missing == 1 ? " was" : "s were");
     if (stop_signal)
         fprintf(stderr, "indexer: interrupted; what was read is committed\n");
-    if (!quiet) {
+    if (!quiet && status != EXIT_DATABASE) { /* after a database error, nothing to sum up */
         sou_progress_summary(&stats, summary, sizeof summary);
         printf("indexer: %s\n", summary);
     }
