@@ -152,6 +152,10 @@ static sou_doc *parse_line(sou_reader *r, char *text, size_t len)
     unsigned long line = r->line;
     size_t line_bytes = len + 1;
 
+    if (line == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* byte-order mark */
+        text += 3;
+        len -= 3;
+    }
     root = json_loadb(text, len, 0, &jerr);
     if (!root) {
         size_t invalid, first;

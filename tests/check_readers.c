@@ -298,9 +298,22 @@ START_TEST(jsonl_gzip)
     ck_assert_int_eq(sou_input_kind_of(path), SOU_INPUT_JSONL);
     ck_assert_int_eq(read_all(path, SOU_INPUT_JSONL, 0, &p, docs, 4), 2);
     ck_assert_int_eq(p.n, 0);
-    ck_assert_str_eq(docs[1]->id, "z2");
+    ck_assert_str_eq(docs[0]->id, "z1");
     ck_assert_str_eq(docs[1]->body, "第二篇");
     ck_assert_uint_eq(docs[0]->bytes + docs[1]->bytes, sizeof text - 1); /* uncompressed bytes */
+    free_all(docs, 2);
+
+    /* a byte-order mark and CRLF line ends are fine */
+    snprintf(path, sizeof path, "%s/bom.jsonl", tmpdir);
+    {
+        static const char bom[] = "\xEF\xBB\xBF{\"id\":\"z1\",\"title\":\"t\",\"body\":\"b\"}\r\n"
+                                  "{\"id\":\"z2\",\"title\":\"t\",\"body\":\"第二篇\"}\r\n";
+        write_file(path, bom, sizeof bom - 1);
+    }
+    ck_assert_int_eq(read_all(path, SOU_INPUT_JSONL, 0, &p, docs, 4), 2);
+    ck_assert_int_eq(p.n, 0);
+    ck_assert_str_eq(docs[0]->id, "z1");
+    ck_assert_str_eq(docs[1]->id, "z2");
     free_all(docs, 2);
 }
 END_TEST
