@@ -79,8 +79,9 @@ typedef struct sou_reader sou_reader;
 sou_reader *sou_reader_open(const char *path, sou_input_kind kind, const sou_reader_options *opt);
 
 /* Next document: 1 with *out set (owned by the caller), 0 at the end of the
- * input, -1 when reading stopped on an I/O error (reported).  Bad documents
- * are reported and skipped; they never end the reading. */
+ * input, -1 when a JSONL input stopped on an I/O error or a truncated gzip
+ * stream (reported; an unreadable article file is reported and gives 0).
+ * Bad documents are reported and skipped; they never end the reading. */
 int sou_reader_next(sou_reader *r, sou_doc **out);
 
 /* Number of problems reported so far, of documents skipped because of one
