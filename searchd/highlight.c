@@ -13,9 +13,10 @@
 struct sou_hl_terms {
     char **terms;
     size_t *lens;
+    uint32_t *hashes; /* hash_bytes of each term: most probes end on it */
     size_t n, cap;
     uint32_t *slots; /* open addressing: term index + 1, 0 = empty */
-    size_t nslots;   /* power of two, > 2 * n */
+    size_t nslots;   /* power of two, > 4 * n: a text's tokens mostly miss, on an empty slot */
     int has_unigram;
 };
 
@@ -61,6 +62,7 @@ void sou_hl_terms_free(sou_hl_terms *t)
         free(t->terms[i]);
     free(t->terms);
     free(t->lens);
+    free(t->hashes);
     free(t->slots);
     free(t);
 }
@@ -74,11 +76,12 @@ size_t sou_hl_terms_count(const sou_hl_terms *t)
 static long terms_find(const sou_hl_terms *t, const char *term, size_t len)
 {
     size_t mask = t->nslots - 1;
-    for (size_t i = hash_bytes(term, len) & mask;; i = (i + 1) & mask) {
+    uint32_t h = hash_bytes(term, len);
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
         uint32_t s = t->slots[i];
         if (s == 0)
             return -1;
-        if (t->lens[s - 1] == len && memcmp(t->terms[s - 1], term, len) == 0)
+        if (t->hashes[s - 1] == h && t->lens[s - 1] == len && memcmp(t->terms[s - 1], term, len) == 0)
             return (long)(s - 1);
     }
 }
@@ -106,15 +109,19 @@ int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
         if (!lens)
             return -1;
         t->lens = lens;
+        uint32_t *hashes = realloc(t->hashes, cap * sizeof *hashes);
+        if (!hashes)
+            return -1;
+        t->hashes = hashes;
         t->cap = cap;
     }
-    if (2 * (t->n + 1) >= t->nslots) {
+    if (4 * (t->n + 1) >= t->nslots) {
         size_t nslots = t->nslots * 2;
         uint32_t *slots = calloc(nslots, sizeof *slots);
         if (!slots)
             return -1;
         for (size_t i = 0; i < t->n; i++)
-            slots_insert(slots, nslots, hash_bytes(t->terms[i], t->lens[i]), (uint32_t)i + 1);
+            slots_insert(slots, nslots, t->hashes[i], (uint32_t)i + 1);
         free(t->slots);
         t->slots = slots;
         t->nslots = nslots;
@@ -126,8 +133,9 @@ int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
     copy[len] = '\0';
     t->terms[t->n] = copy;
     t->lens[t->n] = len;
+    t->hashes[t->n] = hash_bytes(term, len);
     t->n++;
-    slots_insert(t->slots, t->nslots, hash_bytes(term, len), (uint32_t)t->n);
+    slots_insert(t->slots, t->nslots, t->hashes[t->n - 1], (uint32_t)t->n);
     uint32_t cp;
     if (sou_utf8_decode((const unsigned char *)term, len, &cp) == len && cp >= 0x80)
         t->has_unigram = 1; /* one non-ASCII character: a CJK unigram */
