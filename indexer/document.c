@@ -30,7 +30,7 @@ static int add_token(const sou_token *tok, void *arg)
         return 0; /* a run too long to be a useful term */
     memcpy(c->term + c->prefix_len, tok->term, tok->term_len);
     if (tok->kind == SOU_TOKEN_UNIGRAM) {
-        if (c->mode == SOU_UNIGRAMS_TERMS)
+        if (c->mode == SOU_UNIGRAMS_TERMS || c->mode == SOU_UNIGRAMS_RUN_END)
             c->status = sx_doc_add_term(c->doc, c->term, n, 1, c->err);
         else if (c->mode == SOU_UNIGRAMS_POSITIONS)
             c->status = sx_doc_add_posting(c->doc, c->term, n, tok->pos, c->err);
@@ -42,7 +42,9 @@ static int add_token(const sou_token *tok, void *arg)
 
 static sx_status add_text(term_ctx *c, const char *prefix, const char *text, size_t len)
 {
-    unsigned flags = c->mode == SOU_UNIGRAMS_NONE ? 0 : SOU_TOKENIZE_UNIGRAMS;
+    unsigned flags = c->mode == SOU_UNIGRAMS_RUN_END ? SOU_TOKENIZE_RUN_END
+                     : c->mode == SOU_UNIGRAMS_NONE  ? 0
+                                                     : SOU_TOKENIZE_UNIGRAMS;
 
     c->prefix_len = strlen(prefix);
     memcpy(c->term, prefix, c->prefix_len);

@@ -5,8 +5,10 @@
  *   Q<id>           boolean unique-id term
  *   S<term>         title tokens: bigrams and words with positions from 1
  *   <term>          body tokens: bigrams and words with positions from 1
- *   unigrams        every CJK character alone (S-prefixed in the title), by
- *                   default as a term without positions (see sou_unigram_mode)
+ *   unigrams        the last CJK character of each run alone (S-prefixed in
+ *                   the title), without positions: with the bigrams, the
+ *                   terms that start with a character find every document
+ *                   holding it (see sou_unigram_mode)
  *   value 0         the date as 14 digits YYYYMMDDhhmmss, when it parses
  *   data            the document's fields as compact JSON; "body" in it is
  *                   exactly the text that was tokenised
@@ -23,7 +25,8 @@
 #include "sou_xapian.h"
 
 typedef enum {
-    SOU_UNIGRAMS_TERMS = 0, /* unigrams without positions (the default schema) */
+    SOU_UNIGRAMS_RUN_END = 0, /* run-final unigrams without positions (the default schema) */
+    SOU_UNIGRAMS_TERMS,     /* every unigram, without positions (for comparison) */
     SOU_UNIGRAMS_POSITIONS, /* unigrams with positions (bigger, slower; for comparison) */
     SOU_UNIGRAMS_NONE       /* no unigrams at all (single characters then unsearchable) */
 } sou_unigram_mode;

@@ -63,8 +63,8 @@ static void usage(FILE *out)
             "  --batch N        documents between commits (default %u)\n"
             "  --threads N      worker threads (default: number of processors)\n"
             "  --quiet          no progress line, no summary\n"
-            "  --unigrams MODE  terms (default), positions or none: for measurements only,\n"
-            "                   searchd expects the default\n"
+            "  --unigrams MODE  run-end (default), terms, positions or none: for measurements\n"
+            "                   only: searchd expects the default\n"
             "  --help           this text\n"
             "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
             "error, 130 interrupted (what was read is committed).\n",
@@ -124,14 +124,16 @@ int main(int argc, char **argv)
             quiet = 1;
             break;
         case 'u':
-            if (strcmp(optarg, "terms") == 0)
+            if (strcmp(optarg, "run-end") == 0)
+                opt.unigrams = SOU_UNIGRAMS_RUN_END;
+            else if (strcmp(optarg, "terms") == 0)
                 opt.unigrams = SOU_UNIGRAMS_TERMS;
             else if (strcmp(optarg, "positions") == 0)
                 opt.unigrams = SOU_UNIGRAMS_POSITIONS;
             else if (strcmp(optarg, "none") == 0)
                 opt.unigrams = SOU_UNIGRAMS_NONE;
             else {
-                fprintf(stderr, "indexer: --unigrams wants terms, positions or none\n");
+                fprintf(stderr, "indexer: --unigrams wants run-end, terms, positions or none\n");
                 goto done;
             }
             break;

@@ -82,7 +82,7 @@ static int end_run(tk_state *st)
         return end_word(st);
     if (st->run == RUN_CJK) {
         st->run = RUN_NONE;
-        if (st->run_len == 1 || (st->flags & SOU_TOKENIZE_UNIGRAMS))
+        if (st->run_len == 1 || (st->flags & (SOU_TOKENIZE_UNIGRAMS | SOU_TOKENIZE_RUN_END)))
             return emit_unigram(st);
     }
     return 0;

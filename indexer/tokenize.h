@@ -48,7 +48,15 @@ typedef struct {
     uint32_t next_pos;    /* first free position after the text */
 } sou_tokenize_stats;
 
-enum { SOU_TOKENIZE_UNIGRAMS = 1 }; /* also emit a unigram for every CJK character */
+enum {
+    SOU_TOKENIZE_UNIGRAMS = 1, /* also emit a unigram for every CJK character */
+    /* Also emit a unigram for the last character of every CJK run (one-character
+     * runs always give theirs).  With the bigrams this covers every occurrence
+     * of every character: c at i < end is the first half of bigram c·x, c at the
+     * end is a unigram; so "terms starting with c" finds every document with c,
+     * at a small fraction of the postings of SOU_TOKENIZE_UNIGRAMS. */
+    SOU_TOKENIZE_RUN_END = 2
+};
 
 /* Tokenise text[0..len) starting at position first_pos.  stats may be NULL.
  * Returns 0, or the non-zero value fn returned to stop early. */

@@ -10,6 +10,7 @@
 #include "schema.h"
 #include "stopwords.h"
 #include "tokenize.h"
+#include "utf8.h"
 
 void sou_rank_params_init(sou_rank_params *rp)
 {
@@ -150,11 +151,32 @@ static sx_query *detach(qpool *p, sx_query *q)
     return q;
 }
 
+/* A single CJK character's expansion is cut to its most frequent terms:
+ * enough for any top ten, and 人 stays a few milliseconds. */
+#define UNIGRAM_MAX_EXPANSION 500u
+
+/* 1 if term is one CJK character (the tokenizer's unigrams). */
+static int is_unigram(const char *term, size_t len)
+{
+    uint32_t cp;
+    return len > 1 && sou_utf8_decode((const unsigned char *)term, len, &cp) == len && cp >= 0x2E80;
+}
+
+/* A query term.  A single CJK character becomes every term that starts with
+ * it: the index stores a character alone only at the end of a CJK run (see
+ * SOU_TOKENIZE_RUN_END); elsewhere it is the first half of a bigram. */
 static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t len, unsigned wqf,
                         unsigned pos)
 {
     if (p->failed)
         return NULL;
+    if (is_unigram(term, len)) {
+        char u[16];
+        size_t pl = strlen(prefix);
+        memcpy(u, prefix, pl);
+        memcpy(u + pl, term, len);
+        return keep(p, sx_query_prefix(u, pl + len, UNIGRAM_MAX_EXPANSION, &p->xe));
+    }
     char buf[256];
     size_t pl = strlen(prefix);
     if (pl + len > sizeof buf)

@@ -204,6 +204,13 @@ sx_query *sx_query_scale(const sx_query *sub, double factor, sx_error *err);
  * may be NULL for open-ended.  Matches without weight. */
 sx_query *sx_query_value_range(unsigned slot, const char *lo, const char *hi, sx_error *err);
 
+/* Every term that starts with prefix[0..len) (the prefix itself included),
+ * weighted as one term (SYNONYM).  Expansion happens when the query runs;
+ * max_expansion (0 = no limit) keeps only that many of the most frequent
+ * terms, so a very common prefix stays cheap at the cost of documents that
+ * hold only its rarest extensions. */
+sx_query *sx_query_prefix(const char *prefix, size_t len, unsigned max_expansion, sx_error *err);
+
 /* Every document / no document. */
 sx_query *sx_query_match_all(sx_error *err);
 sx_query *sx_query_match_nothing(sx_error *err);

@@ -128,6 +128,22 @@ extern "C" sx_query *sx_query_value_range(unsigned slot, const char *lo, const c
     }
 }
 
+extern "C" sx_query *sx_query_prefix(const char *prefix, size_t len, unsigned max_expansion,
+                                     sx_error *err)
+{
+    SX_REQUIRE_NULL(prefix && len > 0, err, "prefix is NULL or empty");
+    try {
+        /* Xapian reads a limit of 0 as "none" only with LIMIT_ERROR. */
+        int limit = max_expansion ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
+                                  : Xapian::Query::WILDCARD_LIMIT_ERROR;
+        return wrap(Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len),
+                                  max_expansion, limit, Xapian::Query::OP_SYNONYM));
+    } catch (...) {
+        sx_fail(err, nullptr);
+        return nullptr;
+    }
+}
+
 extern "C" sx_query *sx_query_match_all(sx_error *err)
 {
     try {

@@ -583,6 +583,37 @@ START_TEST(test_boolean_ops)
 }
 END_TEST
 
+START_TEST(test_prefix)
+{
+    static const struct tdoc docs[] = {
+        {"p1", "参保 保地 地", NULL, NULL},
+        {"p2", "参加 参加", NULL, NULL},
+        {"p3", "参加 医保", NULL, NULL},
+        {"p4", "地区", NULL, NULL},
+    };
+    char path[128];
+    sx_db *db = NULL;
+    CK_OK(sx_db_open_writable(tmp_path(path, sizeof path, "px"), SX_DB_CREATE, &db, err));
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        add_tdoc(db, &docs[i]);
+    CK_OK(sx_db_commit(db, err));
+
+    /* every term starting with the prefix, the prefix itself included */
+    ck_assert_uint_eq(match_set(db, sx_query_prefix("参", strlen("参"), 0, NULL)), D(1) | D(2) | D(3));
+    ck_assert_uint_eq(match_set(db, sx_query_prefix("地", strlen("地"), 0, NULL)), D(1) | D(4));
+    ck_assert_uint_eq(match_set(db, sx_query_prefix("医保", strlen("医保"), 0, NULL)), D(3));
+    ck_assert_uint_eq(match_set(db, sx_query_prefix("无", strlen("无"), 0, NULL)), 0);
+    /* a limit keeps the most frequent terms: 参加 (2 documents), not 参保 */
+    ck_assert_uint_eq(match_set(db, sx_query_prefix("参", strlen("参"), 1, NULL)), D(2) | D(3));
+
+    sx_error e = {SX_OK, ""};
+    ck_assert_ptr_null(sx_query_prefix("", 0, 0, &e));
+    ck_assert_int_eq(e.status, SX_ERR_INVALID_ARG);
+    ck_assert_ptr_null(sx_query_prefix(NULL, 1, 0, NULL));
+    sx_db_close(db);
+}
+END_TEST
+
 START_TEST(test_value_range_scale)
 {
     sx_db *db = fixture_db();
@@ -993,6 +1024,7 @@ static Suite *shim_suite(void)
     tcase_add_checked_fixture(queries, tmp_setup, tmp_teardown);
     tcase_add_test(queries, test_phrase_near);
     tcase_add_test(queries, test_boolean_ops);
+    tcase_add_test(queries, test_prefix);
     tcase_add_test(queries, test_value_range_scale);
     tcase_add_test(queries, test_sort_and_bounds);
     suite_add_tcase(s, queries);

@@ -264,6 +264,15 @@ START_TEST(test_unigram_flag)
 }
 END_TEST
 
+START_TEST(test_run_end_flag)
+{
+    /* the last character of each run alone, and a one-character run */
+    char *a = terms_of("参保地，牙。医保APP", SOU_TOKENIZE_RUN_END);
+    ck_assert_str_eq(a, "参保 保地 地 牙 医保 保 app ");
+    free(a);
+}
+END_TEST
+
 typedef struct {
     const char *text;
     size_t len;
@@ -581,6 +590,7 @@ static Suite *tokenize_suite(void)
     tcase_add_test(core, test_width_and_case);
     tcase_add_test(core, test_one_char_run);
     tcase_add_test(core, test_unigram_flag);
+    tcase_add_test(core, test_run_end_flag);
     tcase_add_test(core, test_ranges_cover_original);
     suite_add_tcase(s, core);
 
