@@ -73,7 +73,7 @@ size_t sou_hl_terms_count(const sou_hl_terms *t)
 }
 
 /* Index of term, or -1. */
-static long terms_find(const sou_hl_terms *t, const char *term, size_t len)
+static inline long terms_find(const sou_hl_terms *t, const char *term, size_t len)
 {
     size_t mask = t->nslots - 1;
     uint32_t h = hash_bytes(term, len);
@@ -220,20 +220,20 @@ typedef struct {
     size_t nmarks, capmarks;
 } hl;
 
-static int is_ws(uint32_t c)
+static inline int is_ws(uint32_t c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x3000 ||
            c == 0xA0;
 }
 
-static int is_break(uint32_t c)
+static inline int is_break(uint32_t c)
 {
     return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B || c == '!' || c == '?' ||
            c == ';' || c == '\n' || c == '\r';
 }
 
 /* Index of the character at or after byte b (binary search in cbyte). */
-static uint32_t byte_to_char(const hl *h, size_t b)
+static inline uint32_t byte_to_char(const hl *h, size_t b)
 {
     uint32_t lo = 0, hi = h->n;
     while (lo < hi) {
