@@ -278,26 +278,16 @@ int main(void)
 {
     SRunner *sr;
     int failed;
-    char *corpus_dir = NULL;
-    const char *inputs[] = {NULL, NULL};
 
-    g_tmp = sou_test_tmpdir("check-client");
-    if (!g_tmp || asprintf(&corpus_dir, "%s/corpus", sou_test_source_dir()) < 0)
+    g_tmp = sou_test_corpus_index("check-client", g_db, sizeof g_db);
+    if (!g_tmp)
         return 1;
-    snprintf(g_db, sizeof g_db, "%s/corpus.db", g_tmp);
     snprintf(g_sou, sizeof g_sou, "%s/sou", sou_test_bin_dir());
-    inputs[0] = corpus_dir;
-    if (sou_test_index(g_db, inputs) != 0) {
-        fprintf(stderr, "check_client: indexing %s failed\n", corpus_dir);
-        sou_test_rmtree(g_tmp);
-        return 1;
-    }
     sr = srunner_create(client_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     sou_test_rmtree(g_tmp);
     free(g_tmp);
-    free(corpus_dir);
     return failed ? 1 : 0;
 }

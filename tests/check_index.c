@@ -16,7 +16,6 @@
  */
 #include <check.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include "index_writer.h"
 #include "progress.h"
 #include "schema.h"
+#include "sou_testserver.h"
 #include "sou_xapian.h"
 
 #define ID000 "000_ac1cf03b7f701441"
@@ -35,35 +35,24 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static char tmpdir[64];
+static char *tmpdir; /* owned; made by tmp_setup, removed by tmp_teardown */
 
 static void tmp_setup(void)
 {
-    strcpy(tmpdir, "/tmp/sou_index_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    return remove(path);
+    tmpdir = sou_test_tmpdir("index");
+    ck_assert_ptr_nonnull(tmpdir);
 }
 
 static void tmp_teardown(void)
 {
-    if (tmpdir[0])
-        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    tmpdir[0] = '\0';
-}
-
-static const char *env_or(const char *name, const char *fallback)
-{
-    const char *v = getenv(name);
-    return v ? v : fallback;
+    sou_test_rmtree(tmpdir);
+    free(tmpdir);
+    tmpdir = NULL;
 }
 
 static void corpus_dir(char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%s/corpus", env_or("SOU_SOURCE_DIR", "."));
+    snprintf(buf, cap, "%s/corpus", sou_test_source_dir());
 }
 
 static void write_text(const char *path, const char *text)
@@ -85,7 +74,7 @@ static int run_indexer(char *out, size_t cap, const char *const *args)
     FILE *f;
     size_t got;
 
-    snprintf(prog, sizeof prog, "%s/indexer", env_or("SOU_BIN_DIR", "build/bin"));
+    snprintf(prog, sizeof prog, "%s/indexer", sou_test_bin_dir());
     snprintf(outpath, sizeof outpath, "%s/indexer.out", tmpdir);
     argv[n++] = prog;
     while (*args && n < 31)

@@ -12,7 +12,6 @@
  *         invalid UTF-8 in an article, the UTF-8 cleaner on each malformed form.
  */
 #include <check.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,33 +21,23 @@
 
 #include "document.h"
 #include "reader.h"
+#include "sou_testserver.h"
 
 /* ------------------------------------------------------------ helpers */
 
-static char tmpdir[64];
+static char *tmpdir; /* owned; made by tmp_setup, removed by tmp_teardown */
 
 static void tmp_setup(void)
 {
-    strcpy(tmpdir, "/tmp/sou_readers_XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    return remove(path);
+    tmpdir = sou_test_tmpdir("readers");
+    ck_assert_ptr_nonnull(tmpdir);
 }
 
 static void tmp_teardown(void)
 {
-    if (tmpdir[0])
-        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    tmpdir[0] = '\0';
-}
-
-static const char *source_dir(void)
-{
-    const char *d = getenv("SOU_SOURCE_DIR");
-    return d ? d : ".";
+    sou_test_rmtree(tmpdir);
+    free(tmpdir);
+    tmpdir = NULL;
 }
 
 static void write_file(const char *path, const char *data, size_t len)
@@ -114,7 +103,7 @@ static sou_doc *read_seed(const char *name)
     char path[1024];
     problems p = {0};
     sou_doc *docs[2];
-    snprintf(path, sizeof path, "%s/corpus/%s", source_dir(), name);
+    snprintf(path, sizeof path, "%s/corpus/%s", sou_test_source_dir(), name);
     ck_assert_int_eq(read_all(path, SOU_INPUT_ARTICLE, 0, &p, docs, 2), 1);
     ck_assert_int_eq(p.n, 0);
     return docs[0];
@@ -220,7 +209,7 @@ START_TEST(jsonl_broken)
     sou_doc *doc;
     int n, i;
 
-    snprintf(path, sizeof path, "%s/tests/data/readers/broken.jsonl", source_dir());
+    snprintf(path, sizeof path, "%s/tests/data/readers/broken.jsonl", sou_test_source_dir());
     n = read_all(path, SOU_INPUT_JSONL, 0, &p, docs, 16);
     ck_assert_int_eq(n, 5);
     ck_assert_str_eq(docs[0]->id, "good-1");
@@ -369,7 +358,7 @@ START_TEST(walk_corpus)
     char **seen = v.seen;
     int n;
 
-    snprintf(dir, sizeof dir, "%s/corpus", source_dir());
+    snprintf(dir, sizeof dir, "%s/corpus", sou_test_source_dir());
     ck_assert_int_eq(sou_inputs_walk(dir, visit, &v, NULL, NULL), 0);
     n = v.n;
     ck_assert_int_eq(n, 4); /* README.md is not an input */
@@ -411,7 +400,7 @@ START_TEST(data_json)
     int n, len = 0;
     json_t *o;
 
-    snprintf(path, sizeof path, "%s/tests/data/readers/broken.jsonl", source_dir());
+    snprintf(path, sizeof path, "%s/tests/data/readers/broken.jsonl", sou_test_source_dir());
     n = read_all(path, SOU_INPUT_JSONL, 0, &p, docs, 16);
     docs[n++] = read_seed("000_ac1cf03b7f701441.txt");
     docs[n++] = read_seed("003_1bdcc1241bf11e8e.txt");

@@ -185,6 +185,37 @@ int sou_test_index(const char *db, const char *const inputs[])
     return rc;
 }
 
+char *sou_test_corpus_index(const char *tag, char *db, size_t cap)
+{
+    char *tmp = sou_test_tmpdir(tag);
+    char *corpus = NULL;
+    const char *inputs[] = {NULL, NULL};
+    int n;
+
+    if (!tmp || asprintf(&corpus, "%s/corpus", sou_test_source_dir()) < 0) {
+        fprintf(stderr, "%s: cannot make a temporary directory\n", tag);
+        goto fail;
+    }
+    n = snprintf(db, cap, "%s/corpus.db", tmp);
+    if (n < 0 || (size_t)n >= cap) {
+        fprintf(stderr, "%s: index path %s/corpus.db is too long\n", tag, tmp);
+        goto fail;
+    }
+    inputs[0] = corpus;
+    if (sou_test_index(db, inputs) != 0) {
+        fprintf(stderr, "%s: %s/indexer --db %s %s failed\n", tag, sou_test_bin_dir(), db, corpus);
+        goto fail;
+    }
+    free(corpus);
+    return tmp;
+
+fail:
+    sou_test_rmtree(tmp);
+    free(tmp);
+    free(corpus);
+    return NULL;
+}
+
 int sou_testserver_start(sou_testserver *ts, const char *db, const char *const extra_args[], char *errbuf,
                          size_t errlen)
 {

@@ -36,6 +36,13 @@ int sou_test_run(const char *const argv[], char **out, char **err);
 /* Run $SOU_BIN_DIR/indexer --db db inputs... quietly; returns its status. */
 int sou_test_index(const char *db, const char *const inputs[]);
 
+/* For a whole test run: a new directory (see sou_test_tmpdir) holding
+ * corpus.db, an index of $SOU_SOURCE_DIR/corpus built with sou_test_index;
+ * the db's path goes into db (cap bytes).  Returns the directory (caller
+ * removes it with sou_test_rmtree and frees it), or NULL with the reason on
+ * stderr and nothing left behind. */
+char *sou_test_corpus_index(const char *tag, char *db, size_t cap);
+
 typedef struct {
     pid_t pid;      /* 0 when not running */
     int http_port;  /* 0 when off */
