@@ -178,6 +178,22 @@ static void scan_quoted(const char *s, size_t len, size_t *i, size_t *start, siz
     *end = len; /* unterminated: to the end, which is what the user meant */
 }
 
+/* The operand that starts at s[*i] (after "-" or "title:"): a quoted
+ * phrase or a word; [*start, *end) gets its text and *i moves past it. */
+static void scan_operand(const char *s, size_t len, size_t *i, size_t *start, size_t *end)
+{
+    uint32_t cp = ' ';
+    if (*i < len)
+        cp_at(s, len, *i, &cp);
+    if (is_quote_cp(cp)) {
+        scan_quoted(s, len, i, start, end);
+        return;
+    }
+    *start = *i;
+    scan_word(s, len, i);
+    *end = *i;
+}
+
 static int has_content(const char *s, size_t len)
 {
     for (size_t i = 0; i < len;) {
@@ -244,13 +260,7 @@ int sou_query_parse(const char *q, size_t len, sou_parsed_query *pq, sou_error *
             cp_at(buf, blen, i + 1, &next);
             if (!is_space_cp(next)) {
                 i++;
-                if (is_quote_cp(next)) {
-                    scan_quoted(buf, blen, &i, &start, &end);
-                } else {
-                    start = i;
-                    scan_word(buf, blen, &i);
-                    end = i;
-                }
+                scan_operand(buf, blen, &i, &start, &end);
                 if (has_content(buf + start, end - start) &&
                     add_item(pq, SOU_QITEM_EXCLUDE, buf + start, end - start, err) < 0)
                     goto done;
@@ -259,16 +269,7 @@ int sou_query_parse(const char *q, size_t len, sou_parsed_query *pq, sou_error *
         }
         if (blen - i >= 6 && memcmp(buf + i, "title:", 6) == 0) {
             i += 6;
-            uint32_t next = ' ';
-            if (i < blen)
-                cp_at(buf, blen, i, &next);
-            if (is_quote_cp(next)) {
-                scan_quoted(buf, blen, &i, &start, &end);
-            } else {
-                start = i;
-                scan_word(buf, blen, &i);
-                end = i;
-            }
+            scan_operand(buf, blen, &i, &start, &end);
             if (!has_content(buf + start, end - start)) {
                 sou_error_set(err, SOU_EBADREQUEST, "q: title: needs a word after it (title:医保)");
                 goto done;

@@ -405,6 +405,23 @@ static size_t skip_ws(const char *s, size_t len, size_t i)
     return i;
 }
 
+/* After a member of a flat object at s[*i]: 1 for "," (another member
+ * follows; *i moves past the comma and white space), 0 for "}" (*i moves
+ * past it), -1 for anything else. */
+static int after_member(const char *s, size_t len, size_t *i)
+{
+    size_t j = skip_ws(s, len, *i);
+    if (j < len && s[j] == ',') {
+        *i = skip_ws(s, len, j + 1);
+        return 1;
+    }
+    if (j < len && s[j] == '}') {
+        *i = j + 1;
+        return 0;
+    }
+    return -1;
+}
+
 static json_t *parse_flat_object(const char *s, size_t len)
 {
     strbuf key = {0}, val = {0};
@@ -430,16 +447,11 @@ static json_t *parse_flat_object(const char *s, size_t len)
         json_t *v = json_stringn(val.p, val.len); /* validates the UTF-8 */
         if (!v || strlen(key.p) != key.len || json_object_set_new(o, key.p, v) < 0)
             goto fail;
-        i = skip_ws(s, len, i);
-        if (i < len && s[i] == ',') {
-            i = skip_ws(s, len, i + 1);
-            continue;
-        }
-        if (i < len && s[i] == '}') {
-            i++;
+        int more = after_member(s, len, &i);
+        if (more < 0)
+            goto fail;
+        if (!more)
             break;
-        }
-        goto fail;
     }
 end:
     if (skip_ws(s, len, i) != len)
@@ -601,16 +613,11 @@ static int scan_fields(const char *s, size_t len, doc_fields *d)
         if (strlen(d->arena.p + f.key) != f.key_len || !utf8_valid(d->arena.p + f.key, f.key_len) ||
             !utf8_valid(d->arena.p + f.val, f.val_len) || fields_put(d, f) < 0)
             return -1;
-        i = skip_ws(s, len, i);
-        if (i < len && s[i] == ',') {
-            i = skip_ws(s, len, i + 1);
-            continue;
-        }
-        if (i < len && s[i] == '}') {
-            i++;
+        int more = after_member(s, len, &i);
+        if (more < 0)
+            return -1;
+        if (!more)
             break;
-        }
-        return -1;
     }
 end:
     if (skip_ws(s, len, i) != len)
