@@ -28,20 +28,16 @@ static int run_index(const char *path)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *ins = NULL;
-    char *line = NULL;
-    size_t cap = 0, bytes = 0;
-    long lineno = 0, docs = 0, bad = 0;
-    peer_doc d;
-    int rc = 1, r;
-    double t0;
+    peer_docs in = {0};
+    const peer_doc *d;
+    int rc = 1;
 
-    memset(&d, 0, sizeof d);
     remove(path);
     if (sqlite3_open(path, &db) != SQLITE_OK) {
         fprintf(stderr, "fts5: %s: %s\n", path, sqlite3_errmsg(db));
         goto done;
     }
-    t0 = peer_now();
+    peer_docs_start(&in, stdin);
     if (exec_or_report(db, "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, body, "
                            "tokenize='trigram'); BEGIN",
                        path) < 0)
@@ -51,29 +47,21 @@ static int run_index(const char *path)
         fprintf(stderr, "fts5: %s: %s\n", path, sqlite3_errmsg(db));
         goto done;
     }
-    while ((r = peer_doc_next(stdin, &line, &cap, &lineno, &bytes, &d)) != 0) {
-        if (r < 0) {
-            ++bad;
-            continue;
-        }
-        sqlite3_bind_text(ins, 1, d.id, (int)d.id_len, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 2, d.title, (int)d.title_len, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 3, d.body, (int)d.body_len, SQLITE_STATIC);
+    while ((d = peer_docs_next(&in)) != NULL) {
+        sqlite3_bind_text(ins, 1, d->id, (int)d->id_len, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, d->title, (int)d->title_len, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 3, d->body, (int)d->body_len, SQLITE_STATIC);
         if (sqlite3_step(ins) != SQLITE_DONE) {
-            fprintf(stderr, "fts5: stdin:%ld: insert: %s\n", lineno, sqlite3_errmsg(db));
+            fprintf(stderr, "fts5: stdin:%ld: insert: %s\n", in.lineno, sqlite3_errmsg(db));
             goto done;
         }
         sqlite3_reset(ins);
-        ++docs;
     }
     if (exec_or_report(db, "COMMIT; INSERT INTO docs(docs) VALUES('optimize')", path) < 0)
         goto done;
-    fprintf(stderr, "fts5: docs %ld bytes %zu seconds %.3f bad %ld\n", docs, bytes,
-            peer_now() - t0, bad);
-    rc = bad ? 1 : 0;
+    rc = peer_docs_end(&in, "fts5");
 done:
-    peer_doc_clear(&d);
-    free(line);
+    peer_docs_free(&in);
     sqlite3_finalize(ins);
     sqlite3_close(db);
     return rc;

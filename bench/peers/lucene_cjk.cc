@@ -104,18 +104,10 @@ static int run_index(const char *dbdir)
     IndexWriterPtr writer = newLucene<IndexWriter>(FSDirectory::open(StringUtils::toUnicode(dbdir)),
                                                    analyzer, true,
                                                    IndexWriter::MaxFieldLengthUNLIMITED);
-    char *line = nullptr;
-    size_t cap = 0, bytes = 0;
-    long lineno = 0, docs = 0, bad = 0;
-    peer_doc d;
-    memset(&d, 0, sizeof d);
-    double t0 = peer_now();
-    int r;
-    while ((r = peer_doc_next(stdin, &line, &cap, &lineno, &bytes, &d)) != 0) {
-        if (r < 0) {
-            ++bad;
-            continue;
-        }
+    peer_docs in;
+    peer_docs_start(&in, stdin);
+    while (const peer_doc *dp = peer_docs_next(&in)) {
+        const peer_doc &d = *dp;
         DocumentPtr doc = newLucene<Document>();
         doc->add(newLucene<Field>(L"id", wide(d.id, d.id_len), Field::STORE_YES,
                                   Field::INDEX_NOT_ANALYZED));
@@ -124,16 +116,10 @@ static int run_index(const char *dbdir)
         doc->add(newLucene<Field>(L"body", wide(d.body, d.body_len), Field::STORE_NO,
                                   Field::INDEX_ANALYZED));
         writer->addDocument(doc);
-        ++docs;
     }
     writer->optimize();
     writer->close();
-    double secs = peer_now() - t0;
-    peer_doc_clear(&d);
-    free(line);
-    fprintf(stderr, "lucene_cjk: docs %ld bytes %zu seconds %.3f bad %ld\n", docs, bytes, secs,
-            bad);
-    return bad ? 1 : 0;
+    return peer_docs_end(&in, "lucene_cjk");
 }
 
 static int run_search(const char *dbdir, bool parse_only, bool phrase)

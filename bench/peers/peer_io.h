@@ -89,6 +89,60 @@ static inline int peer_doc_next(FILE *in, char **line, size_t *cap, long *lineno
     return 0;
 }
 
+/* The document loop of a peer's "index" mode: peer_docs_start() starts the
+ * clock, peer_docs_next() hands out the documents of `in` one by one (bad
+ * lines are reported by peer_doc_next(), counted and skipped), and
+ * peer_docs_end() prints the summary line, frees what the loop holds and
+ * returns the exit status (1 when any line was bad).  peer_docs_free() frees
+ * without a summary, for a peer that gives up half-way; it is safe on a
+ * zeroed struct. */
+typedef struct {
+    FILE *in;
+    char *line;
+    size_t cap, bytes;
+    long lineno, docs, bad;
+    double t0;
+    peer_doc doc;
+} peer_docs;
+
+static inline void peer_docs_start(peer_docs *p, FILE *in)
+{
+    memset(p, 0, sizeof *p);
+    p->in = in;
+    p->t0 = peer_now();
+}
+
+/* The next document (valid until the next call), or NULL at end of input. */
+static inline const peer_doc *peer_docs_next(peer_docs *p)
+{
+    int r;
+    while ((r = peer_doc_next(p->in, &p->line, &p->cap, &p->lineno, &p->bytes, &p->doc)) != 0) {
+        if (r < 0) {
+            ++p->bad;
+            continue;
+        }
+        ++p->docs;
+        return &p->doc;
+    }
+    return NULL;
+}
+
+static inline void peer_docs_free(peer_docs *p)
+{
+    peer_doc_clear(&p->doc);
+    free(p->line);
+    p->line = NULL;
+}
+
+static inline int peer_docs_end(peer_docs *p, const char *peer)
+{
+    double secs = peer_now() - p->t0;
+    peer_docs_free(p);
+    fprintf(stderr, "%s: docs %ld bytes %zu seconds %.3f bad %ld\n", peer, p->docs, p->bytes, secs,
+            p->bad);
+    return p->bad ? 1 : 0;
+}
+
 /* Reads the next question "QID<TAB>TEXT" into *line (caller frees) and points
  * *qid and *text into it.  Returns 1, 0 at end of input, -1 for a line without
  * a tab (message on stderr). */

@@ -22,18 +22,10 @@ static int run_index(const char *dbdir)
     Xapian::WritableDatabase db(dbdir, Xapian::DB_CREATE_OR_OVERWRITE);
     Xapian::TermGenerator tg;
     tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
-    char *line = nullptr;
-    size_t cap = 0, bytes = 0;
-    long lineno = 0, docs = 0, bad = 0;
-    peer_doc d;
-    memset(&d, 0, sizeof d);
-    double t0 = peer_now();
-    int r;
-    while ((r = peer_doc_next(stdin, &line, &cap, &lineno, &bytes, &d)) != 0) {
-        if (r < 0) {
-            ++bad;
-            continue;
-        }
+    peer_docs in;
+    peer_docs_start(&in, stdin);
+    while (const peer_doc *dp = peer_docs_next(&in)) {
+        const peer_doc &d = *dp;
         Xapian::Document doc;
         tg.set_document(doc);
         tg.index_text(std::string(d.title, d.title_len), 1, "S");
@@ -44,16 +36,10 @@ static int run_index(const char *dbdir)
         doc.add_boolean_term(idterm);
         doc.set_data(std::string(d.id, d.id_len));
         db.replace_document(idterm, doc);
-        ++docs;
     }
     db.commit();
     db.close();
-    double secs = peer_now() - t0;
-    peer_doc_clear(&d);
-    free(line);
-    fprintf(stderr, "xapian_cjk: docs %ld bytes %zu seconds %.3f bad %ld\n", docs, bytes, secs,
-            bad);
-    return bad ? 1 : 0;
+    return peer_docs_end(&in, "xapian_cjk");
 }
 
 static int run_search(const char *dbdir)
