@@ -135,7 +135,7 @@ static int run_search(const char *path)
         if (r != SQLITE_DONE) /* e.g. a syntax error: that question gets no answer */
             fprintf(stderr, "fts5: %s: %s\n", qid, sqlite3_errmsg(db));
         sqlite3_reset(sel);
-        printf("%s\t%.0f\t%.*s\n", qid, (peer_now() - t0) * 1e6, (int)idlen, idlen ? ids : "");
+        peer_answer(qid, (peer_now() - t0) * 1e6, ids, idlen);
     }
     rc = 0;
 done:

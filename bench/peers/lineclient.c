@@ -224,7 +224,7 @@ static int run_ask(const char *hostport)
         }
         if (a > 0)
             fprintf(stderr, "lineclient: %s: error answer: %.200s\n", qid, c.line);
-        printf("%s\t%.0f\t%s\n", qid, us, a == 0 && ids ? ids : "");
+        peer_answer(qid, us, ids, a == 0 && ids ? strlen(ids) : 0);
     }
     rc = 0;
 done:

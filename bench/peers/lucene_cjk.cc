@@ -162,7 +162,7 @@ static int run_search(const char *dbdir, bool parse_only, bool phrase)
             fprintf(stderr, "lucene_cjk: %s: %s\n", qid, StringUtils::toUTF8(e.getError()).c_str());
         }
         double us = (peer_now() - t0) * 1e6;
-        printf("%s\t%.0f\t%s\n", qid, us, ids.c_str());
+        peer_answer(qid, us, ids.data(), ids.size());
     }
     free(line);
     searcher->close();

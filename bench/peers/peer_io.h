@@ -8,10 +8,11 @@
  *   - answers: one line a question, "QID<TAB>MICROSECONDS<TAB>ID ID ...", best
  *     first (no ids when nothing matched), on stdout; bench/lib/metrics.py reads it.
  * A peer's "index" mode ends with one summary line on stderr:
- *   "<peer>: docs N bytes B seconds S".
+ *   "<peer>: docs N bytes B seconds S bad K".
  *
  * Header-only and C-compatible so the C (fts5.c) and C++ peers share it; the
- * functions are static inline, and nothing here prints except peer_answer().
+ * functions are static inline.  What prints: peer_answer() (stdout), the
+ * readers' messages about bad lines and peer_docs_end()'s summary (stderr).
  */
 #ifndef SOU_BENCH_PEER_IO_H
 #define SOU_BENCH_PEER_IO_H
@@ -167,6 +168,14 @@ static inline int peer_question_next(FILE *in, char **line, size_t *cap, long *l
         return 1;
     }
     return 0;
+}
+
+/* Prints the answer line for qid: the microseconds it took and the first
+ * ids_len bytes of ids (space-separated ids, best first; may be NULL when
+ * ids_len is 0). */
+static inline void peer_answer(const char *qid, double microseconds, const char *ids, size_t ids_len)
+{
+    printf("%s\t%.0f\t%.*s\n", qid, microseconds, (int)ids_len, ids_len ? ids : "");
 }
 
 #ifdef __cplusplus

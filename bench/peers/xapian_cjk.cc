@@ -73,7 +73,7 @@ static int run_search(const char *dbdir)
             fprintf(stderr, "xapian_cjk: %s: %s\n", qid, e.get_msg().c_str());
         }
         double us = (peer_now() - t0) * 1e6;
-        printf("%s\t%.0f\t%s\n", qid, us, ids.c_str());
+        peer_answer(qid, us, ids.data(), ids.size());
     }
     free(line);
     return 0;
