@@ -97,9 +97,9 @@ static int run_search(const char *path)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *sel = NULL;
-    char *line = NULL, *qid, *text, *quoted = NULL, *ids = NULL;
-    size_t cap = 0, qcap = 0, idcap = 0;
-    long lineno = 0;
+    peer_questions qs = {0};
+    char *quoted = NULL, *ids = NULL;
+    size_t qcap = 0, idcap = 0;
     int rc = 1, r;
 
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
@@ -108,9 +108,9 @@ static int run_search(const char *path)
         fprintf(stderr, "fts5: %s: %s\n", path, sqlite3_errmsg(db));
         goto done;
     }
-    while ((r = peer_question_next(stdin, &line, &cap, &lineno, &qid, &text)) != 0) {
-        if (r < 0)
-            continue;
+    peer_questions_start(&qs, stdin);
+    while (peer_questions_next(&qs)) {
+        const char *qid = qs.qid, *text = qs.text;
         double t0 = peer_now();
         size_t idlen = 0;
         if (!(quoted = fts5_quote(text, quoted, &qcap)))
@@ -139,7 +139,7 @@ static int run_search(const char *path)
     }
     rc = 0;
 done:
-    free(line);
+    peer_questions_free(&qs);
     free(quoted);
     free(ids);
     sqlite3_finalize(sel);

@@ -199,19 +199,19 @@ static int ask_one(conn *c, const char *req, char **ids, size_t *idcap, double *
 static int run_ask(const char *hostport)
 {
     conn c;
-    char *line = NULL, *qid, *text, *ids = NULL;
-    size_t cap = 0, idcap = 0;
-    long lineno = 0;
-    int r, rc = 1;
+    peer_questions qs;
+    char *ids = NULL;
+    size_t idcap = 0;
+    int rc = 1;
 
     if (conn_open(&c, hostport) < 0)
         return 1;
-    while ((r = peer_question_next(stdin, &line, &cap, &lineno, &qid, &text)) != 0) {
-        if (r < 0)
-            continue;
-        char *req = request_for(text);
+    peer_questions_start(&qs, stdin);
+    while (peer_questions_next(&qs)) {
+        const char *qid = qs.qid;
+        char *req = request_for(qs.text);
         if (!req) {
-            fprintf(stderr, "lineclient: stdin:%ld: cannot encode the question\n", lineno);
+            fprintf(stderr, "lineclient: stdin:%ld: cannot encode the question\n", qs.lineno);
             continue;
         }
         double t0 = peer_now();
@@ -228,7 +228,7 @@ static int run_ask(const char *hostport)
     }
     rc = 0;
 done:
-    free(line);
+    peer_questions_free(&qs);
     free(ids);
     conn_close(&c);
     return rc;
@@ -296,10 +296,10 @@ static int cmp_double(const void *a, const void *b)
 static int run_load(const char *hostport, int nconn, double seconds, const char *file)
 {
     FILE *in = fopen(file, "r");
-    char *line = NULL, *qid, *text, **reqs = NULL;
-    size_t cap = 0, n = 0, rcap = 0;
-    long lineno = 0;
-    int r, rc = 1;
+    peer_questions qs;
+    char **reqs = NULL;
+    size_t n = 0, rcap = 0;
+    int rc = 1;
     worker *ws = NULL;
     pthread_t *th = NULL;
     double *all = NULL, *took = NULL;
@@ -308,9 +308,8 @@ static int run_load(const char *hostport, int nconn, double seconds, const char 
         fprintf(stderr, "lineclient: %s: %s\n", file, strerror(errno));
         return 1;
     }
-    while ((r = peer_question_next(in, &line, &cap, &lineno, &qid, &text)) != 0) {
-        if (r < 0)
-            continue;
+    peer_questions_start(&qs, in);
+    while (peer_questions_next(&qs)) {
         if (n == rcap) {
             rcap = rcap ? 2 * rcap : 1024;
             char **nr = realloc(reqs, rcap * sizeof *nr);
@@ -318,7 +317,7 @@ static int run_load(const char *hostport, int nconn, double seconds, const char 
                 goto done;
             reqs = nr;
         }
-        if (!(reqs[n] = request_for(text)))
+        if (!(reqs[n] = request_for(qs.text)))
             goto done;
         n++;
     }
@@ -389,7 +388,7 @@ done:
     for (size_t i = 0; i < n; i++)
         free(reqs[i]);
     free(reqs);
-    free(line);
+    peer_questions_free(&qs);
     fclose(in);
     return rc;
 }

@@ -134,13 +134,10 @@ static int run_search(const char *dbdir, bool parse_only, bool phrase)
     else
         parser = newLucene<OrQueryParser>(fields, analyzer);
     BooleanQuery::setMaxClauseCount(65536); // long questions have many bigrams
-    char *line = nullptr, *qid, *text;
-    size_t cap = 0;
-    long lineno = 0;
-    int r;
-    while ((r = peer_question_next(stdin, &line, &cap, &lineno, &qid, &text)) != 0) {
-        if (r < 0)
-            continue;
+    peer_questions qs;
+    peer_questions_start(&qs, stdin);
+    while (peer_questions_next(&qs)) {
+        const char *qid = qs.qid, *text = qs.text;
         double t0 = peer_now();
         std::string ids;
         try {
@@ -164,7 +161,7 @@ static int run_search(const char *dbdir, bool parse_only, bool phrase)
         double us = (peer_now() - t0) * 1e6;
         peer_answer(qid, us, ids.data(), ids.size());
     }
-    free(line);
+    peer_questions_free(&qs);
     searcher->close();
     reader->close();
     return 0;

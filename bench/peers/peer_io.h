@@ -170,6 +170,39 @@ static inline int peer_question_next(FILE *in, char **line, size_t *cap, long *l
     return 0;
 }
 
+/* The question loop of a peer's "search" mode: peer_questions_next() puts
+ * the next question in q->qid and q->text (pointing into q->line, valid until
+ * the next call) and returns 1, or 0 at end of input; lines without a tab are
+ * reported by peer_question_next() and skipped.  peer_questions_free() frees
+ * the line; it is safe on a zeroed struct. */
+typedef struct {
+    FILE *in;
+    char *line;
+    size_t cap;
+    long lineno;
+    char *qid, *text;
+} peer_questions;
+
+static inline void peer_questions_start(peer_questions *q, FILE *in)
+{
+    memset(q, 0, sizeof *q);
+    q->in = in;
+}
+
+static inline int peer_questions_next(peer_questions *q)
+{
+    int r;
+    while ((r = peer_question_next(q->in, &q->line, &q->cap, &q->lineno, &q->qid, &q->text)) < 0)
+        continue;
+    return r;
+}
+
+static inline void peer_questions_free(peer_questions *q)
+{
+    free(q->line);
+    q->line = NULL;
+}
+
 /* Prints the answer line for qid: the microseconds it took and the first
  * ids_len bytes of ids (space-separated ids, best first; may be NULL when
  * ids_len is 0). */
