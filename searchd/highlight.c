@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "normalize.h"
 #include "tokenize.h"
 #include "utf8.h"
 
@@ -18,6 +19,13 @@ struct sou_hl_terms {
     uint32_t *slots; /* open addressing: term index + 1, 0 = empty */
     size_t nslots;   /* power of two, > 4 * n: a text's tokens mostly miss, on an empty slot */
     int has_unigram;
+    /* The pre-filter (step 2): bit (c & 0xFFFF) is set for every code point
+     * c of every term, so a clear bit proves a character is in no term.
+     * one_char: some term is one character, so one such character can match;
+     * otherwise a match needs two neighbouring ones.  no_filter: a term was
+     * not valid UTF-8, so every sentence is tokenised. */
+    uint64_t chars[0x10000 / 64];
+    int one_char, no_filter;
 };
 
 /* Called for every token of every highlighted text: bigrams are 6 bytes,
@@ -139,6 +147,18 @@ int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
     uint32_t cp;
     if (sou_utf8_decode((const unsigned char *)term, len, &cp) == len && cp >= 0x80)
         t->has_unigram = 1; /* one non-ASCII character: a CJK unigram */
+    size_t nchars = 0;
+    for (size_t i = 0; i < len; nchars++) {
+        size_t k = sou_utf8_decode((const unsigned char *)term + i, len - i, &cp);
+        if (k == 0) {
+            t->no_filter = 1;
+            break;
+        }
+        t->chars[(cp & 0xFFFF) >> 6] |= 1ull << (cp & 63);
+        i += k;
+    }
+    if (nchars == 1)
+        t->one_char = 1;
     return 0;
 }
 
@@ -205,6 +225,7 @@ typedef struct {
     const sou_hl_terms *t;
     const char *text;
     size_t len;
+    size_t base;     /* byte offset of the piece being tokenised */
     uint32_t n;      /* characters */
     uint32_t *cp;    /* code point of each character */
     uint32_t *cbyte; /* byte offset of each character; cbyte[n] = len */
@@ -262,7 +283,8 @@ static int occ_cb(const sou_token *tok, void *ctx)
         h->occ = v;
         h->capocc = cap;
     }
-    h->occ[h->nocc++] = (occ_t){byte_to_char(h, tok->start), byte_to_char(h, tok->end), (uint32_t)idx};
+    h->occ[h->nocc++] =
+        (occ_t){byte_to_char(h, h->base + tok->start), byte_to_char(h, h->base + tok->end), (uint32_t)idx};
     return 0;
 }
 
@@ -272,6 +294,51 @@ static int occ_cmp(const void *a, const void *b)
     if (x->cs != y->cs)
         return x->cs < y->cs ? -1 : 1;
     return x->ce < y->ce ? -1 : x->ce > y->ce;
+}
+
+/* Step 2 without tokenising what cannot match.  The tokenizer's state is
+ * empty after each break character (folded class SOU_CC_BREAK, except '.'
+ * and '\'', which can join a word), so the pieces between breaks tokenise
+ * alone exactly as inside the whole text.  A piece is tokenised only when
+ * the term-character bitmap lets it hold a term: one character whose bit is
+ * set (when a term is one character), else two such characters in a row
+ * (dropped characters are transparent, as in the tokenizer).  Bits are
+ * taken modulo 0x10000, so the test can only say yes too often. */
+static int tokenize_pieces(hl *h)
+{
+    const sou_hl_terms *t = h->t;
+    unsigned flags = t->has_unigram ? SOU_TOKENIZE_UNIGRAMS : 0;
+    size_t start = h->n ? h->cbyte[0] : h->len; /* leading malformed bytes: no token */
+    int prev_in = 0, hit = 0;
+    for (uint32_t c = 0; c <= h->n; c++) {
+        int boundary = c == h->n;
+        if (!boundary) {
+            uint32_t f = sou_fold(h->cp[c]);
+            if (f == SOU_FOLD_DROP)
+                continue;
+            if (sou_classify(f) == SOU_CC_BREAK && f != '.' && f != '\'') {
+                boundary = 1;
+            } else {
+                int in = (t->chars[(f & 0xFFFF) >> 6] >> (f & 63)) & 1;
+                if (in && (prev_in || t->one_char))
+                    hit = 1;
+                prev_in = in;
+            }
+        }
+        if (!boundary)
+            continue;
+        size_t end = h->cbyte[c];
+        if (hit) {
+            h->base = start;
+            sou_tokenize(h->text + start, end - start, 0, flags, occ_cb, h, NULL);
+            if (h->oom)
+                return -1;
+        }
+        if (c < h->n)
+            start = h->cbyte[c + 1];
+        prev_in = hit = 0;
+    }
+    return 0;
 }
 
 /* Steps 1-3: decode, find occurrences, merge them into spans. */
@@ -319,10 +386,12 @@ static int hl_prepare(hl *h, const sou_hl_terms *t, const char *text, size_t len
     h->cbyte[n] = (uint32_t)len;
     h->n = n;
 
-    if (t && t->n && len) {
+    if (t && t->n && len && t->no_filter) {
         sou_tokenize(h->text, len, 0, t->has_unigram ? SOU_TOKENIZE_UNIGRAMS : 0, occ_cb, h, NULL);
         if (h->oom)
             return -1;
+    } else if (t && t->n && len && tokenize_pieces(h) < 0) {
+        return -1;
     }
     int sorted = 1;
     for (size_t i = 1; i < h->nocc && sorted; i++)
