@@ -226,6 +226,8 @@ typedef struct {
     const char *text;
     size_t len;
     size_t base;     /* byte offset of the piece being tokenised */
+    size_t (*pieces)[2]; /* byte ranges [start, end) that may hold a term */
+    size_t npieces, cappieces;
     uint32_t n;      /* characters */
     uint32_t *cp;    /* code point of each character */
     uint32_t *cbyte; /* byte offset of each character; cbyte[n] = len */
@@ -299,45 +301,52 @@ static int occ_cmp(const void *a, const void *b)
 /* Step 2 without tokenising what cannot match.  The tokenizer's state is
  * empty after each break character (folded class SOU_CC_BREAK, except '.'
  * and '\'', which can join a word), so the pieces between breaks tokenise
- * alone exactly as inside the whole text.  A piece is tokenised only when
- * the term-character bitmap lets it hold a term: one character whose bit is
- * set (when a term is one character), else two such characters in a row
- * (dropped characters are transparent, as in the tokenizer).  Bits are
- * taken modulo 0x10000, so the test can only say yes too often. */
-static int tokenize_pieces(hl *h)
+ * alone exactly as inside the whole text.  While decoding, a piece is kept
+ * for tokenising only when the term-character bitmap lets it hold a term:
+ * one character whose bit is set (when a term is one character), else two
+ * such characters in a row (dropped characters are transparent, as in the
+ * tokenizer).  Bits are taken modulo 0x10000, so the test can only say yes
+ * too often. */
+typedef struct {
+    const sou_hl_terms *t;
+    size_t start; /* byte where the current piece starts */
+    int prev_in, hit;
+} piece_filter;
+
+/* Remember bytes [start, end) for tokenising.  Returns 0 or -1 (OOM). */
+static int piece_add(hl *h, size_t start, size_t end)
 {
-    const sou_hl_terms *t = h->t;
-    unsigned flags = t->has_unigram ? SOU_TOKENIZE_UNIGRAMS : 0;
-    size_t start = h->n ? h->cbyte[0] : h->len; /* leading malformed bytes: no token */
-    int prev_in = 0, hit = 0;
-    for (uint32_t c = 0; c <= h->n; c++) {
-        int boundary = c == h->n;
-        if (!boundary) {
-            uint32_t f = sou_fold(h->cp[c]);
-            if (f == SOU_FOLD_DROP)
-                continue;
-            if (sou_classify(f) == SOU_CC_BREAK && f != '.' && f != '\'') {
-                boundary = 1;
-            } else {
-                int in = (t->chars[(f & 0xFFFF) >> 6] >> (f & 63)) & 1;
-                if (in && (prev_in || t->one_char))
-                    hit = 1;
-                prev_in = in;
-            }
-        }
-        if (!boundary)
-            continue;
-        size_t end = h->cbyte[c];
-        if (hit) {
-            h->base = start;
-            sou_tokenize(h->text + start, end - start, 0, flags, occ_cb, h, NULL);
-            if (h->oom)
-                return -1;
-        }
-        if (c < h->n)
-            start = h->cbyte[c + 1];
-        prev_in = hit = 0;
+    if (h->npieces == h->cappieces) {
+        size_t cap = h->cappieces ? h->cappieces * 2 : 32;
+        size_t(*v)[2] = realloc(h->pieces, cap * sizeof *v);
+        if (!v)
+            return -1;
+        h->pieces = v;
+        h->cappieces = cap;
     }
+    h->pieces[h->npieces][0] = start;
+    h->pieces[h->npieces][1] = end;
+    h->npieces++;
+    return 0;
+}
+
+/* The character c at bytes [i, i + k).  Returns 0 or -1 (OOM). */
+static inline int piece_step(hl *h, piece_filter *pf, uint32_t c, size_t i, size_t k)
+{
+    uint32_t f = sou_fold(c);
+    if (f == SOU_FOLD_DROP)
+        return 0;
+    if (sou_classify(f) == SOU_CC_BREAK && f != '.' && f != '\'') {
+        if (pf->hit && piece_add(h, pf->start, i) < 0)
+            return -1;
+        pf->start = i + k;
+        pf->prev_in = pf->hit = 0;
+        return 0;
+    }
+    int in = (int)((pf->t->chars[(f & 0xFFFF) >> 6] >> (f & 63)) & 1);
+    if (in && (pf->prev_in || pf->t->one_char))
+        pf->hit = 1;
+    pf->prev_in = in;
     return 0;
 }
 
@@ -355,43 +364,49 @@ static int hl_prepare(hl *h, const sou_hl_terms *t, const char *text, size_t len
         return -1;
     const unsigned char *s = (const unsigned char *)h->text;
     uint32_t n = 0;
+    int filter = t && t->n && !t->no_filter;
+    piece_filter pf = {t, 0, 0, 0};
     for (size_t i = 0; i < len;) {
         uint32_t c;
+        size_t k;
         /* Fast paths for what bodies are made of (ASCII, and three-byte
          * characters led by E1-EC or EE-EF, whose only constraint is two
          * continuation bytes); the strict decoder for everything else. */
         unsigned char b0 = s[i];
         if (b0 < 0x80) {
-            h->cp[n] = b0;
-            h->cbyte[n++] = (uint32_t)i++;
-            continue;
-        }
-        if (len - i >= 3 && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE) && b0 <= 0xEF &&
-            (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
-            h->cp[n] = ((uint32_t)(b0 & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-            h->cbyte[n++] = (uint32_t)i;
-            i += 3;
-            continue;
-        }
-        size_t k = sou_utf8_decode(s + i, len - i, &c);
-        if (k == 0) { /* malformed byte: not a character */
+            c = b0;
+            k = 1;
+        } else if (len - i >= 3 && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE) && b0 <= 0xEF &&
+                   (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            c = ((uint32_t)(b0 & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+            k = 3;
+        } else if ((k = sou_utf8_decode(s + i, len - i, &c)) == 0) { /* malformed byte: not a character */
             i++;
             continue;
         }
         h->cp[n] = c;
-        h->cbyte[n] = (uint32_t)i;
-        n++;
+        h->cbyte[n++] = (uint32_t)i;
+        if (filter && piece_step(h, &pf, c, i, k) < 0)
+            return -1;
         i += k;
     }
     h->cbyte[n] = (uint32_t)len;
     h->n = n;
+    if (filter && pf.hit && piece_add(h, pf.start, len) < 0)
+        return -1;
 
-    if (t && t->n && len && t->no_filter) {
-        sou_tokenize(h->text, len, 0, t->has_unigram ? SOU_TOKENIZE_UNIGRAMS : 0, occ_cb, h, NULL);
+    if (t && t->n && len) {
+        unsigned flags = t->has_unigram ? SOU_TOKENIZE_UNIGRAMS : 0;
+        if (t->no_filter) {
+            sou_tokenize(h->text, len, 0, flags, occ_cb, h, NULL);
+        } else {
+            for (size_t i = 0; i < h->npieces && !h->oom; i++) {
+                h->base = h->pieces[i][0];
+                sou_tokenize(h->text + h->base, h->pieces[i][1] - h->base, 0, flags, occ_cb, h, NULL);
+            }
+        }
         if (h->oom)
             return -1;
-    } else if (t && t->n && len && tokenize_pieces(h) < 0) {
-        return -1;
     }
     int sorted = 1;
     for (size_t i = 1; i < h->nocc && sorted; i++)
@@ -421,6 +436,7 @@ static void hl_destroy(hl *h)
 {
     free(h->cp);
     free(h->cbyte);
+    free(h->pieces);
     free(h->occ);
     free(h->spans);
     free(h->html.p);

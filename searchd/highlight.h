@@ -20,6 +20,12 @@
  *     matched token's byte range becomes characters by binary search.
  *  2. Tokenise; each token whose term is in the query's term set (a hash set)
  *     becomes an occurrence [first char, end char) with its term's number.
+ *     Only what can match is tokenised: the tokenizer's state is empty after
+ *     a break character, so the text is cut there into pieces that tokenise
+ *     alone exactly as in the whole, and the decoding pass keeps a piece
+ *     only if a bitmap of the terms' code points says it may hold a term
+ *     (two neighbouring term characters, or one when a term is a single
+ *     character).  The bitmap can only say yes too often, never no.
  *     Unigrams are only produced, and so only marked, when the query itself
  *     had a one-character term: a question never lights up stray characters.
  *  3. Occurrences that overlap or touch are merged into one span, so the
