@@ -376,8 +376,8 @@ static int hl_prepare(hl *h, const sou_hl_terms *t, const char *text, size_t len
         if (b0 < 0x80) {
             c = b0;
             k = 1;
-        } else if (len - i >= 3 && ((b0 >= 0xE1 && b0 <= 0xEC) || b0 >= 0xEE) && b0 <= 0xEF &&
-                   (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+        } else if ((unsigned)(b0 - 0xE1) < 15u && b0 != 0xED && len - i >= 3 &&
+                   ((s[i + 1] ^ 0x80) | (s[i + 2] ^ 0x80)) < 0x40) { /* E1-EC, EE-EF; 10xxxxxx twice */
             c = ((uint32_t)(b0 & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
             k = 3;
         } else if ((k = sou_utf8_decode(s + i, len - i, &c)) == 0) { /* malformed byte: not a character */
