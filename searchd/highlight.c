@@ -682,7 +682,12 @@ int sou_highlight_passages(const sou_hl_terms *t, const char *text, size_t len, 
     int at_start = 1;
     for (uint32_t c = 0; c < n; c++) {
         uint32_t cp = h.cp[c];
-        if (is_break(cp)) {
+        if (cp - 0x3003u < 0xFF01u - 0x3003u) { /* CJK and most else: neither break nor space */
+            if (at_start) {
+                starts[nstarts++] = c;
+                at_start = 0;
+            }
+        } else if (is_break(cp)) {
             breaks[nbreaks++] = c;
             at_start = 1;
         } else if (at_start && !is_ws(cp)) {
