@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "document.h"
+#include "json_line.h"
 #include "schema.h"
 #include "tokenize.h"
 
@@ -53,92 +54,6 @@ static sx_status add_text(term_ctx *c, const char *prefix, const char *text, siz
     return c->status;
 }
 
-/* Bytes needed for s[0..n) as a JSON string body (without quotes). */
-static size_t escaped_len(const char *s, size_t n)
-{
-    size_t len = n;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
-            len += 1;
-        else if (c < 0x20)
-            len += 5;
-    }
-    return len;
-}
-
-static char *put_escaped(char *out, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789ABCDEF"; /* as jansson writes it */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"': *out++ = '\\'; *out++ = '"'; break;
-        case '\\': *out++ = '\\'; *out++ = '\\'; break;
-        case '\b': *out++ = '\\'; *out++ = 'b'; break;
-        case '\f': *out++ = '\\'; *out++ = 'f'; break;
-        case '\n': *out++ = '\\'; *out++ = 'n'; break;
-        case '\r': *out++ = '\\'; *out++ = 'r'; break;
-        case '\t': *out++ = '\\'; *out++ = 't'; break;
-        default:
-            if (c < 0x20) {
-                memcpy(out, "\\u00", 4);
-                out[4] = hex[c >> 4];
-                out[5] = hex[c & 15];
-                out += 6;
-            } else {
-                *out++ = (char)c;
-            }
-        }
-    }
-    return out;
-}
-
-char *sou_document_data(const json_t *fields, size_t *len_out)
-{
-    const char *key;
-    json_t *value;
-    size_t len = 2, n = 0; /* braces */
-    char *buf, *p;
-
-    /* the fields are a flat object of strings (reader.h); anything else is
-     * left to jansson, which also checks what this fast path assumes */
-    json_object_foreach((json_t *)fields, key, value) {
-        if (!json_is_string(value))
-            goto general;
-        len += escaped_len(key, strlen(key)) + escaped_len(json_string_value(value), json_string_length(value)) + 6;
-        n++;
-    }
-    if (n)
-        len -= 1; /* no comma after the last field */
-    buf = malloc(len + 1);
-    if (!buf)
-        return NULL;
-    p = buf;
-    *p++ = '{';
-    json_object_foreach((json_t *)fields, key, value) {
-        if (p != buf + 1)
-            *p++ = ',';
-        *p++ = '"';
-        p = put_escaped(p, key, strlen(key));
-        *p++ = '"';
-        *p++ = ':';
-        *p++ = '"';
-        p = put_escaped(p, json_string_value(value), json_string_length(value));
-        *p++ = '"';
-    }
-    *p++ = '}';
-    *p = '\0';
-    if (len_out)
-        *len_out = (size_t)(p - buf);
-    return buf;
-
-general:
-    buf = json_dumps(fields, JSON_COMPACT);
-    if (buf && len_out)
-        *len_out = strlen(buf);
-    return buf;
-}
 
 size_t sou_document_idterm(const char *id, char *buf, size_t cap)
 {
@@ -220,7 +135,7 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sx_doc *o
     if (in->date && sou_document_date_value(in->date, date) &&
         (st = sx_doc_set_value(out, SOU_VALUE_DATE, date, 14, err)) != SX_OK)
         goto done;
-    data = sou_document_data(in->fields, &n);
+    data = sou_json_line(in->fields, &n); /* the fields are an object: NULL only on OOM */
     if (!data) {
         st = SX_ERR_NO_MEMORY;
         if (err) {

@@ -38,13 +38,6 @@ typedef enum {
  * the shim's status with err filled (out of memory, mostly). */
 sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sx_doc *out, sx_error *err);
 
-/* The document data: fields (borrowed) as compact JSON, exactly what
- * json_dumps(fields, JSON_COMPACT) gives (fields in insertion order, UTF-8
- * unescaped, control characters escaped), but written directly for the flat
- * objects of strings that readers make.  Returns a malloc()ed string (caller
- * frees), its length in *len (may be NULL); NULL when out of memory. */
-char *sou_document_data(const json_t *fields, size_t *len);
-
 /* The unique-id term "Q<id>" into buf (cap bytes, NUL-terminated).  Returns
  * its length, or 0 if it does not fit. */
 size_t sou_document_idterm(const char *id, char *buf, size_t cap);

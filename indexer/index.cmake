@@ -9,7 +9,7 @@ add_library(sou_index STATIC
   ${CMAKE_CURRENT_LIST_DIR}/index_writer.c
   ${CMAKE_CURRENT_LIST_DIR}/progress.c)
 target_include_directories(sou_index PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(sou_index PUBLIC sou_text sou_shim PkgConfig::JANSSON ZLIB::ZLIB Threads::Threads)
+target_link_libraries(sou_index PUBLIC sou_text sou_json sou_shim PkgConfig::JANSSON ZLIB::ZLIB Threads::Threads)
 
 add_executable(indexer ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_link_libraries(indexer PRIVATE sou_index)

@@ -8,3 +8,9 @@ add_library(sou_text STATIC
   ${CMAKE_CURRENT_LIST_DIR}/t2s_table.c
   ${CMAKE_CURRENT_LIST_DIR}/tokenize.c)
 target_include_directories(sou_text PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+
+# sou_json: the one compact JSON writer, for the document data the indexer
+# stores and for every answer searchd sends.
+add_library(sou_json STATIC ${CMAKE_CURRENT_LIST_DIR}/json_line.c)
+target_include_directories(sou_json PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(sou_json PUBLIC PkgConfig::JANSSON)

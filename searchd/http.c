@@ -23,6 +23,7 @@
 
 #include <event2/keyvalq_struct.h>
 
+#include "json_line.h"
 #include "log.h"
 #include "server_private.h"
 

@@ -32,6 +32,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
+#include "json_line.h"
 #include "log.h"
 #include "server_private.h"
 

@@ -18,7 +18,7 @@ add_library(sou_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/server.c
   ${CMAKE_CURRENT_LIST_DIR}/client.c)
 target_include_directories(sou_server PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(sou_server PUBLIC sou_search PkgConfig::LIBEVENT PkgConfig::JANSSON Threads::Threads m)
+target_link_libraries(sou_server PUBLIC sou_search sou_json PkgConfig::LIBEVENT PkgConfig::JANSSON Threads::Threads m)
 if(TARGET sou_web)
   target_link_libraries(sou_server PRIVATE sou_web)
   target_compile_definitions(sou_server PRIVATE SOU_HAVE_WEB=1)

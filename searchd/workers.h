@@ -86,8 +86,5 @@ size_t sou_workers_queued(sou_workers *w);
  * what finished, free everything.  Call from the loop thread. */
 void sou_workers_free(sou_workers *w);
 
-/* Serialise a JSON answer the way every protocol sends it: compact, UTF-8,
- * one line.  Caller frees.  NULL on OOM. */
-char *sou_json_line(const json_t *answer, size_t *len);
 
 #endif /* SOU_WORKERS_H */

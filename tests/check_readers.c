@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "document.h"
+#include "json_line.h"
 #include "reader.h"
 #include "sou_testserver.h"
 
@@ -414,7 +415,7 @@ START_TEST(data_json)
     docs[n++] = sou_doc_from_fields(o, "x", 1, 1);
     for (int i = 0; i < n; i++) {
         size_t got_len;
-        char *want = json_dumps(docs[i]->fields, JSON_COMPACT), *got = sou_document_data(docs[i]->fields, &got_len);
+        char *want = json_dumps(docs[i]->fields, JSON_COMPACT), *got = sou_json_line(docs[i]->fields, &got_len);
         ck_assert_str_eq(got, want);
         ck_assert_uint_eq(got_len, strlen(want));
         free(want);
