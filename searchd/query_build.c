@@ -113,7 +113,6 @@ typedef struct {
     size_t n, cap;
     sx_error xe;
     int failed;
-    int exact_unigrams; /* 1: a single character is its own term, not a prefix (see term_q) */
 } qpool;
 
 static sx_query *keep(qpool *p, sx_query *q)
@@ -168,15 +167,16 @@ static int is_unigram(const char *term, size_t len)
     return len > 1 && sou_utf8_decode((const unsigned char *)term, len, &cp) == len && cp >= 0x2E80;
 }
 
-/* A query term.  A single CJK character becomes every term that starts with
- * it: the index stores a character alone only at the end of a CJK run (see
- * SOU_TOKENIZE_RUN_END); elsewhere it is the first half of a bigram. */
+/* A query term.  With expand, a single CJK character becomes every term that
+ * starts with it: the index stores a character alone only at the end of a
+ * CJK run (see SOU_TOKENIZE_RUN_END); elsewhere it is the first half of a
+ * bigram. */
 static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t len, unsigned wqf,
-                        unsigned pos)
+                        unsigned pos, int expand)
 {
     if (p->failed)
         return NULL;
-    if (!p->exact_unigrams && is_unigram(term, len)) {
+    if (expand && is_unigram(term, len)) {
         char u[16];
         size_t pl = strlen(prefix);
         memcpy(u, prefix, pl);
@@ -220,7 +220,7 @@ static sx_query *scale(qpool *p, sx_query *q, double f)
 static sx_query *phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n)
 {
     if (n == 1)
-        return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1);
+        return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1, 1);
     sx_query **subs = calloc(n, sizeof *subs);
     if (!subs) {
         p->failed = 1;
@@ -229,7 +229,7 @@ static sx_query *phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n)
         return NULL;
     }
     for (size_t i = 0; i < n; i++)
-        subs[i] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1);
+        subs[i] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
     /* Positions jump over punctuation and spaces; the window spans them. */
     unsigned window = t[n - 1].pos - t[0].pos + 1;
     sx_query *q = combine(p, SX_OP_PHRASE, subs, n, window < n ? (unsigned)n : window);
@@ -388,9 +388,10 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
         size_t n_unigrams = 0;
         for (size_t i = 0; i < uniq.n; i++)
             n_unigrams += is_unigram(uniq.v[i].term, uniq.v[i].len);
-        pool.exact_unigrams = n_unigrams < uniq.n;
+        int expand = n_unigrams == uniq.n;
         for (size_t i = 0; i < uniq.n; i++)
-            subs[i] = term_q(&pool, "", uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf, uniq.v[i].pos + 1);
+            subs[i] = term_q(&pool, "", uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf, uniq.v[i].pos + 1,
+                             expand);
         if (rp.elite && uniq.n > rp.elite)
             ranked = combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.elite);
         else
@@ -398,7 +399,7 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
         if (rp.title_weight > 0) {
             for (size_t i = 0; i < uniq.n; i++)
                 subs[i] = term_q(&pool, SOU_PREFIX_TITLE, uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf,
-                                 uniq.v[i].pos + 1);
+                                 uniq.v[i].pos + 1, expand);
             sx_query *tor = rp.title_elite && uniq.n > rp.title_elite
                                 ? combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.title_elite)
                                 : combine(&pool, SX_OP_OR, subs, uniq.n, 0);
@@ -423,7 +424,6 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
         bq->ranked = 1;
     }
 
-    pool.exact_unigrams = 0;
     /* Phrases, title words and exclusions. */
     for (size_t i = 0; i < pq->n; i++) {
         const sou_qitem *it = &pq->items[i];
