@@ -22,7 +22,10 @@
  * When a connection goes away with requests in flight, those requests are
  * detached (conn = NULL) and freed when their job comes back.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,6 +51,8 @@ struct line_req {
     int close_after; /* QUIT */
     int status;
     double t0;
+    char *request; /* owned; the request line for the access log (only when it is on) */
+    size_t request_len;
     sou_job *job; /* borrowed while a worker has it, else NULL */
     char *reply; /* owned; one JSON text without the newline */
     size_t len;
@@ -63,6 +68,7 @@ struct line_conn {
     int closing;    /* no more requests: close once everything is written */
     int eof;        /* the client has shut down its side */
     unsigned long long lineno;
+    char peer[64]; /* "127.0.0.1:50312", for the access log */
     line_conn *prev, *next;
 };
 
@@ -256,7 +262,16 @@ static void conn_pump(line_conn *c);
 static void req_free(line_req *r)
 {
     free(r->reply);
+    free(r->request);
     free(r);
+}
+
+/* Count r's answer (r->status, r->len) and write its access-log line. */
+static void req_answered(line_req *r)
+{
+    sou_access_entry e = {SOU_PROTO_LINE, r->conn ? r->conn->peer : NULL, r->kind, r->status,
+                          (sou_now() - r->t0) * 1000.0, r->len, r->request, r->request_len};
+    sou_server_answered(r->srv, &e);
 }
 
 /* Answer r with a fixed JSON text (copied). */
@@ -270,7 +285,7 @@ static void req_answer(line_req *r, int status, const char *text, size_t len)
     }
     r->status = status;
     r->done = 1;
-    sou_stats_record(&r->srv->stats, r->kind, 0, status, (sou_now() - r->t0) * 1000.0);
+    req_answered(r);
 }
 
 static void req_answer_error(line_req *r, const sou_error *err)
@@ -319,7 +334,7 @@ static void line_job_done(sou_job *job)
         job->body = NULL;
         r->status = job->status;
         r->done = 1;
-        sou_stats_record(&s->stats, r->kind, 0, r->status, (sou_now() - r->t0) * 1000.0);
+        req_answered(r);
     }
     sou_job_free(job);
     conn_pump(r->conn);
@@ -374,6 +389,13 @@ static void conn_request(line_conn *c, const char *line, size_t len)
     r->conn = c;
     r->kind = SOU_REQ_OTHER;
     r->t0 = sou_now();
+    if (s->access_log.fd >= 0 && line) { /* an over-long line comes without its text */
+        r->request_len = len < SOU_ACCESS_LOG_REQUEST_MAX ? len : SOU_ACCESS_LOG_REQUEST_MAX;
+        if ((r->request = malloc(r->request_len + 1)) != NULL)
+            memcpy(r->request, line, r->request_len);
+        else
+            r->request_len = 0;
+    }
     if (c->tail)
         c->tail->next = r;
     else
@@ -557,6 +579,24 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
     conn_free(c);
 }
 
+/* "127.0.0.1:50312" or "[::1]:50312" for the access log. */
+static void peer_name(const struct sockaddr *addr, char *out, size_t size)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+
+    if (addr && addr->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)addr;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+        snprintf(out, size, "%s:%u", host, (unsigned)ntohs(in->sin_port));
+    } else if (addr && addr->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)addr;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+        snprintf(out, size, "[%s]:%u", host, (unsigned)ntohs(in6->sin6_port));
+    } else {
+        snprintf(out, size, "?");
+    }
+}
+
 void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *addr, int socklen,
                         void *arg)
 {
@@ -580,6 +620,7 @@ void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct s
         return;
     }
     c->srv = s;
+    peer_name(addr, c->peer, sizeof c->peer);
     c->next = s->conns;
     if (s->conns)
         s->conns->prev = c;

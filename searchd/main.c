@@ -22,6 +22,11 @@ int main(int argc, char **argv)
         status = 0;
         goto done;
     }
+    if (rc == 2) {
+        printf("searchd (sou) %s\n", SOU_VERSION);
+        status = 0;
+        goto done;
+    }
     if (rc < 0) {
         fprintf(stderr, "searchd: %s\n", err.message);
         status = 2;
