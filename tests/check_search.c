@@ -404,6 +404,84 @@ START_TEST(bad_options)
 }
 END_TEST
 
+/* Each error names its reason and, where it can, the part of the request
+ * at fault: the parameter, the text as given and its character range. */
+static const struct {
+    const char *opts, *reason, *param, *value;
+    int at, end; /* -1: no "at" */
+} REASONS[] = {
+    {"{\"q\": \"醉驾 date:2025-13\"}", "bad_date", "q", "date:2025-13", 3, 15},
+    /* typed in full width after an ideographic space: the value as typed */
+    {"{\"q\": \"醉驾\u3000ｄａｔｅ：２０２５－１３\"}", "bad_date", "q", "ｄａｔｅ：２０２５－１３", 3, 15},
+    /* a zero-width space before: normalisation drops it, offsets count it */
+    {"{\"q\": \"醉\u200b驾 date:2025-02-30 工资\"}", "bad_date", "q", "date:2025-02-30", 4, 19},
+    {"{\"q\": \"工资 date:2026..2025\"}", "bad_date_range", "q", "date:2026..2025", 3, 18},
+    {"{\"q\": \"title: 医保\"}", "bad_syntax", "q", "title:", 0, 6},
+    {"{\"q\": \"\"}", "empty_query", "q", "", -1, -1},
+    {"{\"q\": \"。。！\"}", "nothing_searchable", "q", "", -1, -1},
+    {"{\"q\": \"医保 \\\"？？\\\"\"}", "nothing_searchable", "q", "\"？？\"", 3, 7},
+    {"{\"limit\": 3}", "missing_option", "q", "", -1, -1},
+    {"{\"q\": \"医保\", \"colour\": \"red\"}", "unknown_option", "colour", "", -1, -1},
+    {"{\"q\": \"医保\", \"limit\": 0}", "bad_option", "limit", "0", -1, -1},
+    {"{\"q\": \"医保\", \"limit\": \"ten\"}", "bad_option", "limit", "ten", -1, -1},
+    {"{\"q\": \"医保\", \"sort\": \"price\"}", "bad_option", "sort", "price", -1, -1},
+    {"{\"q\": \"医保\", \"date_from\": \"2025-13-01\"}", "bad_date", "date_from", "2025-13-01", -1, -1},
+    {"{\"q\": \"医保\", \"date_from\": \"2026-01-01\", \"date_to\": \"2025-01-01\"}", "bad_date_range",
+     "date_from", "", -1, -1},
+};
+
+START_TEST(error_reasons)
+{
+    sou_error err = {0};
+    json_t *o = json_loads(REASONS[_i].opts, 0, NULL);
+    ck_assert_msg(o != NULL, "bad test JSON %s", REASONS[_i].opts);
+    ck_assert_ptr_null(sou_search(g_s, o, &err));
+    json_decref(o);
+    json_t *j = sou_error_json(&err), *e = json_object_get(j, "error");
+    ck_assert_int_eq(json_integer_value(json_object_get(e, "code")), 400);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "reason")), REASONS[_i].reason);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "param")), REASONS[_i].param);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "value")), REASONS[_i].value);
+    const json_t *at = json_object_get(e, "at");
+    if (REASONS[_i].at < 0) {
+        ck_assert_ptr_null(at);
+    } else {
+        ck_assert_msg(at != NULL, "%s: no \"at\"", REASONS[_i].opts);
+        ck_assert_int_eq(json_integer_value(json_array_get(at, 0)), REASONS[_i].at);
+        ck_assert_int_eq(json_integer_value(json_array_get(at, 1)), REASONS[_i].end);
+    }
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(e, "message")), ""));
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(error_json_generic)
+{
+    /* An error set without a reason reports its code's generic one, and
+     * nothing about a location. */
+    sou_error err;
+    sou_error_set(&err, SOU_EUNAVAILABLE, "cannot open the index at %s", "/nowhere");
+    json_t *j = sou_error_json(&err);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    ck_assert_str_eq(text, "{\"error\":{\"code\":503,\"reason\":\"unavailable\","
+                           "\"message\":\"cannot open the index at /nowhere\"}}");
+    free(text);
+    json_decref(j);
+    sou_error_fail(&err, SOU_R_NOT_FOUND, "document \"x\" not found");
+    ck_assert_int_eq(err.code, SOU_ENOTFOUND);
+    ck_assert_str_eq(sou_error_reason_word(&err), "not_found");
+    /* a long value is cut at a character boundary */
+    char big[400] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(big, "醫");
+    sou_error_where(&err, "q", big, strlen(big), 0, 100);
+    ck_assert_uint_eq(strlen(err.value) % 3, 0);
+    j = sou_error_json(&err);
+    ck_assert_ptr_nonnull(json_object_get(json_object_get(j, "error"), "value"));
+    json_decref(j);
+}
+END_TEST
+
 START_TEST(documents)
 {
     sou_error err = {0};
@@ -498,6 +576,8 @@ static Suite *search_suite(void)
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, setup, teardown);
     tcase_add_test(errors, bad_options);
+    tcase_add_loop_test(errors, error_reasons, 0, sizeof REASONS / sizeof REASONS[0]);
+    tcase_add_test(errors, error_json_generic);
     tcase_add_test(errors, open_errors);
     suite_add_tcase(s, errors);
     return s;
