@@ -763,6 +763,20 @@ static sou_hl_terms *hl_terms_of(const sou_built_query *bq)
     return t;
 }
 
+/* Oldest first, undated last: descending on the complemented date
+ * (schema.h).  An index written before that value existed has only value
+ * 0: ascending on it, undated first. */
+static sx_status date_asc_sort(sou_searcher *s, sx_enquire *e, sx_error *xe)
+{
+    unsigned with_key = 0;
+    sx_status st = sx_db_value_freq(s->db, SOU_VALUE_DATE_ASC, &with_key, xe);
+    if (st != SX_OK)
+        return st;
+    if (with_key == 0)
+        return sx_enquire_sort_by_value(e, SOU_VALUE_DATE, 0, xe);
+    return sx_enquire_sort_by_value(e, SOU_VALUE_DATE_ASC, 1, xe);
+}
+
 /* Run the enquire; one retry after reopening when the index moved on
  * underneath (Xapian's DatabaseModifiedError). */
 static int run_query(sou_searcher *s, const sou_built_query *bq, const search_opts *opt, sx_mset **out,
@@ -779,8 +793,10 @@ static int run_query(sou_searcher *s, const sou_built_query *bq, const search_op
         if (st == SX_OK) {
             if (opt->sort == SORT_RELEVANCE)
                 st = sx_enquire_sort_by_relevance(e, &xe);
+            else if (opt->sort == SORT_DATE)
+                st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, 1, &xe);
             else
-                st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, opt->sort == SORT_DATE, &xe);
+                st = date_asc_sort(s, e, &xe);
         }
         /* Counting a few past the page keeps the total exact for small
          * result sets at almost no cost; large ones get Xapian's estimate. */

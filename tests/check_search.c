@@ -21,6 +21,8 @@ static const char *EXTRA_JSONL =
     "{\"id\":\"t_order_b\",\"title\":\"统计\",\"body\":\"本市居民人数继续增长。\",\"date\":\"2019-05-06\"}\n"
     "{\"id\":\"t_script\",\"title\":\"<b>标题</b>\",\"body\":\"<script>alert('x')</script> 脚本注入测试\","
     "\"date\":\"2018-03-04\",\"category\":\"安全\"}\n"
+    "{\"id\":\"t_undated\",\"title\":\"无日期\",\"body\":\"没有日期的宣传册。\"}\n"
+    "{\"id\":\"t_flyer\",\"title\":\"有日期\",\"body\":\"有日期的宣传册。\",\"date\":\"2021-06-07\"}\n"
     "{\"id\":\"t_escapes\",\"title\":\"转义\",\"body\":\"控制\\u0001字符\\t表情\\ud83d\\ude00 \\\"引号\\\" \\\\ 反斜杠\"}\n";
 
 static const char *bin_dir(char *buf, size_t cap)
@@ -298,9 +300,18 @@ START_TEST(date_filter_and_sort)
     for (size_t i = 1; i < nhits(a); i++) {
         const char *d0 = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i - 1), "date"));
         const char *d1 = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i), "date"));
-        ck_assert_msg(strcmp(d0, d1) <= 0, "not oldest first: %s then %s", d0, d1);
+        ck_assert_msg(!*d1 || strcmp(d0, d1) <= 0, "not oldest first: %s then %s", d0, d1);
+        ck_assert_msg(*d0 || !*d1, "an undated document before a dated one");
     }
     json_decref(a);
+    /* Undated documents come last in both directions. */
+    for (int asc = 0; asc < 2; asc++) {
+        a = search(asc ? "{\"q\": \"宣传册\", \"sort\": \"date_asc\"}" : "{\"q\": \"宣传册\", \"sort\": \"date\"}");
+        ck_assert_uint_eq(nhits(a), 2);
+        ck_assert_str_eq(hit_id(a, 0), "t_flyer");
+        ck_assert_str_eq(hit_id(a, 1), "t_undated");
+        json_decref(a);
+    }
     a = search_q("date:2018..2020");
     ck_assert_int_eq(total(a), 3); /* only the test documents are that old */
     json_decref(a);
@@ -531,7 +542,7 @@ START_TEST(info_and_refresh)
     sou_error err = {0};
     json_t *i = sou_searcher_info(g_s, &err);
     ck_assert_ptr_nonnull(i);
-    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 8);
+    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 10);
     ck_assert_str_eq(json_string_value(json_object_get(i, "db")), g_db);
     json_decref(i);
     ck_assert_int_eq(sou_searcher_refresh(g_s, &err), 0);

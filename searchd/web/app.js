@@ -34,7 +34,7 @@
     body: document.body,
     form: $('search-form'), q: $('q'), clear: $('clear'), logo: $('logo'),
     tools: $('tools'), sort: $('sort'), range: $('range'), dates: $('dates'),
-    from: $('date-from'), to: $('date-to'),
+    from: $('date-from'), to: $('date-to'), datesError: $('dates-error'),
     main: $('main'), home: $('home'), homeStats: $('home-stats'), examples: $('examples'),
     serp: $('serp'), status: $('status'), interp: $('interp'), message: $('message'),
     results: $('results'), pager: $('pager'),
@@ -49,20 +49,21 @@
   const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
   const SORTS = ['relevance', 'date', 'date_asc'];
 
-  /* The page's state as read from a URL's query string. */
+  /* The page's state as read from a URL's query string.  A date that is
+   * not one (from=2025-13-01) is kept as it is: searchd says what is wrong
+   * with it and the page shows that next to the date fields. */
   function stateFromURL(search) {
     const p = new URLSearchParams(search);
     const page = parseInt(p.get('page') || '1', 10);
     const sort = p.get('sort') || 'relevance';
-    const from = p.get('from') || '';
-    const to = p.get('to') || '';
+    const date = (k) => (p.get(k) || '').trim().slice(0, 32);
     return {
       q: (p.get('q') || '').trim(),
       doc: p.get('doc') || '',
       page: Number.isFinite(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
       sort: SORTS.includes(sort) ? sort : 'relevance',
-      from: DATE_RE.test(from) ? from : '',
-      to: DATE_RE.test(to) ? to : '',
+      from: date('from'),
+      to: date('to'),
     };
   }
 
@@ -94,10 +95,20 @@
     ui.q.value = s.q;
     ui.clear.hidden = s.q === '';
     ui.sort.value = s.sort;
-    ui.from.value = s.from;
-    ui.to.value = s.to;
+    ui.from.value = DATE_RE.test(s.from) ? s.from : '';
+    ui.to.value = DATE_RE.test(s.to) ? s.to : '';
     ui.range.value = s.from || s.to ? 'custom' : '';
     ui.dates.hidden = !(s.from || s.to);
+    setDateError(null);
+  }
+
+  /* A bad date from the URL cannot be shown in an <input type=date>: say
+   * next to the fields what it was and what is wrong with it. */
+  function setDateError(text) {
+    ui.datesError.textContent = text || '';
+    ui.datesError.hidden = !text;
+    for (const input of [ui.from, ui.to])
+      input.removeAttribute('aria-invalid');
   }
 
   /* ---------- history ---------- */
@@ -400,18 +411,169 @@
     container.hidden = false;
   }
 
-  /* What went wrong with a request, as a message box with a retry button. */
-  function failureBox(failure, retry) {
+  /* ---------- errors, in Chinese ---------- */
+
+  /* What is wrong with a date as typed ("2025-13", "2025-02-30", "昨天"),
+   * in a few words; null when it is a real date. */
+  function dateFault(text) {
+    const t = String(text).normalize('NFKC').trim();
+    const m = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$/.exec(t);
+    if (!m)
+      return '不是日期的写法';
+    const y = Number(m[1]);
+    const mo = m[2] === undefined ? null : Number(m[2]);
+    const d = m[3] === undefined ? null : Number(m[3]);
+    if (y < 1)
+      return '年份不对';
+    if (mo !== null && (mo < 1 || mo > 12))
+      return `一年只有 12 个月，没有 ${mo} 月`;
+    if (d !== null) {
+      const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+      if (d < 1 || d > days)
+        return `${y} 年 ${mo} 月只有 ${days} 天，没有 ${d} 日`;
+    }
+    return null;
+  }
+
+  /* The explanation of a bad date:… range ("date:2025-13", "date:2026..2025"). */
+  function dateSpecFault(value) {
+    const spec = String(value).normalize('NFKC').replace(/^\s*date:/i, '');
+    const sides = spec.split('..');
+    if (sides.length > 2 || (sides.length === 2 && sides[0] === '' && sides[1] === ''))
+      return `“${spec}”不是日期范围的写法`;
+    for (const side of sides) {
+      const f = side === '' ? null : dateFault(side);
+      if (f)
+        return `“${side}”不是有效的日期：${f}`;
+    }
+    if (sides.length === 2)
+      return `日期范围“${spec}”的开始晚于结束`;
+    return `“${spec}”不是有效的日期`;
+  }
+
+  const DATE_HINT = '日期可以写成 date:2025-03-01、date:2025-03 或 date:2025，范围写成 date:2024..2025-06。';
+  const DATE_PARAMS = { date_from: '起始日期', date_to: '结束日期' };
+
+  /* The query with its faulty part [at, end) (characters) marked. */
+  function queryWithFault(q, at) {
+    const chars = Array.from(q);
+    const [a, e] = at;
+    return el('p', { class: 'query-echo' },
+              chars.slice(0, a).join(''), el('mark', { class: 'fault' }, chars.slice(a, e).join('')),
+              chars.slice(e).join(''));
+  }
+
+  /* Where in q the error lies: the server's "at", else the value found in q. */
+  function faultRange(q, f) {
+    const n = Array.from(q).length;
+    if (Array.isArray(f.at) && f.at.length === 2 && Number.isInteger(f.at[0]) && Number.isInteger(f.at[1]) &&
+        f.at[0] >= 0 && f.at[0] < f.at[1] && f.at[1] <= n)
+      return f.at;
+    if (typeof f.value === 'string' && f.value !== '') {
+      const i = q.indexOf(f.value);
+      if (i >= 0) {
+        const a = Array.from(q.slice(0, i)).length;
+        return [a, a + Array.from(f.value).length];
+      }
+    }
+    return null;
+  }
+
+  /* A message box for a failed request: what went wrong in Chinese, the
+   * wrong part of the query marked, and only buttons that can help: 重试
+   * for an unreachable or failing server (5xx), edits for a bad request. */
+  function failureBox(failure, retry, s) {
     if (failure.offline) {
       return messageBox('offline', '无法连接到搜索服务', [
         '页面没能连上 searchd：服务可能已停止，或网络断开了。',
         '请确认 searchd 正在运行，然后重试。',
       ], [['重试', retry]]);
     }
-    return messageBox('error', failure.status === 404 ? '找不到这篇文档' : '搜索出错', [
-      failure.message,
-      failure.status ? el('p', { class: 'message-code' }, `HTTP ${failure.status}`) : null,
-    ].filter(Boolean), failure.status === 404 ? [] : [['重试', retry]]);
+    const f = failure;
+    const status = f.status || 0;
+    const detail = el('p', { class: 'message-code' },
+                      `HTTP ${status}${f.reason ? ' · ' + f.reason : ''}${f.message ? ' · ' + f.message : ''}`);
+    if (status >= 500 || status === 0 || f.broken) {
+      const title = f.reason === 'overloaded' ? '搜索服务正忙'
+        : f.reason === 'shutting_down' ? '搜索服务正在重启'
+        : f.reason === 'unavailable' ? '索引暂时不能使用' : '搜索服务出错了';
+      const line = f.reason === 'overloaded' ? '同时来的请求太多了，请稍等片刻再试。'
+        : f.reason === 'shutting_down' ? '请稍等片刻再试。'
+        : f.reason === 'unavailable' ? '搜索服务暂时读不到索引（可能正在重建），请稍后重试。'
+        : '这不是您的问题：服务器处理这个请求时出错了。';
+      return messageBox('error', title, [line, detail], [['重试', retry]]);
+    }
+    if (status === 404 || f.reason === 'not_found')
+      return messageBox('error', '找不到这篇文档', ['它可能已被删除，或者链接不完整。', detail], []);
+    const q = s && typeof s.q === 'string' ? s.q : '';
+    const lines = [];
+    const actions = [];
+    let title = '查询有误';
+    if (DATE_PARAMS[f.param]) {
+      const which = DATE_PARAMS[f.param];
+      title = '日期有误';
+      const why = f.reason === 'bad_date_range' ? '开始日期晚于结束日期'
+        : `“${f.value}”不是有效的日期：${dateFault(f.value) || '请用 年-月-日 的写法'}`;
+      lines.push(f.reason === 'bad_date_range' ? `日期范围有误：${why}。` : `${which}${why}。`);
+      setDateError(f.reason === 'bad_date_range' ? '开始日期晚于结束日期' : `${which}“${f.value}”无效`);
+      const input = f.param === 'date_to' ? ui.to : ui.from;
+      input.setAttribute('aria-invalid', 'true');
+      actions.push(['重新选择日期', () => { ui.range.value = 'custom'; ui.dates.hidden = false; input.focus(); }]);
+      actions.push(['不限时间再搜', () => { setControls(Object.assign({}, s, { from: '', to: '' }));
+                                        search(stateFromControls(s.q), 'push'); }]);
+    } else if (f.param === 'q' || ['bad_date', 'bad_date_range', 'bad_syntax', 'empty_query', 'query_too_long',
+                                   'nothing_searchable', 'bad_utf8'].includes(f.reason)) {
+      const at = q ? faultRange(q, f) : null;
+      const part = at ? Array.from(q).slice(at[0], at[1]).join('') : '';
+      if (at)
+        lines.push(queryWithFault(q, at));
+      switch (f.reason) {
+      case 'bad_date':
+      case 'bad_date_range':
+        title = '日期写得不对';
+        lines.push(dateSpecFault(f.value || part) + '。', DATE_HINT);
+        break;
+      case 'bad_syntax':
+        title = '查询写得不对';
+        lines.push('“title:”后面要紧跟一个词，例如 title:医保。');
+        break;
+      case 'query_too_long':
+        title = '问题太长了';
+        lines.push('一次最多可以搜 1000 个字，请只留下最关键的部分。');
+        break;
+      case 'nothing_searchable':
+        title = '没有可以搜索的文字';
+        lines.push(part ? `“${part}”里只有标点或符号，没有可以搜索的字词。` : '查询里只有标点、符号或空格。');
+        break;
+      case 'empty_query':
+        title = '请输入要搜索的内容';
+        break;
+      case 'bad_utf8':
+        lines.push('查询里有无法识别的字符，请重新输入。');
+        break;
+      default:
+        lines.push('查询里有搜索服务看不懂的部分。');
+      }
+      if (at) {
+        const rest = (Array.from(q).slice(0, at[0]).join('') + ' ' + Array.from(q).slice(at[1]).join(''))
+          .replace(/\s+/g, ' ').trim();
+        actions.push(['修改', () => { ui.q.focus(); selectChars(ui.q, at[0], at[1]); }]);
+        if (rest !== '')
+          actions.push([`去掉“${part}”再搜`, () => { setControls(Object.assign({}, s, { q: rest }));
+                                                  search(Object.assign({}, s, { q: rest, page: 1 }), 'push'); }]);
+      }
+    } else {
+      lines.push('搜索服务不接受这个请求的参数。');
+    }
+    lines.push(detail);
+    return messageBox('error', title, lines, actions);
+  }
+
+  /* Select characters [a, e) of an input's value (offsets in code points). */
+  function selectChars(input, a, e) {
+    const chars = Array.from(input.value);
+    const units = (n) => chars.slice(0, n).join('').length;
+    input.setSelectionRange(units(a), units(e));
   }
 
   /* ---------- talking to searchd ---------- */
@@ -446,16 +608,17 @@
       } catch (e) {
         if (my !== seq)
           return null;
-        return { ok: false, failure: { status: resp.status,
-                                       message: `服务器的回答不是有效的 JSON（HTTP ${resp.status}）。` } };
+        return { ok: false, failure: { status: resp.status, broken: true,
+                                       message: `the answer is not JSON (HTTP ${resp.status})` } };
       }
       if (my !== seq)
         return null;
       if (!resp.ok || (data && data.error)) {
         const err = data && data.error ? data.error : {};
-        return { ok: false, failure: { status: err.code || resp.status,
-                                       message: typeof err.message === 'string' && err.message
-                                         ? err.message : `服务器返回 HTTP ${resp.status}。` } };
+        const str = (x) => (typeof x === 'string' ? x : '');
+        return { ok: false, failure: { status: Number.isInteger(err.code) ? err.code : resp.status,
+                                       reason: str(err.reason), message: str(err.message),
+                                       param: str(err.param), value: str(err.value), at: err.at } };
       }
       cache.set(url, data);
       if (cache.size > CACHE_SIZE)
@@ -471,11 +634,29 @@
 
   /* ---------- search results ---------- */
 
+  /* Passages sized to the screen: about two lines on a phone (one passage),
+   * three on a wider screen (two passages).  A CJK character is about one
+   * em wide, so a line holds the column's width over the font size; the
+   * count is rounded down to a multiple of 5 so that near widths share the
+   * cache. */
+  function snippetShape() {
+    const width = ui.results.clientWidth || ui.serp.clientWidth || window.innerWidth;
+    const px = parseFloat(getComputedStyle(ui.results).getPropertyValue('--snippet-size')) || 15;
+    const perLine = Math.max(10, Math.floor(width / px));
+    const phone = window.innerWidth <= 700;
+    const passages = phone ? 1 : 2;
+    const chars = Math.floor(((phone ? 2 : 3) * perLine - 3) / passages / 5) * 5;
+    return { passages, chars: Math.min(1000, Math.max(10, chars)) };
+  }
+
   function searchURL(s) {
     const p = new URLSearchParams();
+    const shape = snippetShape();
     p.set('q', s.q);
     p.set('limit', String(PAGE_SIZE));
     p.set('offset', String((s.page - 1) * PAGE_SIZE));
+    p.set('passages', String(shape.passages));
+    p.set('passage_chars', String(shape.chars));
     if (s.sort !== 'relevance')
       p.set('sort', s.sort);
     if (s.from)
@@ -530,8 +711,9 @@
     ui.serp.dataset.url = urlFor(s);
     ui.pager.hidden = true;
     ui.interp.hidden = true;
-    ui.status.textContent = failure.offline ? '无法连接到搜索服务' : '搜索出错';
-    showMessage(ui.message, failureBox(failure, () => search(current, 'none')));
+    const box = failureBox(failure, () => search(current, 'none'), s);
+    ui.status.textContent = box.querySelector('.message-title').textContent;
+    showMessage(ui.message, box);
   }
 
   function renderInterpretation(query) {
@@ -703,7 +885,7 @@
       return;
     if (!answer.ok) {
       clear(ui.docTitle);
-      showMessage(ui.docMessage, failureBox(answer.failure, () => showDoc(current, 'none')));
+      showMessage(ui.docMessage, failureBox(answer.failure, () => showDoc(current, 'none'), s));
       document.title = '文档 - 搜';
       return;
     }
@@ -969,9 +1151,10 @@
     history.scrollRestoration = 'manual';
   history.replaceState(Object.assign({}, history.state, { sou: 1 }), '', location.href);
   route('none', { focus: false });
-  if (!current.doc) {
+  /* The box takes the focus only on the home page and only with a mouse or
+   * trackpad: on a phone focusing it pops the keyboard up over the page,
+   * and on a document link it would swallow the n / N keys (and any other
+   * letter) meant for the page. */
+  if (!current.doc && !current.q && window.matchMedia('(hover: hover) and (pointer: fine)').matches)
     ui.q.focus();
-    const n = ui.q.value.length;
-    ui.q.setSelectionRange(n, n);
-  }
 })();
