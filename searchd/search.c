@@ -736,6 +736,7 @@ static json_t *hit_json(const doc_fields *data, unsigned rank, double score, con
     bad |= json_object_set_new_nocheck(hit, "snippet_text", json_stringn_nocheck(bh.text, bh.text_len));
     bad |= json_object_set_new_nocheck(hit, "highlights", marks_json(&bh));
     bad |= json_object_set_new_nocheck(hit, "title_highlights", marks_json(&th));
+    bad |= json_object_set_new_nocheck(hit, "passage_offset", json_integer(bh.best_at));
     for (size_t i = 0; i < data->n; i++) {
         const doc_field *f = &data->f[i];
         if (json_object_get(hit, f->key_p) || strcmp(f->key_p, "body") == 0)

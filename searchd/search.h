@@ -33,6 +33,8 @@
  *              "highlights":   [[start, end], ...] character (not byte) offsets of the
  *                              marked spans in snippet_text,
  *              "title_highlights": [[start, end], ...] character offsets in title,
+ *              "passage_offset": where the best passage starts in the body, in characters
+ *                              (the page opens the document there),
  *              ...every other stored string field of the document (e.g. "category")}]}
  *
  * Errors are {"error": {"code": <http status>, "reason": "bad_date", "message": "...",

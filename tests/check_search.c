@@ -198,6 +198,43 @@ START_TEST(answer_shape)
 }
 END_TEST
 
+/* The part of s from character k on. */
+static const char *from_char(const char *s, size_t k)
+{
+    for (; *s && k > 0; s++)
+        if (((unsigned char)s[1] & 0xC0) != 0x80)
+            k--;
+    return s;
+}
+
+START_TEST(passage_offset)
+{
+    /* With one passage, the body read from passage_offset begins with the
+     * passage's text (after a leading "…"), for every hit. */
+    json_t *a = search("{\"q\": \"医保卡激活\", \"passages\": 1, \"passage_chars\": 40}");
+    ck_assert_uint_ge(nhits(a), 2);
+    for (size_t i = 0; i < nhits(a); i++) {
+        json_t *h = json_array_get(json_object_get(a, "hits"), i);
+        json_int_t at = json_integer_value(json_object_get(h, "passage_offset"));
+        ck_assert(json_is_integer(json_object_get(h, "passage_offset")) && at >= 0);
+        const char *text = json_string_value(json_object_get(h, "snippet_text"));
+        if (!strncmp(text, "…", strlen("…")))
+            text += strlen("…");
+        sou_error err = {0};
+        json_t *d = sou_get_document(g_s, hit_id(a, i), NULL, &err);
+        ck_assert_ptr_nonnull(d);
+        const char *body = from_char(json_string_value(json_object_get(d, "body")), (size_t)at);
+        size_t n = strcspn(text, " \n"); /* the passage shows white space as one space */
+        if (n > 12)
+            n = 12; /* four CJK characters */
+        ck_assert_msg(n >= 6 && !strncmp(body, text, n), "%s: body at %lld is \"%.30s\", passage \"%.30s\"",
+                      hit_id(a, i), (long long)at, body, text);
+        json_decref(d);
+    }
+    json_decref(a);
+}
+END_TEST
+
 START_TEST(bigram_order_matters)
 {
     json_t *a = search_q("民人");
@@ -568,6 +605,7 @@ static Suite *search_suite(void)
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_loop_test(core, questions_find_their_article, 0, sizeof QUESTIONS / sizeof QUESTIONS[0]);
     tcase_add_test(core, answer_shape);
+    tcase_add_test(core, passage_offset);
     tcase_add_test(core, bigram_order_matters);
     tcase_add_test(core, single_character);
     tcase_add_test(core, phrase_and_merged_marks);

@@ -40,7 +40,8 @@
     results: $('results'), pager: $('pager'),
     doc: $('doc'), docBack: $('doc-back'), docMatches: $('doc-matches'),
     docMatchCount: $('doc-match-count'), docPrev: $('doc-prev'), docNext: $('doc-next'),
-    docMessage: $('doc-message'), docTitle: $('doc-title'), docMeta: $('doc-meta'),
+    docMessage: $('doc-message'), docTitle: $('doc-title'), docMeta: $('doc-meta'), docToc: $('doc-toc'),
+    docTocButton: $('doc-toc-button'),
     docBody: $('doc-body'), progress: $('progress'),
   };
 
@@ -57,9 +58,11 @@
     const page = parseInt(p.get('page') || '1', 10);
     const sort = p.get('sort') || 'relevance';
     const date = (k) => (p.get(k) || '').trim().slice(0, 32);
+    const at = /^\d{1,9}$/.test(p.get('at') || '') ? Number(p.get('at')) : null;
     return {
       q: (p.get('q') || '').trim(),
       doc: p.get('doc') || '',
+      at: p.get('doc') ? at : null,
       page: Number.isFinite(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
       sort: SORTS.includes(sort) ? sort : 'relevance',
       from: date('from'),
@@ -72,6 +75,7 @@
     const p = new URLSearchParams();
     if (s.doc) p.set('doc', s.doc);
     if (s.q) p.set('q', s.q);
+    if (s.doc && Number.isInteger(s.at)) p.set('at', String(s.at));
     if (!s.doc) {
       if (s.page > 1) p.set('page', String(s.page));
       if (s.sort !== 'relevance') p.set('sort', s.sort);
@@ -239,21 +243,6 @@
       }
     }
     return parent;
-  }
-
-  /* Append segments as paragraphs: each line of the text is one <p>. */
-  function appendParagraphs(parent, segs) {
-    let p = null;
-    const para = () => p || (p = parent.appendChild(document.createElement('p')));
-    for (const s of segs) {
-      const lines = s.text.split(/\r?\n/);
-      lines.forEach((line, i) => {
-        if (i > 0)
-          p = null;
-        if (line.trim() !== '')
-          appendSegments(para(), [{ text: line, mark: s.mark }]);
-      });
-    }
   }
 
   /* ---------- small DOM helpers ---------- */
@@ -791,8 +780,11 @@
     showMessage(ui.message, messageBox('empty', total > 0 ? '没有更多结果了' : '没有找到结果', lines, actions));
   }
 
-  function docHref(id, q) {
-    return urlFor({ doc: id, q: q, page: 1, sort: 'relevance', from: '', to: '' });
+  /* The document view's URL; at: where the passage shown in the result
+   * starts in the body (characters), so the view opens there. */
+  function docHref(id, q, at) {
+    return urlFor({ doc: id, q: q, at: Number.isInteger(at) && at >= 0 ? at : null,
+                    page: 1, sort: 'relevance', from: '', to: '' });
   }
 
   function renderHit(s, h) {
@@ -800,13 +792,14 @@
     const titleSegs = highlighted(h.title, h.title_highlights, h.title_html);
     if (plainText(titleSegs).trim() === '')
       titleSegs.splice(0, titleSegs.length, { text: '（无标题）', mark: false });
-    const link = el('a', { class: 'result-link', href: docHref(id, s.q), 'data-id': id });
+    const href = docHref(id, s.q, h.passage_offset);
+    const link = el('a', { class: 'result-link', href: href, 'data-id': id });
     appendSegments(link, titleSegs);
     const snippetSegs = highlighted(h.snippet_text, h.highlights, h.snippet);
     const snippet = appendSegments(el('p', { class: 'snippet' }), snippetSegs);
     /* the title opens the document too; this is for mice, not a second tab stop */
     const meta = metaLine(h, false);
-    meta.appendChild(el('a', { class: 'open-doc', href: docHref(id, s.q), tabindex: '-1',
+    meta.appendChild(el('a', { class: 'open-doc', href: href, tabindex: '-1',
                                'aria-hidden': 'true' }, '查看全文'));
     return el('li', { class: 'result', 'data-id': id },
               el('h2', { class: 'result-title' }, link),
@@ -867,12 +860,15 @@
     record(s, mode);
     showView('doc');
     ui.docBack.hidden = !s.q;
-    ui.docBack.href = urlFor(Object.assign({}, s, { doc: '' }));
+    ui.docBack.href = urlFor(Object.assign({}, s, { doc: '', at: null }));
     ui.docMessage.hidden = true;
     ui.docMatches.hidden = true;
     clear(ui.docTitle);
     clear(ui.docMeta);
     clear(ui.docBody);
+    clear(ui.docToc);
+    ui.docToc.hidden = true;
+    ui.doc.classList.remove('has-toc');
     delete ui.doc.dataset.id;
     docMarks = [];
     docMarkAt = -1;
@@ -892,7 +888,7 @@
     renderDoc(s, answer.data);
     if (opts.restore && typeof opts.restore.scrollY === 'number')
       window.scrollTo(0, opts.restore.scrollY);
-    else
+    else if (!(Number.isInteger(s.at) && openAt(s.at)))
       window.scrollTo(0, 0);
     if (opts.focus !== false)
       ui.docTitle.focus({ preventScroll: true });
@@ -902,19 +898,61 @@
     ui.doc.dataset.id = s.doc;      /* which document is on screen */
     const title = typeof d.title === 'string' ? d.title : '';
     clear(ui.docTitle);
-    appendSegments(ui.docTitle, d.title_html ? segmentsFromHTML(d.title_html) : [{ text: title, mark: false }]);
+    appendSegments(ui.docTitle, highlighted(title, d.title_highlights, d.title_html));
     if (title.trim() === '')
       ui.docTitle.textContent = '（无标题）';
     document.title = `${title || d.id} - 搜`;
     ui.docMeta.appendChild(metaLine(d, true));
     const body = typeof d.body === 'string' ? d.body : '';
-    appendParagraphs(ui.docBody, d.body_html ? segmentsFromHTML(d.body_html) : [{ text: body, mark: false }]);
+    const toc = renderBody(ui.docBody, highlighted(body, d.body_highlights, d.body_html));
+    renderToc(toc);
     docMarks = Array.from(ui.doc.querySelectorAll('.doc-title mark, .doc-body mark'));
     if (s.q) {
       ui.docMatchCount.textContent = docMarks.length ? `${docMarks.length} 处匹配` : '正文中没有匹配';
       ui.docPrev.hidden = ui.docNext.hidden = docMarks.length === 0;
       ui.docMatches.hidden = false;
     }
+  }
+
+  /* Open the document at character offset at of its body: the paragraph
+   * holding it is marked as the passage, the first match from there on
+   * becomes the current one (上一处/下一处 and n/N go on from it) and is
+   * scrolled to the middle of the screen.  False if the body is empty. */
+  function openAt(at) {
+    const blocks = Array.from(ui.docBody.querySelectorAll('[data-at]'));
+    if (blocks.length === 0)
+      return false;
+    let lo = 0;
+    let hi = blocks.length - 1;
+    while (lo < hi) {               /* the last block starting at or before at */
+      const mid = (lo + hi + 1) >> 1;
+      if (Number(blocks[mid].dataset.at) <= at)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    const block = blocks[lo];
+    block.classList.add('passage');
+    /* the contents entry of the section the passage is in */
+    let here = null;
+    for (const link of ui.docToc.querySelectorAll('.toc-link')) {
+      const h = document.getElementById(link.dataset.target);
+      if (h && Number(h.dataset.at) <= Number(block.dataset.at))
+        here = link;
+    }
+    if (here) {
+      here.setAttribute('aria-current', 'location');
+      here.scrollIntoView({ block: 'nearest', behavior: 'instant' });
+    }
+    const i = docMarks.findIndex((m) => m.dataset.at !== undefined && Number(m.dataset.at) >= at);
+    const target = i >= 0 && block.contains(docMarks[i]) ? docMarks[i] : block;
+    if (target !== block) {
+      docMarkAt = i;
+      target.classList.add('current');
+      showMatchCount(i);
+    }
+    target.scrollIntoView({ block: 'center', behavior: 'instant' });
+    return true;
   }
 
   /* Move to the next (+1) or previous (-1) highlight in the document. */
@@ -927,8 +965,220 @@
     const m = docMarks[docMarkAt];
     m.classList.add('current');
     m.scrollIntoView({ block: 'center', behavior: 'smooth' });
-    ui.docMatchCount.textContent = `第 ${docMarkAt + 1} / ${docMarks.length} 处匹配`;
+    showMatchCount(docMarkAt);
   }
+
+  /* "第 3 / 18 处匹配" (on a phone just "3 / 18"). */
+  function showMatchCount(i) {
+    clear(ui.docMatchCount);
+    ui.docMatchCount.append(el('span', { class: 'wide-only' }, '第 '), `${i + 1} / ${docMarks.length}`,
+                            el('span', { class: 'wide-only' }, ' 处匹配'));
+  }
+
+  /* ---------- a document's body: lines, headings, articles ---------- */
+
+  /* Laws are written as 第一编 … 第一章 … 第一节 … 第一条 …: a heading is a
+   * short line starting 第<number>编/分编/章/节 (with its title after), an
+   * article a line starting 第<number>条 (or 第…条之一) and a space. */
+  const NUM = '[一二三四五六七八九十百千零〇两0-9０-９]+';
+  const HEADING_RE = new RegExp(`^[\\s\u3000]*(第${NUM}(分编|编|章|节))(?:[\\s\u3000]+(.*)|)$`);
+  const ARTICLE_RE = new RegExp(`^([\\s\u3000]*)(第${NUM}条(?:之${NUM})?)(?=[\\s\u3000])`);
+  const RANK = { 编: 1, 分编: 2, 章: 3, 节: 4 };
+
+  function lineKind(text) {
+    const h = HEADING_RE.exec(text);
+    if (h && Array.from(text.trim()).length <= 40 && !/[。；;，,]/.test(h[3] || ''))
+      return { kind: 'heading', rank: RANK[h[2]], number: h[1], title: (h[3] || '').trim() };
+    const a = ARTICLE_RE.exec(text);
+    if (a)
+      return { kind: 'article', start: Array.from(a[1]).length, number: a[2] };
+    return { kind: 'text' };
+  }
+
+  /* The body's lines: [{segs, text, at}], at = the offset of the line's
+   * first character in the body (code points, as searchd counts). */
+  function splitLines(segs) {
+    const lines = [];
+    let pos = 0;
+    let line = { segs: [], text: '', at: 0 };
+    for (const sg of segs) {
+      sg.text.split('\n').forEach((part, i) => {
+        if (i > 0) {
+          lines.push(line);
+          pos += 1;
+          line = { segs: [], text: '', at: pos };
+        }
+        if (part !== '') {
+          line.segs.push({ text: part, mark: sg.mark });
+          line.text += part;
+          pos += Array.from(part).length;
+        }
+      });
+    }
+    lines.push(line);
+    return lines;
+  }
+
+  /* Append a line's segments to parent; the characters [a, b) go into a
+   * <strong class=cls> (an article's or a heading's number); every <mark>
+   * records its offset in the body (data-at). */
+  function appendLine(parent, line, a, b, cls) {
+    let pos = 0;
+    let box = null;
+    for (const sg of line.segs) {
+      const chars = Array.from(sg.text);
+      let k = 0;
+      while (k < chars.length) {
+        const inNumber = pos + k >= a && pos + k < b;
+        const stop = inNumber ? b - pos : pos + k < a ? a - pos : chars.length;
+        const piece = chars.slice(k, Math.min(stop, chars.length)).join('');
+        let into = parent;
+        if (inNumber) {
+          if (!box)
+            box = parent.appendChild(el('strong', { class: cls }));
+          into = box;
+        }
+        if (sg.mark) {
+          const m = into.appendChild(el('mark', {}, piece));
+          m.dataset.at = String(line.at + pos + k);
+        } else {
+          into.appendChild(document.createTextNode(piece));
+        }
+        k += Array.from(piece).length;
+      }
+      pos += chars.length;
+    }
+  }
+
+  /* Render the body into parent: a <p> a line, headings as <h2>-<h5>, the
+   * article numbers styled; a law's own 目录 block stays plain text.
+   * Returns the table of contents [{el, rank, number, title, first, last}]. */
+  function renderBody(parent, segs) {
+    const lines = splitLines(segs);
+    const kinds = lines.map((l) => lineKind(l.text));
+    const ranks = Array.from(new Set(kinds.filter((k) => k.kind === 'heading').map((k) => k.rank))).sort();
+    const toc = [];
+    const articles = [];
+    const open = [];                /* the headings the current article is under */
+    let ownToc = false;
+    const frag = document.createDocumentFragment();
+    lines.forEach((line, i) => {
+      const text = line.text.trim();
+      if (text === '')
+        return;
+      const k = kinds[i];
+      if (/^目[\s\u3000]*录$/.test(text)) {
+        ownToc = true;
+      } else if (ownToc && k.kind !== 'heading') {
+        ownToc = false;
+      }
+      let node;
+      if (k.kind === 'heading' && !ownToc) {
+        const level = Math.min(5, 2 + ranks.indexOf(k.rank));
+        node = el('h' + level, { class: 'doc-heading', id: `sec-${toc.length + 1}` });
+        appendLine(node, line, 0, Array.from(line.text).indexOf('第') + Array.from(k.number).length, 'sec-no');
+        while (open.length && open[open.length - 1].rank >= k.rank)
+          open.pop();
+        const entry = { el: node, rank: k.rank, number: k.number, title: k.title, first: '', last: '' };
+        toc.push(entry);
+        open.push(entry);
+      } else if (k.kind === 'article' && !ownToc) {
+        node = el('p', { class: 'article', id: `art-${articles.length + 1}` });
+        appendLine(node, line, k.start, k.start + Array.from(k.number).length, 'art-no');
+        articles.push({ el: node, number: k.number, text: text });
+        for (const h of open) {
+          h.first = h.first || k.number;
+          h.last = k.number;
+        }
+      } else {
+        node = el('p', { class: ownToc ? 'own-toc' : null });
+        appendLine(node, line, 0, 0, null);
+      }
+      node.dataset.at = String(line.at);
+      frag.appendChild(node);
+    });
+    parent.appendChild(frag);
+    if (toc.length >= 2)
+      return toc;
+    /* no chapters: a short regulation's articles make the contents */
+    if (articles.length >= 5 && articles.length <= 200)
+      return articles.map((a) => ({ el: a.el, rank: 9, number: a.number,
+                                    title: Array.from(a.text.slice(a.text.indexOf(a.number) + a.number.length).trim())
+                                      .slice(0, 14).join('') + '…', first: '', last: '' }));
+    return [];
+  }
+
+  /* 第一百零一条之一 -> {n: 101, rest: '之一'}; null when it does not parse. */
+  function articleNumber(label) {
+    const m = /^第(.+?)条(.*)$/.exec(label);
+    if (!m)
+      return null;
+    const t = m[1].normalize('NFKC');
+    if (/^\d+$/.test(t))
+      return { n: Number(t), rest: m[2] };
+    const digit = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+    const unit = { 十: 10, 百: 100, 千: 1000 };
+    let total = 0;
+    let num = 0;
+    for (const ch of t) {
+      if (ch in digit)
+        num = digit[ch];
+      else if (ch in unit) {
+        total += (num || 1) * unit[ch];
+        num = 0;
+      } else
+        return null;
+    }
+    return { n: total + num, rest: m[2] };
+  }
+
+  /* "第十三条–第三十一条" as "第13–31条" (digits are easier to scan). */
+  function articleRange(first, last) {
+    const a = articleNumber(first);
+    const b = articleNumber(last);
+    if (!a || !b)
+      return first === last ? first : `${first}–${last}`;
+    if (first === last)
+      return `第${a.n}条${a.rest}`;
+    if (!a.rest && !b.rest)
+      return `第${a.n}–${b.n}条`;
+    return `第${a.n}条${a.rest}–第${b.n}条${b.rest}`;
+  }
+
+  /* The table of contents beside (wide screens) or above (phones) the text. */
+  function renderToc(toc) {
+    clear(ui.docToc);
+    ui.doc.classList.toggle('has-toc', toc.length > 0);
+    ui.docToc.hidden = toc.length === 0;
+    if (toc.length === 0)
+      return;
+    const ranks = Array.from(new Set(toc.map((t) => t.rank))).sort();
+    const list = el('ol', { class: 'toc-list' });
+    for (const t of toc) {
+      const range = t.first ? articleRange(t.first, t.last) : '';
+      const a = el('a', { href: '#' + t.el.id, class: 'toc-link', 'data-target': t.el.id },
+                   el('span', { class: 'toc-no' }, t.number), t.title ? ' ' + t.title : '');
+      list.appendChild(el('li', { class: `toc-item toc-depth-${ranks.indexOf(t.rank)}` }, a,
+                          range ? el('span', { class: 'toc-range' }, range) : null));
+    }
+    const details = el('details', { class: 'toc-details' },
+                       el('summary', {}, `目录（${toc.length} ${toc[0].rank === 9 ? '条' : '项'}）`), list);
+    details.open = window.matchMedia('(min-width: 1200px)').matches;
+    ui.docToc.appendChild(details);
+  }
+
+  /* 目录 in the document's navigation bar (narrow screens, where the
+   * contents sit above the text): open them and go there. */
+  ui.docTocButton.addEventListener('click', () => {
+    const details = ui.docToc.querySelector('details');
+    if (!details)
+      return;
+    details.open = true;
+    ui.docToc.scrollIntoView({ block: 'start', behavior: 'instant' });
+    const here = ui.docToc.querySelector('[aria-current]') || ui.docToc.querySelector('.toc-link');
+    if (here)
+      here.focus({ preventScroll: true });
+  });
 
   /* ---------- routing ---------- */
 
@@ -943,9 +1193,9 @@
       search(s, mode, opts);
   }
 
-  function openDoc(id) {
+  function openDoc(id, at) {
     clearTimeout(debounceTimer);
-    showDoc({ doc: id, q: current.q, page: current.page, sort: current.sort,
+    showDoc({ doc: id, at: at, q: current.q, page: current.page, sort: current.sort,
               from: current.from, to: current.to }, 'push');
   }
 
@@ -957,7 +1207,7 @@
     if (prev && prev.cameFromResults) {
       history.back();
     } else {
-      const s = Object.assign({}, current, { doc: '' });
+      const s = Object.assign({}, current, { doc: '', at: null });
       setControls(s);
       search(s, 'push');
     }
@@ -1043,12 +1293,27 @@
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
       return;
     const a = e.target.closest && e.target.closest('a');
+    if (a && a.classList.contains('toc-link')) {
+      /* a contents entry: scroll there without touching the URL (a #hash
+       * would make a history entry and re-open the document) */
+      e.preventDefault();
+      const target = document.getElementById(a.dataset.target);
+      if (target) {
+        target.setAttribute('tabindex', '-1');
+        target.scrollIntoView({ block: 'start', behavior: 'instant' });
+        target.focus({ preventScroll: true });
+        if (window.matchMedia('(max-width: 1199px)').matches)
+          a.closest('details').open = false;
+      }
+      return;
+    }
     if (!a || a.target === '_blank' || a.origin !== location.origin || a.pathname !== '/' ||
         (a.getAttribute('href') || '').startsWith('#'))
       return;              /* other sites, new tabs, in-page anchors (the skip link) */
     e.preventDefault();
     if (a.classList.contains('result-link') || a.classList.contains('open-doc')) {
-      openDoc(stateFromURL(a.search).doc);
+      const target = stateFromURL(a.search);
+      openDoc(target.doc, target.at);
       /* openDoc pushed the document's entry: Back from it may use history.back() */
       history.replaceState(Object.assign({}, history.state, { cameFromResults: true }), '', location.href);
     } else if (a === ui.docBack) {
