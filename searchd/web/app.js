@@ -1061,16 +1061,23 @@
     const articles = [];
     const open = [];                /* the headings the current article is under */
     let ownToc = false;
+    let ownTocSeen = null;          /* the headings listed in that block */
     const frag = document.createDocumentFragment();
     lines.forEach((line, i) => {
       const text = line.text.trim();
       if (text === '')
         return;
       const k = kinds[i];
+      /* A law's own 目录 lists its headings; it ends at the first line that
+       * is not one, or at a heading it already listed (the text begins). */
+      const key = text.replace(/[\s\u3000]+/g, ' ');
       if (/^目[\s\u3000]*录$/.test(text)) {
         ownToc = true;
-      } else if (ownToc && k.kind !== 'heading') {
+        ownTocSeen = new Set();
+      } else if (ownToc && (k.kind !== 'heading' || ownTocSeen.has(key))) {
         ownToc = false;
+      } else if (ownToc) {
+        ownTocSeen.add(key);
       }
       let node;
       if (k.kind === 'heading' && !ownToc) {
