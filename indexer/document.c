@@ -132,9 +132,14 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sx_doc *o
         goto done;
     if ((st = add_text(&c, "", in->body, in->body_len)) != SX_OK)
         goto done;
-    if (in->date && sou_document_date_value(in->date, date) &&
-        (st = sx_doc_set_value(out, SOU_VALUE_DATE, date, 14, err)) != SX_OK)
-        goto done;
+    if (in->date && sou_document_date_value(in->date, date)) {
+        if ((st = sx_doc_set_value(out, SOU_VALUE_DATE, date, 14, err)) != SX_OK)
+            goto done;
+        for (int i = 0; i < 14; i++)
+            date[i] = (char)('9' - (date[i] - '0'));
+        if ((st = sx_doc_set_value(out, SOU_VALUE_DATE_ASC, date, 14, err)) != SX_OK)
+            goto done;
+    }
     data = sou_json_line(in->fields, &n); /* the fields are an object: NULL only on OOM */
     if (!data) {
         st = SX_ERR_NO_MEMORY;

@@ -10,6 +10,7 @@
  *                   terms that start with a character find every document
  *                   holding it (see sou_unigram_mode)
  *   value 0         the date as 14 digits YYYYMMDDhhmmss, when it parses
+ *   value 10        its digits complemented (9 - d), for oldest-first sorting
  *   data            the document's fields as compact JSON; "body" in it is
  *                   exactly the text that was tokenised
  *

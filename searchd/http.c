@@ -127,7 +127,7 @@ static void send_json(sou_server *s, struct evhttp_request *req, sou_req_kind ki
     char *text = answer ? sou_json_line(answer, &len) : NULL;
 
     if (!text) {
-        static const char oom[] = "{\"error\":{\"code\":500,\"message\":\"out of memory\"}}";
+        static const char oom[] = "{\"error\":{\"code\":500,\"reason\":\"internal\",\"message\":\"out of memory\"}}";
         send_body(s, req, kind, t0, 500, "application/json; charset=utf-8", oom, sizeof oom - 1, 1);
         return;
     }
@@ -177,11 +177,12 @@ json_t *sou_http_search_options(const char *query, sou_error *err)
             sou_error_set(err, SOU_EBADREQUEST, "query string: a parameter name is not valid UTF-8 text");
         } else if (json_object_get(options, key)) {
             sou_error_set(err, SOU_EBADREQUEST, "query string: parameter \"%.40s\" given twice", key);
+            sou_error_where(err, key, value, vlen, 0, 0);
         } else if (strlen(value) != vlen) {
             sou_error_set(err, SOU_EBADREQUEST, "parameter \"%.40s\": contains a NUL byte", key);
         } else if (sou_utf8_valid_prefix(value, vlen) != vlen) {
-            sou_error_set(err, SOU_EBADREQUEST, "parameter \"%.40s\": not valid UTF-8 (at byte %zu)", key,
-                          sou_utf8_valid_prefix(value, vlen));
+            sou_error_fail(err, SOU_R_BAD_UTF8, "parameter \"%.40s\": not valid UTF-8 (at byte %zu)", key,
+                           sou_utf8_valid_prefix(value, vlen));
         } else if (json_object_set_new(options, key, json_stringn(value, vlen)) < 0) {
             sou_error_set(err, SOU_EINTERNAL, "out of memory");
         } else {
@@ -276,14 +277,15 @@ static void handle_doc(sou_server *s, struct evhttp_request *req, double t0, con
         goto fail;
     }
     if (id_len == 0 || strlen(id) != id_len || sou_utf8_valid_prefix(id, id_len) != id_len) {
-        sou_error_set(&err, SOU_EBADREQUEST, "/doc/<id>: the id must be non-empty UTF-8 text");
+        sou_error_fail(&err, SOU_R_BAD_ID, "/doc/<id>: the id must be non-empty UTF-8 text");
         goto fail;
     }
     if (!(params = sou_http_search_options(query, &err)))
         goto fail;
     json_object_foreach(params, key, value) {
         if (strcmp(key, "q") != 0) {
-            sou_error_set(&err, SOU_EBADREQUEST, "/doc/<id>: unknown parameter \"%.40s\" (only q)", key);
+            sou_error_fail(&err, SOU_R_UNKNOWN_OPTION, "/doc/<id>: unknown parameter \"%.40s\" (only q)", key);
+            sou_error_where(&err, key, NULL, 0, 0, 0);
             goto fail;
         }
     }
@@ -332,7 +334,7 @@ static void handle_request(struct evhttp_request *req, void *arg)
         return;
     }
     if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
-        sou_error_set(&err, SOU_EBADREQUEST, "method not allowed: use GET or HEAD");
+        sou_error_fail(&err, SOU_R_METHOD_NOT_ALLOWED, "method not allowed: use GET or HEAD");
         json_t *e = sou_error_json(&err);
         json_object_set_new(json_object_get(e, "error"), "code", json_integer(405));
         send_json(s, req, SOU_REQ_OTHER, t0, 405, e);
@@ -341,7 +343,7 @@ static void handle_request(struct evhttp_request *req, void *arg)
     }
     if (s->stopping) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-        sou_error_set(&err, SOU_EUNAVAILABLE, "searchd is shutting down");
+        sou_error_fail(&err, SOU_R_SHUTTING_DOWN, "searchd is shutting down");
         send_error(s, req, SOU_REQ_OTHER, t0, &err);
         return;
     }

@@ -129,13 +129,13 @@ static json_t *parse_json_object(const char *what, const char *arg, size_t len, 
     json_t *o = json_loadb(arg, len, JSON_REJECT_DUPLICATES, &jerr);
 
     if (!o) {
-        sou_error_set(err, SOU_EBADREQUEST, "%s: malformed JSON at character %d: %s", what, jerr.position,
+        sou_error_fail(err, SOU_R_BAD_JSON, "%s: malformed JSON at character %d: %s", what, jerr.position,
                       jerr.text);
         return NULL;
     }
     if (!json_is_object(o)) {
         json_decref(o);
-        sou_error_set(err, SOU_EBADREQUEST, "%s: the JSON options must be an object", what);
+        sou_error_fail(err, SOU_R_BAD_JSON, "%s: the JSON options must be an object", what);
         return NULL;
     }
     return o;
@@ -169,7 +169,7 @@ static int parse_get(const char *arg, size_t len, sou_line_request *req, sou_err
         return -1;
     json_object_foreach(req->options, key, value) {
         if (strcmp(key, "id") != 0 && strcmp(key, "q") != 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "GET: unknown option \"%.40s\" (options: id, q)", key);
+            sou_error_fail(err, SOU_R_UNKNOWN_OPTION, "GET: unknown option \"%.40s\" (options: id, q)", key);
             goto fail;
         }
         if (!json_is_string(value)) {
@@ -221,7 +221,7 @@ int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_erro
                              (size_t)((const char *)memchr(line, '\0', len) - line)),
                -1;
     if ((valid = sou_utf8_valid_prefix(line, len)) != len)
-        return sou_error_set(err, SOU_EBADREQUEST, "request is not valid UTF-8 (at byte %zu)", valid), -1;
+        return sou_error_fail(err, SOU_R_BAD_UTF8, "request is not valid UTF-8 (at byte %zu)", valid), -1;
     for (start = 0; start < len && is_blank(line[start]); start++)
         ;
     for (end = len; end > start && is_blank(line[end - 1]); end--)
@@ -249,9 +249,9 @@ int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_erro
         req->cmd = commands[i].cmd;
         return commands[i].parse ? commands[i].parse(arg, arg_len, req, err) : 0;
     }
-    return sou_error_set(err, SOU_EBADREQUEST,
-                         "unknown command \"%.*s\" (commands: SEARCH, GET, PING, STATS, QUIT)",
-                         quote_len(line + start, name_len, 40), line + start),
+    return sou_error_fail(err, SOU_R_UNKNOWN_COMMAND,
+                          "unknown command \"%.*s\" (commands: SEARCH, GET, PING, STATS, QUIT)",
+                          quote_len(line + start, name_len, 40), line + start),
            -1;
 }
 
@@ -296,8 +296,10 @@ static void req_answer_error(line_req *r, const sou_error *err)
 
     if (text)
         req_answer(r, sou_error_http_status(err->code), text, len);
-    else
-        req_answer(r, 500, "{\"error\":{\"code\":500,\"message\":\"out of memory\"}}", 47);
+    else {
+        static const char oom[] = "{\"error\":{\"code\":500,\"reason\":\"internal\",\"message\":\"out of memory\"}}";
+        req_answer(r, 500, oom, sizeof oom - 1);
+    }
     free(text);
     json_decref(e);
 }
@@ -605,7 +607,8 @@ void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct s
     struct timeval idle = {s->cfg->idle_timeout, 0};
 
     if (s->conns_open >= s->cfg->max_connections) {
-        static const char busy[] = "{\"error\":{\"code\":503,\"message\":\"too many connections\"}}\n";
+        static const char busy[] =
+            "{\"error\":{\"code\":503,\"reason\":\"overloaded\",\"message\":\"too many connections\"}}\n";
         ssize_t ignored = send(fd, busy, sizeof busy - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
         (void)ignored;
         evutil_closesocket(fd);

@@ -10,7 +10,7 @@
 int main(int argc, char **argv)
 {
     sou_config cfg;
-    sou_error err = {SOU_OK, ""};
+    sou_error err = {0};
     sou_server *server = NULL;
     char where[200];
     int rc, status = 1;

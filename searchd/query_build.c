@@ -436,8 +436,9 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
         if (item.oom)
             goto oom;
         if (item.n == 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "q: \"%.64s\" has nothing searchable (only punctuation "
-                          "or symbols)", it->text);
+            sou_error_fail(err, SOU_R_NOTHING_SEARCHABLE, "q: \"%.64s\" has nothing searchable (only "
+                           "punctuation or symbols)", it->text);
+            sou_query_locate(pq, i, err);
             goto done;
         }
         json_t *list = it->kind == SOU_QITEM_PHRASE ? bq->phrases
@@ -477,8 +478,9 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
     } else if (nexcl || pq->date_from[0] || pq->date_to[0]) {
         q = keep(&pool, sx_query_match_all(&pool.xe));
     } else {
-        sou_error_set(err, SOU_EBADREQUEST, "q: nothing searchable (only punctuation, symbols or "
-                      "spaces)");
+        sou_error_fail(err, SOU_R_NOTHING_SEARCHABLE, "q: nothing searchable (only punctuation, symbols or "
+                       "spaces)");
+        sou_error_where(err, "q", NULL, 0, 0, 0);
         goto done;
     }
     if (nexcl) {

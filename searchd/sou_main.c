@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     char *q = NULL;
     size_t qlen = 0;
-    sou_error err = {SOU_OK, ""};
+    sou_error err = {0};
     json_t *answer = NULL;
     char *raw = NULL;
     int status = 2, i;
