@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "utf8.h"
+
 #define MAX_ANSWER (64u << 20) /* an answer longer than this is not from searchd */
 
 struct sou_client {
@@ -238,31 +240,11 @@ static int put(char **out, size_t *len, size_t *cap, const char *s, size_t n)
     return 0;
 }
 
-/* Encode code point cp as UTF-8 into b; returns the length (0 if invalid). */
-static size_t utf8_encode(unsigned long cp, char *b)
+/* cp as UTF-8 into b; 0 for what an entity must not produce: NUL, a
+ * surrogate, anything above U+10FFFF. */
+static size_t entity_utf8(unsigned long cp, char *b)
 {
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        b[0] = (char)(0xC0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        b[0] = (char)(0xE0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    b[0] = (char)(0xF0 | (cp >> 18));
-    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    b[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    return cp == 0 || cp > 0x10FFFF ? 0 : sou_utf8_encode((uint32_t)cp, b);
 }
 
 char *sou_render_html(const char *html, const char *mark_on, const char *mark_off)
@@ -300,7 +282,7 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
                 char *end;
                 unsigned long cp = (p[2] == 'x' || p[2] == 'X') ? strtoul(p + 3, &end, 16) : strtoul(p + 2, &end, 10);
                 if (end == semi)
-                    blen = utf8_encode(cp, b);
+                    blen = entity_utf8(cp, b);
             } else if (semi && n > 0 && n < 10) {
                 for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
                     if (strlen(entities[i].name) == n && strncmp(p + 1, entities[i].name, n) == 0) {

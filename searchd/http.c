@@ -27,6 +27,7 @@
 #include "json_line.h"
 #include "log.h"
 #include "server_private.h"
+#include "utf8.h"
 
 #include "web_assets.h"
 

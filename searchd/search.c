@@ -527,40 +527,6 @@ static void doc_fields_free(doc_fields *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Well-formed UTF-8 (the same rule as jansson's, which rejected these
- * before): eight ASCII bytes at a time, the rest through the strict decoder. */
-static int utf8_valid(const char *str, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)str, *e = p + n;
-    while (p < e) {
-        if (e - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            if (!(w & 0x8080808080808080ULL)) {
-                p += 8;
-                continue;
-            }
-        }
-        if (*p < 0x80) {
-            p++;
-            continue;
-        }
-        /* The common case here, a CJK character: three bytes E1-EC or EE-EF
-         * lead (E0 and ED have narrower second bytes: the decoder). */
-        if (e - p >= 3 && ((*p >= 0xE1 && *p <= 0xEC) || *p >= 0xEE) && *p <= 0xEF &&
-            (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-            p += 3;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = sou_utf8_decode(p, (size_t)(e - p), &cp);
-        if (!k)
-            return 0;
-        p += k;
-    }
-    return 1;
-}
-
 static const char *field_get(const doc_fields *d, const char *key, size_t *len)
 {
     size_t kl = strlen(key);
@@ -627,8 +593,8 @@ static int scan_fields(const char *s, size_t len, doc_fields *d)
             return -1;
         f.val_len = d->arena.len - f.val;
         d->arena.len++;
-        if (strlen(d->arena.p + f.key) != f.key_len || !utf8_valid(d->arena.p + f.key, f.key_len) ||
-            !utf8_valid(d->arena.p + f.val, f.val_len) || fields_put(d, f) < 0)
+        if (strlen(d->arena.p + f.key) != f.key_len || sou_utf8_valid_prefix(d->arena.p + f.key, f.key_len) != f.key_len ||
+            sou_utf8_valid_prefix(d->arena.p + f.val, f.val_len) != f.val_len || fields_put(d, f) < 0)
             return -1;
         int more = after_member(s, len, &i);
         if (more < 0)

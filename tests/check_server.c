@@ -20,6 +20,7 @@
 #include "config.h"
 #include "server.h"
 #include "sou_testserver.h"
+#include "utf8.h"
 
 static char *g_tmp;       /* temporary directory for the whole run */
 static char g_db[4096];   /* index of corpus/ */
