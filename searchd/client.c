@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "hostport.h"
 #include "utf8.h"
 
 #define MAX_ANSWER (64u << 20) /* an answer longer than this is not from searchd */
@@ -20,33 +21,6 @@ struct sou_client {
     char *buf; /* bytes read past the last answer */
     size_t len, cap;
 };
-
-/* Split "host:port" / "[v6]:port" into its parts (host may be empty = 127.0.0.1). */
-static int split_hostport(const char *hostport, char *host, size_t hsize, char *port, size_t psize)
-{
-    const char *colon;
-
-    if (hostport[0] == '[') {
-        const char *close = strchr(hostport, ']');
-        if (!close || close[1] != ':' || (size_t)(close - hostport - 1) >= hsize)
-            return -1;
-        memcpy(host, hostport + 1, (size_t)(close - hostport - 1));
-        host[close - hostport - 1] = '\0';
-        colon = close + 1;
-    } else {
-        colon = strrchr(hostport, ':');
-        if (!colon || (size_t)(colon - hostport) >= hsize)
-            return -1;
-        memcpy(host, hostport, (size_t)(colon - hostport));
-        host[colon - hostport] = '\0';
-    }
-    if (!host[0])
-        snprintf(host, hsize, "127.0.0.1");
-    if (!colon[1] || strlen(colon + 1) >= psize)
-        return -1;
-    snprintf(port, psize, "%s", colon + 1);
-    return 0;
-}
 
 /* connect() with a timeout: non-blocking connect, poll, then back to blocking. */
 static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t len, int timeout_ms)
@@ -77,15 +51,19 @@ static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t len, int
 
 sou_client *sou_client_connect(const char *hostport, int timeout_ms, sou_error *err)
 {
-    char host[256], port[32];
+    char host[256], port[8];
+    unsigned port_number;
     struct addrinfo hints, *res = NULL, *ai;
     sou_client *c = NULL;
     int fd = -1, rc, saved = 0;
 
-    if (split_hostport(hostport, host, sizeof host, port, sizeof port) < 0) {
+    if (sou_hostport_split(hostport, host, sizeof host, &port_number) < 0) {
         sou_error_set(err, SOU_EBADREQUEST, "server address \"%.100s\": expected HOST:PORT", hostport);
         return NULL;
     }
+    if (!host[0])
+        snprintf(host, sizeof host, "127.0.0.1");
+    snprintf(port, sizeof port, "%u", port_number);
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;

@@ -13,39 +13,23 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "hostport.h"
 #include "log.h"
 #include "server_private.h"
 
-/* "HOST:PORT" (numeric host, [v6]:port, or localhost; port 0 = any free
- * port, which evutil_parse_sockaddr_port refuses) to a socket address. */
+/* "HOST:PORT" (hostport.h; the host numeric, localhost or empty for
+ * 127.0.0.1; port 0 = any free port, which evutil_parse_sockaddr_port
+ * refuses) to a socket address. */
 static int parse_address(const char *what, const char *text, struct sockaddr_storage *ss, int *len,
                          sou_error *err)
 {
     char host[64];
-    const char *colon, *port_text;
-    char *end;
-    long port;
+    unsigned port;
     struct sockaddr_in *in = (struct sockaddr_in *)ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 
     memset(ss, 0, sizeof *ss);
-    if (text[0] == '[') {
-        const char *close = strchr(text, ']');
-        if (!close || close[1] != ':' || (size_t)(close - text - 1) >= sizeof host)
-            goto bad;
-        memcpy(host, text + 1, (size_t)(close - text - 1));
-        host[close - text - 1] = '\0';
-        colon = close + 1;
-    } else {
-        colon = strrchr(text, ':');
-        if (!colon || (size_t)(colon - text) >= sizeof host)
-            goto bad;
-        memcpy(host, text, (size_t)(colon - text));
-        host[colon - text] = '\0';
-    }
-    port_text = colon + 1;
-    port = strtol(port_text, &end, 10);
-    if (!*port_text || *end || port < 0 || port > 65535)
+    if (sou_hostport_split(text, host, sizeof host, &port) < 0)
         goto bad;
     if (strcmp(host, "localhost") == 0 || host[0] == '\0')
         snprintf(host, sizeof host, "127.0.0.1");
