@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,46 @@ struct sou_searcher {
     sx_db *db;
     char *path;
     sou_rank_params rank;
+    const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
 };
+
+/* ------------------------------------------------------------ the lexicon */
+
+/* One lexicon for the whole process: loading jieba's 349,000 words takes a
+ * quarter of a second and 20 MB, and a loaded lexicon is read-only, so every
+ * searcher (one per worker thread) shares it. */
+static pthread_once_t lexicon_once = PTHREAD_ONCE_INIT;
+static sou_lexicon *lexicon;
+static char lexicon_paths[4096];
+static char lexicon_error[512];
+
+int sou_search_set_lexicon(const char *paths)
+{
+    if (strlen(paths) >= sizeof lexicon_paths)
+        return -1;
+    strcpy(lexicon_paths, paths);
+    return 0;
+}
+
+static void lexicon_load(void)
+{
+    char list[sizeof lexicon_paths];
+    const char *env = getenv("SOU_LEXICON");
+    snprintf(list, sizeof list, "%s", lexicon_paths[0] ? lexicon_paths : env && *env ? env : SOU_LEXICON_DEFAULT);
+    const char *paths[32];
+    size_t n = 0;
+    for (char *save = NULL, *p = strtok_r(list, ":", &save); p && n < 32; p = strtok_r(NULL, ":", &save))
+        paths[n++] = p;
+    lexicon = sou_lexicon_load(paths, n, lexicon_error, sizeof lexicon_error);
+}
+
+static const sou_lexicon *lexicon_get(sou_error *err)
+{
+    pthread_once(&lexicon_once, lexicon_load);
+    if (!lexicon)
+        sou_error_set(err, SOU_EUNAVAILABLE, "cannot load the lexicon: %s", lexicon_error);
+    return lexicon;
+}
 
 /* The options a request may carry (search.h). */
 typedef struct {
@@ -74,6 +114,8 @@ sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
         goto fail;
     }
     sou_rank_params_init(&s->rank);
+    if (!(s->lex = lexicon_get(err)))
+        goto fail;
     if (sx_db_open_readonly(db_path, &s->db, &xe) != SX_OK) {
         sou_error_set(err, SOU_EUNAVAILABLE, "cannot open the index at %s: %s", db_path, xe.message);
         goto fail;
@@ -114,7 +156,9 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
     sx_error xe = {0};
     unsigned docs = 0;
     uint64_t rev = 0;
-    if (sx_db_doccount(s->db, &docs, &xe) != SX_OK || sx_db_revision(s->db, &rev, &xe) != SX_OK) {
+    /* articles, not passages: the first passage of each carries SOU_TERM_ARTICLE */
+    if (sx_db_termfreq(s->db, SOU_TERM_ARTICLE, strlen(SOU_TERM_ARTICLE), &docs, &xe) != SX_OK ||
+        sx_db_revision(s->db, &rev, &xe) != SX_OK) {
         from_sx(err, &xe, "reading the index statistics");
         return NULL;
     }
@@ -686,8 +730,8 @@ static const char *str_field(const json_t *o, const char *key, size_t *len)
 /* One hit object.  Returns a new reference or NULL (out of memory).  The
  * members and their order are fixed: rank, id, title, url, date, score, the
  * highlights, then every other stored string field but the body. */
-static json_t *hit_json(const doc_fields *data, unsigned rank, double score, const sou_hl_terms *hl,
-                        const search_opts *opt)
+static json_t *hit_json(const doc_fields *data, unsigned rank, double score, long passage_offset,
+                        const sou_hl_terms *hl, const search_opts *opt)
 {
     sou_hl_result th = {0}, bh = {0};
     json_t *hit = NULL;
@@ -714,6 +758,7 @@ static json_t *hit_json(const doc_fields *data, unsigned rank, double score, con
     const char *date = field_get(data, "date", &len);
     bad |= json_object_set_new_nocheck(hit, "date", json_stringn_nocheck(date, len));
     bad |= json_object_set_new_nocheck(hit, "score", json_real((double)(long long)(score * 10000 + 0.5) / 10000));
+    bad |= json_object_set_new_nocheck(hit, "passage_offset", json_integer(passage_offset));
     bad |= json_object_set_new_nocheck(hit, "title_html", json_stringn_nocheck(th.html, th.html_len));
     bad |= json_object_set_new_nocheck(hit, "snippet", json_stringn_nocheck(bh.html, bh.html_len));
     bad |= json_object_set_new_nocheck(hit, "snippet_text", json_stringn_nocheck(bh.text, bh.text_len));
@@ -733,6 +778,19 @@ done:
     sou_hl_result_destroy(&th);
     sou_hl_result_destroy(&bh);
     return hit;
+}
+
+/* Where the passage doc starts in its article's body, in characters
+ * (schema.h: value SOU_VALUE_OFFSET); 0 when absent. */
+static long passage_offset(const sx_doc *doc)
+{
+    char *v = NULL;
+    size_t len = 0;
+    long off = 0;
+    if (sx_doc_get_value(doc, SOU_VALUE_OFFSET, &v, &len, NULL) == SX_OK && v)
+        off = strtol(v, NULL, 10);
+    free(v);
+    return off;
 }
 
 static sou_hl_terms *hl_terms_of(const sou_built_query *bq)
@@ -759,6 +817,9 @@ static int run_query(sou_searcher *s, const sou_built_query *bq, const search_op
             st = sx_enquire_set_query(e, bq->query, &xe);
         if (st == SX_OK)
             st = sx_enquire_set_bm25(e, s->rank.k1, 0, 1, s->rank.b, 0.5, &xe);
+        /* one hit per article: its best passage */
+        if (st == SX_OK)
+            st = sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe);
         if (st == SX_OK) {
             if (opt->sort == SORT_RELEVANCE)
                 st = sx_enquire_sort_by_relevance(e, &xe);
@@ -803,7 +864,8 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
                       pq.date_from, pq.date_to);
         goto fail;
     }
-    if (sou_query_build(&pq, &s->rank, &bq, err) < 0)
+    sou_query_env env = {s->lex};
+    if (sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
         goto fail;
     if (!(hl = hl_terms_of(&bq))) {
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
@@ -824,8 +886,9 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
         }
         doc_fields data;
         int rd = doc_fields_read(doc, &data);
+        long poff = passage_offset(doc);
         sx_doc_free(doc);
-        json_t *hit = rd < 0 ? NULL : hit_json(&data, opt.offset + i + 1, sx_mset_weight(m, i), hl, &opt);
+        json_t *hit = rd < 0 ? NULL : hit_json(&data, opt.offset + i + 1, sx_mset_weight(m, i), poff, hl, &opt);
         doc_fields_free(&data);
         if (!hit || json_array_append_new(hits, hit) < 0)
             goto oom;
@@ -864,18 +927,107 @@ done:
 
 /* ------------------------------------------------------------ documents */
 
-json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_error *err)
+typedef struct {
+    unsigned *v;
+    size_t n, cap;
+} docid_list;
+
+static int collect_docid(unsigned docid, void *ctx)
+{
+    docid_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        unsigned *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return 1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = docid;
+    return 0;
+}
+
+typedef struct {
+    long offset;
+    json_t *data;
+} passage_data;
+
+static int by_offset(const void *a, const void *b)
+{
+    const passage_data *x = a, *y = b;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* The whole article indexed under idterm: the stored fields of its first
+ * passage with "body" the passages' bodies in order (schema.h).  A new
+ * object, or NULL with err (SOU_ENOTFOUND when no document has idterm). */
+static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
 {
     sx_error xe = {0};
-    sx_doc *doc = NULL;
+    docid_list ids = {0};
+    passage_data *ps = NULL;
+    strbuf body = {0};
+    json_t *out = NULL;
+    size_t n = 0;
+    if (sx_db_each_posting(s->db, idterm, strlen(idterm), collect_docid, &ids, &xe) != SX_OK) {
+        from_sx(err, &xe, "reading the document");
+        goto done;
+    }
+    if (ids.n == 0) {
+        sou_error_set(err, SOU_ENOTFOUND, "not found");
+        goto done;
+    }
+    if (!(ps = calloc(ids.n, sizeof *ps)))
+        goto oom;
+    for (; n < ids.n; n++) {
+        sx_doc *doc = NULL;
+        if (sx_db_get_document(s->db, ids.v[n], &doc, &xe) != SX_OK) {
+            from_sx(err, &xe, "reading the document");
+            goto done;
+        }
+        ps[n].offset = passage_offset(doc);
+        ps[n].data = doc_data(doc);
+        sx_doc_free(doc);
+    }
+    qsort(ps, n, sizeof *ps, by_offset);
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const char *b = str_field(ps[i].data, "body", &len);
+        if (sb_reserve(&body, len) < 0)
+            goto oom;
+        memcpy(body.p + body.len, b, len);
+        body.len += len;
+    }
+    out = ps[0].data;
+    ps[0].data = NULL;
+    if (json_object_set_new(out, "body", json_stringn(body.p ? body.p : "", body.len)) < 0)
+        goto oom;
+    goto done;
+oom:
+    sou_error_set(err, SOU_EINTERNAL, "out of memory reading the document");
+    json_decref(out);
+    out = NULL;
+done:
+    for (size_t i = 0; i < n; i++)
+        json_decref(ps[i].data);
+    free(ps);
+    free(ids.v);
+    free(body.p);
+    return out;
+}
+
+json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_error *err)
+{
+    sou_error local;
     json_t *out = NULL;
     sou_parsed_query pq = {0};
     sou_built_query bq = {0};
     sou_hl_terms *hl = NULL;
     sou_hl_result th = {0}, bh = {0};
     char term[512];
-    unsigned docid;
 
+    if (!err)
+        err = &local;
     size_t idlen = id ? strlen(id) : 0, bad_at;
     if (idlen == 0) {
         sou_error_set(err, SOU_EBADREQUEST, "document id: empty");
@@ -897,20 +1049,16 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         goto done;
     }
     snprintf(term, sizeof term, "%s%s", SOU_PREFIX_ID, id);
-    sx_status st = sx_db_find_by_term(s->db, term, &docid, &xe);
-    if (st == SX_ERR_NOT_FOUND) {
-        sou_error_set(err, SOU_ENOTFOUND, "document \"%.200s\" not found", id);
+    if (!(out = article_read(s, term, err))) {
+        if (err->code == SOU_ENOTFOUND)
+            sou_error_set(err, SOU_ENOTFOUND, "document \"%.200s\" not found", id);
         goto done;
     }
-    if (st != SX_OK || sx_db_get_document(s->db, docid, &doc, &xe) != SX_OK) {
-        from_sx(err, &xe, "reading the document");
-        goto done;
-    }
-    out = doc_data(doc);
     if (!json_object_get(out, "id"))
         json_object_set_new(out, "id", json_string(id));
     if (q && *q) {
-        if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&pq, &s->rank, &bq, err) < 0)
+        sou_query_env env = {s->lex};
+        if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;
         const char *title = str_field(out, "title", &tlen);
@@ -928,7 +1076,6 @@ fail:
     json_decref(out);
     out = NULL;
 done:
-    sx_doc_free(doc);
     sou_hl_terms_free(hl);
     sou_hl_result_destroy(&th);
     sou_hl_result_destroy(&bh);

@@ -75,8 +75,15 @@ json_t *sou_error_json(const sou_error *err);
 
 typedef struct sou_searcher sou_searcher;
 
+/* The lexicon files (segment.h) every searcher of this process segments
+ * queries with: a ':'-separated list of paths, read once, at the first
+ * sou_searcher_open (so call this before).  Unset: $SOU_LEXICON, else the
+ * built-in default (jieba's dictionary from Debian's python3-jieba, then
+ * sou's own words).  Returns -1 if the list is too long (4 KiB). */
+int sou_search_set_lexicon(const char *paths);
+
 /* Open the index at db_path read-only.  NULL with SOU_EUNAVAILABLE and the
- * path and reason in err when it cannot be opened.  Caller frees with
+ * path and reason in err when it (or the lexicon) cannot be opened.  Caller frees with
  * sou_searcher_free. */
 sou_searcher *sou_searcher_open(const char *db_path, sou_error *err);
 void sou_searcher_free(sou_searcher *s);

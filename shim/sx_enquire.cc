@@ -80,6 +80,17 @@ extern "C" sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int 
     }
 }
 
+extern "C" sx_status sx_enquire_set_collapse(sx_enquire *e, unsigned slot, unsigned max, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    try {
+        e->enq.set_collapse_key(slot, max);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
 extern "C" sx_status sx_enquire_run(sx_enquire *e, unsigned offset, unsigned limit,
                                    unsigned check_at_least, sx_mset **out, sx_error *err)
 {
@@ -137,6 +148,17 @@ extern "C" double sx_mset_weight(const sx_mset *m, unsigned i)
         return m->mset[i].get_weight();
     } catch (...) {
         return 0.0;
+    }
+}
+
+extern "C" unsigned sx_mset_collapse_count(const sx_mset *m, unsigned i)
+{
+    if (!m || i >= m->mset.size())
+        return 0;
+    try {
+        return m->mset[i].get_collapse_count();
+    } catch (...) {
+        return 0;
     }
 }
 
