@@ -291,6 +291,15 @@ static int collect_word(const sou_seg_word *w, void *ctx)
     return 0;
 }
 
+/* Characters in s[0..n) (valid UTF-8: the query is normalised). */
+static size_t chars_before(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
 /* 1 if the word is dropped from the ranking: a stopword (question words,
  * particles), or a lone function character (在, 被, 把, 对 ...). */
 static int word_is_stop(const char *w, size_t len, unsigned chars)
@@ -333,7 +342,9 @@ static int plain_tokens(const sou_lexicon *lex, const sou_parsed_query *pq, int 
             const qword *w = &ws.v[k], *prev = k ? &ws.v[k - 1] : NULL;
             if (w->stop)
                 continue;
-            uint32_t wpos = pos + (uint32_t)k * 2; /* words apart: no phrase spans them */
+            /* positions are character offsets: bigrams of adjacent
+             * characters are adjacent, whatever the word boundaries */
+            uint32_t wpos = pos + (uint32_t)chars_before(it->text, w->start);
             int cjk = w->kind == SOU_SEG_CJK;
             /* joined to a neighbour: kept, CJK, no break or dropped word between */
             int joins_prev = prev && !prev->stop && w->joined && cjk && prev->kind == SOU_SEG_CJK;
@@ -365,7 +376,7 @@ static int plain_tokens(const sou_lexicon *lex, const sou_parsed_query *pq, int 
             }
             tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
         }
-        pos += (uint32_t)ws.n * 2 + 2;
+        pos += (uint32_t)chars_before(it->text, it->len) + 2; /* items never adjacent */
     }
     rc = out->oom || dc.oom ? -1 : 0;
 done:
@@ -562,8 +573,11 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
                       "spaces)");
         goto done;
     }
+    sx_query *ex = NULL;
     if (nexcl) {
-        sx_query *ex = combine(&pool, SX_OP_OR, excl, nexcl, 0);
+        /* Here the passages that contain an excluded word go; the searcher
+         * removes the rest of their articles with bq->exclude. */
+        ex = scale(&pool, combine(&pool, SX_OP_OR, excl, nexcl, 0), 0.0);
         q = combine2(&pool, SX_OP_AND_NOT, q, ex);
     }
     if (pq->date_from[0] || pq->date_to[0]) {
@@ -580,6 +594,7 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
         goto done;
     }
     bq->query = detach(&pool, q);
+    bq->exclude = ex ? detach(&pool, ex) : NULL;
     rc = 0;
     goto done;
 oom:
@@ -602,6 +617,7 @@ void sou_built_query_destroy(sou_built_query *bq)
     if (!bq)
         return;
     sx_query_free(bq->query);
+    sx_query_free(bq->exclude);
     json_decref(bq->terms);
     json_decref(bq->dropped);
     json_decref(bq->phrases);

@@ -50,6 +50,9 @@ void sou_rank_params_init(sou_rank_params *rp);
 
 typedef struct {
     sx_query *query;     /* owned (sx_query_free); NULL only after destroy */
+    sx_query *exclude;   /* owned, NULL when nothing is excluded: the -words, boolean;
+                          * an article with a passage matching it is excluded (query
+                          * only drops the matching passages themselves) */
     json_t *terms;       /* owned arrays of strings, for the answer's "query" object */
     json_t *dropped;
     json_t *phrases;

@@ -17,6 +17,8 @@
 #include "sou_xapian.h"
 #include "utf8.h"
 
+#define SOU_ID_TERM_MAX 256 /* Q + an id of at most 240 bytes */
+
 struct sou_searcher {
     sx_db *db;
     char *path;
@@ -54,7 +56,7 @@ static void lexicon_load(void)
     lexicon = sou_lexicon_load(paths, n, lexicon_error, sizeof lexicon_error);
 }
 
-static const sou_lexicon *lexicon_get(sou_error *err)
+const sou_lexicon *sou_search_lexicon(sou_error *err)
 {
     pthread_once(&lexicon_once, lexicon_load);
     if (!lexicon)
@@ -114,7 +116,7 @@ sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
         goto fail;
     }
     sou_rank_params_init(&s->rank);
-    if (!(s->lex = lexicon_get(err)))
+    if (!(s->lex = sou_search_lexicon(err)))
         goto fail;
     if (sx_db_open_readonly(db_path, &s->db, &xe) != SX_OK) {
         sou_error_set(err, SOU_EUNAVAILABLE, "cannot open the index at %s: %s", db_path, xe.message);
@@ -804,6 +806,77 @@ static sou_hl_terms *hl_terms_of(const sou_built_query *bq)
     return t;
 }
 
+/* Most articles an exclusion (-word) may remove: finding them is a query of
+ * its own, bounded by this. */
+#define EXCLUDE_MAX_ARTICLES 10000u
+
+/* Make bq's exclusions remove whole articles: the passage-level AND_NOT in
+ * the query misses an article's other passages, so the articles with a
+ * passage matching bq->exclude are found (one hit per article: collapsed)
+ * and their id terms excluded too.  Returns 0 or -1 with err (400 when the
+ * exclusion is in more than EXCLUDE_MAX_ARTICLES articles). */
+static int exclude_articles(sou_searcher *s, sou_built_query *bq, sou_error *err)
+{
+    sx_error xe = {0};
+    sx_mset *m = NULL;
+    sx_query **ids = NULL, *any = NULL, *q = NULL;
+    unsigned n = 0;
+    int rc = -1;
+    sx_enquire *e = sx_enquire_new(s->db, &xe);
+    if (!e || sx_enquire_set_query(e, bq->exclude, &xe) != SX_OK ||
+        sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe) != SX_OK ||
+        sx_enquire_run(e, 0, EXCLUDE_MAX_ARTICLES + 1, 0, &m, &xe) != SX_OK) {
+        from_sx(err, &xe, "finding the excluded articles");
+        goto done;
+    }
+    n = sx_mset_size(m);
+    if (n > EXCLUDE_MAX_ARTICLES) {
+        sou_error_set(err, SOU_EBADREQUEST, "q: the excluded words are in more than %u articles; exclude "
+                      "rarer words", EXCLUDE_MAX_ARTICLES);
+        goto done;
+    }
+    if (n == 0) {
+        rc = 0;
+        goto done;
+    }
+    if (!(ids = calloc(n, sizeof *ids)))
+        goto oom;
+    for (unsigned i = 0; i < n; i++) {
+        char *key = NULL, term[SOU_ID_TERM_MAX];
+        size_t len = 0;
+        if (sx_mset_collapse_key(m, i, &key, &len, &xe) != SX_OK) {
+            from_sx(err, &xe, "finding the excluded articles");
+            goto done;
+        }
+        int tl = snprintf(term, sizeof term, "%s%s", SOU_PREFIX_ID, key);
+        free(key);
+        if (!(ids[i] = sx_query_term(term, (size_t)tl < sizeof term ? (size_t)tl : sizeof term - 1, 1, 0, &xe)))
+            goto oom;
+    }
+    if (!(any = sx_query_combine(SX_OP_OR, (const sx_query *const *)ids, n, 0, &xe)))
+        goto oom;
+    const sx_query *pair[2] = {bq->query, any};
+    if (!(q = sx_query_combine(SX_OP_AND_NOT, pair, 2, 0, &xe)))
+        goto oom;
+    sx_query_free(bq->query);
+    bq->query = q;
+    rc = 0;
+    goto done;
+oom:
+    sou_error_set(err, SOU_EINTERNAL, "out of memory excluding articles");
+done:
+    for (unsigned i = 0; ids && i < n; i++)
+        sx_query_free(ids[i]);
+    free(ids);
+    sx_query_free(any);
+    sx_mset_free(m);
+    sx_enquire_free(e);
+    return rc;
+}
+
+/* Hits fetched past the page so that small totals are exact. */
+#define TOTAL_SLACK 10u
+
 /* Run the enquire; one retry after reopening when the index moved on
  * underneath (Xapian's DatabaseModifiedError). */
 static int run_query(sou_searcher *s, const sou_built_query *bq, const search_opts *opt, sx_mset **out,
@@ -826,10 +899,13 @@ static int run_query(sou_searcher *s, const sou_built_query *bq, const search_op
             else
                 st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, opt->sort == SORT_DATE, &xe);
         }
-        /* Counting a few past the page keeps the total exact for small
-         * result sets at almost no cost; large ones get Xapian's estimate. */
+        /* Asking for a few hits past the page keeps the total exact for
+         * small result sets at almost no cost (with collapsing, Xapian's
+         * bounds are exact only when the MSet comes back short); large ones
+         * get Xapian's estimate.  Only the page's hits are read. */
         if (st == SX_OK)
-            st = sx_enquire_run(e, opt->offset, opt->limit, opt->offset + opt->limit + 10, out, &xe);
+            st = sx_enquire_run(e, opt->offset, opt->limit + TOTAL_SLACK, opt->offset + opt->limit + TOTAL_SLACK,
+                                out, &xe);
         sx_enquire_free(e);
         if (st == SX_OK)
             return 0;
@@ -871,13 +947,16 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
         goto fail;
     }
+    if (bq.exclude && exclude_articles(s, &bq, err) < 0)
+        goto fail;
     if (run_query(s, &bq, &opt, &m, err) < 0)
         goto fail;
 
     hits = json_array();
     if (!hits)
         goto oom;
-    for (unsigned i = 0; i < sx_mset_size(m); i++) {
+    unsigned page = sx_mset_size(m) < opt.limit ? sx_mset_size(m) : opt.limit;
+    for (unsigned i = 0; i < page; i++) {
         sx_error xe = {0};
         sx_doc *doc = NULL;
         if (sx_mset_document(m, i, &doc, &xe) != SX_OK) {

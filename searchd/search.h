@@ -82,6 +82,11 @@ typedef struct sou_searcher sou_searcher;
  * sou's own words).  Returns -1 if the list is too long (4 KiB). */
 int sou_search_set_lexicon(const char *paths);
 
+/* The process-wide lexicon (loaded at the first call; borrowed, lives until
+ * exit), or NULL with SOU_EUNAVAILABLE and the file and line in err. */
+struct sou_lexicon;
+const struct sou_lexicon *sou_search_lexicon(sou_error *err);
+
 /* Open the index at db_path read-only.  NULL with SOU_EUNAVAILABLE and the
  * path and reason in err when it (or the lexicon) cannot be opened.  Caller frees with
  * sou_searcher_free. */

@@ -279,6 +279,9 @@ unsigned sx_mset_docid(const sx_mset *m, unsigned i);
 double sx_mset_weight(const sx_mset *m, unsigned i);
 /* Documents collapsed into hit i (sx_enquire_set_collapse); 0 without. */
 unsigned sx_mset_collapse_count(const sx_mset *m, unsigned i);
+/* Collapse key of hit i, malloc()ed and NUL-terminated (caller frees); its
+ * length in *len. */
+sx_status sx_mset_collapse_key(const sx_mset *m, unsigned i, char **out, size_t *len, sx_error *err);
 
 /* Document of hit i, owned by the caller (sx_doc_free). */
 sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out, sx_error *err);
