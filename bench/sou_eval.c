@@ -152,8 +152,13 @@ int main(int argc, char **argv)
             continue;
         *tab = '\0';
         if (nq == cap) {
+            question *grown;
             cap = cap ? cap * 2 : 1024;
-            qs = realloc(qs, cap * sizeof *qs);
+            if (!(grown = realloc(qs, cap * sizeof *qs))) {
+                fprintf(stderr, "sou-eval: out of memory\n");
+                exit(1);
+            }
+            qs = grown;
         }
         qs[nq++] = (question){strdup(line), strdup(tab + 1), NULL, 0};
     }

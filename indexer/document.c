@@ -140,7 +140,7 @@ static sx_doc *passage_doc(sou_xpassages *out, size_t i)
 sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpassages *out, sx_error *err)
 {
     term_ctx c;
-    char idterm[SOU_DOCUMENT_MAX_TERM + 16], date[15], offset[16];
+    char idterm[SOU_DOCUMENT_MAX_TERM + 16], date[15], date_asc[15], offset[16];
     char *data = NULL;
     size_t n, idlen;
     int has_date;
@@ -161,6 +161,11 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
         goto done;
     }
     has_date = in->date && sou_document_date_value(in->date, date);
+    if (has_date) {
+        memcpy(date_asc, date, sizeof date);
+        for (int i = 0; i < 14; i++)
+            date_asc[i] = (char)('9' - (date[i] - '0'));
+    }
     /* The passages' data differ only in "body": one shallow copy of the
      * fields, its body replaced for each. */
     if (sou_passages_split(in->body, in->body_len, &ps) < 0 || !(fields = json_copy(in->fields))) {
@@ -185,6 +190,7 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
             (st = add_text(&c, SOU_PREFIX_TITLE, in->title, strlen(in->title), i == 0)) != SX_OK ||
             (st = add_text(&c, "", in->body + p->start, p->end - p->start, 1)) != SX_OK ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE, date, 14, err)) != SX_OK) ||
+            (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE_ASC, date_asc, 14, err)) != SX_OK) ||
             (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK ||
             (st = sx_doc_set_value(d, SOU_VALUE_OFFSET, offset, strlen(offset), err)) != SX_OK)
             goto done;

@@ -12,6 +12,7 @@
  *                   holding it (see sou_unigram_mode)
  *   value 0         the date as 14 digits YYYYMMDDhhmmss, when it parses
  *   value 1, 2      the article id (collapse key), the passage's character offset
+ *   value 10        its digits complemented (9 - d), for oldest-first sorting
  *   data            the document's fields as compact JSON; "body" in it is
  *                   exactly the passage's text that was tokenised
  *

@@ -16,6 +16,13 @@
  *                one hit per article
  *   value 2      the passage's offset in the article body, in characters, as 10
  *                decimal digits (sorts the passages back into order)
+ *   value 10     the same date with every digit d written as 9 - d, so that sorting
+ *                it in descending order gives the oldest first and still puts the
+ *                undated documents (no value) last, as the newest-first sort on
+ *                value 0 does.  (A KeyMaker with a default value would do it at
+ *                query time, but Xapian 1.4's remote backend cannot run one.)
+ *   values 11-   facets: the fields given to indexer --facet, in the order the
+ *                database metadata records them (reserved for issue 11)
  *   data         compact JSON object: {"id","title","body", "date"?, "url"?, and
  *                every other string field of the input}, with "body" the
  *                passage's text; the passages' bodies in order are the article
@@ -30,5 +37,6 @@
 #define SOU_VALUE_DATE 0u
 #define SOU_VALUE_ARTICLE 1u
 #define SOU_VALUE_OFFSET 2u
+#define SOU_VALUE_DATE_ASC 10u
 
 #endif /* SOU_SCHEMA_H */

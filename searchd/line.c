@@ -22,7 +22,10 @@
  * When a connection goes away with requests in flight, those requests are
  * detached (conn = NULL) and freed when their job comes back.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,6 +51,8 @@ struct line_req {
     int close_after; /* QUIT */
     int status;
     double t0;
+    char *request; /* owned; the request line for the access log (only when it is on) */
+    size_t request_len;
     sou_job *job; /* borrowed while a worker has it, else NULL */
     char *reply; /* owned; one JSON text without the newline */
     size_t len;
@@ -63,6 +68,7 @@ struct line_conn {
     int closing;    /* no more requests: close once everything is written */
     int eof;        /* the client has shut down its side */
     unsigned long long lineno;
+    char peer[64]; /* "127.0.0.1:50312", for the access log */
     line_conn *prev, *next;
 };
 
@@ -123,13 +129,13 @@ static json_t *parse_json_object(const char *what, const char *arg, size_t len, 
     json_t *o = json_loadb(arg, len, JSON_REJECT_DUPLICATES, &jerr);
 
     if (!o) {
-        sou_error_set(err, SOU_EBADREQUEST, "%s: malformed JSON at character %d: %s", what, jerr.position,
+        sou_error_fail(err, SOU_R_BAD_JSON, "%s: malformed JSON at character %d: %s", what, jerr.position,
                       jerr.text);
         return NULL;
     }
     if (!json_is_object(o)) {
         json_decref(o);
-        sou_error_set(err, SOU_EBADREQUEST, "%s: the JSON options must be an object", what);
+        sou_error_fail(err, SOU_R_BAD_JSON, "%s: the JSON options must be an object", what);
         return NULL;
     }
     return o;
@@ -163,7 +169,7 @@ static int parse_get(const char *arg, size_t len, sou_line_request *req, sou_err
         return -1;
     json_object_foreach(req->options, key, value) {
         if (strcmp(key, "id") != 0 && strcmp(key, "q") != 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "GET: unknown option \"%.40s\" (options: id, q)", key);
+            sou_error_fail(err, SOU_R_UNKNOWN_OPTION, "GET: unknown option \"%.40s\" (options: id, q)", key);
             goto fail;
         }
         if (!json_is_string(value)) {
@@ -215,7 +221,7 @@ int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_erro
                              (size_t)((const char *)memchr(line, '\0', len) - line)),
                -1;
     if ((valid = sou_utf8_valid_prefix(line, len)) != len)
-        return sou_error_set(err, SOU_EBADREQUEST, "request is not valid UTF-8 (at byte %zu)", valid), -1;
+        return sou_error_fail(err, SOU_R_BAD_UTF8, "request is not valid UTF-8 (at byte %zu)", valid), -1;
     for (start = 0; start < len && is_blank(line[start]); start++)
         ;
     for (end = len; end > start && is_blank(line[end - 1]); end--)
@@ -243,9 +249,9 @@ int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_erro
         req->cmd = commands[i].cmd;
         return commands[i].parse ? commands[i].parse(arg, arg_len, req, err) : 0;
     }
-    return sou_error_set(err, SOU_EBADREQUEST,
-                         "unknown command \"%.*s\" (commands: SEARCH, GET, PING, STATS, QUIT)",
-                         quote_len(line + start, name_len, 40), line + start),
+    return sou_error_fail(err, SOU_R_UNKNOWN_COMMAND,
+                          "unknown command \"%.*s\" (commands: SEARCH, GET, PING, STATS, QUIT)",
+                          quote_len(line + start, name_len, 40), line + start),
            -1;
 }
 
@@ -256,7 +262,16 @@ static void conn_pump(line_conn *c);
 static void req_free(line_req *r)
 {
     free(r->reply);
+    free(r->request);
     free(r);
+}
+
+/* Count r's answer (r->status, r->len) and write its access-log line. */
+static void req_answered(line_req *r)
+{
+    sou_access_entry e = {SOU_PROTO_LINE, r->conn ? r->conn->peer : NULL, r->kind, r->status,
+                          (sou_now() - r->t0) * 1000.0, r->len, r->request, r->request_len};
+    sou_server_answered(r->srv, &e);
 }
 
 /* Answer r with a fixed JSON text (copied). */
@@ -270,7 +285,7 @@ static void req_answer(line_req *r, int status, const char *text, size_t len)
     }
     r->status = status;
     r->done = 1;
-    sou_stats_record(&r->srv->stats, r->kind, 0, status, (sou_now() - r->t0) * 1000.0);
+    req_answered(r);
 }
 
 static void req_answer_error(line_req *r, const sou_error *err)
@@ -281,8 +296,10 @@ static void req_answer_error(line_req *r, const sou_error *err)
 
     if (text)
         req_answer(r, sou_error_http_status(err->code), text, len);
-    else
-        req_answer(r, 500, "{\"error\":{\"code\":500,\"message\":\"out of memory\"}}", 47);
+    else {
+        static const char oom[] = "{\"error\":{\"code\":500,\"reason\":\"internal\",\"message\":\"out of memory\"}}";
+        req_answer(r, 500, oom, sizeof oom - 1);
+    }
     free(text);
     json_decref(e);
 }
@@ -319,7 +336,7 @@ static void line_job_done(sou_job *job)
         job->body = NULL;
         r->status = job->status;
         r->done = 1;
-        sou_stats_record(&s->stats, r->kind, 0, r->status, (sou_now() - r->t0) * 1000.0);
+        req_answered(r);
     }
     sou_job_free(job);
     conn_pump(r->conn);
@@ -374,6 +391,13 @@ static void conn_request(line_conn *c, const char *line, size_t len)
     r->conn = c;
     r->kind = SOU_REQ_OTHER;
     r->t0 = sou_now();
+    if (s->access_log.fd >= 0 && line) { /* an over-long line comes without its text */
+        r->request_len = len < SOU_ACCESS_LOG_REQUEST_MAX ? len : SOU_ACCESS_LOG_REQUEST_MAX;
+        if ((r->request = malloc(r->request_len + 1)) != NULL)
+            memcpy(r->request, line, r->request_len);
+        else
+            r->request_len = 0;
+    }
     if (c->tail)
         c->tail->next = r;
     else
@@ -557,6 +581,24 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
     conn_free(c);
 }
 
+/* "127.0.0.1:50312" or "[::1]:50312" for the access log. */
+static void peer_name(const struct sockaddr *addr, char *out, size_t size)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+
+    if (addr && addr->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)addr;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+        snprintf(out, size, "%s:%u", host, (unsigned)ntohs(in->sin_port));
+    } else if (addr && addr->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)addr;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+        snprintf(out, size, "[%s]:%u", host, (unsigned)ntohs(in6->sin6_port));
+    } else {
+        snprintf(out, size, "?");
+    }
+}
+
 void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *addr, int socklen,
                         void *arg)
 {
@@ -565,7 +607,8 @@ void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct s
     struct timeval idle = {s->cfg->idle_timeout, 0};
 
     if (s->conns_open >= s->cfg->max_connections) {
-        static const char busy[] = "{\"error\":{\"code\":503,\"message\":\"too many connections\"}}\n";
+        static const char busy[] =
+            "{\"error\":{\"code\":503,\"reason\":\"overloaded\",\"message\":\"too many connections\"}}\n";
         ssize_t ignored = send(fd, busy, sizeof busy - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
         (void)ignored;
         evutil_closesocket(fd);
@@ -580,6 +623,7 @@ void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct s
         return;
     }
     c->srv = s;
+    peer_name(addr, c->peer, sizeof c->peer);
     c->next = s->conns;
     if (s->conns)
         s->conns->prev = c;

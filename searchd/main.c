@@ -10,7 +10,7 @@
 int main(int argc, char **argv)
 {
     sou_config cfg;
-    sou_error err = {SOU_OK, ""};
+    sou_error err = {0};
     sou_server *server = NULL;
     char where[200];
     int rc, status = 1;
@@ -19,6 +19,11 @@ int main(int argc, char **argv)
     rc = sou_config_parse_args(&cfg, argc, argv, &err);
     if (rc == 1) {
         sou_config_usage(stdout, "searchd");
+        status = 0;
+        goto done;
+    }
+    if (rc == 2) {
+        printf("searchd (sou) %s\n", SOU_VERSION);
         status = 0;
         goto done;
     }

@@ -78,6 +78,8 @@ static int qtoks_push(qtoks *t, const char *term, size_t len, uint32_t pos, sou_
     memcpy(copy, term, len);
     copy[len] = '\0';
     t->v[t->n++] = (qtok){copy, len, pos, kind, 1, t->junction};
+    /* t->v owns copy now: cppcheck misses the compound literal. */
+    /* cppcheck-suppress memleak */
     return 0;
 }
 
@@ -528,8 +530,9 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
         if (item.oom)
             goto oom;
         if (item.n == 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "q: \"%.64s\" has nothing searchable (only punctuation "
-                          "or symbols)", it->text);
+            sou_error_fail(err, SOU_R_NOTHING_SEARCHABLE, "q: \"%.64s\" has nothing searchable (only "
+                           "punctuation or symbols)", it->text);
+            sou_query_locate(pq, i, err);
             goto done;
         }
         json_t *list = it->kind == SOU_QITEM_PHRASE ? bq->phrases
@@ -569,8 +572,9 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
     } else if (nexcl || pq->date_from[0] || pq->date_to[0]) {
         q = keep(&pool, sx_query_match_all(&pool.xe));
     } else {
-        sou_error_set(err, SOU_EBADREQUEST, "q: nothing searchable (only punctuation, symbols or "
-                      "spaces)");
+        sou_error_fail(err, SOU_R_NOTHING_SEARCHABLE, "q: nothing searchable (only punctuation, symbols or "
+                       "spaces)");
+        sou_error_where(err, "q", NULL, 0, 0, 0);
         goto done;
     }
     sx_query *ex = NULL;

@@ -204,10 +204,19 @@ static int opt_uint(const json_t *o, const char *key, unsigned min, unsigned max
     *out = (unsigned)x;
     return 0;
 bad:
-    sou_error_set(err, SOU_EBADREQUEST, "option \"%s\": must be an integer %u..%u", key, min, max);
+    sou_error_fail(err, SOU_R_BAD_OPTION, "option \"%s\": must be an integer %u..%u", key, min, max);
+    if (json_is_string(v))
+        sou_error_where(err, key, json_string_value(v), json_string_length(v), 0, 0);
+    else
+        sou_error_where(err, key, NULL, 0, 0, 0);
     return -1;
 range:
-    sou_error_set(err, SOU_EBADREQUEST, "option \"%s\": must be %u..%u, got %lld", key, min, max, x);
+    sou_error_fail(err, SOU_R_BAD_OPTION, "option \"%s\": must be %u..%u, got %lld", key, min, max, x);
+    {
+        char given[32];
+        snprintf(given, sizeof given, "%lld", x);
+        sou_error_where(err, key, given, strlen(given), 0, 0);
+    }
     return -1;
 }
 
@@ -218,7 +227,8 @@ static int opt_string(const json_t *o, const char *key, const char **out, sou_er
     if (!v || json_is_null(v))
         return 0;
     if (!json_is_string(v)) {
-        sou_error_set(err, SOU_EBADREQUEST, "option \"%s\": must be a string", key);
+        sou_error_fail(err, SOU_R_BAD_OPTION, "option \"%s\": must be a string", key);
+        sou_error_where(err, key, NULL, 0, 0, 0);
         return -1;
     }
     *out = json_string_value(v);
@@ -229,7 +239,7 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
 {
     memset(opt, 0, sizeof *opt);
     if (!json_is_object(o)) {
-        sou_error_set(err, SOU_EBADREQUEST, "options: expected a JSON object");
+        sou_error_fail(err, SOU_R_BAD_REQUEST, "options: expected a JSON object");
         return -1;
     }
     const char *key;
@@ -241,20 +251,23 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
             if (strcmp(key, KNOWN_OPTIONS[k]) == 0)
                 break;
         if (k == sizeof KNOWN_OPTIONS / sizeof *KNOWN_OPTIONS) {
-            sou_error_set(err, SOU_EBADREQUEST,
-                          "option \"%.64s\": unknown (known: q, limit, offset, sort, date_from, date_to, "
-                          "passages, passage_chars)",
-                          key);
+            sou_error_fail(err, SOU_R_UNKNOWN_OPTION,
+                           "option \"%.64s\": unknown (known: q, limit, offset, sort, date_from, date_to, "
+                           "passages, passage_chars)",
+                           key);
+            sou_error_where(err, key, NULL, 0, 0, 0);
             return -1;
         }
     }
     const json_t *q = json_object_get(o, "q");
     if (!q || json_is_null(q)) {
-        sou_error_set(err, SOU_EBADREQUEST, "option \"q\": missing (the query text)");
+        sou_error_fail(err, SOU_R_MISSING_OPTION, "option \"q\": missing (the query text)");
+        sou_error_where(err, "q", NULL, 0, 0, 0);
         return -1;
     }
     if (!json_is_string(q)) {
-        sou_error_set(err, SOU_EBADREQUEST, "option \"q\": must be a string");
+        sou_error_fail(err, SOU_R_BAD_OPTION, "option \"q\": must be a string");
+        sou_error_where(err, "q", NULL, 0, 0, 0);
         return -1;
     }
     opt->q = json_string_value(q);
@@ -277,17 +290,21 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
         else if (strcmp(sort, "date_asc") == 0)
             opt->sort = SORT_DATE_ASC;
         else {
-            sou_error_set(err, SOU_EBADREQUEST,
-                          "option \"sort\": must be \"relevance\", \"date\" or \"date_asc\", got \"%.32s\"", sort);
+            sou_error_fail(err, SOU_R_BAD_OPTION,
+                           "option \"sort\": must be \"relevance\", \"date\" or \"date_asc\", got \"%.32s\"",
+                           sort);
+            sou_error_where(err, "sort", sort, strlen(sort), 0, 0);
             return -1;
         }
     }
     if (from && *from && sou_parse_date(from, strlen(from), 0, opt->date_from) < 0) {
-        sou_error_set(err, SOU_EBADREQUEST, "option \"date_from\": expected YYYY-MM-DD, got \"%.32s\"", from);
+        sou_error_fail(err, SOU_R_BAD_DATE, "option \"date_from\": expected YYYY-MM-DD, got \"%.32s\"", from);
+        sou_error_where(err, "date_from", from, strlen(from), 0, 0);
         return -1;
     }
     if (to && *to && sou_parse_date(to, strlen(to), 1, opt->date_to) < 0) {
-        sou_error_set(err, SOU_EBADREQUEST, "option \"date_to\": expected YYYY-MM-DD, got \"%.32s\"", to);
+        sou_error_fail(err, SOU_R_BAD_DATE, "option \"date_to\": expected YYYY-MM-DD, got \"%.32s\"", to);
+        sou_error_where(err, "date_to", to, strlen(to), 0, 0);
         return -1;
     }
     return 0;
@@ -760,12 +777,13 @@ static json_t *hit_json(const doc_fields *data, unsigned rank, double score, lon
     const char *date = field_get(data, "date", &len);
     bad |= json_object_set_new_nocheck(hit, "date", json_stringn_nocheck(date, len));
     bad |= json_object_set_new_nocheck(hit, "score", json_real((double)(long long)(score * 10000 + 0.5) / 10000));
-    bad |= json_object_set_new_nocheck(hit, "passage_offset", json_integer(passage_offset));
     bad |= json_object_set_new_nocheck(hit, "title_html", json_stringn_nocheck(th.html, th.html_len));
     bad |= json_object_set_new_nocheck(hit, "snippet", json_stringn_nocheck(bh.html, bh.html_len));
     bad |= json_object_set_new_nocheck(hit, "snippet_text", json_stringn_nocheck(bh.text, bh.text_len));
     bad |= json_object_set_new_nocheck(hit, "highlights", marks_json(&bh));
     bad |= json_object_set_new_nocheck(hit, "title_highlights", marks_json(&th));
+    /* the passage document's place in the article plus the snippet's in it */
+    bad |= json_object_set_new_nocheck(hit, "passage_offset", json_integer(passage_offset + (long)bh.best_at));
     for (size_t i = 0; i < data->n; i++) {
         const doc_field *f = &data->f[i];
         if (json_object_get(hit, f->key_p) || strcmp(f->key_p, "body") == 0)
@@ -831,8 +849,9 @@ static int exclude_articles(sou_searcher *s, sou_built_query *bq, sou_error *err
     }
     n = sx_mset_size(m);
     if (n > EXCLUDE_MAX_ARTICLES) {
-        sou_error_set(err, SOU_EBADREQUEST, "q: the excluded words are in more than %u articles; exclude "
-                      "rarer words", EXCLUDE_MAX_ARTICLES);
+        sou_error_fail(err, SOU_R_TOO_COMMON, "q: the excluded words are in more than %u articles; "
+                       "exclude rarer words", EXCLUDE_MAX_ARTICLES);
+        sou_error_where(err, "q", NULL, 0, 0, 0);
         goto done;
     }
     if (n == 0) {
@@ -877,6 +896,20 @@ done:
 /* Hits fetched past the page so that small totals are exact. */
 #define TOTAL_SLACK 10u
 
+/* Oldest first, undated last: descending on the complemented date
+ * (schema.h).  An index written before that value existed has only value
+ * 0: ascending on it, undated first. */
+static sx_status date_asc_sort(sou_searcher *s, sx_enquire *e, sx_error *xe)
+{
+    unsigned with_key = 0;
+    sx_status st = sx_db_value_freq(s->db, SOU_VALUE_DATE_ASC, &with_key, xe);
+    if (st != SX_OK)
+        return st;
+    if (with_key == 0)
+        return sx_enquire_sort_by_value(e, SOU_VALUE_DATE, 0, xe);
+    return sx_enquire_sort_by_value(e, SOU_VALUE_DATE_ASC, 1, xe);
+}
+
 /* Run the enquire; one retry after reopening when the index moved on
  * underneath (Xapian's DatabaseModifiedError). */
 static int run_query(sou_searcher *s, const sou_built_query *bq, const search_opts *opt, sx_mset **out,
@@ -896,8 +929,10 @@ static int run_query(sou_searcher *s, const sou_built_query *bq, const search_op
         if (st == SX_OK) {
             if (opt->sort == SORT_RELEVANCE)
                 st = sx_enquire_sort_by_relevance(e, &xe);
+            else if (opt->sort == SORT_DATE)
+                st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, 1, &xe);
             else
-                st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, opt->sort == SORT_DATE, &xe);
+                st = date_asc_sort(s, e, &xe);
         }
         /* Asking for a few hits past the page keeps the total exact for
          * small result sets at almost no cost (with collapsing, Xapian's
@@ -936,8 +971,9 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     if (opt.date_to[0] && (!pq.date_to[0] || strcmp(opt.date_to, pq.date_to) < 0))
         memcpy(pq.date_to, opt.date_to, 9);
     if (pq.date_from[0] && pq.date_to[0] && strcmp(pq.date_from, pq.date_to) > 0) {
-        sou_error_set(err, SOU_EBADREQUEST, "date range: the start (%.8s) is after the end (%.8s)",
-                      pq.date_from, pq.date_to);
+        sou_error_fail(err, SOU_R_BAD_DATE_RANGE, "date range: the start (%.8s) is after the end (%.8s)",
+                       pq.date_from, pq.date_to);
+        sou_error_where(err, opt.date_from[0] ? "date_from" : "date_to", NULL, 0, 0, 0);
         goto fail;
     }
     sou_query_env env = {s->lex};
@@ -1109,11 +1145,11 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         err = &local;
     size_t idlen = id ? strlen(id) : 0, bad_at;
     if (idlen == 0) {
-        sou_error_set(err, SOU_EBADREQUEST, "document id: empty");
+        sou_error_fail(err, SOU_R_BAD_ID, "document id: empty");
         goto done;
     }
     if (idlen > 240) {
-        sou_error_set(err, SOU_EBADREQUEST, "document id: %zu bytes, at most 240", idlen);
+        sou_error_fail(err, SOU_R_BAD_ID, "document id: %zu bytes, at most 240", idlen);
         goto done;
     }
     for (bad_at = 0; bad_at < idlen;) {
@@ -1124,13 +1160,15 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         bad_at += k;
     }
     if (bad_at < idlen) {
-        sou_error_set(err, SOU_EBADREQUEST, "document id: invalid UTF-8 at byte %zu", bad_at);
+        sou_error_fail(err, SOU_R_BAD_ID, "document id: invalid UTF-8 at byte %zu", bad_at);
         goto done;
     }
     snprintf(term, sizeof term, "%s%s", SOU_PREFIX_ID, id);
     if (!(out = article_read(s, term, err))) {
-        if (err->code == SOU_ENOTFOUND)
-            sou_error_set(err, SOU_ENOTFOUND, "document \"%.200s\" not found", id);
+        if (err->code == SOU_ENOTFOUND) {
+            sou_error_fail(err, SOU_R_NOT_FOUND, "document \"%.200s\" not found", id);
+            sou_error_where(err, "id", id, idlen, 0, 0);
+        }
         goto done;
     }
     if (!json_object_get(out, "id"))

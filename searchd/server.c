@@ -1,4 +1,4 @@
-/* server.c: see server.h.  Listeners, signals, shutdown, /stats. */
+/* server.c: see server.h.  Listeners, signals, shutdown, /stats and /metrics. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -8,8 +8,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <event2/thread.h>
 
@@ -178,6 +181,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         SOU_INFO("SIGHUP: reopening the index and the log");
         if (sou_log_open(s->cfg->log_file) < 0)
             SOU_ERROR("cannot reopen log file %s: %s", s->cfg->log_file, strerror(errno));
+        if (sou_access_log_open(&s->access_log, s->cfg->access_log) < 0)
+            SOU_ERROR("cannot reopen access log %s: %s", s->cfg->access_log, strerror(errno));
         sou_workers_reopen(s->workers);
         return;
     }
@@ -194,6 +199,48 @@ json_t *sou_server_stats(sou_server *s, const sou_job *info_job)
     if (o)
         json_object_set_new(o, "db", json_string(s->cfg->db));
     return o;
+}
+
+/* When the index last changed: the newest modification time of the index
+ * path and, for a directory, of its entries (a commit writes new files), in
+ * Unix seconds; 0 when it cannot be read. */
+static double index_mtime(const char *path)
+{
+    struct stat sb;
+    double newest = 0;
+    DIR *dir;
+    struct dirent *e;
+
+    if (!path || stat(path, &sb) < 0)
+        return 0;
+    newest = (double)sb.st_mtim.tv_sec + (double)sb.st_mtim.tv_nsec / 1e9;
+    if (!S_ISDIR(sb.st_mode) || !(dir = opendir(path)))
+        return newest;
+    while ((e = readdir(dir))) {
+        struct stat fb;
+        double t;
+        if (e->d_name[0] == '.' || fstatat(dirfd(dir), e->d_name, &fb, 0) < 0)
+            continue;
+        t = (double)fb.st_mtim.tv_sec + (double)fb.st_mtim.tv_nsec / 1e9;
+        if (t > newest)
+            newest = t;
+    }
+    closedir(dir);
+    return newest;
+}
+
+void sou_server_answered(sou_server *s, const sou_access_entry *e)
+{
+    sou_stats_record(&s->stats, e->kind, e->protocol == SOU_PROTO_HTTP, e->status, e->ms);
+    sou_access_log_write(&s->access_log, e);
+}
+
+char *sou_server_metrics(sou_server *s, const sou_job *info_job, size_t *len)
+{
+    const json_t *info = info_job && info_job->status == 200 ? info_job->answer : NULL;
+
+    return sou_stats_prometheus(&s->stats, info, index_mtime(s->cfg->db), s->cfg->threads,
+                                sou_workers_queued(s->workers), len);
 }
 
 /* Raise the soft limit on open files to the hard limit: hundreds of idle
@@ -229,6 +276,11 @@ sou_server *sou_server_new(const sou_config *cfg, sou_error *err)
     }
     s->cfg = cfg;
     sou_stats_init(&s->stats);
+    sou_access_log_init(&s->access_log);
+    if (sou_access_log_open(&s->access_log, cfg->access_log) < 0) {
+        sou_error_set(err, SOU_EINTERNAL, "--access-log %.100s: cannot open: %s", cfg->access_log, strerror(errno));
+        goto fail;
+    }
     snprintf(s->http_addr, sizeof s->http_addr, "off");
     snprintf(s->line_addr, sizeof s->line_addr, "off");
     if (!(s->base = event_base_new())) {
@@ -309,5 +361,6 @@ void sou_server_free(sou_server *s)
         event_free(s->drain_timer);
     if (s->base)
         event_base_free(s->base);
+    sou_access_log_close(&s->access_log);
     free(s);
 }

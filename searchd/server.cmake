@@ -12,6 +12,7 @@ add_library(sou_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/config.c
   ${CMAKE_CURRENT_LIST_DIR}/log.c
   ${CMAKE_CURRENT_LIST_DIR}/stats.c
+  ${CMAKE_CURRENT_LIST_DIR}/access_log.c
   ${CMAKE_CURRENT_LIST_DIR}/workers.c
   ${CMAKE_CURRENT_LIST_DIR}/line.c
   ${CMAKE_CURRENT_LIST_DIR}/http.c
@@ -29,3 +30,7 @@ target_link_libraries(searchd PRIVATE sou_server)
 
 add_executable(sou ${CMAKE_CURRENT_LIST_DIR}/sou_main.c)
 target_link_libraries(sou PRIVATE sou_server)
+
+# searchd is a daemon (sbin, searchd(8)); indexer and sou are user commands.
+install(TARGETS searchd RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
+install(TARGETS sou RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -128,6 +128,9 @@ sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err);
 /* Number of documents containing term (0 if none). */
 sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len, unsigned *out, sx_error *err);
 
+/* Number of documents with a value in slot (0 if none). */
+sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, sx_error *err);
+
 /* Document id of the document indexed by the unique term idterm.
  * SX_ERR_NOT_FOUND if there is none. */
 sx_status sx_db_find_by_term(sx_db *db, const char *idterm, unsigned *docid, sx_error *err);

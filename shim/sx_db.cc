@@ -268,6 +268,19 @@ extern "C" sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len
     }
 }
 
+extern "C" sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(out, err, "out is NULL");
+    SX_REQUIRE(slot != Xapian::BAD_VALUENO, err, "slot is Xapian::BAD_VALUENO");
+    try {
+        *out = db->db().get_value_freq(slot);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_db_find_by_term(sx_db *db, const char *idterm, unsigned *docid,
                                        sx_error *err)
 {

@@ -222,13 +222,13 @@ static json_t *data_of(sx_db *db, const char *id)
     return obj;
 }
 
-static char *value_of(sx_db *db, const char *id)
+static char *value_of(sx_db *db, const char *id, unsigned slot)
 {
     sx_doc *doc = NULL;
     char *v = NULL;
     size_t len;
     CK_OK(sx_db_get_document(db, docid_of(db, id), &doc, err));
-    CK_OK(sx_doc_get_value(doc, SOU_VALUE_DATE, &v, &len, err));
+    CK_OK(sx_doc_get_value(doc, slot, &v, &len, err));
     sx_doc_free(doc);
     return v;
 }
@@ -282,12 +282,21 @@ static void check_corpus_index(const char *path)
     ck_assert_str_eq(json_string_value(json_object_get(data, "date")), "2026-02-06 08:00:01");
     ck_assert_ptr_null(strstr(json_string_value(json_object_get(data, "body")), "社保网声明"));
     json_decref(data);
-    v = value_of(db, ID000);
+    v = value_of(db, ID000, SOU_VALUE_DATE);
     ck_assert_str_eq(v, "20260206080001");
     free(v);
-    v = value_of(db, ID003);
+    v = value_of(db, ID000, SOU_VALUE_DATE_ASC); /* 9 - each digit */
+    ck_assert_str_eq(v, "79739793919998");
+    free(v);
+    v = value_of(db, ID003, SOU_VALUE_DATE);
     ck_assert_str_eq(v, ""); /* no date */
     free(v);
+    v = value_of(db, ID003, SOU_VALUE_DATE_ASC);
+    ck_assert_str_eq(v, "");
+    free(v);
+    unsigned freq = 0;
+    CK_OK(sx_db_value_freq(db, SOU_VALUE_DATE_ASC, &freq, err));
+    ck_assert_uint_eq(freq, docs - termfreq(db, "Q" ID003)); /* every passage but undated 003's */
     sx_db_close(db);
 }
 
