@@ -17,6 +17,8 @@
 
 #include "index_writer.h"
 #include "progress.h"
+#include "segment.h"
+#include "synonyms.h"
 
 #define EXIT_PROBLEMS 1
 #define EXIT_USAGE 2
@@ -66,6 +68,9 @@ static void usage(FILE *out)
             "  --batch N        documents between commits (default %u)\n"
             "  --threads N      worker threads (default: number of processors)\n"
             "  --quiet          no progress line, no summary\n"
+            "  --synonyms FILE  replace the index's synonyms with the rules in FILE\n"
+            "                   (repeatable; no re-indexing; without it a new index\n"
+            "                   gets the default list, %s)\n"
             "  --unigrams MODE  run-end (default), terms, positions or none: for measurements\n"
             "                   only: searchd expects the default\n"
             "  --help           this text\n"
@@ -73,7 +78,12 @@ static void usage(FILE *out)
             "\n"
             "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
             "error, 130 interrupted (what was read is committed).\n",
-            SOU_INDEX_DEFAULT_BATCH);
+            SOU_INDEX_DEFAULT_BATCH, SOU_SYNONYMS_DEFAULT);
+}
+
+static int check_pair(const char *term, const char *synonym, void *ctx)
+{
+    return 0;
 }
 
 static int parse_count(const char *arg, const char *name, unsigned *out)
@@ -97,18 +107,20 @@ int main(int argc, char **argv)
         {"batch", required_argument, NULL, 'b'},   {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},         {"unigrams", required_argument, NULL, 'u'},
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+        {"synonyms", required_argument, NULL, 's'},
         {NULL, 0, NULL, 0}};
     sou_index_options opt = {0};
     sou_index_stats stats;
     sx_error err = {SX_OK, ""};
-    const char **deletes = NULL;
-    size_t ndeletes = 0;
+    const char **deletes = NULL, **synonyms = NULL;
+    size_t ndeletes = 0, nsynonyms = 0;
     int quiet = 0, c, status = EXIT_USAGE;
     struct sigaction sa;
     char summary[512], threshold[32];
 
     deletes = calloc((size_t)argc, sizeof *deletes);
-    if (!deletes)
+    synonyms = calloc((size_t)argc, sizeof *synonyms);
+    if (!deletes || !synonyms)
         return EXIT_DATABASE;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
@@ -117,6 +129,9 @@ int main(int argc, char **argv)
             break;
         case 'x':
             deletes[ndeletes++] = optarg;
+            break;
+        case 's':
+            synonyms[nsynonyms++] = optarg;
             break;
         case 'b':
             if (parse_count(optarg, "batch", &opt.batch))
@@ -161,8 +176,8 @@ int main(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    if (optind == argc && ndeletes == 0) {
-        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, - or --delete\n");
+    if (optind == argc && ndeletes == 0 && nsynonyms == 0) {
+        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, -, --delete or --synonyms\n");
         usage(stderr);
         goto done;
     }
@@ -188,8 +203,22 @@ int main(int argc, char **argv)
     opt.problem = print_problem;
     opt.progress = print_progress;
 
-    switch (sou_index_run(&opt, (const char *const *)argv + optind, (size_t)(argc - optind),
-                          deletes, ndeletes, &stats, &err)) {
+    /* A bad synonym file fails before any indexing is done. */
+    char synerr[600];
+    if (!sou_lexicon_shared(synerr, sizeof synerr)) { /* document.c reads place names from it */
+        fprintf(stderr, "indexer: %s\n", synerr);
+        status = EXIT_DATABASE;
+        goto done;
+    }
+    if (nsynonyms && sou_synonyms_read(synonyms, nsynonyms, check_pair, NULL, synerr, sizeof synerr) < 0) {
+        fprintf(stderr, "indexer: --synonyms: %s\n", synerr);
+        goto done;
+    }
+    memset(&stats, 0, sizeof stats);
+    status = 0;
+    if (optind < argc || ndeletes)
+        switch (sou_index_run(&opt, (const char *const *)argv + optind, (size_t)(argc - optind),
+                              deletes, ndeletes, &stats, &err)) {
     case SOU_INDEX_OK:
         status = 0;
         break;
@@ -213,12 +242,25 @@ int main(int argc, char **argv)
                 stats.delete_missing == 1 ? " was" : "s were");
     if (stop_signal)
         fprintf(stderr, "indexer: interrupted; what was read is committed\n");
-    if (!quiet && status != EXIT_DATABASE) { /* after a database error, nothing to sum up */
+    if (!quiet && status != EXIT_DATABASE && (optind < argc || ndeletes)) {
+        /* after a database error, nothing to sum up */
         sou_progress_summary(&stats, summary, sizeof summary);
         printf("indexer: %s\n", summary);
+    }
+    if (status == 0 || status == EXIT_PROBLEMS) {
+        long rules = 0;
+        if (sou_synonyms_update(opt.db_path, synonyms, nsynonyms, SOU_SYNONYMS_DEFAULT, &rules, synerr,
+                                sizeof synerr) < 0) {
+            fprintf(stderr, "indexer: synonyms: %s\n", synerr);
+            status = EXIT_DATABASE;
+        } else if (rules && !quiet) {
+            printf("indexer: %ld synonym rules from %s\n", rules,
+                   nsynonyms ? (nsynonyms == 1 ? synonyms[0] : "the --synonyms files") : SOU_SYNONYMS_DEFAULT);
+        }
     }
 
 done:
     free(deletes);
+    free(synonyms);
     return status;
 }

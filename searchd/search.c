@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,40 +27,18 @@ struct sou_searcher {
 
 /* ------------------------------------------------------------ the lexicon */
 
-/* One lexicon for the whole process: loading jieba's 349,000 words takes a
- * quarter of a second and 20 MB, and a loaded lexicon is read-only, so every
- * searcher (one per worker thread) shares it. */
-static pthread_once_t lexicon_once = PTHREAD_ONCE_INIT;
-static sou_lexicon *lexicon;
-static char lexicon_paths[4096];
-static char lexicon_error[512];
-
 int sou_search_set_lexicon(const char *paths)
 {
-    if (strlen(paths) >= sizeof lexicon_paths)
-        return -1;
-    strcpy(lexicon_paths, paths);
-    return 0;
-}
-
-static void lexicon_load(void)
-{
-    char list[sizeof lexicon_paths];
-    const char *env = getenv("SOU_LEXICON");
-    snprintf(list, sizeof list, "%s", lexicon_paths[0] ? lexicon_paths : env && *env ? env : SOU_LEXICON_DEFAULT);
-    const char *paths[32];
-    size_t n = 0;
-    for (char *save = NULL, *p = strtok_r(list, ":", &save); p && n < 32; p = strtok_r(NULL, ":", &save))
-        paths[n++] = p;
-    lexicon = sou_lexicon_load(paths, n, lexicon_error, sizeof lexicon_error);
+    return sou_lexicon_set_paths(paths);
 }
 
 const sou_lexicon *sou_search_lexicon(sou_error *err)
 {
-    pthread_once(&lexicon_once, lexicon_load);
-    if (!lexicon)
-        sou_error_set(err, SOU_EUNAVAILABLE, "cannot load the lexicon: %s", lexicon_error);
-    return lexicon;
+    char msg[600];
+    const sou_lexicon *lex = sou_lexicon_shared(msg, sizeof msg);
+    if (!lex)
+        sou_error_set(err, SOU_EUNAVAILABLE, "%s", msg);
+    return lex;
 }
 
 /* The options a request may carry (search.h). */
@@ -942,7 +919,7 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
         sou_error_where(err, opt.date_from[0] ? "date_from" : "date_to", NULL, 0, 0, 0);
         goto fail;
     }
-    sou_query_env env = {s->lex};
+    sou_query_env env = {s->lex, s->db};
     if (sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
         goto fail;
     if (!(hl = hl_terms_of(&bq))) {
@@ -976,10 +953,11 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     }
     unsigned lower = sx_mset_lower_bound(m), upper = sx_mset_upper_bound(m);
     unsigned total = lower == upper ? lower : sx_mset_estimated(m);
-    query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms", bq.terms,
-                      "dropped", bq.dropped, "phrases", bq.phrases, "excluded", bq.excluded, "title_terms",
-                      bq.title_terms, "date_from", date_json(pq.date_from), "date_to",
-                      date_json(pq.date_to), "sort", SORT_NAMES[opt.sort]);
+    query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms",
+                      bq.terms, "dropped", bq.dropped, "synonyms", bq.synonyms, "missing", bq.missing,
+                      "phrases", bq.phrases, "excluded", bq.excluded, "title_terms", bq.title_terms,
+                      "date_from", date_json(pq.date_from), "date_to", date_json(pq.date_to), "sort",
+                      SORT_NAMES[opt.sort]);
     if (!query)
         goto oom;
     answer = json_pack("{s:o,s:I,s:b,s:i,s:i,s:f,s:o}", "query", query, "total", (json_int_t)total,
@@ -1140,7 +1118,7 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
     if (!json_object_get(out, "id"))
         json_object_set_new(out, "id", json_string(id));
     if (q && *q) {
-        sou_query_env env = {s->lex};
+        sou_query_env env = {s->lex, s->db};
         if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;
