@@ -113,6 +113,7 @@ typedef struct {
     size_t n, cap;
     sx_error xe;
     int failed;
+    sx_db *db; /* borrowed, may be NULL: where single characters are expanded */
 } qpool;
 
 static sx_query *keep(qpool *p, sx_query *q)
@@ -181,7 +182,11 @@ static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t l
         size_t pl = strlen(prefix);
         memcpy(u, prefix, pl);
         memcpy(u + pl, term, len);
-        return keep(p, sx_query_prefix(u, pl + len, UNIGRAM_MAX_EXPANSION, &p->xe));
+        /* Expanded here, over the whole index, when the database is known:
+         * a deferred expansion would happen inside each shard, and the
+         * scores would then depend on how the documents are split. */
+        return keep(p, p->db ? sx_query_prefix_in(p->db, u, pl + len, UNIGRAM_MAX_EXPANSION, &p->xe)
+                             : sx_query_prefix(u, pl + len, UNIGRAM_MAX_EXPANSION, &p->xe));
     }
     char buf[256];
     size_t pl = strlen(prefix);
@@ -316,8 +321,8 @@ static int add_hl(sou_built_query *bq, const char *term, size_t len)
     return 0;
 }
 
-int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sou_built_query *bq,
-                    sou_error *err)
+int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sx_db *db,
+                    sou_built_query *bq, sou_error *err)
 {
     sou_rank_params rp;
     qtoks plain = {0}, uniq = {0}, item = {0};
@@ -327,6 +332,7 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
     int rc = -1, oom = 0;
 
     memset(bq, 0, sizeof *bq);
+    pool.db = db;
     if (rp_in)
         rp = *rp_in;
     else
@@ -492,8 +498,13 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
         q = combine2(&pool, SX_OP_FILTER, q, range);
     }
     if (pool.failed || !q) {
-        sou_error_set(err, pool.xe.status == SX_ERR_NO_MEMORY ? SOU_EINTERNAL : SOU_EINTERNAL,
-                      "building the query: %s", pool.xe.message);
+        /* Only the expansion in db reads the database: its failures are
+         * the index's (a shard gone), the caller may retry without it. */
+        int db_failed = pool.xe.status != SX_ERR_NO_MEMORY && pool.xe.status != SX_ERR_INVALID_ARG &&
+                        pool.xe.status != SX_ERR_QUERY && pool.xe.status != SX_OK && db;
+        bq->xe = pool.xe;
+        sou_error_set(err, db_failed ? SOU_EUNAVAILABLE : SOU_EINTERNAL, "building the query: %s",
+                      pool.xe.message);
         goto done;
     }
     bq->query = detach(&pool, q);

@@ -56,14 +56,20 @@ typedef struct {
     char **hl_terms;     /* owned: the positive terms the highlighter marks */
     size_t n_hl;
     int ranked;          /* 1 if some part of the query carries weight */
+    sx_error xe;         /* why the database failed, when building fails with SOU_EUNAVAILABLE */
 } sou_built_query;
 
-/* Build the query for pq with rp (NULL = defaults).  out is caller-owned,
- * fully initialised here; release with sou_built_query_destroy (also after
- * a failure).  Returns 0 or -1 with err (SOU_EBADREQUEST when nothing in the
- * query is searchable, e.g. only punctuation; SOU_EINTERNAL otherwise). */
-int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp, sou_built_query *out,
-                    sou_error *err);
+/* Build the query for pq with rp (NULL = defaults).  db (borrowed, may be
+ * NULL) is the database the query will run on: a single character is then
+ * expanded in it now (sx_query_prefix_in), so that a sharded index scores it
+ * as one index would; with NULL the expansion is left to Xapian.  out is
+ * caller-owned, fully initialised here; release with sou_built_query_destroy
+ * (also after a failure).  Returns 0 or -1 with err (SOU_EBADREQUEST when
+ * nothing in the query is searchable, e.g. only punctuation;
+ * SOU_EUNAVAILABLE when db failed during the expansion, its error in
+ * out->xe; SOU_EINTERNAL otherwise). */
+int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp, sx_db *db,
+                    sou_built_query *out, sou_error *err);
 
 void sou_built_query_destroy(sou_built_query *bq);
 

@@ -13,11 +13,12 @@
 #include "query_build.h"
 #include "query_parse.h"
 #include "schema.h"
+#include "shards.h"
 #include "sou_xapian.h"
 #include "utf8.h"
 
 struct sou_searcher {
-    sx_db *db;
+    sou_shards *shards; /* the database, or the shards of a sharded index */
     char *path;
     sou_rank_params rank;
 };
@@ -60,9 +61,8 @@ static double now_ms(void)
 
 /* ------------------------------------------------------------ lifecycle */
 
-sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
+sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_options *opt, sou_error *err)
 {
-    sx_error xe = {0};
     sou_searcher *s = NULL;
     if (!db_path || !*db_path) {
         sou_error_set(err, SOU_EUNAVAILABLE, "no index path given");
@@ -74,21 +74,24 @@ sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
         goto fail;
     }
     sou_rank_params_init(&s->rank);
-    if (sx_db_open_readonly(db_path, &s->db, &xe) != SX_OK) {
-        sou_error_set(err, SOU_EUNAVAILABLE, "cannot open the index at %s: %s", db_path, xe.message);
+    if (!(s->shards = sou_shards_open(db_path, opt, err)))
         goto fail;
-    }
     return s;
 fail:
     sou_searcher_free(s);
     return NULL;
 }
 
+sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
+{
+    return sou_searcher_open_with(db_path, NULL, err);
+}
+
 void sou_searcher_free(sou_searcher *s)
 {
     if (!s)
         return;
-    sx_db_close(s->db);
+    sou_shards_free(s->shards);
     free(s->path);
     free(s);
 }
@@ -100,13 +103,27 @@ void sou_searcher_set_rank(sou_searcher *s, const sou_rank_params *rp)
 
 int sou_searcher_refresh(sou_searcher *s, sou_error *err)
 {
-    sx_error xe = {0};
-    int changed = 0;
-    if (sx_db_reopen(s->db, &changed, &xe) != SX_OK) {
-        from_sx(err, &xe, "reopening the index");
-        return -1;
+    return sou_shards_refresh(s->shards, err);
+}
+
+/* A sharded index: every shard checked now, the documents of those up. */
+static json_t *sharded_info(sou_searcher *s, sou_error *err)
+{
+    unsigned up = 0;
+    json_int_t docs = 0;
+    json_t *shards = sou_shards_health_json(s->shards, &up), *sd;
+    size_t i;
+    if (!shards) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        return NULL;
     }
-    return changed ? 1 : 0;
+    json_array_foreach(shards, i, sd) docs += json_integer_value(json_object_get(sd, "documents"));
+    json_t *j = json_pack("{s:I,s:n,s:s,s:s,s:o}", "documents", docs, "revision", "db", s->path, "status",
+                          up == json_array_size(shards) ? "ok" : up ? "degraded" : "unavailable", "shards",
+                          shards);
+    if (!j)
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+    return j;
 }
 
 json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
@@ -114,7 +131,10 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
     sx_error xe = {0};
     unsigned docs = 0;
     uint64_t rev = 0;
-    if (sx_db_doccount(s->db, &docs, &xe) != SX_OK || sx_db_revision(s->db, &rev, &xe) != SX_OK) {
+    if (sou_shards_sharded(s->shards))
+        return sharded_info(s, err);
+    sx_db *db = sou_shards_db(s->shards, err);
+    if (sx_db_doccount(db, &docs, &xe) != SX_OK || sx_db_revision(db, &rev, &xe) != SX_OK) {
         from_sx(err, &xe, "reading the index statistics");
         return NULL;
     }
@@ -746,38 +766,92 @@ static sou_hl_terms *hl_terms_of(const sou_built_query *bq)
     return t;
 }
 
-/* Run the enquire; one retry after reopening when the index moved on
- * underneath (Xapian's DatabaseModifiedError). */
-static int run_query(sou_searcher *s, const sou_built_query *bq, const search_opts *opt, sx_mset **out,
-                     sou_error *err)
+/* The page's hits and their documents, from one attempt. */
+typedef struct {
+    sx_mset *m;
+    sx_doc **docs; /* sx_mset_size(m) of them, owned */
+} page;
+
+static void page_free(page *pg)
 {
-    sx_error xe = {0};
-    for (int attempt = 0; attempt < 2; attempt++) {
-        sx_enquire *e = sx_enquire_new(s->db, &xe);
-        sx_status st = e ? SX_OK : xe.status;
-        if (st == SX_OK)
-            st = sx_enquire_set_query(e, bq->query, &xe);
-        if (st == SX_OK)
-            st = sx_enquire_set_bm25(e, s->rank.k1, 0, 1, s->rank.b, 0.5, &xe);
-        if (st == SX_OK) {
-            if (opt->sort == SORT_RELEVANCE)
-                st = sx_enquire_sort_by_relevance(e, &xe);
-            else
-                st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, opt->sort == SORT_DATE, &xe);
-        }
-        /* Counting a few past the page keeps the total exact for small
-         * result sets at almost no cost; large ones get Xapian's estimate. */
-        if (st == SX_OK)
-            st = sx_enquire_run(e, opt->offset, opt->limit, opt->offset + opt->limit + 10, out, &xe);
-        sx_enquire_free(e);
-        if (st == SX_OK)
-            return 0;
-        if (st != SX_ERR_MODIFIED || attempt == 1)
-            break;
-        if (sx_db_reopen(s->db, NULL, &xe) != SX_OK)
-            break;
+    for (unsigned i = 0; pg->docs && i < sx_mset_size(pg->m); i++)
+        sx_doc_free(pg->docs[i]);
+    free(pg->docs);
+    sx_mset_free(pg->m);
+    memset(pg, 0, sizeof *pg);
+}
+
+/* One attempt on db: build the query (a single character expands in db),
+ * run the enquire, read every hit's document in one go.  0, or -1 with err
+ * and, when db failed, its error in *xe (the caller may retry without the
+ * shard at fault). */
+static int search_once(sou_searcher *s, sx_db *db, const sou_parsed_query *pq, const search_opts *opt,
+                       sou_built_query *bq, page *pg, sx_error *xe, sou_error *err)
+{
+    sx_enquire *e = NULL;
+    sx_status st;
+
+    if (sou_query_build(pq, &s->rank, db, bq, err) < 0) {
+        *xe = bq->xe;
+        return -1;
     }
-    from_sx(err, &xe, "searching");
+    e = sx_enquire_new(db, xe);
+    st = e ? SX_OK : xe->status;
+    if (st == SX_OK)
+        st = sx_enquire_set_query(e, bq->query, xe);
+    if (st == SX_OK)
+        st = sx_enquire_set_bm25(e, s->rank.k1, 0, 1, s->rank.b, 0.5, xe);
+    if (st == SX_OK) {
+        if (opt->sort == SORT_RELEVANCE)
+            st = sx_enquire_sort_by_relevance(e, xe);
+        else
+            st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, opt->sort == SORT_DATE, xe);
+    }
+    /* Counting a few past the page keeps the total exact for small
+     * result sets at almost no cost; large ones get Xapian's estimate. */
+    if (st == SX_OK)
+        st = sx_enquire_run(e, opt->offset, opt->limit, opt->offset + opt->limit + 10, &pg->m, xe);
+    sx_enquire_free(e);
+    if (st == SX_OK) {
+        pg->docs = calloc(sx_mset_size(pg->m) + 1, sizeof *pg->docs);
+        if (!pg->docs) {
+            sou_error_set(err, SOU_EINTERNAL, "out of memory");
+            xe->status = SX_ERR_NO_MEMORY;
+            return -1;
+        }
+        st = sx_mset_documents(pg->m, pg->docs, xe);
+    }
+    if (st == SX_OK)
+        return 0;
+    from_sx(err, xe, "searching");
+    return -1;
+}
+
+/* search_once until it works: after Xapian's DatabaseModifiedError once
+ * more on a reopened index (the index moved on underneath), and after a
+ * shard's failure once more without it (or on its replica), at most once a
+ * shard.  On success *bq and *pg hold the answer's query and page. */
+static int run_search(sou_searcher *s, const sou_parsed_query *pq, const search_opts *opt, sou_built_query *bq,
+                      page *pg, sou_error *err)
+{
+    int reopened = 0;
+    size_t tries = sou_shards_count(s->shards) + 2;
+    for (size_t attempt = 0; attempt < tries; attempt++) {
+        sx_error xe = {0};
+        sx_db *db = sou_shards_db(s->shards, err);
+        if (!db)
+            return -1;
+        sou_built_query_destroy(bq);
+        page_free(pg);
+        if (search_once(s, db, pq, opt, bq, pg, &xe, err) == 0)
+            return 0;
+        if (xe.status == SX_ERR_MODIFIED && !reopened) {
+            sou_shards_reopen(s->shards);
+            reopened = 1;
+        } else if (!sou_shards_failure(s->shards, &xe)) {
+            return -1;
+        }
+    }
     return -1;
 }
 
@@ -788,6 +862,7 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     sou_parsed_query pq = {0};
     sou_built_query bq = {0};
     sou_hl_terms *hl = NULL;
+    page pg = {0};
     sx_mset *m = NULL;
     json_t *answer = NULL, *hits = NULL, *query = NULL;
 
@@ -803,28 +878,20 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
                       pq.date_from, pq.date_to);
         goto fail;
     }
-    if (sou_query_build(&pq, &s->rank, &bq, err) < 0)
+    if (run_search(s, &pq, &opt, &bq, &pg, err) < 0)
         goto fail;
+    m = pg.m;
     if (!(hl = hl_terms_of(&bq))) {
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
         goto fail;
     }
-    if (run_query(s, &bq, &opt, &m, err) < 0)
-        goto fail;
 
     hits = json_array();
     if (!hits)
         goto oom;
     for (unsigned i = 0; i < sx_mset_size(m); i++) {
-        sx_error xe = {0};
-        sx_doc *doc = NULL;
-        if (sx_mset_document(m, i, &doc, &xe) != SX_OK) {
-            from_sx(err, &xe, "reading a hit");
-            goto fail;
-        }
         doc_fields data;
-        int rd = doc_fields_read(doc, &data);
-        sx_doc_free(doc);
+        int rd = doc_fields_read(pg.docs[i], &data);
         json_t *hit = rd < 0 ? NULL : hit_json(&data, opt.offset + i + 1, sx_mset_weight(m, i), hl, &opt);
         doc_fields_free(&data);
         if (!hit || json_array_append_new(hits, hit) < 0)
@@ -844,6 +911,10 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     query = hits = NULL; /* stolen by json_pack, even on failure */
     if (!answer)
         goto oom;
+    if (sou_shards_sharded(s->shards) &&
+        (json_object_set_new(answer, "shards", sou_shards_answer_json(s->shards)) < 0 ||
+         json_object_set_new(answer, "partial", json_boolean(sou_shards_partial(s->shards))) < 0))
+        goto oom;
     double took = now_ms() - t0;
     json_object_set_new(answer, "took_ms", json_real((double)(long long)(took * 1000 + 0.5) / 1000));
     goto done;
@@ -855,7 +926,7 @@ fail:
 done:
     json_decref(hits);
     json_decref(query);
-    sx_mset_free(m);
+    page_free(&pg);
     sou_hl_terms_free(hl);
     sou_built_query_destroy(&bq);
     sou_parsed_query_destroy(&pq);
@@ -897,20 +968,39 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         goto done;
     }
     snprintf(term, sizeof term, "%s%s", SOU_PREFIX_ID, id);
-    sx_status st = sx_db_find_by_term(s->db, term, &docid, &xe);
-    if (st == SX_ERR_NOT_FOUND) {
-        sou_error_set(err, SOU_ENOTFOUND, "document \"%.200s\" not found", id);
-        goto done;
-    }
-    if (st != SX_OK || sx_db_get_document(s->db, docid, &doc, &xe) != SX_OK) {
-        from_sx(err, &xe, "reading the document");
+    for (size_t attempt = 0;; attempt++) {
+        sx_db *db = sou_shards_db(s->shards, err);
+        if (!db)
+            goto done;
+        sx_status st = sx_db_find_by_term(db, term, &docid, &xe);
+        if (st == SX_OK)
+            st = sx_db_get_document(db, docid, &doc, &xe);
+        if (st == SX_OK)
+            break;
+        if (st != SX_ERR_NOT_FOUND && attempt <= sou_shards_count(s->shards) &&
+            sou_shards_failure(s->shards, &xe))
+            continue; /* again without the shard at fault, or on its replica */
+        if (st == SX_ERR_NOT_FOUND && sou_shards_partial(s->shards)) {
+            json_t *sh = sou_shards_answer_json(s->shards);
+            char *failed = sh ? json_dumps(json_object_get(sh, "failed"), JSON_COMPACT) : NULL;
+            sou_error_set(err, SOU_EUNAVAILABLE,
+                          "document \"%.200s\" is not on the shards that answered (down: %s)", id,
+                          failed ? failed : "some");
+            free(failed);
+            json_decref(sh);
+        } else if (st == SX_ERR_NOT_FOUND) {
+            sou_error_set(err, SOU_ENOTFOUND, "document \"%.200s\" not found", id);
+        } else {
+            from_sx(err, &xe, "reading the document");
+        }
         goto done;
     }
     out = doc_data(doc);
     if (!json_object_get(out, "id"))
         json_object_set_new(out, "id", json_string(id));
     if (q && *q) {
-        if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&pq, &s->rank, &bq, err) < 0)
+        /* Only the terms to mark are needed: nothing to expand in the index. */
+        if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&pq, &s->rank, NULL, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;
         const char *title = str_field(out, "title", &tlen);

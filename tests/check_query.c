@@ -215,7 +215,7 @@ static void build_ok(const char *q, sou_parsed_query *pq, sou_built_query *bq)
 {
     sou_error err = {0};
     parse_ok(q, pq);
-    int rc = sou_query_build(pq, NULL, bq, &err);
+    int rc = sou_query_build(pq, NULL, NULL, bq, &err);
     ck_assert_msg(rc == 0, "build \"%s\": %s", q, err.message);
     ck_assert_ptr_nonnull(bq->query);
 }
@@ -246,7 +246,7 @@ START_TEST(build_question)
     rp.phrase_weight = 0.5;
     rp.title_weight = 0; /* and the title boost off */
     sou_error err = {0};
-    ck_assert_int_eq(sou_query_build(&pq, &rp, &bq, &err), 0);
+    ck_assert_int_eq(sou_query_build(&pq, &rp, NULL, &bq, &err), 0);
     d = sx_query_describe(bq.query);
     ck_assert_ptr_nonnull(strstr(d, "AND_MAYBE"));
     ck_assert_ptr_nonnull(strstr(d, "(岳阳@1 PHRASE 2 阳医@2)"));
@@ -257,7 +257,7 @@ START_TEST(build_question)
     /* elite: only the rarest few body terms */
     sou_rank_params_init(&rp);
     rp.elite = 3;
-    ck_assert_int_eq(sou_query_build(&pq, &rp, &bq, &err), 0);
+    ck_assert_int_eq(sou_query_build(&pq, &rp, NULL, &bq, &err), 0);
     d = sx_query_describe(bq.query);
     ck_assert_ptr_nonnull(strstr(d, "ELITE_SET 3"));
     free(d);
@@ -365,13 +365,13 @@ START_TEST(build_nothing_searchable)
     sou_built_query bq;
     sou_error err = {0};
     parse_ok("？！。", &pq);
-    ck_assert_int_eq(sou_query_build(&pq, NULL, &bq, &err), -1);
+    ck_assert_int_eq(sou_query_build(&pq, NULL, NULL, &bq, &err), -1);
     ck_assert_int_eq(err.code, SOU_EBADREQUEST);
     ck_assert_ptr_nonnull(strstr(err.message, "nothing searchable"));
     sou_built_query_destroy(&bq);
     sou_parsed_query_destroy(&pq);
     parse_ok("医保 \"。。\"", &pq);
-    ck_assert_int_eq(sou_query_build(&pq, NULL, &bq, &err), -1);
+    ck_assert_int_eq(sou_query_build(&pq, NULL, NULL, &bq, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.message, "nothing searchable"));
     sou_built_query_destroy(&bq);
     sou_parsed_query_destroy(&pq);
