@@ -6,6 +6,8 @@ SOU_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # readable screenshots, Node.js and npm (only when node is missing: a newer
 # node may already be installed from elsewhere), and playwright-core from npm.
 SOU_EXTRA_PACKAGES="${SOU_EXTRA_PACKAGES:-} chromium fonts-wqy-microhei"
+# tests/check_cluster runs Xapian's own servers: xapian-tcpsrv, xapian-replicate(-server), xapian-delve.
+SOU_EXTRA_PACKAGES="$SOU_EXTRA_PACKAGES xapian-tools"
 command -v node >/dev/null 2>&1 || SOU_EXTRA_PACKAGES="$SOU_EXTRA_PACKAGES nodejs npm"
 source "$SOU_ROOT/scripts/setup.sh"
 if [ ! -d "$SOU_ROOT/tests/browser/node_modules/playwright-core" ]; then
