@@ -15,6 +15,7 @@
 #include "query_parse.h"
 #include "schema.h"
 #include "sou_xapian.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 #define SOU_ID_TERM_MAX 256 /* Q + an id of at most 240 bytes */
@@ -348,26 +349,6 @@ static json_t *marks_json(const sou_hl_result *r)
  * number, a nested value, bad escapes, control characters) makes it give up
  * (NULL) and the caller falls back to json_loadb, so it only has to be right
  * on what it accepts. */
-typedef struct {
-    char *p;
-    size_t len, cap;
-} strbuf;
-
-static int sb_reserve(strbuf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p)
-        return -1;
-    b->p = p;
-    b->cap = cap;
-    return 0;
-}
-
 static int hex4(const char *s, uint32_t *out)
 {
     uint32_t v = 0;
@@ -390,7 +371,7 @@ static int hex4(const char *s, uint32_t *out)
 /* A JSON string starting after its opening quote at s[*i]; decoded and
  * appended to b (NUL-terminated).  *i moves past the closing quote.  -1 when
  * malformed. */
-static int scan_string(const char *s, size_t len, size_t *i, strbuf *b)
+static int scan_string(const char *s, size_t len, size_t *i, sou_strbuf *b)
 {
     size_t k = *i;
     for (;;) {
@@ -409,7 +390,7 @@ static int scan_string(const char *s, size_t len, size_t *i, strbuf *b)
         }
         while (run < len && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20)
             run++;
-        if (sb_reserve(b, run - k + 4) < 0)
+        if (sou_strbuf_reserve(b, run - k + 4) < 0)
             return -1;
         memcpy(b->p + b->len, s + k, run - k);
         b->len += run - k;
@@ -487,7 +468,7 @@ static int after_member(const char *s, size_t len, size_t *i)
 
 static json_t *parse_flat_object(const char *s, size_t len)
 {
-    strbuf key = {0}, val = {0};
+    sou_strbuf key = {0}, val = {0};
     json_t *o = json_object();
     size_t i = skip_ws(s, len, 0);
     if (!o || i >= len || s[i++] != '{')
@@ -519,12 +500,12 @@ static json_t *parse_flat_object(const char *s, size_t len)
 end:
     if (skip_ws(s, len, i) != len)
         goto fail;
-    free(key.p);
-    free(val.p);
+    sou_strbuf_destroy(&key);
+    sou_strbuf_destroy(&val);
     return o;
 fail:
-    free(key.p);
-    free(val.p);
+    sou_strbuf_destroy(&key);
+    sou_strbuf_destroy(&val);
     json_decref(o);
     return NULL;
 }
@@ -559,7 +540,7 @@ typedef struct {
 } doc_field;
 
 typedef struct {
-    strbuf arena;
+    sou_strbuf arena;
     doc_field *f;
     size_t n, cap;
     json_t *fallback; /* owned: the jansson object when the scanner gave up */
@@ -567,7 +548,7 @@ typedef struct {
 
 static void doc_fields_free(doc_fields *d)
 {
-    free(d->arena.p);
+    sou_strbuf_destroy(&d->arena);
     free(d->f);
     json_decref(d->fallback);
     memset(d, 0, sizeof *d);
@@ -615,8 +596,11 @@ static int scan_fields(const char *s, size_t len, doc_fields *d)
     size_t i = skip_ws(s, len, 0);
     if (i >= len || s[i++] != '{')
         return -1;
-    /* Decoding never grows the text: one allocation holds every string. */
-    if (sb_reserve(&d->arena, len + 8) < 0)
+    /* Decoding never grows the text: one allocation holds every string.  The
+     * arena is reused from document to document: a failure once is not a
+     * failure for the next. */
+    d->arena.oom = 0;
+    if (sou_strbuf_reserve(&d->arena, len + 8) < 0)
         return -1;
     i = skip_ws(s, len, i);
     if (i < len && s[i] == '}') {
@@ -1047,7 +1031,7 @@ static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
     sx_error xe = {0};
     docid_list ids = {0};
     passage_data *ps = NULL;
-    strbuf body = {0};
+    sou_strbuf body = {0};
     json_t *out = NULL;
     size_t n = 0;
     if (sx_db_each_posting(s->db, idterm, strlen(idterm), collect_docid, &ids, &xe) != SX_OK) {
@@ -1074,11 +1058,10 @@ static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const char *b = str_field(ps[i].data, "body", &len);
-        if (sb_reserve(&body, len) < 0)
-            goto oom;
-        memcpy(body.p + body.len, b, len);
-        body.len += len;
+        sou_strbuf_put(&body, b, len);
     }
+    if (body.oom)
+        goto oom;
     out = ps[0].data;
     ps[0].data = NULL;
     if (json_object_set_new(out, "body", json_stringn(body.p ? body.p : "", body.len)) < 0)
@@ -1093,7 +1076,7 @@ done:
         json_decref(ps[i].data);
     free(ps);
     free(ids.v);
-    free(body.p);
+    sou_strbuf_destroy(&body);
     return out;
 }
 
