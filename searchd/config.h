@@ -13,7 +13,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "search.h"
+/* Why a setting, a flag or a config file was refused, with where:
+ * "searchd.conf:3: threads: \"many\" is not a number in 1..256". */
+typedef struct {
+    char message[320];
+} sou_config_error;
 
 typedef struct {
     char *db;             /* index directory (required); owned */
@@ -43,17 +47,17 @@ void sou_config_destroy(sou_config *cfg);
 
 /* Set one key ("threads", "idle-timeout" ...) from text.  Returns 0, or -1
  * with err saying which key and why (no location: callers add it). */
-int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_error *err);
+int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_config_error *err);
 
 /* Read a `key = value` file.  Returns 0, or -1 with err = "path:line: message". */
-int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err);
+int sou_config_load_file(sou_config *cfg, const char *path, sou_config_error *err);
 
 /* Apply the command line: first the file named by --config (if any), then
  * every flag, so flags win.  Returns 0, 1 when --help was asked for, 2 for
  * --version, or -1
  * with err filled (unknown flag, missing value, bad value, bad file).
  * Finally checks that db is set. */
-int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err);
+int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_config_error *err);
 
 /* Write the usage text (every flag, its default) to out. */
 void sou_config_usage(FILE *out, const char *program);

@@ -985,7 +985,7 @@ static char *write_file(const char *name, const char *text)
 START_TEST(test_config)
 {
     sou_config cfg;
-    sou_error err;
+    sou_config_error err = {""};
     char *good = write_file("good.conf", "# searchd\n\ndb = /srv/sou.db\nthreads=3\n  idle-timeout = 7 \n"
                                          "max_line = 1K\nlog_level = debug\n");
     char *bad_key = write_file("bad1.conf", "db = x\n\nfrobnicate = 1\n");
