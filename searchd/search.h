@@ -91,11 +91,21 @@ int sou_searcher_refresh(sou_searcher *s, sou_error *err);
  * option, SOU_EUNAVAILABLE / SOU_EINTERNAL for index trouble). */
 json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err);
 
+/* Longest title + body that sou_get_document highlights (bytes). */
+#define SOU_DOC_HIGHLIGHT_MAX (1u << 20)
+
 /* One whole document by id: {"id", "title", "body", "url", "date", ...every
  * stored field}; when q is non-NULL and non-empty also "title_html" and
  * "body_html" with the query's matches <mark>ed (HTML-escaped, whole text, no
- * cutting).  New reference, or NULL with SOU_ENOTFOUND / other errors. */
+ * cutting).  New reference, or NULL with SOU_ENOTFOUND, SOU_ETOOLARGE (q
+ * given and the text is over SOU_DOC_HIGHLIGHT_MAX) or other errors. */
 json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_error *err);
+
+/* For tests (fault injection): fn(ctx) runs inside sou_search between the
+ * matching and the reading of the hits, where an indexer's commits can make
+ * the revision being read vanish; when it returns non-zero the search acts
+ * as if Xapian had thrown DatabaseModifiedError there.  NULL removes it. */
+void sou_searcher_set_match_hook(sou_searcher *s, int (*fn)(void *ctx), void *ctx);
 
 /* {"documents": N, "revision": R, "db": path}; new reference. */
 json_t *sou_searcher_info(sou_searcher *s, sou_error *err);
