@@ -54,10 +54,13 @@ static void print_progress(const sou_index_stats *s, void *ctx)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: indexer --db DIR [options] INPUT...\n"
+            "Usage: indexer --db DIR [options] INPUT...\n"
             "Index articles into the Xapian database DIR (created if missing).\n"
+            "\n"
             "INPUT: a file (*.txt article, *.jsonl, *.jsonl.gz), a directory (searched\n"
             "recursively for those), or - for JSONL on standard input.\n"
+            "\n"
+            "Options:\n"
             "  --db DIR         the index to create or update\n"
             "  --delete ID      remove the document with this id (repeatable; done first)\n"
             "  --batch N        documents between commits (default %u)\n"
@@ -66,6 +69,8 @@ static void usage(FILE *out)
             "  --unigrams MODE  run-end (default), terms, positions or none: for measurements\n"
             "                   only: searchd expects the default\n"
             "  --help           this text\n"
+            "  --version        the version of sou\n"
+            "\n"
             "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
             "error, 130 interrupted (what was read is committed).\n",
             SOU_INDEX_DEFAULT_BATCH);
@@ -91,7 +96,8 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},      {"delete", required_argument, NULL, 'x'},
         {"batch", required_argument, NULL, 'b'},   {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},         {"unigrams", required_argument, NULL, 'u'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
     sou_index_options opt = {0};
     sou_index_stats stats;
     sx_error err = {SX_OK, ""};
@@ -139,6 +145,10 @@ int main(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
+            status = 0;
+            goto done;
+        case 'V':
+            printf("indexer (sou) %s\n", SOU_VERSION);
             status = 0;
             goto done;
         default:

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "reader_private.h"
+#include "utf8.h"
 
 /* Directory depth past which the walk stops (a backstop: loops are found
  * by device and inode). */
@@ -171,43 +172,6 @@ sou_doc *sou_doc_from_fields(json_t *fields, const char *file, unsigned long lin
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 if malformed
- * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len, i;
-    unsigned long cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c < 0xC2)
-        return 0; /* continuation byte or overlong 2-byte lead */
-    if (c < 0xE0) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c < 0xF0) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c < 0xF5) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 size_t sou_utf8_clean(char *s, size_t len, size_t *invalid, size_t *first_bad)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -215,11 +179,12 @@ size_t sou_utf8_clean(char *s, size_t len, size_t *invalid, size_t *first_bad)
 
     while (in < len) {
         size_t n;
+        uint32_t cp;
         if (u[in] < 0x80) { /* fast path for ASCII */
             s[out++] = s[in++];
             continue;
         }
-        n = utf8_seq_len(u + in, len - in);
+        n = sou_utf8_decode(u + in, len - in, &cp);
         if (n == 0) {
             if (first == len)
                 first = in;

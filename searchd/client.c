@@ -10,6 +10,9 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "hostport.h"
+#include "utf8.h"
+
 #define MAX_ANSWER (64u << 20) /* an answer longer than this is not from searchd */
 
 struct sou_client {
@@ -18,33 +21,6 @@ struct sou_client {
     char *buf; /* bytes read past the last answer */
     size_t len, cap;
 };
-
-/* Split "host:port" / "[v6]:port" into its parts (host may be empty = 127.0.0.1). */
-static int split_hostport(const char *hostport, char *host, size_t hsize, char *port, size_t psize)
-{
-    const char *colon;
-
-    if (hostport[0] == '[') {
-        const char *close = strchr(hostport, ']');
-        if (!close || close[1] != ':' || (size_t)(close - hostport - 1) >= hsize)
-            return -1;
-        memcpy(host, hostport + 1, (size_t)(close - hostport - 1));
-        host[close - hostport - 1] = '\0';
-        colon = close + 1;
-    } else {
-        colon = strrchr(hostport, ':');
-        if (!colon || (size_t)(colon - hostport) >= hsize)
-            return -1;
-        memcpy(host, hostport, (size_t)(colon - hostport));
-        host[colon - hostport] = '\0';
-    }
-    if (!host[0])
-        snprintf(host, hsize, "127.0.0.1");
-    if (!colon[1] || strlen(colon + 1) >= psize)
-        return -1;
-    snprintf(port, psize, "%s", colon + 1);
-    return 0;
-}
 
 /* connect() with a timeout: non-blocking connect, poll, then back to blocking. */
 static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t len, int timeout_ms)
@@ -75,15 +51,19 @@ static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t len, int
 
 sou_client *sou_client_connect(const char *hostport, int timeout_ms, sou_error *err)
 {
-    char host[256], port[32];
+    char host[256], port[8];
+    unsigned port_number;
     struct addrinfo hints, *res = NULL, *ai;
     sou_client *c = NULL;
     int fd = -1, rc, saved = 0;
 
-    if (split_hostport(hostport, host, sizeof host, port, sizeof port) < 0) {
+    if (sou_hostport_split(hostport, host, sizeof host, &port_number) < 0) {
         sou_error_set(err, SOU_EBADREQUEST, "server address \"%.100s\": expected HOST:PORT", hostport);
         return NULL;
     }
+    if (!host[0])
+        snprintf(host, sizeof host, "127.0.0.1");
+    snprintf(port, sizeof port, "%u", port_number);
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -238,31 +218,11 @@ static int put(char **out, size_t *len, size_t *cap, const char *s, size_t n)
     return 0;
 }
 
-/* Encode code point cp as UTF-8 into b; returns the length (0 if invalid). */
-static size_t utf8_encode(unsigned long cp, char *b)
+/* cp as UTF-8 into b; 0 for what an entity must not produce: NUL, a
+ * surrogate, anything above U+10FFFF. */
+static size_t entity_utf8(unsigned long cp, char *b)
 {
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        b[0] = (char)(0xC0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        b[0] = (char)(0xE0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    b[0] = (char)(0xF0 | (cp >> 18));
-    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    b[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    return cp == 0 || cp > 0x10FFFF ? 0 : sou_utf8_encode((uint32_t)cp, b);
 }
 
 /* Length of the terminal control at s (C0 but for tab, DEL, C1, and the
@@ -348,7 +308,7 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
                 char *end;
                 unsigned long cp = (p[2] == 'x' || p[2] == 'X') ? strtoul(p + 3, &end, 16) : strtoul(p + 2, &end, 10);
                 if (end == semi)
-                    blen = utf8_encode(cp, b);
+                    blen = entity_utf8(cp, b);
             } else if (semi && n > 0 && n < 10) {
                 for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
                     if (strlen(entities[i].name) == n && strncmp(p + 1, entities[i].name, n) == 0) {

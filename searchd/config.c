@@ -32,6 +32,7 @@ static const opt_spec options[] = {
     {"config", OPT_STRING, F(config), 0, 0, "FILE", "read `key = value` settings from FILE (flags win)"},
     {"log_file", OPT_STRING, F(log_file), 0, 0, "FILE", "log to FILE instead of stderr (SIGHUP reopens)"},
     {"log_level", OPT_LEVEL, F(log_level), 0, 3, "LEVEL", "debug, info, warn or error"},
+    {"access_log", OPT_STRING, F(access_log), 0, 0, "FILE", "one JSON line per request to FILE (SIGHUP reopens)"},
     {"idle_timeout", OPT_INT, F(idle_timeout), 1, 86400, "SECONDS", "close idle line connections after this"},
     {"http_timeout", OPT_INT, F(http_timeout), 1, 86400, "SECONDS", "HTTP read/keep-alive timeout"},
     {"max_line", OPT_SIZE, F(max_line), 16, 16 << 20, "BYTES", "longest line-protocol request"},
@@ -58,6 +59,7 @@ void sou_config_defaults(sou_config *cfg)
     cfg->line = strdup("127.0.0.1:7700");    /* loopback only unless asked otherwise */
     cfg->config = NULL;                      /* no file unless --config */
     cfg->log_file = NULL;                    /* stderr, so systemd/journald or a terminal sees it */
+    cfg->access_log = NULL;                  /* off: a line per request costs a write; operators opt in */
     cfg->threads = cpus < 2 ? 2 : (int)(cpus > 64 ? 64 : cpus); /* use every core; >= 2 so one slow query cannot block all */
     cfg->log_level = SOU_LOG_INFO;           /* start-up, reopen, shutdown, errors; not per request */
     cfg->idle_timeout = 300;                 /* like many servers: long enough for humans at telnet */
@@ -82,6 +84,7 @@ void sou_config_destroy(sou_config *cfg)
     free(cfg->line);
     free(cfg->config);
     free(cfg->log_file);
+    free(cfg->access_log);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -267,9 +270,12 @@ int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err
     const opt_spec *o;
     sou_error e;
 
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return 1;
+        if (strcmp(argv[i], "--version") == 0)
+            return 2;
+    }
     /* Pass 1: the config file, so that pass 2's flags override it. */
     for (int i = 1; i < argc; i++) {
         if (!(o = flag_at(argc, argv, &i, &value, err)))
@@ -320,8 +326,13 @@ void sou_config_usage(FILE *out, const char *program)
 {
     sou_config defaults;
 
-    fprintf(out, "usage: %s --db DIR [--http 127.0.0.1:8080] [--line 127.0.0.1:7700] [--threads N] "
-                 "[--config FILE] [options]\n\noptions (also `key = value` lines in the config file):\n",
+    fprintf(out, "Usage: %s --db DIR [--http 127.0.0.1:8080] [--line 127.0.0.1:7700] [--threads N] "
+                 "[--config FILE] [options]\n"
+                 "Serve searches over the sou index DIR: the search page and a JSON API over HTTP,\n"
+                 "and a line protocol over TCP.  Each option is also a `key = value` line of the\n"
+                 "config file (flags win); defaults are in brackets.\n"
+                 "\n"
+                 "Options:\n",
             program);
     sou_config_defaults(&defaults);
     for (size_t i = 0; i < N_OPTIONS; i++) {
@@ -331,7 +342,12 @@ void sou_config_usage(FILE *out, const char *program)
             if (*p == '_')
                 *p = '-';
         format_value(&defaults, &options[i], value, sizeof value);
+        /* The thread count depends on the machine: its help says how, and a
+         * number here would end up in the man page made from this text. */
+        if (strcmp(options[i].name, "threads") == 0)
+            value[0] = '\0';
         fprintf(out, "  %-28s %s%s%s%s\n", flag, options[i].help, *value ? " [" : "", value, *value ? "]" : "");
     }
+    fprintf(out, "  %-28s %s\n  %-28s %s\n", "--help", "this text", "--version", "the version of sou");
     sou_config_destroy(&defaults);
 }

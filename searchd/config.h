@@ -21,6 +21,7 @@ typedef struct {
     char *line;           /* line-protocol listen address HOST:PORT, "off" = none; owned */
     char *config;         /* the config file read, or NULL; owned */
     char *log_file;       /* log destination, NULL = stderr; owned */
+    char *access_log;     /* one JSON line per request to this file, NULL = none; owned */
     int threads;          /* worker threads, each with its own index handle */
     int log_level;        /* sou_log_level */
     int idle_timeout;     /* seconds a line connection may sit idle */
@@ -51,7 +52,8 @@ int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_erro
 int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err);
 
 /* Apply the command line: first the file named by --config (if any), then
- * every flag, so flags win.  Returns 0, 1 when --help was asked for, or -1
+ * every flag, so flags win.  Returns 0, 1 when --help was asked for, 2 for
+ * --version, or -1
  * with err filled (unknown flag, missing value, bad value, bad file).
  * Finally checks that db is set. */
 int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err);

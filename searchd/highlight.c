@@ -659,6 +659,7 @@ int sou_highlight_passages(const sou_hl_terms *t, const char *text, size_t len, 
     cand_t *cands = NULL;
     range_t *chosen = NULL;
     size_t nbreaks = 0, nstarts = 0, ncands = 0, nchosen = 0;
+    uint32_t best = 0;
 
     memset(out, 0, sizeof *out);
     if (chars == 0)
@@ -699,6 +700,7 @@ int sou_highlight_passages(const sou_hl_terms *t, const char *text, size_t len, 
     if (h.nocc == 0) { /* nothing matched: the text's opening */
         uint32_t s = nstarts ? starts[0] : 0;
         chosen[nchosen++] = (range_t){s, passage_end(&h, breaks, nbreaks, s, m)};
+        best = s;
     } else {
         cnt = calloc(t->n, sizeof *cnt);
         cands = malloc((nstarts + h.nocc) * sizeof *cands);
@@ -766,6 +768,7 @@ int sou_highlight_passages(const sou_hl_terms *t, const char *text, size_t len, 
             if (!overlaps)
                 chosen[nchosen++] = (range_t){s, e};
         }
+        best = nchosen ? chosen[0].s : 0;
         qsort(chosen, nchosen, sizeof *chosen, range_cmp);
     }
 
@@ -794,6 +797,9 @@ int sou_highlight_passages(const sou_hl_terms *t, const char *text, size_t len, 
             out_literal(&h, "…", 1);
     }
     rc = hl_finish(&h, out);
+    while (best < n && is_ws(h.cp[best]))
+        best++;
+    out->best_at = best < n ? best : 0;
 done:
     hl_destroy(&h);
     free(breaks);

@@ -5,6 +5,7 @@
  *   GET /doc/<id>[?q=..]       one document, matches marked when q is given
  *   GET /health                200 {"status":"ok",...} or 503 while the index cannot be opened
  *   GET /stats                 counters, latency percentiles, documents, revision, uptime
+ *   GET /metrics               the same and more in Prometheus' text format
  *   GET / and other paths      the search page's files (sou_web), else 404
  *
  * Every API answer is JSON (Content-Type: application/json; charset=utf-8),
@@ -38,16 +39,15 @@
 #include "json_line.h"
 #include "log.h"
 #include "server_private.h"
+#include "utf8.h"
 
-#ifdef SOU_HAVE_WEB
 #include "web_assets.h"
-#endif
 
 typedef struct {
     sou_server *srv;
     struct evhttp_request *req; /* evhttp frees it after we reply */
     sou_req_kind kind;
-    enum { ANSWER_BODY, ANSWER_STATS, ANSWER_HEALTH } answer;
+    enum { ANSWER_BODY, ANSWER_STATS, ANSWER_HEALTH, ANSWER_METRICS } answer;
     double t0;
 } http_req;
 
@@ -175,6 +175,48 @@ static const char *reason(int status)
     }
 }
 
+static const char *method_name(enum evhttp_cmd_type m)
+{
+    switch (m) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    case EVHTTP_REQ_TRACE: return "TRACE";
+    case EVHTTP_REQ_CONNECT: return "CONNECT";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+    }
+    return "?";
+}
+
+/* Count the answer; the access log also gets the peer and the request line. */
+static void answered(sou_server *s, struct evhttp_request *req, sou_req_kind kind, double t0, int status,
+                     size_t bytes)
+{
+    sou_access_entry e = {SOU_PROTO_HTTP, NULL, kind, status, (sou_now() - t0) * 1000.0, bytes, NULL, 0};
+    char peer[80], request[SOU_ACCESS_LOG_REQUEST_MAX + 16];
+
+    if (s->access_log.fd >= 0) {
+        struct evhttp_connection *conn = evhttp_request_get_connection(req);
+        char *host = NULL;
+        ev_uint16_t port = 0;
+        const char *uri = evhttp_request_get_uri(req);
+        int n;
+        if (conn) {
+            evhttp_connection_get_peer(conn, &host, &port);
+            snprintf(peer, sizeof peer, "%s:%u", host ? host : "?", (unsigned)port);
+            e.peer = peer;
+        }
+        n = snprintf(request, sizeof request, "%s %s", method_name(evhttp_request_get_command(req)),
+                     uri ? uri : "");
+        e.request = request;
+        e.request_len = n < 0 ? 0 : (size_t)n < sizeof request ? (size_t)n : sizeof request - 1;
+    }
+    sou_server_answered(s, &e);
+}
+
 static void send_body(sou_server *s, struct evhttp_request *req, sou_req_kind kind, double t0, int status,
                       const char *content_type, const void *body, size_t len, int newline)
 {
@@ -197,7 +239,7 @@ static void send_body(sou_server *s, struct evhttp_request *req, sou_req_kind ki
     evhttp_send_reply(req, status, reason(status), buf);
     if (buf)
         evbuffer_free(buf);
-    sou_stats_record(&s->stats, kind, 1, status, (sou_now() - t0) * 1000.0);
+    answered(s, req, kind, t0, status, len + (newline ? 1 : 0));
 }
 
 static void send_json(sou_server *s, struct evhttp_request *req, sou_req_kind kind, double t0, int status,
@@ -207,7 +249,7 @@ static void send_json(sou_server *s, struct evhttp_request *req, sou_req_kind ki
     char *text = answer ? sou_json_line(answer, &len) : NULL;
 
     if (!text) {
-        static const char oom[] = "{\"error\":{\"code\":500,\"message\":\"out of memory\"}}";
+        static const char oom[] = "{\"error\":{\"code\":500,\"reason\":\"internal\",\"message\":\"out of memory\"}}";
         send_body(s, req, kind, t0, 500, "application/json; charset=utf-8", oom, sizeof oom - 1, 1);
         return;
     }
@@ -281,11 +323,12 @@ json_t *sou_http_search_options(const char *query, sou_error *err)
             sou_error_set(err, SOU_EBADREQUEST, "query string: a parameter name is not valid UTF-8 text");
         } else if (json_object_get(options, key)) {
             sou_error_set(err, SOU_EBADREQUEST, "query string: parameter \"%.40s\" given twice", key);
+            sou_error_where(err, key, value, vlen, 0, 0);
         } else if (strlen(value) != vlen) {
             sou_error_set(err, SOU_EBADREQUEST, "parameter \"%.40s\": contains a NUL byte", key);
         } else if (sou_utf8_valid_prefix(value, vlen) != vlen) {
-            sou_error_set(err, SOU_EBADREQUEST, "parameter \"%.40s\": not valid UTF-8 (at byte %zu)", key,
-                          sou_utf8_valid_prefix(value, vlen));
+            sou_error_fail(err, SOU_R_BAD_UTF8, "parameter \"%.40s\": not valid UTF-8 (at byte %zu)", key,
+                           sou_utf8_valid_prefix(value, vlen));
         } else if (json_object_set_new(options, key, json_stringn(value, vlen)) < 0) {
             sou_error_set(err, SOU_EINTERNAL, "out of memory");
         } else {
@@ -315,6 +358,14 @@ static void http_job_done(sou_job *job)
         json_t *st = sou_server_stats(s, job);
         send_json(s, h->req, h->kind, h->t0, 200, st);
         json_decref(st);
+    } else if (h->answer == ANSWER_METRICS) {
+        size_t len = 0;
+        char *text = sou_server_metrics(s, job, &len);
+        if (text)
+            send_body(s, h->req, h->kind, h->t0, 200, "text/plain; version=0.0.4; charset=utf-8", text, len, 0);
+        else
+            send_json(s, h->req, h->kind, h->t0, 500, NULL);
+        free(text);
     } else if (h->answer == ANSWER_HEALTH && job->status == 200) {
         json_t *o = json_pack("{s:s, s:O?, s:O?}", "status", "ok", "documents",
                               json_object_get(job->answer, "documents"), "revision",
@@ -376,14 +427,15 @@ static void handle_doc(sou_server *s, struct evhttp_request *req, double t0, con
         goto fail;
     }
     if (id_len == 0 || strlen(id) != id_len || sou_utf8_valid_prefix(id, id_len) != id_len) {
-        sou_error_set(&err, SOU_EBADREQUEST, "/doc/<id>: the id must be non-empty UTF-8 text");
+        sou_error_fail(&err, SOU_R_BAD_ID, "/doc/<id>: the id must be non-empty UTF-8 text");
         goto fail;
     }
     if (!(params = sou_http_search_options(query, &err)))
         goto fail;
     json_object_foreach(params, key, value) {
         if (strcmp(key, "q") != 0) {
-            sou_error_set(&err, SOU_EBADREQUEST, "/doc/<id>: unknown parameter \"%.40s\" (only q)", key);
+            sou_error_fail(&err, SOU_R_UNKNOWN_OPTION, "/doc/<id>: unknown parameter \"%.40s\" (only q)", key);
+            sou_error_where(&err, key, NULL, 0, 0, 0);
             goto fail;
         }
     }
@@ -440,7 +492,7 @@ static void handle_request(struct evhttp_request *req, void *arg)
         return;
     }
     if (method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) {
-        sou_error_set(&err, SOU_EBADREQUEST, "method not allowed: use GET or HEAD");
+        sou_error_fail(&err, SOU_R_METHOD_NOT_ALLOWED, "method not allowed: use GET or HEAD");
         json_t *e = sou_error_json(&err);
         json_object_set_new(json_object_get(e, "error"), "code", json_integer(405));
         send_json(s, req, SOU_REQ_OTHER, t0, 405, e);
@@ -449,7 +501,7 @@ static void handle_request(struct evhttp_request *req, void *arg)
     }
     if (s->stopping) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-        sou_error_set(&err, SOU_EUNAVAILABLE, "searchd is shutting down");
+        sou_error_fail(&err, SOU_R_SHUTTING_DOWN, "searchd is shutting down");
         send_error(s, req, SOU_REQ_OTHER, t0, &err);
         return;
     }
@@ -465,14 +517,14 @@ static void handle_request(struct evhttp_request *req, void *arg)
         submit(s, req, t0, SOU_REQ_OTHER, ANSWER_HEALTH, SOU_JOB_INFO, NULL);
     } else if (strcmp(path, "/stats") == 0) {
         submit(s, req, t0, SOU_REQ_OTHER, ANSWER_STATS, SOU_JOB_INFO, NULL);
+    } else if (strcmp(path, "/metrics") == 0) {
+        submit(s, req, t0, SOU_REQ_OTHER, ANSWER_METRICS, SOU_JOB_INFO, NULL);
     } else {
-#ifdef SOU_HAVE_WEB
         const sou_asset *a = sou_asset_find(path);
         if (a) {
             send_body(s, req, SOU_REQ_OTHER, t0, 200, a->content_type, a->data, a->len, 0);
             return;
         }
-#endif
         sou_error_set(&err, SOU_ENOTFOUND, "no such path: %.100s (try /search?q=...)", path);
         if (sou_utf8_valid_prefix(path, strlen(path)) != strlen(path))
             sou_error_set(&err, SOU_ENOTFOUND, "no such path");

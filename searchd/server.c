@@ -1,8 +1,10 @@
-/* server.c: see server.h.  Listeners, signals, shutdown, /stats. */
+/* server.c: see server.h.  Listeners, signals, shutdown, /stats and /metrics. */
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -10,42 +12,25 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
-#include <event2/thread.h>
-
+#include "hostport.h"
 #include "log.h"
 #include "server_private.h"
 
-/* "HOST:PORT" (numeric host, [v6]:port, or localhost; port 0 = any free
- * port, which evutil_parse_sockaddr_port refuses) to a socket address. */
+/* "HOST:PORT" (hostport.h; the host numeric, localhost or empty for
+ * 127.0.0.1; port 0 = any free port, which evutil_parse_sockaddr_port
+ * refuses) to a socket address. */
 static int parse_address(const char *what, const char *text, struct sockaddr_storage *ss, int *len,
                          sou_error *err)
 {
     char host[64];
-    const char *colon, *port_text;
-    char *end;
-    long port;
+    unsigned port;
     struct sockaddr_in *in = (struct sockaddr_in *)ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 
     memset(ss, 0, sizeof *ss);
-    if (text[0] == '[') {
-        const char *close = strchr(text, ']');
-        if (!close || close[1] != ':' || (size_t)(close - text - 1) >= sizeof host)
-            goto bad;
-        memcpy(host, text + 1, (size_t)(close - text - 1));
-        host[close - text - 1] = '\0';
-        colon = close + 1;
-    } else {
-        colon = strrchr(text, ':');
-        if (!colon || (size_t)(colon - text) >= sizeof host)
-            goto bad;
-        memcpy(host, text, (size_t)(colon - text));
-        host[colon - text] = '\0';
-    }
-    port_text = colon + 1;
-    port = strtol(port_text, &end, 10);
-    if (!*port_text || *end || port < 0 || port > 65535)
+    if (sou_hostport_split(text, host, sizeof host, &port) < 0)
         goto bad;
     if (strcmp(host, "localhost") == 0 || host[0] == '\0')
         snprintf(host, sizeof host, "127.0.0.1");
@@ -179,6 +164,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         SOU_INFO("SIGHUP: reopening the index and the log");
         if (sou_log_open(s->cfg->log_file) < 0)
             SOU_ERROR("cannot reopen log file %s: %s", s->cfg->log_file, strerror(errno));
+        if (sou_access_log_open(&s->access_log, s->cfg->access_log) < 0)
+            SOU_ERROR("cannot reopen access log %s: %s", s->cfg->access_log, strerror(errno));
         sou_workers_reopen(s->workers);
         return;
     }
@@ -197,8 +184,7 @@ json_t *sou_server_stats(sou_server *s, const sou_job *info_job)
     return o;
 }
 
-/* Raise the soft limit on open files to the hard limit (hundreds of idle
- * connections are part of the job) and keep the connection caps below it,
+/* Keep the connection caps below the open-files limit (main.c raised it),
  * with room for the index files of every worker, the listeners and the log:
  * past the limit accept() fails with EMFILE, which used to spin a core. */
 static void fit_fd_limit(sou_server *s)
@@ -207,11 +193,6 @@ static void fit_fd_limit(sou_server *s)
     long long line = s->cfg->max_connections, http = s->cfg->max_http_connections;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
         goto done;
-    if (rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-        getrlimit(RLIMIT_NOFILE, &rl);
-    }
     /* A glass database is about 8 files; each worker opens its own. */
     long long reserve = 64 + 12LL * s->cfg->threads;
     long long avail = rl.rlim_cur == RLIM_INFINITY ? line + http : (long long)rl.rlim_cur - reserve;
@@ -274,20 +255,53 @@ static void accept_error_cb(struct evconnlistener *lev, void *arg)
     SOU_WARN("accept(): %s", strerror(e));
 }
 
+/* When the index last changed: the newest modification time of the index
+ * path and, for a directory, of its entries (a commit writes new files), in
+ * Unix seconds; 0 when it cannot be read. */
+static double index_mtime(const char *path)
+{
+    struct stat sb;
+    double newest = 0;
+    DIR *dir;
+    struct dirent *e;
+
+    if (!path || stat(path, &sb) < 0)
+        return 0;
+    newest = (double)sb.st_mtim.tv_sec + (double)sb.st_mtim.tv_nsec / 1e9;
+    if (!S_ISDIR(sb.st_mode) || !(dir = opendir(path)))
+        return newest;
+    while ((e = readdir(dir))) {
+        struct stat fb;
+        double t;
+        if (e->d_name[0] == '.' || fstatat(dirfd(dir), e->d_name, &fb, 0) < 0)
+            continue;
+        t = (double)fb.st_mtim.tv_sec + (double)fb.st_mtim.tv_nsec / 1e9;
+        if (t > newest)
+            newest = t;
+    }
+    closedir(dir);
+    return newest;
+}
+
+void sou_server_answered(sou_server *s, const sou_access_entry *e)
+{
+    sou_stats_record(&s->stats, e->kind, e->protocol == SOU_PROTO_HTTP, e->status, e->ms);
+    sou_access_log_write(&s->access_log, e);
+}
+
+char *sou_server_metrics(sou_server *s, const sou_job *info_job, size_t *len)
+{
+    const json_t *info = info_job && info_job->status == 200 ? info_job->answer : NULL;
+
+    return sou_stats_prometheus(&s->stats, info, index_mtime(s->cfg->db), s->cfg->threads,
+                                sou_workers_queued(s->workers), len);
+}
+
 sou_server *sou_server_new(const sou_config *cfg, sou_error *err)
 {
     static const int sigs[3] = {SIGTERM, SIGINT, SIGHUP};
     sou_server *s = NULL;
     struct evconnlistener *http_lev = NULL;
-
-    /* Before any event_base exists: worker threads call event_active(). */
-    if (evthread_use_pthreads() < 0) {
-        sou_error_set(err, SOU_EINTERNAL, "libevent has no pthreads support");
-        return NULL;
-    }
-    sou_log_route_libevent();
-    json_object_seed(0); /* seed jansson's hash once, before threads race to do it */
-    signal(SIGPIPE, SIG_IGN);
 
     if (!(s = calloc(1, sizeof *s))) {
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
@@ -296,6 +310,11 @@ sou_server *sou_server_new(const sou_config *cfg, sou_error *err)
     s->cfg = cfg;
     fit_fd_limit(s);
     sou_stats_init(&s->stats);
+    sou_access_log_init(&s->access_log);
+    if (sou_access_log_open(&s->access_log, cfg->access_log) < 0) {
+        sou_error_set(err, SOU_EINTERNAL, "--access-log %.100s: cannot open: %s", cfg->access_log, strerror(errno));
+        goto fail;
+    }
     snprintf(s->http_addr, sizeof s->http_addr, "off");
     snprintf(s->line_addr, sizeof s->line_addr, "off");
     if (!(s->base = event_base_new())) {
@@ -385,5 +404,6 @@ void sou_server_free(sou_server *s)
         event_free(s->drain_timer);
     if (s->base)
         event_base_free(s->base);
+    sou_access_log_close(&s->access_log);
     free(s);
 }

@@ -9,6 +9,7 @@
 #include <event2/http.h>
 #include <event2/listener.h>
 
+#include "access_log.h"
 #include "config.h"
 #include "server.h"
 #include "stats.h"
@@ -22,6 +23,7 @@ struct sou_server {
     struct event_base *base;  /* owned */
     sou_workers *workers;     /* owned */
     sou_stats stats;
+    sou_access_log access_log; /* off unless cfg->access_log */
     struct evhttp *http;      /* owned; NULL when off */
     struct evhttp_bound_socket *http_bound; /* owned by http */
     struct evconnlistener *line_listener;   /* owned; NULL when off or stopping */
@@ -61,6 +63,12 @@ void sou_line_close_all(sou_server *s);
 
 /* server.c: the /stats and STATS object from an INFO job's result. */
 json_t *sou_server_stats(sou_server *s, const sou_job *info_job);
+/* server.c: count one answered request (stats, /metrics) and write its
+ * access-log line.  Every answer of both protocols goes through here. */
+void sou_server_answered(sou_server *s, const sou_access_entry *e);
+/* server.c: the /metrics text (Prometheus format) from an INFO job's result;
+ * malloc'ed, NULL when out of memory. */
+char *sou_server_metrics(sou_server *s, const sou_job *info_job, size_t *len);
 /* server.c: called whenever something finished, so shutdown can proceed. */
 void sou_server_maybe_done(sou_server *s);
 

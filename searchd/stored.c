@@ -329,6 +329,11 @@ end:
 
 /* ------------------------------------------------------------ the API */
 
+int sou_stored_buf_reserve(sou_stored_buf *b, size_t extra)
+{
+    return sb_reserve(b, extra);
+}
+
 int sou_stored_fields_parse(const char *data, size_t len, sou_stored_fields *d)
 {
     memset(d, 0, sizeof *d);

@@ -44,6 +44,10 @@ const char *sou_stored_field_get(const sou_stored_fields *d, const char *key, si
 
 void sou_stored_fields_free(sou_stored_fields *d);
 
+/* Room for extra more bytes (and a NUL) in b.  Returns 0, or -1 when out
+ * of memory (b unchanged). */
+int sou_stored_buf_reserve(sou_stored_buf *b, size_t extra);
+
 /* The data as a JSON object: a new reference ({} when data is NULL or not
  * an object), NULL only when out of memory. */
 json_t *sou_stored_object(const char *data, size_t len);

@@ -23,6 +23,8 @@ static const char *EXTRA_JSONL =
     "{\"id\":\"t_order_b\",\"title\":\"统计\",\"body\":\"本市居民人数继续增长。\",\"date\":\"2019-05-06\"}\n"
     "{\"id\":\"t_script\",\"title\":\"<b>标题</b>\",\"body\":\"<script>alert('x')</script> 脚本注入测试\","
     "\"date\":\"2018-03-04\",\"category\":\"安全\"}\n"
+    "{\"id\":\"t_undated\",\"title\":\"无日期\",\"body\":\"没有日期的宣传册。\"}\n"
+    "{\"id\":\"t_flyer\",\"title\":\"有日期\",\"body\":\"有日期的宣传册。\",\"date\":\"2021-06-07\"}\n"
     "{\"id\":\"t_escapes\",\"title\":\"转义\",\"body\":\"控制\\u0001字符\\t表情\\ud83d\\ude00 \\\"引号\\\" \\\\ 反斜杠\"}\n";
 
 static const char *bin_dir(char *buf, size_t cap)
@@ -198,6 +200,43 @@ START_TEST(answer_shape)
 }
 END_TEST
 
+/* The part of s from character k on. */
+static const char *from_char(const char *s, size_t k)
+{
+    for (; *s && k > 0; s++)
+        if (((unsigned char)s[1] & 0xC0) != 0x80)
+            k--;
+    return s;
+}
+
+START_TEST(passage_offset)
+{
+    /* With one passage, the body read from passage_offset begins with the
+     * passage's text (after a leading "…"), for every hit. */
+    json_t *a = search("{\"q\": \"医保卡激活\", \"passages\": 1, \"passage_chars\": 40}");
+    ck_assert_uint_ge(nhits(a), 2);
+    for (size_t i = 0; i < nhits(a); i++) {
+        json_t *h = json_array_get(json_object_get(a, "hits"), i);
+        json_int_t at = json_integer_value(json_object_get(h, "passage_offset"));
+        ck_assert(json_is_integer(json_object_get(h, "passage_offset")) && at >= 0);
+        const char *text = json_string_value(json_object_get(h, "snippet_text"));
+        if (!strncmp(text, "…", strlen("…")))
+            text += strlen("…");
+        sou_error err = {0};
+        json_t *d = sou_get_document(g_s, hit_id(a, i), NULL, &err);
+        ck_assert_ptr_nonnull(d);
+        const char *body = from_char(json_string_value(json_object_get(d, "body")), (size_t)at);
+        size_t n = strcspn(text, " \n"); /* the passage shows white space as one space */
+        if (n > 12)
+            n = 12; /* four CJK characters */
+        ck_assert_msg(n >= 6 && !strncmp(body, text, n), "%s: body at %lld is \"%.30s\", passage \"%.30s\"",
+                      hit_id(a, i), (long long)at, body, text);
+        json_decref(d);
+    }
+    json_decref(a);
+}
+END_TEST
+
 START_TEST(bigram_order_matters)
 {
     json_t *a = search_q("民人");
@@ -300,9 +339,18 @@ START_TEST(date_filter_and_sort)
     for (size_t i = 1; i < nhits(a); i++) {
         const char *d0 = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i - 1), "date"));
         const char *d1 = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i), "date"));
-        ck_assert_msg(strcmp(d0, d1) <= 0, "not oldest first: %s then %s", d0, d1);
+        ck_assert_msg(!*d1 || strcmp(d0, d1) <= 0, "not oldest first: %s then %s", d0, d1);
+        ck_assert_msg(*d0 || !*d1, "an undated document before a dated one");
     }
     json_decref(a);
+    /* Undated documents come last in both directions. */
+    for (int asc = 0; asc < 2; asc++) {
+        a = search(asc ? "{\"q\": \"宣传册\", \"sort\": \"date_asc\"}" : "{\"q\": \"宣传册\", \"sort\": \"date\"}");
+        ck_assert_uint_eq(nhits(a), 2);
+        ck_assert_str_eq(hit_id(a, 0), "t_flyer");
+        ck_assert_str_eq(hit_id(a, 1), "t_undated");
+        json_decref(a);
+    }
     a = search_q("date:2018..2020");
     ck_assert_int_eq(total(a), 3); /* only the test documents are that old */
     json_decref(a);
@@ -406,6 +454,84 @@ START_TEST(bad_options)
 }
 END_TEST
 
+/* Each error names its reason and, where it can, the part of the request
+ * at fault: the parameter, the text as given and its character range. */
+static const struct {
+    const char *opts, *reason, *param, *value;
+    int at, end; /* -1: no "at" */
+} REASONS[] = {
+    {"{\"q\": \"醉驾 date:2025-13\"}", "bad_date", "q", "date:2025-13", 3, 15},
+    /* typed in full width after an ideographic space: the value as typed */
+    {"{\"q\": \"醉驾\u3000ｄａｔｅ：２０２５－１３\"}", "bad_date", "q", "ｄａｔｅ：２０２５－１３", 3, 15},
+    /* a zero-width space before: normalisation drops it, offsets count it */
+    {"{\"q\": \"醉\u200b驾 date:2025-02-30 工资\"}", "bad_date", "q", "date:2025-02-30", 4, 19},
+    {"{\"q\": \"工资 date:2026..2025\"}", "bad_date_range", "q", "date:2026..2025", 3, 18},
+    {"{\"q\": \"title: 医保\"}", "bad_syntax", "q", "title:", 0, 6},
+    {"{\"q\": \"\"}", "empty_query", "q", "", -1, -1},
+    {"{\"q\": \"。。！\"}", "nothing_searchable", "q", "", -1, -1},
+    {"{\"q\": \"医保 \\\"？？\\\"\"}", "nothing_searchable", "q", "\"？？\"", 3, 7},
+    {"{\"limit\": 3}", "missing_option", "q", "", -1, -1},
+    {"{\"q\": \"医保\", \"colour\": \"red\"}", "unknown_option", "colour", "", -1, -1},
+    {"{\"q\": \"医保\", \"limit\": 0}", "bad_option", "limit", "0", -1, -1},
+    {"{\"q\": \"医保\", \"limit\": \"ten\"}", "bad_option", "limit", "ten", -1, -1},
+    {"{\"q\": \"医保\", \"sort\": \"price\"}", "bad_option", "sort", "price", -1, -1},
+    {"{\"q\": \"医保\", \"date_from\": \"2025-13-01\"}", "bad_date", "date_from", "2025-13-01", -1, -1},
+    {"{\"q\": \"医保\", \"date_from\": \"2026-01-01\", \"date_to\": \"2025-01-01\"}", "bad_date_range",
+     "date_from", "", -1, -1},
+};
+
+START_TEST(error_reasons)
+{
+    sou_error err = {0};
+    json_t *o = json_loads(REASONS[_i].opts, 0, NULL);
+    ck_assert_msg(o != NULL, "bad test JSON %s", REASONS[_i].opts);
+    ck_assert_ptr_null(sou_search(g_s, o, &err));
+    json_decref(o);
+    json_t *j = sou_error_json(&err), *e = json_object_get(j, "error");
+    ck_assert_int_eq(json_integer_value(json_object_get(e, "code")), 400);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "reason")), REASONS[_i].reason);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "param")), REASONS[_i].param);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "value")), REASONS[_i].value);
+    const json_t *at = json_object_get(e, "at");
+    if (REASONS[_i].at < 0) {
+        ck_assert_ptr_null(at);
+    } else {
+        ck_assert_msg(at != NULL, "%s: no \"at\"", REASONS[_i].opts);
+        ck_assert_int_eq(json_integer_value(json_array_get(at, 0)), REASONS[_i].at);
+        ck_assert_int_eq(json_integer_value(json_array_get(at, 1)), REASONS[_i].end);
+    }
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(e, "message")), ""));
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(error_json_generic)
+{
+    /* An error set without a reason reports its code's generic one, and
+     * nothing about a location. */
+    sou_error err;
+    sou_error_set(&err, SOU_EUNAVAILABLE, "cannot open the index at %s", "/nowhere");
+    json_t *j = sou_error_json(&err);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    ck_assert_str_eq(text, "{\"error\":{\"code\":503,\"reason\":\"unavailable\","
+                           "\"message\":\"cannot open the index at /nowhere\"}}");
+    free(text);
+    json_decref(j);
+    sou_error_fail(&err, SOU_R_NOT_FOUND, "document \"x\" not found");
+    ck_assert_int_eq(err.code, SOU_ENOTFOUND);
+    ck_assert_str_eq(sou_error_reason_word(&err), "not_found");
+    /* a long value is cut at a character boundary */
+    char big[400] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(big, "醫");
+    sou_error_where(&err, "q", big, strlen(big), 0, 100);
+    ck_assert_uint_eq(strlen(err.value) % 3, 0);
+    j = sou_error_json(&err);
+    ck_assert_ptr_nonnull(json_object_get(json_object_get(j, "error"), "value"));
+    json_decref(j);
+}
+END_TEST
+
 START_TEST(documents)
 {
     sou_error err = {0};
@@ -455,7 +581,7 @@ START_TEST(info_and_refresh)
     sou_error err = {0};
     json_t *i = sou_searcher_info(g_s, &err);
     ck_assert_ptr_nonnull(i);
-    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 8);
+    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 10);
     ck_assert_str_eq(json_string_value(json_object_get(i, "db")), g_db);
     json_decref(i);
     ck_assert_int_eq(sou_searcher_refresh(g_s, &err), 0);
@@ -694,6 +820,7 @@ static Suite *search_suite(void)
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_loop_test(core, questions_find_their_article, 0, sizeof QUESTIONS / sizeof QUESTIONS[0]);
     tcase_add_test(core, answer_shape);
+    tcase_add_test(core, passage_offset);
     tcase_add_test(core, bigram_order_matters);
     tcase_add_test(core, single_character);
     tcase_add_test(core, phrase_and_merged_marks);
@@ -718,6 +845,8 @@ static Suite *search_suite(void)
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, setup, teardown);
     tcase_add_test(errors, bad_options);
+    tcase_add_loop_test(errors, error_reasons, 0, sizeof REASONS / sizeof REASONS[0]);
+    tcase_add_test(errors, error_json_generic);
     tcase_add_test(errors, open_errors);
     suite_add_tcase(s, errors);
     return s;
