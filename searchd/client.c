@@ -204,6 +204,51 @@ static size_t entity_utf8(unsigned long cp, char *b)
     return cp == 0 || cp > 0x10FFFF ? 0 : sou_utf8_encode((uint32_t)cp, b);
 }
 
+/* Length of the terminal control at s (C0 but for tab, DEL, C1, and the
+ * bidirectional overrides and isolates that reorder what is shown), or 0.
+ * A title holding "\033]0;pwned\007\033[2J" must not reach the terminal. */
+static size_t control_len(const unsigned char *s)
+{
+    if ((s[0] < 0x20 && s[0] != '\t') || s[0] == 0x7F)
+        return 1;
+    if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+        return 2;
+    if (s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE)
+        return 3; /* U+202A-202E */
+    if (s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)
+        return 3; /* U+2066-2069 */
+    return 0;
+}
+
+size_t sou_strip_controls(char *s)
+{
+    unsigned char *in = (unsigned char *)s, *out = in;
+    while (*in) {
+        size_t n = control_len(in);
+        if (n) {
+            /* A line break or other control shows as one space, never as itself. */
+            if (out == (unsigned char *)s || out[-1] != ' ')
+                *out++ = ' ';
+            in += n;
+            continue;
+        }
+        *out++ = *in++;
+    }
+    *out = '\0';
+    return (size_t)(out - (unsigned char *)s);
+}
+
+/* Write s to out without terminal controls. */
+static void put_clean(FILE *out, const char *s)
+{
+    char *copy = strdup(s);
+    if (!copy)
+        return;
+    sou_strip_controls(copy);
+    fputs(copy, out);
+    free(copy);
+}
+
 char *sou_render_html(const char *html, const char *mark_on, const char *mark_off)
 {
     static const struct {
@@ -217,7 +262,10 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
         if (*p == '<') {
             const char *end = strchr(p, '>');
             if (!end) {
+                size_t start = out.len;
                 sou_strbuf_put(&out, p, strlen(p)); /* not a tag: keep the text */
+                if (!out.oom)
+                    out.len = start + sou_strip_controls(out.p + start);
                 p += strlen(p);
             } else {
                 if (strncmp(p, "<mark>", 6) == 0)
@@ -243,7 +291,10 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
                         memcpy(b, entities[i].text, blen);
                     }
             }
-            if (blen) {
+            if (blen && control_len((const unsigned char *)b)) {
+                sou_strbuf_put(&out, " ", 1); /* &#27; decodes to ESC: never as itself */
+                p = semi + 1;
+            } else if (blen) {
                 sou_strbuf_put(&out, b, blen);
                 p = semi + 1;
             } else {
@@ -252,7 +303,10 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
             }
         } else {
             size_t n = strcspn(p, "<&");
+            size_t start = out.len;
             sou_strbuf_put(&out, p, n);
+            if (!out.oom)
+                out.len = start + sou_strip_controls(out.p + start);
             p += n;
         }
     }
@@ -268,7 +322,8 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
 static void print_html(FILE *out, const char *html, int color, const char *after)
 {
     char *text = sou_render_html(html, color ? MARK : "", color ? RESET : "");
-    fputs(text ? text : html, out);
+    if (text)
+        fputs(text, out);
     if (color && after)
         fputs(after, out); /* a mark's reset also ends an enclosing bold: restore it */
     free(text);
@@ -298,12 +353,17 @@ int sou_print_answer(FILE *out, const json_t *answer, int color)
         if (title_html && color)
             print_html(out, title_html, color, BOLD);
         else
-            fputs(title ? title : (title_html ? title_html : "(untitled)"), out);
+            put_clean(out, title ? title : (title_html ? title_html : "(untitled)"));
         fprintf(out, "%s", color ? RESET : "");
-        if (date && *date)
-            fprintf(out, "  %s", date);
-        if ((url && *url) || id)
-            fprintf(out, "  %s%s%s", color ? DIM : "", url && *url ? url : id, color ? RESET : "");
+        if (date && *date) {
+            fputs("  ", out);
+            put_clean(out, date);
+        }
+        if ((url && *url) || id) {
+            fprintf(out, "  %s", color ? DIM : "");
+            put_clean(out, url && *url ? url : id);
+            fputs(color ? RESET : "", out);
+        }
         fputc('\n', out);
         if (snippet && *snippet) {
             fputs("   ", out);

@@ -40,7 +40,10 @@ static const opt_spec options[] = {
     {"max_line", OPT_SIZE, F(max_line), 16, 16 << 20, "BYTES", "longest line-protocol request"},
     {"max_headers", OPT_SIZE, F(max_headers), 1024, 16 << 20, "BYTES", "longest HTTP request head (413 beyond)"},
     {"max_body", OPT_SIZE, F(max_body), 0, 16 << 20, "BYTES", "longest HTTP request body (413 beyond)"},
+    {"request_timeout", OPT_INT, F(request_timeout), 1, 86400, "SECONDS", "a request line or HTTP head must arrive whole within this"},
     {"max_connections", OPT_INT, F(max_connections), 1, 1000000, "N", "open line connections at most"},
+    {"max_http_connections", OPT_INT, F(max_http_connections), 1, 1000000, "N", "open HTTP connections at most"},
+    {"max_output", OPT_SIZE, F(max_output), 4096, 1LL << 32, "BYTES", "answers waiting for a line client that does not read; past it the client is closed"},
     {"max_pipeline", OPT_INT, F(max_pipeline), 1, 100000, "N", "unanswered requests per connection before pausing"},
     {"max_queue", OPT_INT, F(max_queue), 1, 10000000, "N", "waiting jobs before answering 503"},
     {"shutdown_timeout", OPT_INT, F(shutdown_timeout), 0, 3600, "SECONDS", "SIGTERM waits this long for in-flight work"},
@@ -66,7 +69,11 @@ void sou_config_defaults(sou_config *cfg)
     cfg->max_line = 64 * 1024;               /* the protocol's promise: a request line is at most 64 KiB */
     cfg->max_headers = 64 * 1024;            /* a long question percent-encoded is ~9 bytes a character */
     cfg->max_body = 64 * 1024;               /* the API is GET-only; a body is never needed */
-    cfg->max_connections = 10000;            /* far above use, below the fd limit we raise to */
+    cfg->request_timeout = 30;               /* slowloris: a byte a second must not hold a connection */
+    cfg->max_connections = 10000;            /* far above use; lowered to fit the descriptor limit */
+    cfg->max_http_connections = 10000;       /* the same for HTTP (an idle keep-alive holds one) */
+    cfg->max_output = 16u << 20;             /* Redis's client-output-buffer-limit; a client that
+                                              * pipelines and never reads held 80 MB before */
     cfg->max_pipeline = 128;                 /* bounds memory per client; beyond it TCP pushes back */
     cfg->max_queue = 10000;                  /* ~seconds of work; beyond it 503 beats unbounded latency */
     cfg->shutdown_timeout = 10;              /* searches take milliseconds; 10 s is generous */
@@ -140,21 +147,22 @@ static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou
     case OPT_SIZE: {
         char *end;
         long long n;
+        long long unit = 1;
         errno = 0;
         n = strtoll(value, &end, 10);
         /* Accept K/M suffixes for sizes: "64K", "1M". */
-        if (o->type == OPT_SIZE && end != value && (*end == 'K' || *end == 'k')) {
-            n *= 1024;
-            end++;
-        } else if (o->type == OPT_SIZE && end != value && (*end == 'M' || *end == 'm')) {
-            n *= 1024 * 1024;
-            end++;
-        }
-        if (end == value || *end != '\0' || errno == ERANGE || n < o->min || n > o->max) {
+        if (o->type == OPT_SIZE && end != value && (*end == 'K' || *end == 'k'))
+            unit = 1024, end++;
+        else if (o->type == OPT_SIZE && end != value && (*end == 'M' || *end == 'm'))
+            unit = 1024 * 1024, end++;
+        /* The range is checked before multiplying: 9000000000000000000M overflowed. */
+        if (end == value || *end != '\0' || errno == ERANGE || n < 0 || n > o->max / unit ||
+            n * unit < o->min) {
             config_error(err, "%s: \"%.40s\" is not a number in %lld..%lld", o->name, value,
                           o->min, o->max);
             return -1;
         }
+        n *= unit;
         if (o->type == OPT_INT)
             *(int *)field = (int)n;
         else

@@ -33,7 +33,10 @@ typedef struct {
     size_t max_line;      /* longest request line, bytes, without the newline */
     size_t max_headers;   /* longest HTTP request line + headers, bytes */
     size_t max_body;      /* longest HTTP request body, bytes */
+    int request_timeout;  /* seconds one request (a line, an HTTP head) may take to arrive whole */
     int max_connections;  /* open line connections at most */
+    int max_http_connections; /* open HTTP connections at most */
+    size_t max_output;    /* answer bytes waiting for a line client before it is closed */
     int max_pipeline;     /* unanswered requests per line connection before reading pauses */
     int max_queue;        /* jobs waiting for a worker before answering 503 */
     int shutdown_timeout; /* seconds SIGTERM waits for in-flight requests */

@@ -262,6 +262,12 @@ sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err);
 /* Sort by value slot, ties by relevance.  descending != 0: largest first. */
 sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int descending, sx_error *err);
 
+/* Stop matching after seconds of CPU-bound work (0 = no limit): the answer
+ * then holds the best hits found so far and an inexact total.  Xapian checks
+ * the clock between postings, so one very long posting list can overrun it:
+ * a backstop, not a hard limit. */
+sx_status sx_enquire_set_time_limit(sx_enquire *e, double seconds, sx_error *err);
+
 /* Keep at most max hits with the same value in slot (Xapian's collapse key):
  * documents with an empty value are never collapsed. */
 sx_status sx_enquire_set_collapse(sx_enquire *e, unsigned slot, unsigned max, sx_error *err);
