@@ -14,6 +14,7 @@ target_link_libraries(sou_index PUBLIC sou_text sou_json sou_shim PkgConfig::JAN
 
 add_executable(indexer ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_link_libraries(indexer PRIVATE sou_index)
+install(TARGETS indexer RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 # Xapian's in-memory change buffers are std::maps of small nodes: with
 # jemalloc (Debian libjemalloc2) the indexer needs about 14 % less CPU than

@@ -62,10 +62,13 @@ static void print_progress(const sou_index_stats *s, void *ctx)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: indexer --db DIR [options] INPUT...\n"
+            "Usage: indexer --db DIR [options] INPUT...\n"
             "Index articles into the Xapian database DIR (created if missing).\n"
+            "\n"
             "INPUT: a file (*.txt article, *.jsonl, *.jsonl.gz), a directory (searched\n"
             "recursively for those), or - for JSONL on standard input.\n"
+            "\n"
+            "Options:\n"
             "  --db DIR         the index to create or update; a Xapian stub file (or a\n"
             "                   directory holding XAPIANDB) is a sharded index: each\n"
             "                   article goes to one of its shards (local paths or\n"
@@ -78,6 +81,8 @@ static void usage(FILE *out)
             "  --unigrams MODE  run-end (default), terms, positions or none: for measurements\n"
             "                   only: searchd expects the default\n"
             "  --help           this text\n"
+            "  --version        the version of sou\n"
+            "\n"
             "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
             "error, 130 interrupted (what was read is committed).\n",
             SOU_INDEX_DEFAULT_BATCH);
@@ -104,6 +109,7 @@ int main(int argc, char **argv)
         {"batch", required_argument, NULL, 'b'},   {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},         {"unigrams", required_argument, NULL, 'u'},
         {"shards", required_argument, NULL, 's'},  {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     sou_index_options opt = {0};
     sou_index_stats stats;
@@ -156,6 +162,10 @@ int main(int argc, char **argv)
             break;
         case 'h':
             usage(stdout);
+            status = 0;
+            goto done;
+        case 'V':
+            printf("indexer (sou) %s\n", SOU_VERSION);
             status = 0;
             goto done;
         default:

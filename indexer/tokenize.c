@@ -182,17 +182,11 @@ int sou_tokenize(const char *text, size_t len, uint32_t first_pos, unsigned flag
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0, chars = 0, invalid = 0;
     int rc = 0;
-    tk_state st;
+    /* Every other field is zero: set before it is read, but a whole state
+     * is what a reader (and cppcheck) can check. */
+    tk_state st = {.fn = fn, .ctx = ctx, .flags = flags, .pos = first_pos, .run = RUN_NONE};
 
     assert(fn != NULL);
-    st.fn = fn;
-    st.ctx = ctx;
-    st.flags = flags;
-    st.pos = first_pos;
-    st.after_token = 0;
-    st.run = RUN_NONE;
-    st.run_len = 0;
-    st.word_len = st.word_chars = 0;
 
     while (i < len) {
         uint32_t cp, f;

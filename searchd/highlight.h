@@ -73,6 +73,8 @@ typedef struct {
     size_t text_len;
     uint32_t (*marks)[2]; /* owned; [start, end) character offsets in text */
     size_t n_marks;
+    uint32_t best_at;   /* sou_highlight_passages: where the best passage starts in the
+                         * input text (characters from its start); 0 when there is none */
 } sou_hl_result;
 
 /* Up to passages passages (0..) of at most chars characters (>= 1) of

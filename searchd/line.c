@@ -12,8 +12,15 @@
  * Memory per connection is bounded three ways: the read high watermark
  * (max_line + 2) stops reading once a line that long has no newline; at
  * most max_pipeline unanswered requests (then reading pauses and TCP pushes
- * back); and reading pauses while more than OUTPUT_PAUSE bytes of answers
- * wait for a client that does not read.
+ * back); reading pauses while more than OUTPUT_PAUSE bytes of answers wait
+ * for a client that does not read, and a client with more than max_output
+ * bytes waiting when another answer is ready is closed (the answers already
+ * asked for still come back from the workers: pausing alone let 128 of them
+ * pile up, 80 MB a connection).
+ *
+ * A request line must arrive whole within request_timeout of its first
+ * byte (the idle timer restarts at every byte, so one byte a second held a
+ * connection forever): past it the client gets a 408 line and is closed.
  *
  * An over-long line is answered with a 413 error and then skipped up to its
  * newline, after which the connection goes on: every line still gets
@@ -22,7 +29,10 @@
  * When a connection goes away with requests in flight, those requests are
  * detached (conn = NULL) and freed when their job comes back.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -35,6 +45,7 @@
 #include "json_line.h"
 #include "log.h"
 #include "server_private.h"
+#include "utf8.h"
 
 #define OUTPUT_PAUSE (1u << 20)
 
@@ -48,6 +59,8 @@ struct line_req {
     int close_after; /* QUIT */
     int status;
     double t0;
+    char *request; /* owned; the request line for the access log (only when it is on) */
+    size_t request_len;
     sou_job *job; /* borrowed while a worker has it, else NULL */
     char *reply; /* owned; one JSON text without the newline */
     size_t len;
@@ -57,51 +70,19 @@ struct line_req {
 struct line_conn {
     sou_server *srv;
     struct bufferevent *bev;
+    struct event *deadline; /* request_timeout after the first byte of a line */
+    double line_started;    /* sou_now() of that byte; 0 between lines */
     line_req *head, *tail; /* unanswered requests, oldest first */
     int pending;
     int discarding; /* skipping the rest of an over-long line */
     int closing;    /* no more requests: close once everything is written */
     int eof;        /* the client has shut down its side */
     unsigned long long lineno;
+    char peer[64]; /* "127.0.0.1:50312", for the access log */
     line_conn *prev, *next;
 };
 
 /* ---------------------------------------------------------------- parsing */
-
-size_t sou_utf8_valid_prefix(const char *str, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-
-    while (i < len) {
-        unsigned c = s[i];
-        size_t n;
-        unsigned cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            n = 1, cp = c & 0x1F, min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2, cp = c & 0x0F, min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3, cp = c & 0x07, min = 0x10000;
-        } else {
-            return i;
-        }
-        if (len - i <= n)
-            return i;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += n + 1;
-    }
-    return len;
-}
 
 /* Bytes of s[0..len) to quote in a message: at most max, cut at a character boundary. */
 static int quote_len(const char *s, size_t len, size_t max)
@@ -123,13 +104,13 @@ static json_t *parse_json_object(const char *what, const char *arg, size_t len, 
     json_t *o = json_loadb(arg, len, JSON_REJECT_DUPLICATES, &jerr);
 
     if (!o) {
-        sou_error_set(err, SOU_EBADREQUEST, "%s: malformed JSON at character %d: %s", what, jerr.position,
+        sou_error_fail(err, SOU_R_BAD_JSON, "%s: malformed JSON at character %d: %s", what, jerr.position,
                       jerr.text);
         return NULL;
     }
     if (!json_is_object(o)) {
         json_decref(o);
-        sou_error_set(err, SOU_EBADREQUEST, "%s: the JSON options must be an object", what);
+        sou_error_fail(err, SOU_R_BAD_JSON, "%s: the JSON options must be an object", what);
         return NULL;
     }
     return o;
@@ -163,7 +144,7 @@ static int parse_get(const char *arg, size_t len, sou_line_request *req, sou_err
         return -1;
     json_object_foreach(req->options, key, value) {
         if (strcmp(key, "id") != 0 && strcmp(key, "q") != 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "GET: unknown option \"%.40s\" (options: id, q)", key);
+            sou_error_fail(err, SOU_R_UNKNOWN_OPTION, "GET: unknown option \"%.40s\" (options: id, q)", key);
             goto fail;
         }
         if (!json_is_string(value)) {
@@ -215,7 +196,7 @@ int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_erro
                              (size_t)((const char *)memchr(line, '\0', len) - line)),
                -1;
     if ((valid = sou_utf8_valid_prefix(line, len)) != len)
-        return sou_error_set(err, SOU_EBADREQUEST, "request is not valid UTF-8 (at byte %zu)", valid), -1;
+        return sou_error_fail(err, SOU_R_BAD_UTF8, "request is not valid UTF-8 (at byte %zu)", valid), -1;
     for (start = 0; start < len && is_blank(line[start]); start++)
         ;
     for (end = len; end > start && is_blank(line[end - 1]); end--)
@@ -243,9 +224,9 @@ int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_erro
         req->cmd = commands[i].cmd;
         return commands[i].parse ? commands[i].parse(arg, arg_len, req, err) : 0;
     }
-    return sou_error_set(err, SOU_EBADREQUEST,
-                         "unknown command \"%.*s\" (commands: SEARCH, GET, PING, STATS, QUIT)",
-                         quote_len(line + start, name_len, 40), line + start),
+    return sou_error_fail(err, SOU_R_UNKNOWN_COMMAND,
+                          "unknown command \"%.*s\" (commands: SEARCH, GET, PING, STATS, QUIT)",
+                          quote_len(line + start, name_len, 40), line + start),
            -1;
 }
 
@@ -256,7 +237,16 @@ static void conn_pump(line_conn *c);
 static void req_free(line_req *r)
 {
     free(r->reply);
+    free(r->request);
     free(r);
+}
+
+/* Count r's answer (r->status, r->len) and write its access-log line. */
+static void req_answered(line_req *r)
+{
+    sou_access_entry e = {SOU_PROTO_LINE, r->conn ? r->conn->peer : NULL, r->kind, r->status,
+                          (sou_now() - r->t0) * 1000.0, r->len, r->request, r->request_len};
+    sou_server_answered(r->srv, &e);
 }
 
 /* Answer r with a fixed JSON text (copied). */
@@ -270,7 +260,7 @@ static void req_answer(line_req *r, int status, const char *text, size_t len)
     }
     r->status = status;
     r->done = 1;
-    sou_stats_record(&r->srv->stats, r->kind, 0, status, (sou_now() - r->t0) * 1000.0);
+    req_answered(r);
 }
 
 static void req_answer_error(line_req *r, const sou_error *err)
@@ -281,8 +271,10 @@ static void req_answer_error(line_req *r, const sou_error *err)
 
     if (text)
         req_answer(r, sou_error_http_status(err->code), text, len);
-    else
-        req_answer(r, 500, "{\"error\":{\"code\":500,\"message\":\"out of memory\"}}", 47);
+    else {
+        static const char oom[] = "{\"error\":{\"code\":500,\"reason\":\"internal\",\"message\":\"out of memory\"}}";
+        req_answer(r, 500, oom, sizeof oom - 1);
+    }
     free(text);
     json_decref(e);
 }
@@ -319,7 +311,7 @@ static void line_job_done(sou_job *job)
         job->body = NULL;
         r->status = job->status;
         r->done = 1;
-        sou_stats_record(&s->stats, r->kind, 0, r->status, (sou_now() - r->t0) * 1000.0);
+        req_answered(r);
     }
     sou_job_free(job);
     conn_pump(r->conn);
@@ -350,6 +342,8 @@ static void conn_free(line_conn *c)
         c->next->prev = c->prev;
     s->conns_open--;
     s->stats.connections_open = s->conns_open;
+    if (c->deadline)
+        event_free(c->deadline);
     bufferevent_free(c->bev);
     free(c);
     sou_server_maybe_done(s);
@@ -374,6 +368,13 @@ static void conn_request(line_conn *c, const char *line, size_t len)
     r->conn = c;
     r->kind = SOU_REQ_OTHER;
     r->t0 = sou_now();
+    if (s->access_log.fd >= 0 && line) { /* an over-long line comes without its text */
+        r->request_len = len < SOU_ACCESS_LOG_REQUEST_MAX ? len : SOU_ACCESS_LOG_REQUEST_MAX;
+        if ((r->request = malloc(r->request_len + 1)) != NULL)
+            memcpy(r->request, line, r->request_len);
+        else
+            r->request_len = 0;
+    }
     if (c->tail)
         c->tail->next = r;
     else
@@ -444,10 +445,12 @@ static int conn_read_one(line_conn *c)
         }
         evbuffer_drain(in, (size_t)p.pos + eol_len);
         c->discarding = 0;
+        c->line_started = 0;
         return 1;
     }
     line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF);
     if (line) {
+        c->line_started = 0;
         conn_request(c, line, len);
         free(line);
         return 1;
@@ -476,6 +479,71 @@ static int conn_read_one(line_conn *c)
     return 0;
 }
 
+/* Start the deadline of a line whose first bytes are in, stop it between
+ * lines. */
+static void conn_watch_deadline(line_conn *c)
+{
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    if (evbuffer_get_length(in) == 0 && !c->discarding) {
+        c->line_started = 0;
+        event_del(c->deadline);
+        return;
+    }
+    if (c->line_started > 0)
+        return;
+    c->line_started = sou_now();
+    struct timeval tv = {c->srv->cfg->request_timeout, 0};
+    event_add(c->deadline, &tv);
+}
+
+static void conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+    line_conn *c = arg;
+    sou_server *s = c->srv;
+    char msg[160];
+    if (c->pending > 0) {
+        /* Reading is paused for our answers: the client is not late. */
+        c->line_started = sou_now();
+        struct timeval tv = {s->cfg->request_timeout, 0};
+        event_add(c->deadline, &tv);
+        return;
+    }
+    int n = snprintf(msg, sizeof msg,
+                     "{\"error\":{\"code\":408,\"reason\":\"request_timeout\",\"message\":\"request line %llu did not arrive whole "
+                     "within %d s (request_timeout); closing\"}}\n",
+                     c->lineno + 1, s->cfg->request_timeout);
+    SOU_INFO("line connection: request line not complete after %d s: closing", s->cfg->request_timeout);
+    if (!c->head && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+        ssize_t ignored = send(bufferevent_getfd(c->bev), msg, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+        (void)ignored;
+    }
+    conn_free(c);
+}
+
+/* Queue r's answer on the output, or close c when a client that does not
+ * read already has max_output bytes waiting.  Returns 0, or -1 when c was
+ * closed (r is freed either way). */
+static int conn_send(line_conn *c, line_req *r)
+{
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    size_t waiting = evbuffer_get_length(out);
+    if (r->reply && waiting > 0 && waiting + r->len > c->srv->cfg->max_output) {
+        SOU_WARN("line connection: %zu bytes of answers not read by the client (max_output %zu): closing",
+                 waiting, c->srv->cfg->max_output);
+        req_free(r);
+        conn_free(c);
+        return -1;
+    }
+    if (r->reply) {
+        evbuffer_add(out, r->reply, r->len);
+        evbuffer_add(out, "\n", 1);
+    }
+    if (r->close_after)
+        c->closing = 1;
+    req_free(r);
+    return 0;
+}
+
 /* Write what can be written, read what can be read, close when finished.
  * May free c. */
 static void conn_pump(line_conn *c)
@@ -490,13 +558,8 @@ static void conn_pump(line_conn *c)
             if (!c->head)
                 c->tail = NULL;
             c->pending--;
-            if (r->reply) {
-                evbuffer_add(out, r->reply, r->len);
-                evbuffer_add(out, "\n", 1);
-            }
-            if (r->close_after)
-                c->closing = 1;
-            req_free(r);
+            if (conn_send(c, r) < 0)
+                return;
         }
         if (c->closing || c->srv->stopping) {
             /* QUIT, end of input or shutdown: no new requests; close once
@@ -513,6 +576,7 @@ static void conn_pump(line_conn *c)
         if (!conn_read_one(c))
             break;
     }
+    conn_watch_deadline(c);
     if (c->eof) {
         /* Nothing more will come: finish the answers, then close. */
         c->closing = 1;
@@ -557,6 +621,24 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
     conn_free(c);
 }
 
+/* "127.0.0.1:50312" or "[::1]:50312" for the access log. */
+static void peer_name(const struct sockaddr *addr, char *out, size_t size)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+
+    if (addr && addr->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)addr;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+        snprintf(out, size, "%s:%u", host, (unsigned)ntohs(in->sin_port));
+    } else if (addr && addr->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)addr;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+        snprintf(out, size, "[%s]:%u", host, (unsigned)ntohs(in6->sin6_port));
+    } else {
+        snprintf(out, size, "?");
+    }
+}
+
 void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *addr, int socklen,
                         void *arg)
 {
@@ -564,8 +646,9 @@ void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct s
     line_conn *c;
     struct timeval idle = {s->cfg->idle_timeout, 0};
 
-    if (s->conns_open >= s->cfg->max_connections) {
-        static const char busy[] = "{\"error\":{\"code\":503,\"message\":\"too many connections\"}}\n";
+    if (s->conns_open >= s->max_line_conns) {
+        static const char busy[] =
+            "{\"error\":{\"code\":503,\"reason\":\"overloaded\",\"message\":\"too many connections\"}}\n";
         ssize_t ignored = send(fd, busy, sizeof busy - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
         (void)ignored;
         evutil_closesocket(fd);
@@ -580,6 +663,13 @@ void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct s
         return;
     }
     c->srv = s;
+    if (!(c->deadline = evtimer_new(s->base, conn_deadline_cb, c))) {
+        SOU_ERROR("out of memory accepting a line connection");
+        bufferevent_free(c->bev);
+        free(c);
+        return;
+    }
+    peer_name(addr, c->peer, sizeof c->peer);
     c->next = s->conns;
     if (s->conns)
         s->conns->prev = c;

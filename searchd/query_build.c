@@ -8,9 +8,24 @@
 #include <string.h>
 
 #include "schema.h"
+#include "segment.h"
 #include "stopwords.h"
 #include "tokenize.h"
 #include "utf8.h"
+
+void sou_query_limits_init(sou_query_limits *ql)
+{
+    /* Measured on the 75k xwlb index (docs/limits.md): the cost of a query
+     * follows the number of postings it reads, and the expansions of single
+     * characters read by far the most (的 alone: 500 terms). */
+    ql->max_operators = 32;       /* a person writes a handful; 330 exclusions took 15 s */
+    ql->max_terms = 2048;         /* a 1000-character question has about as many bigrams */
+    ql->max_expansion = 500;      /* ~0.09 ms a term for common characters: 10 excluded at 50 each
+                                   * (body and title) took 90 ms, at 25 each 45 ms */
+    ql->char_expansion = 200;     /* 的 alone: 41 ms at 500, 33 ms at 200 (docs/limits.md) */
+    ql->min_char_expansion = 25;  /* at most 20 expansions (10 characters, body and title) */
+    ql->time_limit = 0.5;         /* Xapian checks it between postings: not a hard limit */
+}
 
 void sou_rank_params_init(sou_rank_params *rp)
 {
@@ -25,6 +40,7 @@ void sou_rank_params_init(sou_rank_params *rp)
     rp->title_weight = 0.25; /* news titles share words with questions: a strong boost misleads */
     rp->phrase_weight = 0;   /* off: costs 50x at p99 and lost 0.3-0.6 points (overlapping bigrams
                               * already reward adjacency) */
+    rp->junction_weight = 0.5;
     rp->drop_stopwords = 1;
     rp->leftover_unigrams = 1;
     rp->title_elite = 6;     /* the title boost needs only the rarest few: p99 -30%, same relevance */
@@ -32,6 +48,7 @@ void sou_rank_params_init(sou_rank_params *rp)
                               * them, p99 -20%, max -50% (a pasted paragraph stays cheap); 10
                               * rather than 12: same success@1 and MRR@10 (to 5 decimals, no
                               * first hit changed), -3.5% instructions per query */
+    sou_query_limits_init(&rp->limits);
 }
 
 /* ------------------------------------------------------------ token lists */
@@ -42,12 +59,14 @@ typedef struct {
     uint32_t pos;
     sou_token_kind kind;
     unsigned wqf; /* for unique lists */
+    int junction; /* a bigram across two words (plain_tokens) */
 } qtok;
 
 typedef struct {
     qtok *v;
     size_t n, cap;
     int oom;
+    int junction; /* the tokens pushed now are junctions */
 } qtoks;
 
 static void qtoks_free(qtoks *t)
@@ -73,7 +92,9 @@ static int qtoks_push(qtoks *t, const char *term, size_t len, uint32_t pos, sou_
         return -1;
     memcpy(copy, term, len);
     copy[len] = '\0';
-    t->v[t->n++] = (qtok){copy, len, pos, kind, 1};
+    t->v[t->n++] = (qtok){copy, len, pos, kind, 1, t->junction};
+    /* t->v owns copy now: cppcheck misses the compound literal. */
+    /* cppcheck-suppress memleak */
     return 0;
 }
 
@@ -113,7 +134,11 @@ typedef struct {
     size_t n, cap;
     sx_error xe;
     int failed;
-    sx_db *db; /* borrowed, may be NULL: where single characters are expanded */
+    sx_db *db; /* borrowed, may be NULL: where single characters are expanded (env->db) */
+    /* The budget's counters for this build (budget_check reads them). */
+    unsigned per_char; /* terms each expanding character may stand for */
+    unsigned n_chars;  /* expanding characters so far */
+    unsigned n_terms;  /* leaf terms so far (expanding characters included) */
 } qpool;
 
 static sx_query *keep(qpool *p, sx_query *q)
@@ -157,10 +182,6 @@ static sx_query *detach(qpool *p, sx_query *q)
     return q;
 }
 
-/* A single CJK character's expansion is cut to its most frequent terms:
- * enough for any top ten, and 人 stays a few milliseconds. */
-#define UNIGRAM_MAX_EXPANSION 500u
-
 /* 1 if term is one CJK character (the tokenizer's unigrams). */
 static int is_unigram(const char *term, size_t len)
 {
@@ -177,16 +198,18 @@ static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t l
 {
     if (p->failed)
         return NULL;
+    p->n_terms++;
     if (expand && is_unigram(term, len)) {
         char u[16];
         size_t pl = strlen(prefix);
         memcpy(u, prefix, pl);
         memcpy(u + pl, term, len);
+        p->n_chars++;
         /* Expanded here, over the whole index, when the database is known:
-         * a deferred expansion would happen inside each shard, and the
-         * scores would then depend on how the documents are split. */
-        return keep(p, p->db ? sx_query_prefix_in(p->db, u, pl + len, UNIGRAM_MAX_EXPANSION, &p->xe)
-                             : sx_query_prefix(u, pl + len, UNIGRAM_MAX_EXPANSION, &p->xe));
+         * a deferred expansion happens inside each shard, and the scores
+         * would then depend on how the documents are split. */
+        return keep(p, p->db ? sx_query_prefix_in(p->db, u, pl + len, p->per_char, &p->xe)
+                             : sx_query_prefix(u, pl + len, p->per_char, &p->xe));
     }
     char buf[256];
     size_t pl = strlen(prefix);
@@ -221,23 +244,49 @@ static sx_query *scale(qpool *p, sx_query *q, double f)
     return keep(p, sx_query_scale(q, f, &p->xe));
 }
 
-/* The tokens t[0..n) as an exact phrase over prefix-ed terms. */
+/* The tokens t[0..n) (none a single character) as an exact phrase. */
+static sx_query *positional_phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n,
+                                     sx_query **subs)
+{
+    if (n == 1)
+        return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1, 1);
+    for (size_t i = 0; i < n; i++)
+        subs[i] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
+    /* Positions jump over punctuation and spaces; the window spans them. */
+    unsigned window = t[n - 1].pos - t[0].pos + 1;
+    return combine(p, SX_OP_PHRASE, subs, n, window < n ? (unsigned)n : window);
+}
+
+/* The tokens t[0..n) as an exact phrase over prefix-ed terms.  A single
+ * character is stored without positions (and searched as a wildcard, which
+ * Xapian cannot place in a PHRASE), so it is required but not placed: the
+ * phrase becomes the AND of the runs of other tokens, each an exact
+ * phrase, and of the characters ("医 保" = 医* AND 保*). */
 static sx_query *phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n)
 {
     if (n == 1)
         return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1, 1);
-    sx_query **subs = calloc(n, sizeof *subs);
+    sx_query **subs = calloc(2 * n, sizeof *subs), **parts = subs ? subs + n : NULL;
+    size_t nparts = 0;
     if (!subs) {
         p->failed = 1;
         p->xe.status = SX_ERR_NO_MEMORY;
         strcpy(p->xe.message, "out of memory");
         return NULL;
     }
-    for (size_t i = 0; i < n; i++)
-        subs[i] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
-    /* Positions jump over punctuation and spaces; the window spans them. */
-    unsigned window = t[n - 1].pos - t[0].pos + 1;
-    sx_query *q = combine(p, SX_OP_PHRASE, subs, n, window < n ? (unsigned)n : window);
+    for (size_t i = 0; i < n;) {
+        if (is_unigram(t[i].term, t[i].len)) {
+            parts[nparts++] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !is_unigram(t[j].term, t[j].len))
+            j++;
+        parts[nparts++] = positional_phrase_q(p, prefix, t + i, j - i, subs);
+        i = j;
+    }
+    sx_query *q = nparts == 1 ? parts[0] : combine(p, SX_OP_AND, parts, nparts, 0);
     free(subs);
     return q;
 }
@@ -263,44 +312,126 @@ static void on_drop(const char *w, size_t len, void *ctx)
         d->oom = 1;
 }
 
-/* Tokens of every TEXT item, stopwords dropped when drop != 0. */
-static int plain_tokens(const sou_parsed_query *pq, int drop, int leftovers, qtoks *out,
-                        json_t *dropped)
+/* The words of one TEXT item, segmented (segment.h). */
+typedef struct {
+    size_t start, end; /* bytes in the item's text */
+    unsigned chars;
+    sou_seg_kind kind;
+    int joined; /* no break between it and the previous word */
+    int stop;   /* dropped: a question or function word */
+} qword;
+
+typedef struct {
+    qword *v;
+    size_t n, cap;
+} qwords;
+
+static int collect_word(const sou_seg_word *w, void *ctx)
+{
+    qwords *ws = ctx;
+    if (ws->n == ws->cap) {
+        size_t cap = ws->cap ? ws->cap * 2 : 16;
+        qword *v = realloc(ws->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        ws->v = v;
+        ws->cap = cap;
+    }
+    ws->v[ws->n++] = (qword){w->start, w->end, w->chars, w->kind, w->joined, 0};
+    return 0;
+}
+
+/* Characters in s[0..n) (valid UTF-8: the query is normalised). */
+static size_t chars_before(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* 1 if the word is dropped from the ranking: a stopword (question words,
+ * particles), or a lone function character (在, 被, 把, 对 ...). */
+static int word_is_stop(const char *w, size_t len, unsigned chars)
+{
+    return sou_is_stopword(w, len) || (chars == 1 && sou_is_function_char(w, len));
+}
+
+/* The ranked terms of every TEXT item, from its words (query_build.h):
+ * a word's own bigrams (or its unigram, or the letter/digit word), plus the
+ * bigram across two adjacent kept words when one of them is a single
+ * character: segmenters leave unknown words as characters (意定监护 ->
+ * 意/定/监护), so 意定 must stay; between two dictionary words the straddling
+ * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
+ * dropped as whole words.  With drop == 0 nothing is dropped. */
+static int plain_tokens(const sou_lexicon *lex, const sou_parsed_query *pq, int drop, int leftovers,
+                        qtoks *out, json_t *dropped)
 {
     uint32_t pos = 0;
     drop_ctx dc = {dropped, 0};
+    qwords ws = {0};
+    int rc = -1;
     for (size_t i = 0; i < pq->n; i++) {
         const sou_qitem *it = &pq->items[i];
         if (it->kind != SOU_QITEM_TEXT)
             continue;
-        if (!drop) {
-            pos = tokenize_into(out, it->text, it->len, pos) + 1;
-            continue;
+        ws.n = 0;
+        if (sou_segment(lex, it->text, it->len, collect_word, &ws) != 0)
+            goto done;
+        for (size_t k = 0; drop && k < ws.n; k++) {
+            qword *w = &ws.v[k];
+            w->stop = word_is_stop(it->text + w->start, w->end - w->start, w->chars);
+            if (w->stop)
+                on_drop(it->text + w->start, w->end - w->start, &dc);
         }
-        char *buf = malloc(it->len + 1);
-        if (!buf)
-            return -1;
-        size_t n = sou_stopwords_strip(it->text, it->len, buf, on_drop, &dc);
-        size_t before = out->n;
-        pos = tokenize_into(out, buf, n, pos) + 1;
-        free(buf);
-        /* A character left alone between stopwords: a function character
-         * (在, 由) is dropped too; with leftovers off, every such unigram.
-         * An item that is that one character is kept ("在" finds 在). */
-        size_t w = before;
-        for (size_t k = before; k < out->n; k++) {
-            qtok *tk = &out->v[k];
-            if (tk->kind == SOU_TOKEN_UNIGRAM && out->n - before > 1 &&
-                (!leftovers || sou_is_function_char(tk->term, tk->len))) {
-                on_drop(tk->term, tk->len, &dc);
-                free(tk->term);
+        /* An item made of one kept character ("在" alone) is searched. */
+        size_t kept = 0;
+        for (size_t k = 0; k < ws.n; k++)
+            kept += !ws.v[k].stop;
+        for (size_t k = 0; k < ws.n; k++) {
+            const qword *w = &ws.v[k], *prev = k ? &ws.v[k - 1] : NULL;
+            if (w->stop)
                 continue;
+            /* positions are character offsets: bigrams of adjacent
+             * characters are adjacent, whatever the word boundaries */
+            uint32_t wpos = pos + (uint32_t)chars_before(it->text, w->start);
+            int cjk = w->kind == SOU_SEG_CJK;
+            /* joined to a neighbour: kept, CJK, no break or dropped word between */
+            int joins_prev = prev && !prev->stop && w->joined && cjk && prev->kind == SOU_SEG_CJK;
+            const qword *next = k + 1 < ws.n ? &ws.v[k + 1] : NULL;
+            int joins_next = next && !next->stop && next->joined && cjk && next->kind == SOU_SEG_CJK;
+            if (joins_prev) {
+                /* the last character of prev and the first of w; between two
+                 * dictionary words a junction, else probably part of a word
+                 * the lexicon does not know */
+                size_t a = prev->end, b = w->start;
+                while (a > prev->start && ((unsigned char)it->text[a - 1] & 0xC0) == 0x80)
+                    a--;
+                a--;
+                uint32_t cp;
+                size_t cl = sou_utf8_decode((const unsigned char *)it->text + b, w->end - b, &cp);
+                out->junction = prev->chars > 1 && w->chars > 1;
+                tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
+                out->junction = 0;
             }
-            out->v[w++] = *tk;
+            if (w->chars == 1 && cjk) {
+                /* A lone character inside a longer question is a weak signal:
+                 * searched only when nothing joins it to a neighbour. */
+                if (joins_prev || joins_next)
+                    continue;
+                if (kept > 1 && !leftovers) {
+                    on_drop(it->text + w->start, w->end - w->start, &dc);
+                    continue;
+                }
+            }
+            tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
         }
-        out->n = w;
+        pos += (uint32_t)chars_before(it->text, it->len) + 2; /* items never adjacent */
     }
-    return out->oom || dc.oom ? -1 : 0;
+    rc = out->oom || dc.oom ? -1 : 0;
+done:
+    free(ws.v);
+    return rc;
 }
 
 static int add_hl(sou_built_query *bq, const char *term, size_t len)
@@ -321,18 +452,23 @@ static int add_hl(sou_built_query *bq, const char *term, size_t len)
     return 0;
 }
 
-int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sx_db *db,
-                    sou_built_query *bq, sou_error *err)
+/* One build of pq with every expanding character standing for at most
+ * per_char terms; *n_chars and *n_terms get what it used (budget_check). */
+static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp_in,
+                 unsigned per_char, sou_built_query *bq, unsigned *n_chars, unsigned *n_terms,
+                 sou_error *err)
 {
+    const sou_lexicon *lex = env ? env->lex : NULL;
     sou_rank_params rp;
     qtoks plain = {0}, uniq = {0}, item = {0};
     qpool pool = {0};
+    pool.per_char = per_char;
     sx_query **req = NULL, **excl = NULL, **subs = NULL;
     size_t nreq = 0, nexcl = 0;
     int rc = -1, oom = 0;
 
     memset(bq, 0, sizeof *bq);
-    pool.db = db;
+    pool.db = env ? env->db : NULL;
     if (rp_in)
         rp = *rp_in;
     else
@@ -355,11 +491,11 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sx
         has_plain |= pq->items[i].kind == SOU_QITEM_TEXT;
         has_required |= pq->items[i].kind == SOU_QITEM_PHRASE || pq->items[i].kind == SOU_QITEM_TITLE;
     }
-    if (plain_tokens(pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped) < 0)
+    if (plain_tokens(lex, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped) < 0)
         goto oom;
     if (has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
         json_array_clear(bq->dropped);
-        if (plain_tokens(pq, 0, 1, &plain, bq->dropped) < 0)
+        if (plain_tokens(lex, pq, 0, 1, &plain, bq->dropped) < 0)
             goto oom;
     }
 
@@ -368,8 +504,10 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sx
         ssize_t k = qtoks_find(&uniq, plain.v[i].term, plain.v[i].len);
         if (k >= 0) {
             uniq.v[k].wqf++;
+            uniq.v[k].junction &= plain.v[i].junction;
             continue;
         }
+        uniq.junction = plain.v[i].junction;
         if (qtoks_push(&uniq, plain.v[i].term, plain.v[i].len, plain.v[i].pos, plain.v[i].kind) < 0 ||
             json_array_append_new(bq->terms, json_stringn(plain.v[i].term, plain.v[i].len)) < 0 ||
             add_hl(bq, plain.v[i].term, plain.v[i].len) < 0)
@@ -395,17 +533,22 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sx
         for (size_t i = 0; i < uniq.n; i++)
             n_unigrams += is_unigram(uniq.v[i].term, uniq.v[i].len);
         int expand = n_unigrams == uniq.n;
+        /* A bigram across two words counts less: it is the words'
+         * adjacency (evidence when the document has them side by side) or
+         * a chance string (产继 in 遗产继承 found in 财产继续). */
         for (size_t i = 0; i < uniq.n; i++)
-            subs[i] = term_q(&pool, "", uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf, uniq.v[i].pos + 1,
-                             expand);
+            subs[i] = scale(&pool, term_q(&pool, "", uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf,
+                                          uniq.v[i].pos + 1, expand),
+                            uniq.v[i].junction ? rp.junction_weight : 1.0);
         if (rp.elite && uniq.n > rp.elite)
             ranked = combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.elite);
         else
             ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
         if (rp.title_weight > 0) {
             for (size_t i = 0; i < uniq.n; i++)
-                subs[i] = term_q(&pool, SOU_PREFIX_TITLE, uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf,
-                                 uniq.v[i].pos + 1, expand);
+                subs[i] = scale(&pool, term_q(&pool, SOU_PREFIX_TITLE, uniq.v[i].term, uniq.v[i].len,
+                                              uniq.v[i].wqf, uniq.v[i].pos + 1, expand),
+                                uniq.v[i].junction ? rp.junction_weight : 1.0);
             sx_query *tor = rp.title_elite && uniq.n > rp.title_elite
                                 ? combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.title_elite)
                                 : combine(&pool, SX_OP_OR, subs, uniq.n, 0);
@@ -440,8 +583,9 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sx
         if (item.oom)
             goto oom;
         if (item.n == 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "q: \"%.64s\" has nothing searchable (only punctuation "
-                          "or symbols)", it->text);
+            sou_error_fail(err, SOU_R_NOTHING_SEARCHABLE, "q: \"%.64s\" has nothing searchable (only "
+                           "punctuation or symbols)", it->text);
+            sou_query_locate(pq, i, err);
             goto done;
         }
         json_t *list = it->kind == SOU_QITEM_PHRASE ? bq->phrases
@@ -481,12 +625,16 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sx
     } else if (nexcl || pq->date_from[0] || pq->date_to[0]) {
         q = keep(&pool, sx_query_match_all(&pool.xe));
     } else {
-        sou_error_set(err, SOU_EBADREQUEST, "q: nothing searchable (only punctuation, symbols or "
-                      "spaces)");
+        sou_error_fail(err, SOU_R_NOTHING_SEARCHABLE, "q: nothing searchable (only punctuation, symbols or "
+                       "spaces)");
+        sou_error_where(err, "q", NULL, 0, 0, 0);
         goto done;
     }
+    sx_query *ex = NULL;
     if (nexcl) {
-        sx_query *ex = combine(&pool, SX_OP_OR, excl, nexcl, 0);
+        /* Here the passages that contain an excluded word go; the searcher
+         * removes the rest of their articles with bq->exclude. */
+        ex = scale(&pool, combine(&pool, SX_OP_OR, excl, nexcl, 0), 0.0);
         q = combine2(&pool, SX_OP_AND_NOT, q, ex);
     }
     if (pq->date_from[0] || pq->date_to[0]) {
@@ -501,18 +649,21 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sx
         /* Only the expansion in db reads the database: its failures are
          * the index's (a shard gone), the caller may retry without it. */
         int db_failed = pool.xe.status != SX_ERR_NO_MEMORY && pool.xe.status != SX_ERR_INVALID_ARG &&
-                        pool.xe.status != SX_ERR_QUERY && pool.xe.status != SX_OK && db;
+                        pool.xe.status != SX_ERR_QUERY && pool.xe.status != SX_OK && pool.db;
         bq->xe = pool.xe;
         sou_error_set(err, db_failed ? SOU_EUNAVAILABLE : SOU_EINTERNAL, "building the query: %s",
                       pool.xe.message);
         goto done;
     }
     bq->query = detach(&pool, q);
+    bq->exclude = ex ? detach(&pool, ex) : NULL;
     rc = 0;
     goto done;
 oom:
     oom = 1;
 done:
+    *n_chars = pool.n_chars;
+    *n_terms = pool.n_terms;
     if (oom)
         sou_error_set(err, SOU_EINTERNAL, "out of memory building the query");
     qtoks_free(&plain);
@@ -525,11 +676,75 @@ done:
     return rc;
 }
 
+/* The budget, in one place.  Returns 0 when a build that used n_chars
+ * expanding characters (each at *per_char terms) and n_terms terms fits
+ * the limits; 1 when it fits with fewer terms per character (*per_char
+ * lowered: build again); -1 with a 400 in err when it cannot fit. */
+static int budget_check(const sou_query_limits *ql, unsigned n_chars, unsigned n_terms,
+                        unsigned *per_char, sou_error *err)
+{
+    if (n_terms > ql->max_terms) {
+        sou_error_fail(err, SOU_R_TOO_COMPLEX, "q: too long: %u terms, at most %u (shorten the query)",
+                      n_terms, ql->max_terms);
+        return -1;
+    }
+    if (n_chars == 0 || (unsigned long long)n_chars * *per_char <= ql->max_expansion)
+        return 0;
+    unsigned fair = ql->max_expansion / n_chars;
+    if (fair < ql->min_char_expansion || fair == 0) {
+        sou_error_fail(err, SOU_R_TOO_COMPLEX,
+                      "q: too many single characters searched alone (%u searches, at most %u; each "
+                      "stands for every word that starts with it, in the body and in the title): write "
+                      "words of two or more characters",
+                      n_chars, ql->max_expansion / (ql->min_char_expansion ? ql->min_char_expansion : 1));
+        return -1;
+    }
+    *per_char = fair;
+    return 1;
+}
+
+int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp,
+                    sou_built_query *bq, sou_error *err)
+{
+    sou_rank_params defaults;
+    if (!rp) {
+        sou_rank_params_init(&defaults);
+        rp = &defaults;
+    }
+    const sou_query_limits *ql = &rp->limits;
+    unsigned operators = 0;
+    for (size_t i = 0; i < pq->n; i++)
+        operators += pq->items[i].kind != SOU_QITEM_TEXT;
+    if (operators > ql->max_operators) {
+        memset(bq, 0, sizeof *bq);
+        sou_error_fail(err, SOU_R_TOO_COMPLEX,
+                      "q: too many operators: %u phrases, exclusions and title: words, at most %u",
+                      operators, ql->max_operators);
+        return -1;
+    }
+    unsigned per_char = ql->char_expansion, n_chars, n_terms;
+    for (int attempt = 0;; attempt++) {
+        if (build(env, pq, rp, per_char, bq, &n_chars, &n_terms, err) < 0)
+            return -1;
+        int fit = budget_check(ql, n_chars, n_terms, &per_char, err);
+        if (fit == 0)
+            return 0;
+        sou_built_query_destroy(bq);
+        if (fit < 0)
+            return -1;
+        if (attempt > 0) { /* cannot happen: the second build has the same characters */
+            sou_error_set(err, SOU_EINTERNAL, "building the query: the budget did not converge");
+            return -1;
+        }
+    }
+}
+
 void sou_built_query_destroy(sou_built_query *bq)
 {
     if (!bq)
         return;
     sx_query_free(bq->query);
+    sx_query_free(bq->exclude);
     json_decref(bq->terms);
     json_decref(bq->dropped);
     json_decref(bq->phrases);

@@ -34,8 +34,8 @@ static size_t cp_at(const char *s, size_t len, size_t i, uint32_t *cp)
     return n;
 }
 
-static int add_item(sou_parsed_query *pq, sou_qitem_kind kind, const char *text, size_t len,
-                    sou_error *err)
+static int add_item(sou_parsed_query *pq, sou_qitem_kind kind, const char *text, size_t len, size_t from,
+                    size_t to, sou_error *err)
 {
     if (pq->n == pq->cap) {
         size_t cap = pq->cap ? pq->cap * 2 : 8;
@@ -53,6 +53,8 @@ static int add_item(sou_parsed_query *pq, sou_qitem_kind kind, const char *text,
     pq->items[pq->n].kind = kind;
     pq->items[pq->n].text = copy;
     pq->items[pq->n].len = len;
+    pq->items[pq->n].from = from;
+    pq->items[pq->n].to = to;
     pq->n++;
     return 0;
 oom:
@@ -129,8 +131,8 @@ static int parse_date_spec(const char *s, size_t len, sou_parsed_query *pq, sou_
         goto bad;
     }
     if (from[0] && to[0] && strcmp(from, to) > 0) {
-        sou_error_set(err, SOU_EBADREQUEST, "q: date:%.*s: the range is empty (start after end)",
-                      (int)(len > 64 ? 64 : len), s);
+        sou_error_fail(err, SOU_R_BAD_DATE_RANGE, "q: date:%.*s: the range is empty (start after end)",
+                       (int)(len > 64 ? 64 : len), s);
         return -1;
     }
     /* Several date: items narrow each other (intersection). */
@@ -140,10 +142,10 @@ static int parse_date_spec(const char *s, size_t len, sou_parsed_query *pq, sou_
         memcpy(pq->date_to, to, 9);
     return 0;
 bad:
-    sou_error_set(err, SOU_EBADREQUEST,
-                  "q: date:%.*s: expected YYYY-MM-DD, YYYY-MM-DD..YYYY-MM-DD, A.. or ..B "
-                  "(YYYY or YYYY-MM also work)",
-                  (int)(len > 64 ? 64 : len), s);
+    sou_error_fail(err, SOU_R_BAD_DATE,
+                   "q: date:%.*s: expected YYYY-MM-DD, YYYY-MM-DD..YYYY-MM-DD, A.. or ..B "
+                   "(YYYY or YYYY-MM also work)",
+                   (int)(len > 64 ? 64 : len), s);
     return -1;
 }
 
@@ -194,6 +196,48 @@ static void scan_operand(const char *s, size_t len, size_t *i, size_t *start, si
     *end = *i;
 }
 
+/* The original character and byte offsets of the point where the
+ * normalised text reaches its character k.  sou_normalize maps one
+ * character to at most one and drops a few (zero-width spaces, soft
+ * hyphens), so the original characters are folded one at a time until k
+ * have produced output. */
+static void orig_point(const char *q, size_t qlen, size_t k, unsigned *chars, size_t *bytes)
+{
+    size_t i = 0, out = 0;
+    unsigned c = 0;
+    while (i < qlen && out < k) {
+        uint32_t cp;
+        size_t n = sou_utf8_decode((const unsigned char *)q + i, qlen - i, &cp);
+        char folded[8];
+        if (n == 0)
+            n = 1;
+        if (sou_normalize(q + i, n, folded, sizeof folded, NULL) > 0)
+            out++;
+        i += n;
+        c++;
+    }
+    *chars = c;
+    *bytes = i;
+}
+
+/* Say that buf[start, end) (normalised bytes) is the wrong part of q: err
+ * gets param "q", the text as the user typed it and its character range. */
+static void locate(sou_error *err, const char *q, size_t qlen, const char *buf, size_t start, size_t end)
+{
+    size_t kstart = 0, kend = 0, bs, be;
+    unsigned cs, ce;
+    for (size_t i = 0; i < end;) {
+        uint32_t cp;
+        i += cp_at(buf, end, i, &cp);
+        if (i <= start)
+            kstart++;
+        kend++;
+    }
+    orig_point(q, qlen, kstart, &cs, &bs);
+    orig_point(q, qlen, kend, &ce, &be);
+    sou_error_where(err, "q", q + bs, be - bs, cs, ce - cs);
+}
+
 static int has_content(const char *s, size_t len)
 {
     for (size_t i = 0; i < len;) {
@@ -211,7 +255,8 @@ int sou_query_parse(const char *q, size_t len, sou_parsed_query *pq, sou_error *
     int rc = -1;
     memset(pq, 0, sizeof *pq);
     if (!q) {
-        sou_error_set(err, SOU_EBADREQUEST, "q: missing");
+        sou_error_fail(err, SOU_R_MISSING_OPTION, "q: missing");
+        sou_error_where(err, "q", NULL, 0, 0, 0);
         return -1;
     }
     size_t chars = 0;
@@ -219,14 +264,16 @@ int sou_query_parse(const char *q, size_t len, sou_parsed_query *pq, sou_error *
         uint32_t cp;
         size_t n = sou_utf8_decode((const unsigned char *)q + i, len - i, &cp);
         if (n == 0 || cp == 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "q: invalid UTF-8 at byte %zu", i);
+            sou_error_fail(err, SOU_R_BAD_UTF8, "q: invalid UTF-8 at byte %zu", i);
+            sou_error_where(err, "q", NULL, 0, 0, 0);
             return -1;
         }
         i += n;
     }
     if (chars > SOU_QUERY_MAX_CHARS) {
-        sou_error_set(err, SOU_EBADREQUEST, "q: %zu characters, at most %d allowed", chars,
-                      (int)SOU_QUERY_MAX_CHARS);
+        sou_error_fail(err, SOU_R_QUERY_TOO_LONG, "q: %zu characters, at most %d allowed", chars,
+                       (int)SOU_QUERY_MAX_CHARS);
+        sou_error_where(err, "q", NULL, 0, 0, 0);
         return -1;
     }
     size_t need = sou_normalize(q, len, NULL, 0, NULL);
@@ -248,10 +295,11 @@ int sou_query_parse(const char *q, size_t len, sou_parsed_query *pq, sou_error *
             continue;
         }
         size_t start, end;
+        size_t item = i;
         if (is_quote_cp(cp)) {
             scan_quoted(buf, blen, &i, &start, &end);
             if (has_content(buf + start, end - start) &&
-                add_item(pq, SOU_QITEM_PHRASE, buf + start, end - start, err) < 0)
+                add_item(pq, SOU_QITEM_PHRASE, buf + start, end - start, item, i, err) < 0)
                 goto done;
             continue;
         }
@@ -262,7 +310,7 @@ int sou_query_parse(const char *q, size_t len, sou_parsed_query *pq, sou_error *
                 i++;
                 scan_operand(buf, blen, &i, &start, &end);
                 if (has_content(buf + start, end - start) &&
-                    add_item(pq, SOU_QITEM_EXCLUDE, buf + start, end - start, err) < 0)
+                    add_item(pq, SOU_QITEM_EXCLUDE, buf + start, end - start, item, i, err) < 0)
                     goto done;
                 continue;
             }
@@ -271,10 +319,11 @@ int sou_query_parse(const char *q, size_t len, sou_parsed_query *pq, sou_error *
             i += 6;
             scan_operand(buf, blen, &i, &start, &end);
             if (!has_content(buf + start, end - start)) {
-                sou_error_set(err, SOU_EBADREQUEST, "q: title: needs a word after it (title:医保)");
+                sou_error_fail(err, SOU_R_BAD_SYNTAX, "q: title: needs a word after it (title:医保)");
+                locate(err, q, len, buf, item, i);
                 goto done;
             }
-            if (add_item(pq, SOU_QITEM_TITLE, buf + start, end - start, err) < 0)
+            if (add_item(pq, SOU_QITEM_TITLE, buf + start, end - start, item, i, err) < 0)
                 goto done;
             continue;
         }
@@ -282,24 +331,30 @@ int sou_query_parse(const char *q, size_t len, sou_parsed_query *pq, sou_error *
             i += 5;
             start = i;
             scan_word(buf, blen, &i);
-            if (parse_date_spec(buf + start, i - start, pq, err) < 0)
+            if (parse_date_spec(buf + start, i - start, pq, err) < 0) {
+                locate(err, q, len, buf, item, i);
                 goto done;
+            }
             continue;
         }
         start = i;
         scan_word(buf, blen, &i);
         if (i == start) /* a lone '-' followed by space */
             i += n;
-        if (add_item(pq, SOU_QITEM_TEXT, buf + start, i - start, err) < 0)
+        if (add_item(pq, SOU_QITEM_TEXT, buf + start, i - start, start, i, err) < 0)
             goto done;
     }
     if (pq->n == 0 && !pq->date_from[0] && !pq->date_to[0]) {
-        sou_error_set(err, SOU_EBADREQUEST, "q: empty query");
+        sou_error_fail(err, SOU_R_EMPTY_QUERY, "q: empty query");
+        sou_error_where(err, "q", q, len, 0, 0);
         goto done;
     }
     rc = 0;
 done:
-    free(buf);
+    pq->source = q;
+    pq->source_len = len;
+    pq->norm = buf;
+    pq->norm_len = blen;
     return rc;
 }
 
@@ -310,5 +365,12 @@ void sou_parsed_query_destroy(sou_parsed_query *pq)
     for (size_t i = 0; i < pq->n; i++)
         free(pq->items[i].text);
     free(pq->items);
+    free(pq->norm);
     memset(pq, 0, sizeof *pq);
+}
+
+void sou_query_locate(const sou_parsed_query *pq, size_t i, sou_error *err)
+{
+    if (i < pq->n && pq->norm && pq->source)
+        locate(err, pq->source, pq->source_len, pq->norm, pq->items[i].from, pq->items[i].to);
 }

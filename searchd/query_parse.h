@@ -40,6 +40,7 @@ typedef struct {
     sou_qitem_kind kind;
     char *text; /* normalised UTF-8, NUL-terminated, owned by the parsed query */
     size_t len;
+    size_t from, to; /* the whole item (quotes, "-", "title:" included) in norm[], bytes */
 } sou_qitem;
 
 typedef struct {
@@ -47,16 +48,27 @@ typedef struct {
     size_t n, cap;
     char date_from[9]; /* "YYYYMMDD" or "" when open */
     char date_to[9];   /* "YYYYMMDD" (inclusive) or "" when open */
+    const char *source; /* the query as given (borrowed: must outlive the parsed query) */
+    size_t source_len;
+    char *norm;         /* owned: the normalised query the items were cut from */
+    size_t norm_len;
 } sou_parsed_query;
 
 /* Parse q[0..len) into pq (caller-owned struct, fully initialised here;
- * release with sou_parsed_query_destroy, also after a failure).  Returns 0,
+ * release with sou_parsed_query_destroy, also after a failure; q must
+ * outlive it).  Errors say which part of q is wrong (sou_error_where: param
+ * "q", the text as typed, its character range).  Returns 0,
  * or -1 with err filled (SOU_EBADREQUEST: invalid UTF-8 with its byte
  * offset, too long, empty query, bad date with the offending text;
  * SOU_EINTERNAL when out of memory). */
 int sou_query_parse(const char *q, size_t len, sou_parsed_query *pq, sou_error *err);
 
 void sou_parsed_query_destroy(sou_parsed_query *pq);
+
+/* Say in err (already set) that item i of pq is the wrong part of the
+ * query: param "q", the item as the user typed it (not normalised) and its
+ * character range in the query. */
+void sou_query_locate(const sou_parsed_query *pq, size_t i, sou_error *err);
 
 /* Parse one date bound "YYYY", "YYYY-MM" or "YYYY-MM-DD" (s[0..len)) into
  * out "YYYYMMDD": the first day of the period when upper == 0, the last day

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "schema.h"
+
 /* A connection opened ahead but not used this long is replaced: below
  * xapian-tcpsrv's default idle timeout (60 s), after which it hangs up. */
 #define PENDING_MAX_AGE_MS 30000.0
@@ -677,7 +679,8 @@ json_t *sou_shards_health_json(sou_shards *sh, unsigned *up)
             unsigned docs = 0;
             uint64_t rev = 0;
             (*up)++;
-            if (sx_db_doccount(sd->db, &docs, NULL) == SX_OK)
+            /* articles, not passages: the first passage of each carries SOU_TERM_ARTICLE */
+            if (sx_db_termfreq(sd->db, SOU_TERM_ARTICLE, strlen(SOU_TERM_ARTICLE), &docs, NULL) == SX_OK)
                 json_object_set_new(o, "documents", json_integer((json_int_t)docs));
             if (!sx_db_is_remote(sd->db) && sx_db_revision(sd->db, &rev, NULL) == SX_OK)
                 json_object_set_new(o, "revision", json_integer((json_int_t)rev));

@@ -15,13 +15,25 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: sou [--server HOST:PORT] [-n N] [--json] [--color|--no-color] QUERY...\n"
-                 "       sou --db DIR [-n N] [--json] QUERY...\n"
+    fprintf(out, "Usage: sou [--server HOST:PORT] [-n N] [--json] [--color|--no-color] QUERY...\n"
+                 "  or:  sou --db DIR [-n N] [--json] QUERY...\n"
+                 "Search sou: ask searchd over its line protocol, or an index directly.\n"
+                 "The words of QUERY are joined by spaces into one query.\n"
+                 "\n"
+                 "Options:\n"
                  "  --server HOST:PORT  searchd's line protocol (default $SOU_SERVER or 127.0.0.1:7700)\n"
                  "  --db DIR            search the index in DIR directly, without searchd\n"
                  "  -n N                number of results (1..100, default 10)\n"
                  "  --json              print the answer's JSON as it is\n"
-                 "  --timeout MS        connect/answer timeout (default 10000)\n");
+                 "  --color             mark matches in bold red, titles in bold (default on a terminal\n"
+                 "                      unless NO_COLOR is set)\n"
+                 "  --no-color          plain text\n"
+                 "  --timeout MS        connect/answer timeout (default 10000)\n"
+                 "  --help              this text\n"
+                 "  --version           the version of sou\n"
+                 "\n"
+                 "Exit status: 0 answered (also with no hits), 1 searchd answered with an error\n"
+                 "or the index cannot be opened, 2 usage error or searchd unreachable.\n");
 }
 
 int main(int argc, char **argv)
@@ -32,7 +44,7 @@ int main(int argc, char **argv)
     int color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     char *q = NULL;
     size_t qlen = 0;
-    sou_error err = {SOU_OK, ""};
+    sou_error err = {0};
     json_t *answer = NULL;
     char *raw = NULL;
     int status = 2, i;
@@ -46,6 +58,9 @@ int main(int argc, char **argv)
             break;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("sou (sou) %s\n", SOU_VERSION);
             return 0;
         } else if (strcmp(a, "--json") == 0) {
             json_out = 1;

@@ -2,8 +2,22 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+static const int STATUSES[] = {
+#define SOU_STATS_STATUS_VALUE(code) code,
+    SOU_STATS_STATUSES(SOU_STATS_STATUS_VALUE)
+#undef SOU_STATS_STATUS_VALUE
+};
+
+/* Searches take about a millisecond: the buckets resolve 0.5 ms to 5 s. */
+static const double LE_BOUNDS[SOU_STATS_LE_BUCKETS - 1] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                           0.1,    0.25,  0.5,    1,     2.5,   5};
+static const char *const PROTO_NAMES[SOU_PROTOS] = {"http", "line"};
+static const char *const KIND_NAMES[SOU_REQ_KINDS] = {"search", "get", "other"};
 
 double sou_now(void)
 {
@@ -14,8 +28,20 @@ double sou_now(void)
 
 void sou_stats_init(sou_stats *st)
 {
+    struct timespec ts;
+
     memset(st, 0, sizeof *st);
     st->started = sou_now();
+    clock_gettime(CLOCK_REALTIME, &ts);
+    st->started_unix = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int status_slot(int status)
+{
+    for (int i = 0; i < (int)(sizeof STATUSES / sizeof STATUSES[0]); i++)
+        if (STATUSES[i] == status)
+            return i;
+    return SOU_STATS_STATUS_SLOTS - 1;
 }
 
 /* Bucket of a latency in µs: exact below 64, then 32 sub-buckets for each
@@ -57,6 +83,15 @@ void sou_stats_record(sou_stats *st, sou_req_kind kind, int is_http, int status,
         st->errors++;
     if (status >= 500)
         st->server_errors++;
+    {
+        int proto = is_http ? SOU_PROTO_HTTP : SOU_PROTO_LINE, le = 0;
+        double seconds = latency_ms < 0 ? 0 : latency_ms / 1000.0;
+        while (le < SOU_STATS_LE_BUCKETS - 1 && seconds > LE_BOUNDS[le])
+            le++;
+        st->answers[proto][kind][status_slot(status)]++;
+        st->le_count[proto][kind][le]++;
+        st->le_sum[proto][kind] += seconds;
+    }
     if (kind == SOU_REQ_SEARCH) {
         double us = latency_ms * 1000.0;
         st->search_count++;
@@ -128,4 +163,109 @@ json_t *sou_stats_json(const sou_stats *st, const json_t *info, const char *inde
     }
     json_object_set_new(o, "index", idx ? idx : json_null());
     return o;
+}
+
+char *sou_stats_prometheus(const sou_stats *st, const json_t *info, double index_mtime, int threads,
+                           size_t queued, size_t *len)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    struct timespec ts;
+    double now;
+
+    if (!f)
+        return NULL;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+
+    fprintf(f, "# HELP sou_build_info The version of searchd.\n# TYPE sou_build_info gauge\n"
+               "sou_build_info{version=\"%s\"} 1\n",
+            SOU_VERSION);
+    fprintf(f, "# HELP sou_start_time_seconds When searchd started (Unix time).\n"
+               "# TYPE sou_start_time_seconds gauge\nsou_start_time_seconds %.3f\n",
+            st->started_unix);
+
+    fprintf(f, "# HELP sou_requests_total Requests answered, by protocol, kind and status.\n"
+               "# TYPE sou_requests_total counter\n");
+    for (int p = 0; p < SOU_PROTOS; p++)
+        for (int k = 0; k < SOU_REQ_KINDS; k++)
+            for (int i = 0; i < SOU_STATS_STATUS_SLOTS; i++) {
+                char code[16];
+                if (st->answers[p][k][i] == 0)
+                    continue;
+                if (i < SOU_STATS_STATUS_SLOTS - 1)
+                    snprintf(code, sizeof code, "%d", STATUSES[i]);
+                else
+                    snprintf(code, sizeof code, "other");
+                fprintf(f, "sou_requests_total{protocol=\"%s\",kind=\"%s\",status=\"%s\"} %llu\n",
+                        PROTO_NAMES[p], KIND_NAMES[k], code, (unsigned long long)st->answers[p][k][i]);
+            }
+
+    fprintf(f, "# HELP sou_request_duration_seconds Time from a request's arrival to its answer, inside "
+               "searchd.\n# TYPE sou_request_duration_seconds histogram\n");
+    for (int p = 0; p < SOU_PROTOS; p++)
+        for (int k = 0; k < SOU_REQ_KINDS; k++) {
+            unsigned long long cumulative = 0, total = 0;
+            for (int b = 0; b < SOU_STATS_LE_BUCKETS; b++)
+                total += st->le_count[p][k][b];
+            /* Searches always (dashboards want the series from the start);
+             * other kinds once they happened. */
+            if (total == 0 && k != SOU_REQ_SEARCH)
+                continue;
+            for (int b = 0; b < SOU_STATS_LE_BUCKETS; b++) {
+                cumulative += st->le_count[p][k][b];
+                if (b < SOU_STATS_LE_BUCKETS - 1)
+                    fprintf(f, "sou_request_duration_seconds_bucket{protocol=\"%s\",kind=\"%s\",le=\"%g\"} %llu\n",
+                            PROTO_NAMES[p], KIND_NAMES[k], LE_BOUNDS[b], cumulative);
+                else
+                    fprintf(f, "sou_request_duration_seconds_bucket{protocol=\"%s\",kind=\"%s\",le=\"+Inf\"} %llu\n",
+                            PROTO_NAMES[p], KIND_NAMES[k], cumulative);
+            }
+            fprintf(f, "sou_request_duration_seconds_sum{protocol=\"%s\",kind=\"%s\"} %.6f\n", PROTO_NAMES[p],
+                    KIND_NAMES[k], st->le_sum[p][k]);
+            fprintf(f, "sou_request_duration_seconds_count{protocol=\"%s\",kind=\"%s\"} %llu\n", PROTO_NAMES[p],
+                    KIND_NAMES[k], cumulative);
+        }
+
+    fprintf(f, "# HELP sou_queue_length Jobs waiting for a worker thread.\n# TYPE sou_queue_length gauge\n"
+               "sou_queue_length %zu\n",
+            queued);
+    fprintf(f, "# HELP sou_worker_threads Worker threads.\n# TYPE sou_worker_threads gauge\n"
+               "sou_worker_threads %d\n",
+            threads);
+    fprintf(f, "# HELP sou_connections_open Open line-protocol connections.\n"
+               "# TYPE sou_connections_open gauge\nsou_connections_open{protocol=\"line\"} %d\n",
+            st->connections_open);
+    fprintf(f, "# HELP sou_connections_total Line-protocol connections accepted.\n"
+               "# TYPE sou_connections_total counter\nsou_connections_total{protocol=\"line\"} %llu\n",
+            (unsigned long long)st->connections_total);
+
+    fprintf(f, "# HELP sou_index_up 1 when the index can be opened, else 0.\n# TYPE sou_index_up gauge\n"
+               "sou_index_up %d\n",
+            info ? 1 : 0);
+    if (info) {
+        fprintf(f, "# HELP sou_index_documents Documents in the index.\n# TYPE sou_index_documents gauge\n"
+                   "sou_index_documents %" JSON_INTEGER_FORMAT "\n",
+                json_integer_value(json_object_get(info, "documents")));
+        fprintf(f, "# HELP sou_index_revision The index revision searched (it grows with every commit).\n"
+                   "# TYPE sou_index_revision gauge\nsou_index_revision %" JSON_INTEGER_FORMAT "\n",
+                json_integer_value(json_object_get(info, "revision")));
+    }
+    if (index_mtime > 0)
+        fprintf(f, "# HELP sou_index_age_seconds Seconds since the index files last changed (a commit).\n"
+                   "# TYPE sou_index_age_seconds gauge\nsou_index_age_seconds %.3f\n",
+                now > index_mtime ? now - index_mtime : 0.0);
+    if (ferror(f)) {
+        fclose(f);
+        free(text);
+        return NULL;
+    }
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    if (len)
+        *len = size;
+    return text;
 }

@@ -132,7 +132,7 @@ static sou_searcher *worker_searcher(worker *w, unsigned generation, sou_error *
 
 static void run_job(worker *w, sou_job *job, unsigned generation)
 {
-    sou_error err = {SOU_OK, ""};
+    sou_error err = {0};
     sou_searcher *s;
     json_t *answer = NULL;
 
@@ -299,9 +299,9 @@ int sou_workers_submit(sou_workers *pool, sou_job *job)
     pthread_mutex_lock(&pool->lock);
     if (pool->stopping || pool->queued >= (size_t)pool->max_queue) {
         sou_error err;
-        sou_error_set(&err, SOU_EUNAVAILABLE, pool->stopping ? "searchd is shutting down"
-                                                             : "searchd is overloaded (%zu requests queued)",
-                      pool->queued);
+        sou_error_fail(&err, pool->stopping ? SOU_R_SHUTTING_DOWN : SOU_R_OVERLOADED,
+                       pool->stopping ? "searchd is shutting down" : "searchd is overloaded (%zu requests queued)",
+                       pool->queued);
         sou_job_fail(job, &err);
         push_done_locked(pool, job);
         rc = -1;

@@ -107,6 +107,13 @@ typedef struct sx_doc sx_doc;
 sx_status sx_db_replace_by_term(sx_db *db, const char *idterm, const sx_doc *doc,
                                 unsigned *docid_out, sx_error *err);
 
+/* Writable only: make docs[0..n) (n > 0, borrowed) the documents indexed by
+ * idterm, replacing all that had it (an article stored as several passages:
+ * fewer or more than before).  Every doc must contain idterm, else
+ * SX_ERR_INVALID_ARG and nothing is written. */
+sx_status sx_db_replace_group(sx_db *db, const char *idterm, const sx_doc *const *docs, size_t n,
+                              sx_error *err);
+
 /* Writable only: delete every document indexed by idterm.
  * *deleted (may be NULL) is set to 1 if one existed, else 0. */
 sx_status sx_db_delete_by_term(sx_db *db, const char *idterm, int *deleted, sx_error *err);
@@ -123,6 +130,9 @@ sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err);
 
 /* Number of documents containing term (0 if none). */
 sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len, unsigned *out, sx_error *err);
+
+/* Number of documents with a value in slot (0 if none). */
+sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, sx_error *err);
 
 /* Document id of the document indexed by the unique term idterm.
  * SX_ERR_NOT_FOUND if there is none. */
@@ -141,6 +151,12 @@ sx_status sx_db_positions(sx_db *db, unsigned docid, const char *term, size_t te
  * stop.  term is borrowed for the call only (not NUL-terminated: use len). */
 typedef int (*sx_term_fn)(const char *term, size_t len, unsigned wdf, void *ctx);
 sx_status sx_db_each_term(sx_db *db, unsigned docid, sx_term_fn fn, void *ctx, sx_error *err);
+
+/* Visit the documents containing term, by ascending document id; fn returns
+ * non-zero to stop. */
+typedef int (*sx_docid_fn)(unsigned docid, void *ctx);
+sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn, void *ctx,
+                             sx_error *err);
 
 /* Merge the databases at src[0..n) into a new database at dest (which must
  * not exist), like xapian-compact: document ids are renumbered into one range. */
@@ -351,6 +367,16 @@ sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err);
 /* Sort by value slot, ties by relevance.  descending != 0: largest first. */
 sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int descending, sx_error *err);
 
+/* Stop matching after seconds of CPU-bound work (0 = no limit): the answer
+ * then holds the best hits found so far and an inexact total.  Xapian checks
+ * the clock between postings, so one very long posting list can overrun it:
+ * a backstop, not a hard limit. */
+sx_status sx_enquire_set_time_limit(sx_enquire *e, double seconds, sx_error *err);
+
+/* Keep at most max hits with the same value in slot (Xapian's collapse key):
+ * documents with an empty value are never collapsed. */
+sx_status sx_enquire_set_collapse(sx_enquire *e, unsigned slot, unsigned max, sx_error *err);
+
 /* Run the query: hits [offset, offset+limit).  check_at_least: see Xapian
  * (0 = default; counts at least that many for an exact total).  *out is
  * owned by the caller (sx_mset_free). */
@@ -365,18 +391,24 @@ unsigned sx_mset_lower_bound(const sx_mset *m); /* lower == upper means exact */
 unsigned sx_mset_upper_bound(const sx_mset *m);
 unsigned sx_mset_docid(const sx_mset *m, unsigned i);
 double sx_mset_weight(const sx_mset *m, unsigned i);
+/* Documents collapsed into hit i (sx_enquire_set_collapse); 0 without. */
+unsigned sx_mset_collapse_count(const sx_mset *m, unsigned i);
+/* Collapse key of hit i, malloc()ed and NUL-terminated (caller frees); its
+ * length in *len. */
+sx_status sx_mset_collapse_key(const sx_mset *m, unsigned i, char **out, size_t *len, sx_error *err);
 
 /* Document of hit i, owned by the caller (sx_doc_free). */
 sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out, sx_error *err);
 
-/* Every hit's document in one go: docs[0..sx_mset_size(m)) receive new
- * documents owned by the caller (sx_doc_free each; all NULL on failure).
+/* The documents of hits [0, n) in one go (n at most sx_mset_size(m)):
+ * docs[0..n) receive new documents owned by the caller (sx_doc_free each;
+ * all NULL on failure).
  * Asks Xapian to prefetch them all first (MSet::fetch: glass reads ahead;
  * Xapian 1.5's remote backend pipelines the requests), and when the hits lie
  * in several remote shards reads each shard's from its own thread, so a
  * page costs about one round trip per hit of the busiest shard rather than
  * one per hit (Xapian 1.4's remote backend asks for documents one at a time). */
-sx_status sx_mset_documents(const sx_mset *m, sx_doc **docs, sx_error *err);
+sx_status sx_mset_documents(const sx_mset *m, unsigned n, sx_doc **docs, sx_error *err);
 
 void sx_mset_free(sx_mset *m);
 

@@ -4,6 +4,8 @@
 #include "sx_internal.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <new>
@@ -85,6 +87,29 @@ extern "C" sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int 
     }
 }
 
+extern "C" sx_status sx_enquire_set_time_limit(sx_enquire *e, double seconds, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    SX_REQUIRE(std::isfinite(seconds) && seconds >= 0, err, "seconds must be finite and >= 0");
+    try {
+        e->enq.set_time_limit(seconds);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" sx_status sx_enquire_set_collapse(sx_enquire *e, unsigned slot, unsigned max, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    try {
+        e->enq.set_collapse_key(slot, max);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
 extern "C" sx_status sx_enquire_run(sx_enquire *e, unsigned offset, unsigned limit,
                                    unsigned check_at_least, sx_mset **out, sx_error *err)
 {
@@ -146,6 +171,42 @@ extern "C" double sx_mset_weight(const sx_mset *m, unsigned i)
     }
 }
 
+extern "C" unsigned sx_mset_collapse_count(const sx_mset *m, unsigned i)
+{
+    if (!m || i >= m->mset.size())
+        return 0;
+    try {
+        return m->mset[i].get_collapse_count();
+    } catch (...) {
+        return 0;
+    }
+}
+
+extern "C" sx_status sx_mset_collapse_key(const sx_mset *m, unsigned i, char **out, size_t *len,
+                                         sx_error *err)
+{
+    SX_REQUIRE(out && len, err, "out or len is NULL");
+    *out = nullptr;
+    *len = 0;
+    SX_REQUIRE(m, err, "mset is NULL");
+    if (i >= m->mset.size())
+        return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: hit %u out of range (size %u)", __func__,
+                            i, (unsigned)m->mset.size());
+    try {
+        std::string k = m->mset[i].get_collapse_key();
+        char *p = static_cast<char *>(malloc(k.size() + 1));
+        if (!p)
+            return sx_set_error(err, SX_ERR_NO_MEMORY, "%s: out of memory", __func__);
+        memcpy(p, k.data(), k.size());
+        p[k.size()] = '\0';
+        *out = p;
+        *len = k.size();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
 extern "C" sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out, sx_error *err)
 {
     SX_REQUIRE(out, err, "out is NULL");
@@ -186,10 +247,10 @@ static void read_part(part_reads &r, std::vector<Xapian::Document> &out) noexcep
     }
 }
 
-extern "C" sx_status sx_mset_documents(const sx_mset *m, sx_doc **docs, sx_error *err)
+extern "C" sx_status sx_mset_documents(const sx_mset *m, unsigned n, sx_doc **docs, sx_error *err)
 {
     SX_REQUIRE(m, err, "mset is NULL");
-    unsigned n = m->mset.size();
+    SX_REQUIRE(n <= m->mset.size(), err, "n is beyond the hits");
     SX_REQUIRE(docs || n == 0, err, "docs is NULL");
     for (unsigned i = 0; i < n; i++)
         docs[i] = nullptr;
@@ -197,10 +258,12 @@ extern "C" sx_status sx_mset_documents(const sx_mset *m, sx_doc **docs, sx_error
         return SX_OK;
     std::vector<Xapian::Document> got(n);
     try {
-        /* Xapian 1.4's MSet::fetch() indexes its items from 0 while
+        /* Xapian 1.4.22's MSet::fetch() counts the items from 0 while
          * fetch_items() expects them to count from the MSet's first item:
-         * with an offset it reads before the array (a crash), so only
-         * prefetch a first page. */
+         * with an offset it reads before its array (a crash), and the
+         * iterator overloads pass positions counted from the end (nothing
+         * is fetched).  So the whole MSet is prefetched, for a first page
+         * only (a few hits past the page: readahead hints, no reads). */
         if (m->mset.get_firstitem() == 0)
             m->mset.fetch();
         const sx_db *db = m->db;

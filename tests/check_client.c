@@ -207,7 +207,7 @@ START_TEST(test_cli_errors)
     {
         const char *argv[] = {g_sou, NULL};
         ck_assert_int_eq(sou_test_run(argv, &out, &err), 2); /* no query: usage */
-        ck_assert_ptr_nonnull(strstr(err, "usage"));
+        ck_assert_ptr_nonnull(strstr(err, "Usage: sou"));
         free(out);
         free(err);
     }

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "search.h"
+#include "sou_xapian.h"
+#include "stored.h"
 
 /* Paths here are short; a truncated one would only fail the test. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -21,6 +23,8 @@ static const char *EXTRA_JSONL =
     "{\"id\":\"t_order_b\",\"title\":\"统计\",\"body\":\"本市居民人数继续增长。\",\"date\":\"2019-05-06\"}\n"
     "{\"id\":\"t_script\",\"title\":\"<b>标题</b>\",\"body\":\"<script>alert('x')</script> 脚本注入测试\","
     "\"date\":\"2018-03-04\",\"category\":\"安全\"}\n"
+    "{\"id\":\"t_undated\",\"title\":\"无日期\",\"body\":\"没有日期的宣传册。\"}\n"
+    "{\"id\":\"t_flyer\",\"title\":\"有日期\",\"body\":\"有日期的宣传册。\",\"date\":\"2021-06-07\"}\n"
     "{\"id\":\"t_escapes\",\"title\":\"转义\",\"body\":\"控制\\u0001字符\\t表情\\ud83d\\ude00 \\\"引号\\\" \\\\ 反斜杠\"}\n";
 
 static const char *bin_dir(char *buf, size_t cap)
@@ -196,6 +200,43 @@ START_TEST(answer_shape)
 }
 END_TEST
 
+/* The part of s from character k on. */
+static const char *from_char(const char *s, size_t k)
+{
+    for (; *s && k > 0; s++)
+        if (((unsigned char)s[1] & 0xC0) != 0x80)
+            k--;
+    return s;
+}
+
+START_TEST(passage_offset)
+{
+    /* With one passage, the body read from passage_offset begins with the
+     * passage's text (after a leading "…"), for every hit. */
+    json_t *a = search("{\"q\": \"医保卡激活\", \"passages\": 1, \"passage_chars\": 40}");
+    ck_assert_uint_ge(nhits(a), 2);
+    for (size_t i = 0; i < nhits(a); i++) {
+        json_t *h = json_array_get(json_object_get(a, "hits"), i);
+        json_int_t at = json_integer_value(json_object_get(h, "passage_offset"));
+        ck_assert(json_is_integer(json_object_get(h, "passage_offset")) && at >= 0);
+        const char *text = json_string_value(json_object_get(h, "snippet_text"));
+        if (!strncmp(text, "…", strlen("…")))
+            text += strlen("…");
+        sou_error err = {0};
+        json_t *d = sou_get_document(g_s, hit_id(a, i), NULL, &err);
+        ck_assert_ptr_nonnull(d);
+        const char *body = from_char(json_string_value(json_object_get(d, "body")), (size_t)at);
+        size_t n = strcspn(text, " \n"); /* the passage shows white space as one space */
+        if (n > 12)
+            n = 12; /* four CJK characters */
+        ck_assert_msg(n >= 6 && !strncmp(body, text, n), "%s: body at %lld is \"%.30s\", passage \"%.30s\"",
+                      hit_id(a, i), (long long)at, body, text);
+        json_decref(d);
+    }
+    json_decref(a);
+}
+END_TEST
+
 START_TEST(bigram_order_matters)
 {
     json_t *a = search_q("民人");
@@ -298,9 +339,18 @@ START_TEST(date_filter_and_sort)
     for (size_t i = 1; i < nhits(a); i++) {
         const char *d0 = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i - 1), "date"));
         const char *d1 = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), i), "date"));
-        ck_assert_msg(strcmp(d0, d1) <= 0, "not oldest first: %s then %s", d0, d1);
+        ck_assert_msg(!*d1 || strcmp(d0, d1) <= 0, "not oldest first: %s then %s", d0, d1);
+        ck_assert_msg(*d0 || !*d1, "an undated document before a dated one");
     }
     json_decref(a);
+    /* Undated documents come last in both directions. */
+    for (int asc = 0; asc < 2; asc++) {
+        a = search(asc ? "{\"q\": \"宣传册\", \"sort\": \"date_asc\"}" : "{\"q\": \"宣传册\", \"sort\": \"date\"}");
+        ck_assert_uint_eq(nhits(a), 2);
+        ck_assert_str_eq(hit_id(a, 0), "t_flyer");
+        ck_assert_str_eq(hit_id(a, 1), "t_undated");
+        json_decref(a);
+    }
     a = search_q("date:2018..2020");
     ck_assert_int_eq(total(a), 3); /* only the test documents are that old */
     json_decref(a);
@@ -404,6 +454,84 @@ START_TEST(bad_options)
 }
 END_TEST
 
+/* Each error names its reason and, where it can, the part of the request
+ * at fault: the parameter, the text as given and its character range. */
+static const struct {
+    const char *opts, *reason, *param, *value;
+    int at, end; /* -1: no "at" */
+} REASONS[] = {
+    {"{\"q\": \"醉驾 date:2025-13\"}", "bad_date", "q", "date:2025-13", 3, 15},
+    /* typed in full width after an ideographic space: the value as typed */
+    {"{\"q\": \"醉驾\u3000ｄａｔｅ：２０２５－１３\"}", "bad_date", "q", "ｄａｔｅ：２０２５－１３", 3, 15},
+    /* a zero-width space before: normalisation drops it, offsets count it */
+    {"{\"q\": \"醉\u200b驾 date:2025-02-30 工资\"}", "bad_date", "q", "date:2025-02-30", 4, 19},
+    {"{\"q\": \"工资 date:2026..2025\"}", "bad_date_range", "q", "date:2026..2025", 3, 18},
+    {"{\"q\": \"title: 医保\"}", "bad_syntax", "q", "title:", 0, 6},
+    {"{\"q\": \"\"}", "empty_query", "q", "", -1, -1},
+    {"{\"q\": \"。。！\"}", "nothing_searchable", "q", "", -1, -1},
+    {"{\"q\": \"医保 \\\"？？\\\"\"}", "nothing_searchable", "q", "\"？？\"", 3, 7},
+    {"{\"limit\": 3}", "missing_option", "q", "", -1, -1},
+    {"{\"q\": \"医保\", \"colour\": \"red\"}", "unknown_option", "colour", "", -1, -1},
+    {"{\"q\": \"医保\", \"limit\": 0}", "bad_option", "limit", "0", -1, -1},
+    {"{\"q\": \"医保\", \"limit\": \"ten\"}", "bad_option", "limit", "ten", -1, -1},
+    {"{\"q\": \"医保\", \"sort\": \"price\"}", "bad_option", "sort", "price", -1, -1},
+    {"{\"q\": \"医保\", \"date_from\": \"2025-13-01\"}", "bad_date", "date_from", "2025-13-01", -1, -1},
+    {"{\"q\": \"医保\", \"date_from\": \"2026-01-01\", \"date_to\": \"2025-01-01\"}", "bad_date_range",
+     "date_from", "", -1, -1},
+};
+
+START_TEST(error_reasons)
+{
+    sou_error err = {0};
+    json_t *o = json_loads(REASONS[_i].opts, 0, NULL);
+    ck_assert_msg(o != NULL, "bad test JSON %s", REASONS[_i].opts);
+    ck_assert_ptr_null(sou_search(g_s, o, &err));
+    json_decref(o);
+    json_t *j = sou_error_json(&err), *e = json_object_get(j, "error");
+    ck_assert_int_eq(json_integer_value(json_object_get(e, "code")), 400);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "reason")), REASONS[_i].reason);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "param")), REASONS[_i].param);
+    ck_assert_str_eq(json_string_value(json_object_get(e, "value")), REASONS[_i].value);
+    const json_t *at = json_object_get(e, "at");
+    if (REASONS[_i].at < 0) {
+        ck_assert_ptr_null(at);
+    } else {
+        ck_assert_msg(at != NULL, "%s: no \"at\"", REASONS[_i].opts);
+        ck_assert_int_eq(json_integer_value(json_array_get(at, 0)), REASONS[_i].at);
+        ck_assert_int_eq(json_integer_value(json_array_get(at, 1)), REASONS[_i].end);
+    }
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(e, "message")), ""));
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(error_json_generic)
+{
+    /* An error set without a reason reports its code's generic one, and
+     * nothing about a location. */
+    sou_error err;
+    sou_error_set(&err, SOU_EUNAVAILABLE, "cannot open the index at %s", "/nowhere");
+    json_t *j = sou_error_json(&err);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    ck_assert_str_eq(text, "{\"error\":{\"code\":503,\"reason\":\"unavailable\","
+                           "\"message\":\"cannot open the index at /nowhere\"}}");
+    free(text);
+    json_decref(j);
+    sou_error_fail(&err, SOU_R_NOT_FOUND, "document \"x\" not found");
+    ck_assert_int_eq(err.code, SOU_ENOTFOUND);
+    ck_assert_str_eq(sou_error_reason_word(&err), "not_found");
+    /* a long value is cut at a character boundary */
+    char big[400] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(big, "醫");
+    sou_error_where(&err, "q", big, strlen(big), 0, 100);
+    ck_assert_uint_eq(strlen(err.value) % 3, 0);
+    j = sou_error_json(&err);
+    ck_assert_ptr_nonnull(json_object_get(json_object_get(j, "error"), "value"));
+    json_decref(j);
+}
+END_TEST
+
 START_TEST(documents)
 {
     sou_error err = {0};
@@ -453,7 +581,7 @@ START_TEST(info_and_refresh)
     sou_error err = {0};
     json_t *i = sou_searcher_info(g_s, &err);
     ck_assert_ptr_nonnull(i);
-    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 8);
+    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 10);
     ck_assert_str_eq(json_string_value(json_object_get(i, "db")), g_db);
     json_decref(i);
     ck_assert_int_eq(sou_searcher_refresh(g_s, &err), 0);
@@ -472,6 +600,219 @@ START_TEST(open_errors)
 }
 END_TEST
 
+/* ------------------------------------------------------------ limits of cost */
+
+/* "中国 -X -Y ..." with n single-character exclusions. */
+static char *exclusions(int n)
+{
+    static const char chars[] = "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作";
+    char *q = malloc(16 + 6 * (size_t)n);
+    strcpy(q, "中国");
+    for (int i = 0; i < n; i++) {
+        strcat(q, " -");
+        size_t end = strlen(q), k = 3 * (size_t)(i % 49);
+        memcpy(q + end, chars + k, 3);
+        q[end + 3] = '\0';
+    }
+    return q;
+}
+
+START_TEST(query_cost_is_bounded)
+{
+    /* 330 exclusions took 15 s and 260 MB: refused, the message says why. */
+    char *q = exclusions(40);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "{\"q\": \"%s\"}", q);
+    search_bad(opts, "too many operators: 40 phrases, exclusions and title: words, at most 32");
+    free(q);
+    /* Each excluded character stands for every word starting with it, in
+     * the body and the title: 10 fit the budget, 11 do not. */
+    q = exclusions(10);
+    json_decref(search_q(q));
+    free(q);
+    q = exclusions(11);
+    snprintf(opts, sizeof opts, "{\"q\": \"%s\"}", q);
+    search_bad(opts, "too many single characters searched alone (22 searches, at most 20");
+    free(q);
+    search_bad("{\"q\": \"医 保 卡 兰 州 天 津 看 牙 报 销\"}", "too many single characters");
+    /* Characters in a longer question are exact terms, not expansions. */
+    json_decref(search_q("的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作"));
+    json_t *a = search_q("兰 州");
+    ck_assert_str_eq(hit_id(a, 0), "003_1bdcc1241bf11e8e");
+    json_decref(a);
+}
+END_TEST
+
+/* Quoted text whose parts are single characters was a 500 (Xapian cannot
+ * put a wildcard in a PHRASE): they are required, not placed. */
+START_TEST(phrase_with_single_characters)
+{
+    json_t *a = search_q("\"兰 州\"");
+    ck_assert_uint_ge(nhits(a), 1);
+    ck_assert_str_eq(hit_id(a, 0), "003_1bdcc1241bf11e8e");
+    json_decref(a);
+    a = search_q("「医、保、卡。」");
+    ck_assert_uint_ge(nhits(a), 1);
+    json_decref(a);
+    a = search_q("\"医保 卡\"");
+    ck_assert_uint_ge(nhits(a), 1);
+    json_decref(a);
+    a = search_q("-\"兰 州\" 医保");
+    for (size_t i = 0; i < nhits(a); i++)
+        ck_assert_str_ne(hit_id(a, i), "003_1bdcc1241bf11e8e");
+    json_decref(a);
+}
+END_TEST
+
+/* Run the indexer over one JSONL text into dir/db; returns the db path (static). */
+static const char *index_jsonl(const char *dir, const char *jsonl, size_t len)
+{
+    static char db[PATH_MAX];
+    char bin[PATH_MAX], exe[PATH_MAX], file[PATH_MAX + 16], cmd[4 * PATH_MAX];
+    snprintf(bin, sizeof bin, "%s", bin_dir(exe, sizeof exe));
+    snprintf(db, sizeof db, "%s/db", dir);
+    snprintf(file, sizeof file, "%s/in.jsonl", dir);
+    FILE *f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(jsonl, 1, len, f), len);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s/indexer' --quiet --db '%s' '%s'", bin, db, file);
+    ck_assert_int_eq(system(cmd), 0);
+    return db;
+}
+
+static char *temp_dir(void)
+{
+    static char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/XXXXXX", g_dir);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    return dir;
+}
+
+typedef struct {
+    const char *db;
+    int runs, fail_runs;
+} rewrite_ctx;
+
+/* The match hook: an indexer's commits (every document rewritten, three
+ * times) between the matching and the reading of the hits, then the
+ * DatabaseModifiedError that Xapian throws when the revision read has
+ * vanished (injected: when it strikes depends on Xapian's block reuse). */
+static int rewrite_everything(void *arg)
+{
+    rewrite_ctx *c = arg;
+    if (c->runs++ > 0)
+        return c->runs <= c->fail_runs;
+    sx_db *w = NULL;
+    sx_error xe = {0};
+    ck_assert_int_eq(sx_db_open_writable(c->db, SX_DB_OPEN, &w, &xe), SX_OK);
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 40; i++) {
+            char id[32], term[40], data[160];
+            snprintf(id, sizeof id, "m%02d", i);
+            snprintf(term, sizeof term, "Q%s", id);
+            snprintf(data, sizeof data, "{\"id\":\"%s\",\"title\":\"改写%d\",\"body\":\"医保\"}", id, round);
+            sx_doc *d = sx_doc_new();
+            ck_assert_int_eq(sx_doc_add_boolean_term(d, term, strlen(term), &xe), SX_OK);
+            ck_assert_int_eq(sx_doc_add_posting(d, "医保", strlen("医保"), 1, &xe), SX_OK);
+            ck_assert_int_eq(sx_doc_set_data(d, data, strlen(data), &xe), SX_OK);
+            ck_assert_int_eq(sx_db_replace_by_term(w, term, d, NULL, &xe), SX_OK);
+            sx_doc_free(d);
+        }
+        ck_assert_int_eq(sx_db_commit(w, &xe), SX_OK);
+    }
+    sx_db_close(w);
+    return 1;
+}
+
+static sou_searcher *modified_index(rewrite_ctx *c)
+{
+    char jsonl[40 * 100];
+    size_t len = 0;
+    for (int i = 0; i < 40; i++)
+        len += (size_t)sprintf(jsonl + len, "{\"id\":\"m%02d\",\"title\":\"原文\",\"body\":\"医保\"}\n", i);
+    c->db = index_jsonl(temp_dir(), jsonl, len);
+    sou_error err = {0};
+    sou_searcher *s = sou_searcher_open(c->db, &err);
+    ck_assert_msg(s != NULL, "%s", err.message);
+    sou_searcher_set_match_hook(s, rewrite_everything, c);
+    return s;
+}
+
+/* An indexer committing while a slow query ran gave DatabaseModifiedError
+ * (a 500: one retry was not enough): the search reopens and starts again
+ * until one revision holds still, and answers from the newest. */
+START_TEST(index_modified_during_search)
+{
+    rewrite_ctx c = {NULL, 0, 3};
+    sou_searcher *s = modified_index(&c);
+    sou_error err = {0};
+    json_t *o = json_pack("{s:s,s:i}", "q", "医保", "limit", 40);
+    json_t *a = sou_search(s, o, &err);
+    ck_assert_msg(a != NULL, "search failed: %s", err.message);
+    ck_assert_int_eq(c.runs, 4); /* three failed attempts, then one that held */
+    ck_assert_uint_eq(nhits(a), 40);
+    for (size_t i = 0; i < 40; i++) {
+        const json_t *hit = json_array_get(json_object_get(a, "hits"), i);
+        ck_assert_str_eq(json_string_value(json_object_get(hit, "title")), "改写2");
+        ck_assert_uint_eq(strlen(hit_id(a, i)), 3);
+    }
+    json_decref(a);
+    /* An index that never holds still: a clear 503, not a 500. */
+    c.runs = 1;
+    c.fail_runs = 1000;
+    ck_assert_ptr_null(sou_search(s, o, &err));
+    ck_assert_int_eq(err.code, SOU_EUNAVAILABLE);
+    ck_assert_msg(strstr(err.message, "the index changed 8 times") != NULL, "%s", err.message);
+    json_decref(o);
+    sou_searcher_free(s);
+}
+END_TEST
+
+/* /doc?q= on a 60 MB document answered 171 MB: a bound and a clear 413. */
+START_TEST(document_highlight_is_bounded)
+{
+    size_t body = SOU_DOC_HIGHLIGHT_MAX + 10;
+    char *jsonl = malloc(body + 200);
+    size_t len = (size_t)sprintf(jsonl, "{\"id\":\"big\",\"title\":\"大文件\",\"body\":\"");
+    for (size_t i = 0; i < body / 6; i++, len += 6)
+        memcpy(jsonl + len, "中文", 6);
+    len += (size_t)sprintf(jsonl + len, "\"}\n{\"id\":\"small\",\"title\":\"小\",\"body\":\"中文\"}\n");
+    const char *db = index_jsonl(temp_dir(), jsonl, len);
+    free(jsonl);
+    sou_error err = {0};
+    sou_searcher *s = sou_searcher_open(db, &err);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_null(sou_get_document(s, "big", "中文", &err));
+    ck_assert_int_eq(err.code, SOU_ETOOLARGE);
+    ck_assert_msg(strstr(err.message, "ask without q") != NULL, "%s", err.message);
+    json_t *d = sou_get_document(s, "big", NULL, &err); /* the plain text is still there */
+    ck_assert_ptr_nonnull(d);
+    ck_assert_uint_ge(json_string_length(json_object_get(d, "body")), SOU_DOC_HIGHLIGHT_MAX);
+    json_decref(d);
+    d = sou_get_document(s, "small", "中文", &err);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(json_string_value(json_object_get(d, "body_html")), "<mark>中文</mark>");
+    json_decref(d);
+    sou_searcher_free(s);
+}
+END_TEST
+
+/* Older indexes stored a NUL byte as \u0000, which jansson rejected: the
+ * hit came back with an empty id, title and snippet. */
+START_TEST(stored_nul_reads_as_space)
+{
+    static const char data[] = "{\"id\":\"n\\u00001\",\"title\":\"标\\u0000题\",\"body\":\"正文\"}";
+    sou_stored_fields f;
+    size_t len;
+    ck_assert_int_eq(sou_stored_fields_parse(data, sizeof data - 1, &f), 0);
+    ck_assert_str_eq(sou_stored_field_get(&f, "id", &len), "n 1");
+    ck_assert_str_eq(sou_stored_field_get(&f, "title", &len), "标 题");
+    ck_assert_str_eq(sou_stored_field_get(&f, "body", &len), "正文");
+    sou_stored_fields_free(&f);
+}
+END_TEST
+
 static Suite *search_suite(void)
 {
     Suite *s = suite_create("search");
@@ -479,6 +820,7 @@ static Suite *search_suite(void)
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_loop_test(core, questions_find_their_article, 0, sizeof QUESTIONS / sizeof QUESTIONS[0]);
     tcase_add_test(core, answer_shape);
+    tcase_add_test(core, passage_offset);
     tcase_add_test(core, bigram_order_matters);
     tcase_add_test(core, single_character);
     tcase_add_test(core, phrase_and_merged_marks);
@@ -494,10 +836,17 @@ static Suite *search_suite(void)
     TCase *limits = tcase_create("limits");
     tcase_add_checked_fixture(limits, setup, teardown);
     tcase_add_test(limits, limit_and_offset);
+    tcase_add_test(limits, query_cost_is_bounded);
+    tcase_add_test(limits, phrase_with_single_characters);
+    tcase_add_test(limits, index_modified_during_search);
+    tcase_add_test(limits, document_highlight_is_bounded);
+    tcase_add_test(limits, stored_nul_reads_as_space);
     suite_add_tcase(s, limits);
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, setup, teardown);
     tcase_add_test(errors, bad_options);
+    tcase_add_loop_test(errors, error_reasons, 0, sizeof REASONS / sizeof REASONS[0]);
+    tcase_add_test(errors, error_json_generic);
     tcase_add_test(errors, open_errors);
     suite_add_tcase(s, errors);
     return s;

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "server.h"
 #include "sou_testserver.h"
+#include "utf8.h"
 
 static char *g_tmp;       /* temporary directory for the whole run */
 static char g_db[4096];   /* index of corpus/ */
@@ -391,6 +392,63 @@ START_TEST(test_bad_commands)
     EXPECT_ERROR("SEARCH {\"q\": 5}", 400, NULL);
     EXPECT_ERROR("GET {\"id\": 5}", 400, "must be a string");
     EXPECT_ERROR("GET {\"q\": \"x\"}", 400, "\"id\" is required");
+}
+END_TEST
+
+static const char *error_reason(const json_t *answer)
+{
+    const char *r = json_string_value(json_object_get(json_object_get(answer, "error"), "reason"));
+    return r ? r : "";
+}
+
+START_TEST(test_error_reasons)
+{
+    /* Both protocols carry the machine-readable reason and where the
+     * error lies, for clients that explain errors in their own words. */
+    int status;
+    json_t *a = http_search(g_srv.http_port, "醉驾 date:2025-13", NULL, &status);
+    ck_assert_int_eq(status, 400);
+    ck_assert_str_eq(error_reason(a), "bad_date");
+    const json_t *e = json_object_get(a, "error");
+    ck_assert_str_eq(json_string_value(json_object_get(e, "param")), "q");
+    ck_assert_str_eq(json_string_value(json_object_get(e, "value")), "date:2025-13");
+    ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(e, "at"), 0)), 3);
+    ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(e, "at"), 1)), 15);
+    json_decref(a);
+    a = http_search(g_srv.http_port, "医保", "&date_from=2025-02-30", &status);
+    ck_assert_int_eq(status, 400);
+    ck_assert_str_eq(error_reason(a), "bad_date");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(a, "error"), "param")), "date_from");
+    json_decref(a);
+    a = sou_test_http_json(g_srv.http_port, "/doc/no-such-doc", &status);
+    ck_assert_int_eq(status, 404);
+    ck_assert_str_eq(error_reason(a), "not_found");
+    json_decref(a);
+    a = sou_test_http_json(g_srv.http_port, "/nowhere", &status);
+    ck_assert_str_eq(error_reason(a), "not_found");
+    json_decref(a);
+
+    sou_testconn c;
+    ck_assert_int_eq(sou_testconn_open(&c, g_srv.line_port), 0);
+    static const struct {
+        const char *line, *reason;
+    } lines[] = {
+        {"FROB", "unknown_command"},
+        {"SEARCH {\"q\": ", "bad_json"},
+        {"SEARCH {\"q\": \"医保\", \"bogus\": 1}", "unknown_option"},
+        {"SEARCH 醉驾 date:2025-13", "bad_date"},
+        {"SEARCH {\"q\": \"医保\", \"limit\": 0}", "bad_option"},
+        {"GET no-such-doc", "not_found"},
+        {"SEARCH \xff", "bad_utf8"},
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        a = sou_testconn_call(&c, lines[i].line);
+        ck_assert_msg(a != NULL, "%s: no answer", lines[i].line);
+        ck_assert_msg(strcmp(error_reason(a), lines[i].reason) == 0, "%s: reason \"%s\", expected %s",
+                      lines[i].line, error_reason(a), lines[i].reason);
+        json_decref(a);
+    }
+    sou_testconn_close(&c);
 }
 END_TEST
 
@@ -927,7 +985,7 @@ static char *write_file(const char *name, const char *text)
 START_TEST(test_config)
 {
     sou_config cfg;
-    sou_error err;
+    sou_config_error err = {""};
     char *good = write_file("good.conf", "# searchd\n\ndb = /srv/sou.db\nthreads=3\n  idle-timeout = 7 \n"
                                          "max_line = 1K\nlog_level = debug\n");
     char *bad_key = write_file("bad1.conf", "db = x\n\nfrobnicate = 1\n");
@@ -954,6 +1012,12 @@ START_TEST(test_config)
     ck_assert_msg(strncmp(err.message, msg, strlen(msg)) == 0, "%s", err.message);
     ck_assert_int_eq(sou_config_load_file(&cfg, no_eq, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.message, ":1: expected `key = value`"));
+    /* The range is checked before the suffix multiplies (UBSan saw the overflow). */
+    ck_assert_int_eq(sou_config_set(&cfg, "max-line", "9000000000000000000M", &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.message, "max_line: \"9000000000000000000M\" is not a number in"));
+    ck_assert_int_eq(sou_config_set(&cfg, "max-output", "0K", &err), -1);
+    ck_assert_int_eq(sou_config_set(&cfg, "max-output", "2M", &err), 0);
+    ck_assert_uint_eq(cfg.max_output, 2u << 20);
     ck_assert_int_eq(sou_config_load_file(&cfg, "/nonexistent/searchd.conf", &err), -1);
     ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/searchd.conf: "));
     sou_config_destroy(&cfg);
@@ -1015,6 +1079,7 @@ static Suite *server_suite(void)
     tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
     tcase_add_test(tc, test_bad_commands);
     tcase_add_test(tc, test_bad_utf8);
+    tcase_add_test(tc, test_error_reasons);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_long_line);
     tcase_add_test(tc, test_binary_garbage);

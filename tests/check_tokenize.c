@@ -108,8 +108,9 @@ static char *read_file(const char *path, size_t *len_out)
     do {
         if (len + 4096 + 1 > cap) {
             cap = (len + 4096 + 1) * 2;
-            buf = realloc(buf, cap);
-            ck_assert_ptr_nonnull(buf);
+            char *grown = realloc(buf, cap);
+            ck_assert_ptr_nonnull(grown);
+            buf = grown;
         }
         n = fread(buf + len, 1, 4096, f);
         len += n;

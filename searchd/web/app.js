@@ -34,13 +34,14 @@
     body: document.body,
     form: $('search-form'), q: $('q'), clear: $('clear'), logo: $('logo'),
     tools: $('tools'), sort: $('sort'), range: $('range'), dates: $('dates'),
-    from: $('date-from'), to: $('date-to'),
+    from: $('date-from'), to: $('date-to'), datesError: $('dates-error'),
     main: $('main'), home: $('home'), homeStats: $('home-stats'), examples: $('examples'),
     serp: $('serp'), status: $('status'), interp: $('interp'), message: $('message'),
     results: $('results'), pager: $('pager'),
     doc: $('doc'), docBack: $('doc-back'), docMatches: $('doc-matches'),
     docMatchCount: $('doc-match-count'), docPrev: $('doc-prev'), docNext: $('doc-next'),
-    docMessage: $('doc-message'), docTitle: $('doc-title'), docMeta: $('doc-meta'),
+    docMessage: $('doc-message'), docTitle: $('doc-title'), docMeta: $('doc-meta'), docToc: $('doc-toc'),
+    docTocButton: $('doc-toc-button'),
     docBody: $('doc-body'), progress: $('progress'),
   };
 
@@ -49,20 +50,23 @@
   const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
   const SORTS = ['relevance', 'date', 'date_asc'];
 
-  /* The page's state as read from a URL's query string. */
+  /* The page's state as read from a URL's query string.  A date that is
+   * not one (from=2025-13-01) is kept as it is: searchd says what is wrong
+   * with it and the page shows that next to the date fields. */
   function stateFromURL(search) {
     const p = new URLSearchParams(search);
     const page = parseInt(p.get('page') || '1', 10);
     const sort = p.get('sort') || 'relevance';
-    const from = p.get('from') || '';
-    const to = p.get('to') || '';
+    const date = (k) => (p.get(k) || '').trim().slice(0, 32);
+    const at = /^\d{1,9}$/.test(p.get('at') || '') ? Number(p.get('at')) : null;
     return {
       q: (p.get('q') || '').trim(),
       doc: p.get('doc') || '',
+      at: p.get('doc') ? at : null,
       page: Number.isFinite(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
       sort: SORTS.includes(sort) ? sort : 'relevance',
-      from: DATE_RE.test(from) ? from : '',
-      to: DATE_RE.test(to) ? to : '',
+      from: date('from'),
+      to: date('to'),
     };
   }
 
@@ -71,6 +75,7 @@
     const p = new URLSearchParams();
     if (s.doc) p.set('doc', s.doc);
     if (s.q) p.set('q', s.q);
+    if (s.doc && Number.isInteger(s.at)) p.set('at', String(s.at));
     if (!s.doc) {
       if (s.page > 1) p.set('page', String(s.page));
       if (s.sort !== 'relevance') p.set('sort', s.sort);
@@ -94,10 +99,20 @@
     ui.q.value = s.q;
     ui.clear.hidden = s.q === '';
     ui.sort.value = s.sort;
-    ui.from.value = s.from;
-    ui.to.value = s.to;
+    ui.from.value = DATE_RE.test(s.from) ? s.from : '';
+    ui.to.value = DATE_RE.test(s.to) ? s.to : '';
     ui.range.value = s.from || s.to ? 'custom' : '';
     ui.dates.hidden = !(s.from || s.to);
+    setDateError(null);
+  }
+
+  /* A bad date from the URL cannot be shown in an <input type=date>: say
+   * next to the fields what it was and what is wrong with it. */
+  function setDateError(text) {
+    ui.datesError.textContent = text || '';
+    ui.datesError.hidden = !text;
+    for (const input of [ui.from, ui.to])
+      input.removeAttribute('aria-invalid');
   }
 
   /* ---------- history ---------- */
@@ -228,21 +243,6 @@
       }
     }
     return parent;
-  }
-
-  /* Append segments as paragraphs: each line of the text is one <p>. */
-  function appendParagraphs(parent, segs) {
-    let p = null;
-    const para = () => p || (p = parent.appendChild(document.createElement('p')));
-    for (const s of segs) {
-      const lines = s.text.split(/\r?\n/);
-      lines.forEach((line, i) => {
-        if (i > 0)
-          p = null;
-        if (line.trim() !== '')
-          appendSegments(para(), [{ text: line, mark: s.mark }]);
-      });
-    }
   }
 
   /* ---------- small DOM helpers ---------- */
@@ -400,18 +400,169 @@
     container.hidden = false;
   }
 
-  /* What went wrong with a request, as a message box with a retry button. */
-  function failureBox(failure, retry) {
+  /* ---------- errors, in Chinese ---------- */
+
+  /* What is wrong with a date as typed ("2025-13", "2025-02-30", "昨天"),
+   * in a few words; null when it is a real date. */
+  function dateFault(text) {
+    const t = String(text).normalize('NFKC').trim();
+    const m = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$/.exec(t);
+    if (!m)
+      return '不是日期的写法';
+    const y = Number(m[1]);
+    const mo = m[2] === undefined ? null : Number(m[2]);
+    const d = m[3] === undefined ? null : Number(m[3]);
+    if (y < 1)
+      return '年份不对';
+    if (mo !== null && (mo < 1 || mo > 12))
+      return `一年只有 12 个月，没有 ${mo} 月`;
+    if (d !== null) {
+      const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+      if (d < 1 || d > days)
+        return `${y} 年 ${mo} 月只有 ${days} 天，没有 ${d} 日`;
+    }
+    return null;
+  }
+
+  /* The explanation of a bad date:… range ("date:2025-13", "date:2026..2025"). */
+  function dateSpecFault(value) {
+    const spec = String(value).normalize('NFKC').replace(/^\s*date:/i, '');
+    const sides = spec.split('..');
+    if (sides.length > 2 || (sides.length === 2 && sides[0] === '' && sides[1] === ''))
+      return `“${spec}”不是日期范围的写法`;
+    for (const side of sides) {
+      const f = side === '' ? null : dateFault(side);
+      if (f)
+        return `“${side}”不是有效的日期：${f}`;
+    }
+    if (sides.length === 2)
+      return `日期范围“${spec}”的开始晚于结束`;
+    return `“${spec}”不是有效的日期`;
+  }
+
+  const DATE_HINT = '日期可以写成 date:2025-03-01、date:2025-03 或 date:2025，范围写成 date:2024..2025-06。';
+  const DATE_PARAMS = { date_from: '起始日期', date_to: '结束日期' };
+
+  /* The query with its faulty part [at, end) (characters) marked. */
+  function queryWithFault(q, at) {
+    const chars = Array.from(q);
+    const [a, e] = at;
+    return el('p', { class: 'query-echo' },
+              chars.slice(0, a).join(''), el('mark', { class: 'fault' }, chars.slice(a, e).join('')),
+              chars.slice(e).join(''));
+  }
+
+  /* Where in q the error lies: the server's "at", else the value found in q. */
+  function faultRange(q, f) {
+    const n = Array.from(q).length;
+    if (Array.isArray(f.at) && f.at.length === 2 && Number.isInteger(f.at[0]) && Number.isInteger(f.at[1]) &&
+        f.at[0] >= 0 && f.at[0] < f.at[1] && f.at[1] <= n)
+      return f.at;
+    if (typeof f.value === 'string' && f.value !== '') {
+      const i = q.indexOf(f.value);
+      if (i >= 0) {
+        const a = Array.from(q.slice(0, i)).length;
+        return [a, a + Array.from(f.value).length];
+      }
+    }
+    return null;
+  }
+
+  /* A message box for a failed request: what went wrong in Chinese, the
+   * wrong part of the query marked, and only buttons that can help: 重试
+   * for an unreachable or failing server (5xx), edits for a bad request. */
+  function failureBox(failure, retry, s) {
     if (failure.offline) {
       return messageBox('offline', '无法连接到搜索服务', [
         '页面没能连上 searchd：服务可能已停止，或网络断开了。',
         '请确认 searchd 正在运行，然后重试。',
       ], [['重试', retry]]);
     }
-    return messageBox('error', failure.status === 404 ? '找不到这篇文档' : '搜索出错', [
-      failure.message,
-      failure.status ? el('p', { class: 'message-code' }, `HTTP ${failure.status}`) : null,
-    ].filter(Boolean), failure.status === 404 ? [] : [['重试', retry]]);
+    const f = failure;
+    const status = f.status || 0;
+    const detail = el('p', { class: 'message-code' },
+                      `HTTP ${status}${f.reason ? ' · ' + f.reason : ''}${f.message ? ' · ' + f.message : ''}`);
+    if (status >= 500 || status === 0 || f.broken) {
+      const title = f.reason === 'overloaded' ? '搜索服务正忙'
+        : f.reason === 'shutting_down' ? '搜索服务正在重启'
+        : f.reason === 'unavailable' ? '索引暂时不能使用' : '搜索服务出错了';
+      const line = f.reason === 'overloaded' ? '同时来的请求太多了，请稍等片刻再试。'
+        : f.reason === 'shutting_down' ? '请稍等片刻再试。'
+        : f.reason === 'unavailable' ? '搜索服务暂时读不到索引（可能正在重建），请稍后重试。'
+        : '这不是您的问题：服务器处理这个请求时出错了。';
+      return messageBox('error', title, [line, detail], [['重试', retry]]);
+    }
+    if (status === 404 || f.reason === 'not_found')
+      return messageBox('error', '找不到这篇文档', ['它可能已被删除，或者链接不完整。', detail], []);
+    const q = s && typeof s.q === 'string' ? s.q : '';
+    const lines = [];
+    const actions = [];
+    let title = '查询有误';
+    if (DATE_PARAMS[f.param]) {
+      const which = DATE_PARAMS[f.param];
+      title = '日期有误';
+      const why = f.reason === 'bad_date_range' ? '开始日期晚于结束日期'
+        : `“${f.value}”不是有效的日期：${dateFault(f.value) || '请用 年-月-日 的写法'}`;
+      lines.push(f.reason === 'bad_date_range' ? `日期范围有误：${why}。` : `${which}${why}。`);
+      setDateError(f.reason === 'bad_date_range' ? '开始日期晚于结束日期' : `${which}“${f.value}”无效`);
+      const input = f.param === 'date_to' ? ui.to : ui.from;
+      input.setAttribute('aria-invalid', 'true');
+      actions.push(['重新选择日期', () => { ui.range.value = 'custom'; ui.dates.hidden = false; input.focus(); }]);
+      actions.push(['不限时间再搜', () => { setControls(Object.assign({}, s, { from: '', to: '' }));
+                                        search(stateFromControls(s.q), 'push'); }]);
+    } else if (f.param === 'q' || ['bad_date', 'bad_date_range', 'bad_syntax', 'empty_query', 'query_too_long',
+                                   'nothing_searchable', 'bad_utf8'].includes(f.reason)) {
+      const at = q ? faultRange(q, f) : null;
+      const part = at ? Array.from(q).slice(at[0], at[1]).join('') : '';
+      if (at)
+        lines.push(queryWithFault(q, at));
+      switch (f.reason) {
+      case 'bad_date':
+      case 'bad_date_range':
+        title = '日期写得不对';
+        lines.push(dateSpecFault(f.value || part) + '。', DATE_HINT);
+        break;
+      case 'bad_syntax':
+        title = '查询写得不对';
+        lines.push('“title:”后面要紧跟一个词，例如 title:医保。');
+        break;
+      case 'query_too_long':
+        title = '问题太长了';
+        lines.push('一次最多可以搜 1000 个字，请只留下最关键的部分。');
+        break;
+      case 'nothing_searchable':
+        title = '没有可以搜索的文字';
+        lines.push(part ? `“${part}”里只有标点或符号，没有可以搜索的字词。` : '查询里只有标点、符号或空格。');
+        break;
+      case 'empty_query':
+        title = '请输入要搜索的内容';
+        break;
+      case 'bad_utf8':
+        lines.push('查询里有无法识别的字符，请重新输入。');
+        break;
+      default:
+        lines.push('查询里有搜索服务看不懂的部分。');
+      }
+      if (at) {
+        const rest = (Array.from(q).slice(0, at[0]).join('') + ' ' + Array.from(q).slice(at[1]).join(''))
+          .replace(/\s+/g, ' ').trim();
+        actions.push(['修改', () => { ui.q.focus(); selectChars(ui.q, at[0], at[1]); }]);
+        if (rest !== '')
+          actions.push([`去掉“${part}”再搜`, () => { setControls(Object.assign({}, s, { q: rest }));
+                                                  search(Object.assign({}, s, { q: rest, page: 1 }), 'push'); }]);
+      }
+    } else {
+      lines.push('搜索服务不接受这个请求的参数。');
+    }
+    lines.push(detail);
+    return messageBox('error', title, lines, actions);
+  }
+
+  /* Select characters [a, e) of an input's value (offsets in code points). */
+  function selectChars(input, a, e) {
+    const chars = Array.from(input.value);
+    const units = (n) => chars.slice(0, n).join('').length;
+    input.setSelectionRange(units(a), units(e));
   }
 
   /* ---------- talking to searchd ---------- */
@@ -446,16 +597,17 @@
       } catch (e) {
         if (my !== seq)
           return null;
-        return { ok: false, failure: { status: resp.status,
-                                       message: `服务器的回答不是有效的 JSON（HTTP ${resp.status}）。` } };
+        return { ok: false, failure: { status: resp.status, broken: true,
+                                       message: `the answer is not JSON (HTTP ${resp.status})` } };
       }
       if (my !== seq)
         return null;
       if (!resp.ok || (data && data.error)) {
         const err = data && data.error ? data.error : {};
-        return { ok: false, failure: { status: err.code || resp.status,
-                                       message: typeof err.message === 'string' && err.message
-                                         ? err.message : `服务器返回 HTTP ${resp.status}。` } };
+        const str = (x) => (typeof x === 'string' ? x : '');
+        return { ok: false, failure: { status: Number.isInteger(err.code) ? err.code : resp.status,
+                                       reason: str(err.reason), message: str(err.message),
+                                       param: str(err.param), value: str(err.value), at: err.at } };
       }
       cache.set(url, data);
       if (cache.size > CACHE_SIZE)
@@ -471,11 +623,29 @@
 
   /* ---------- search results ---------- */
 
+  /* Passages sized to the screen: about two lines on a phone (one passage),
+   * three on a wider screen (two passages).  A CJK character is about one
+   * em wide, so a line holds the column's width over the font size; the
+   * count is rounded down to a multiple of 5 so that near widths share the
+   * cache. */
+  function snippetShape() {
+    const width = ui.results.clientWidth || ui.serp.clientWidth || window.innerWidth;
+    const px = parseFloat(getComputedStyle(ui.results).getPropertyValue('--snippet-size')) || 15;
+    const perLine = Math.max(10, Math.floor(width / px));
+    const phone = window.innerWidth <= 700;
+    const passages = phone ? 1 : 2;
+    const chars = Math.floor(((phone ? 2 : 3) * perLine - 3) / passages / 5) * 5;
+    return { passages, chars: Math.min(1000, Math.max(10, chars)) };
+  }
+
   function searchURL(s) {
     const p = new URLSearchParams();
+    const shape = snippetShape();
     p.set('q', s.q);
     p.set('limit', String(PAGE_SIZE));
     p.set('offset', String((s.page - 1) * PAGE_SIZE));
+    p.set('passages', String(shape.passages));
+    p.set('passage_chars', String(shape.chars));
     if (s.sort !== 'relevance')
       p.set('sort', s.sort);
     if (s.from)
@@ -530,8 +700,9 @@
     ui.serp.dataset.url = urlFor(s);
     ui.pager.hidden = true;
     ui.interp.hidden = true;
-    ui.status.textContent = failure.offline ? '无法连接到搜索服务' : '搜索出错';
-    showMessage(ui.message, failureBox(failure, () => search(current, 'none')));
+    const box = failureBox(failure, () => search(current, 'none'), s);
+    ui.status.textContent = box.querySelector('.message-title').textContent;
+    showMessage(ui.message, box);
   }
 
   function renderInterpretation(query) {
@@ -609,8 +780,11 @@
     showMessage(ui.message, messageBox('empty', total > 0 ? '没有更多结果了' : '没有找到结果', lines, actions));
   }
 
-  function docHref(id, q) {
-    return urlFor({ doc: id, q: q, page: 1, sort: 'relevance', from: '', to: '' });
+  /* The document view's URL; at: where the passage shown in the result
+   * starts in the body (characters), so the view opens there. */
+  function docHref(id, q, at) {
+    return urlFor({ doc: id, q: q, at: Number.isInteger(at) && at >= 0 ? at : null,
+                    page: 1, sort: 'relevance', from: '', to: '' });
   }
 
   function renderHit(s, h) {
@@ -618,13 +792,14 @@
     const titleSegs = highlighted(h.title, h.title_highlights, h.title_html);
     if (plainText(titleSegs).trim() === '')
       titleSegs.splice(0, titleSegs.length, { text: '（无标题）', mark: false });
-    const link = el('a', { class: 'result-link', href: docHref(id, s.q), 'data-id': id });
+    const href = docHref(id, s.q, h.passage_offset);
+    const link = el('a', { class: 'result-link', href: href, 'data-id': id });
     appendSegments(link, titleSegs);
     const snippetSegs = highlighted(h.snippet_text, h.highlights, h.snippet);
     const snippet = appendSegments(el('p', { class: 'snippet' }), snippetSegs);
     /* the title opens the document too; this is for mice, not a second tab stop */
     const meta = metaLine(h, false);
-    meta.appendChild(el('a', { class: 'open-doc', href: docHref(id, s.q), tabindex: '-1',
+    meta.appendChild(el('a', { class: 'open-doc', href: href, tabindex: '-1',
                                'aria-hidden': 'true' }, '查看全文'));
     return el('li', { class: 'result', 'data-id': id },
               el('h2', { class: 'result-title' }, link),
@@ -685,12 +860,15 @@
     record(s, mode);
     showView('doc');
     ui.docBack.hidden = !s.q;
-    ui.docBack.href = urlFor(Object.assign({}, s, { doc: '' }));
+    ui.docBack.href = urlFor(Object.assign({}, s, { doc: '', at: null }));
     ui.docMessage.hidden = true;
     ui.docMatches.hidden = true;
     clear(ui.docTitle);
     clear(ui.docMeta);
     clear(ui.docBody);
+    clear(ui.docToc);
+    ui.docToc.hidden = true;
+    ui.doc.classList.remove('has-toc');
     delete ui.doc.dataset.id;
     docMarks = [];
     docMarkAt = -1;
@@ -703,14 +881,14 @@
       return;
     if (!answer.ok) {
       clear(ui.docTitle);
-      showMessage(ui.docMessage, failureBox(answer.failure, () => showDoc(current, 'none')));
+      showMessage(ui.docMessage, failureBox(answer.failure, () => showDoc(current, 'none'), s));
       document.title = '文档 - 搜';
       return;
     }
     renderDoc(s, answer.data);
     if (opts.restore && typeof opts.restore.scrollY === 'number')
       window.scrollTo(0, opts.restore.scrollY);
-    else
+    else if (!(Number.isInteger(s.at) && openAt(s.at)))
       window.scrollTo(0, 0);
     if (opts.focus !== false)
       ui.docTitle.focus({ preventScroll: true });
@@ -720,19 +898,61 @@
     ui.doc.dataset.id = s.doc;      /* which document is on screen */
     const title = typeof d.title === 'string' ? d.title : '';
     clear(ui.docTitle);
-    appendSegments(ui.docTitle, d.title_html ? segmentsFromHTML(d.title_html) : [{ text: title, mark: false }]);
+    appendSegments(ui.docTitle, highlighted(title, d.title_highlights, d.title_html));
     if (title.trim() === '')
       ui.docTitle.textContent = '（无标题）';
     document.title = `${title || d.id} - 搜`;
     ui.docMeta.appendChild(metaLine(d, true));
     const body = typeof d.body === 'string' ? d.body : '';
-    appendParagraphs(ui.docBody, d.body_html ? segmentsFromHTML(d.body_html) : [{ text: body, mark: false }]);
+    const toc = renderBody(ui.docBody, highlighted(body, d.body_highlights, d.body_html));
+    renderToc(toc);
     docMarks = Array.from(ui.doc.querySelectorAll('.doc-title mark, .doc-body mark'));
     if (s.q) {
       ui.docMatchCount.textContent = docMarks.length ? `${docMarks.length} 处匹配` : '正文中没有匹配';
       ui.docPrev.hidden = ui.docNext.hidden = docMarks.length === 0;
       ui.docMatches.hidden = false;
     }
+  }
+
+  /* Open the document at character offset at of its body: the paragraph
+   * holding it is marked as the passage, the first match from there on
+   * becomes the current one (上一处/下一处 and n/N go on from it) and is
+   * scrolled to the middle of the screen.  False if the body is empty. */
+  function openAt(at) {
+    const blocks = Array.from(ui.docBody.querySelectorAll('[data-at]'));
+    if (blocks.length === 0)
+      return false;
+    let lo = 0;
+    let hi = blocks.length - 1;
+    while (lo < hi) {               /* the last block starting at or before at */
+      const mid = (lo + hi + 1) >> 1;
+      if (Number(blocks[mid].dataset.at) <= at)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    const block = blocks[lo];
+    block.classList.add('passage');
+    /* the contents entry of the section the passage is in */
+    let here = null;
+    for (const link of ui.docToc.querySelectorAll('.toc-link')) {
+      const h = document.getElementById(link.dataset.target);
+      if (h && Number(h.dataset.at) <= Number(block.dataset.at))
+        here = link;
+    }
+    if (here) {
+      here.setAttribute('aria-current', 'location');
+      here.scrollIntoView({ block: 'nearest', behavior: 'instant' });
+    }
+    const i = docMarks.findIndex((m) => m.dataset.at !== undefined && Number(m.dataset.at) >= at);
+    const target = i >= 0 && block.contains(docMarks[i]) ? docMarks[i] : block;
+    if (target !== block) {
+      docMarkAt = i;
+      target.classList.add('current');
+      showMatchCount(i);
+    }
+    target.scrollIntoView({ block: 'center', behavior: 'instant' });
+    return true;
   }
 
   /* Move to the next (+1) or previous (-1) highlight in the document. */
@@ -745,8 +965,227 @@
     const m = docMarks[docMarkAt];
     m.classList.add('current');
     m.scrollIntoView({ block: 'center', behavior: 'smooth' });
-    ui.docMatchCount.textContent = `第 ${docMarkAt + 1} / ${docMarks.length} 处匹配`;
+    showMatchCount(docMarkAt);
   }
+
+  /* "第 3 / 18 处匹配" (on a phone just "3 / 18"). */
+  function showMatchCount(i) {
+    clear(ui.docMatchCount);
+    ui.docMatchCount.append(el('span', { class: 'wide-only' }, '第 '), `${i + 1} / ${docMarks.length}`,
+                            el('span', { class: 'wide-only' }, ' 处匹配'));
+  }
+
+  /* ---------- a document's body: lines, headings, articles ---------- */
+
+  /* Laws are written as 第一编 … 第一章 … 第一节 … 第一条 …: a heading is a
+   * short line starting 第<number>编/分编/章/节 (with its title after), an
+   * article a line starting 第<number>条 (or 第…条之一) and a space. */
+  const NUM = '[一二三四五六七八九十百千零〇两0-9０-９]+';
+  const HEADING_RE = new RegExp(`^[\\s\u3000]*(第${NUM}(分编|编|章|节))(?:[\\s\u3000]+(.*)|)$`);
+  const ARTICLE_RE = new RegExp(`^([\\s\u3000]*)(第${NUM}条(?:之${NUM})?)(?=[\\s\u3000])`);
+  const RANK = { 编: 1, 分编: 2, 章: 3, 节: 4 };
+
+  function lineKind(text) {
+    const h = HEADING_RE.exec(text);
+    if (h && Array.from(text.trim()).length <= 40 && !/[。；;，,]/.test(h[3] || ''))
+      return { kind: 'heading', rank: RANK[h[2]], number: h[1], title: (h[3] || '').trim() };
+    const a = ARTICLE_RE.exec(text);
+    if (a)
+      return { kind: 'article', start: Array.from(a[1]).length, number: a[2] };
+    return { kind: 'text' };
+  }
+
+  /* The body's lines: [{segs, text, at}], at = the offset of the line's
+   * first character in the body (code points, as searchd counts). */
+  function splitLines(segs) {
+    const lines = [];
+    let pos = 0;
+    let line = { segs: [], text: '', at: 0 };
+    for (const sg of segs) {
+      sg.text.split('\n').forEach((part, i) => {
+        if (i > 0) {
+          lines.push(line);
+          pos += 1;
+          line = { segs: [], text: '', at: pos };
+        }
+        if (part !== '') {
+          line.segs.push({ text: part, mark: sg.mark });
+          line.text += part;
+          pos += Array.from(part).length;
+        }
+      });
+    }
+    lines.push(line);
+    return lines;
+  }
+
+  /* Append a line's segments to parent; the characters [a, b) go into a
+   * <strong class=cls> (an article's or a heading's number); every <mark>
+   * records its offset in the body (data-at). */
+  function appendLine(parent, line, a, b, cls) {
+    let pos = 0;
+    let box = null;
+    for (const sg of line.segs) {
+      const chars = Array.from(sg.text);
+      let k = 0;
+      while (k < chars.length) {
+        const inNumber = pos + k >= a && pos + k < b;
+        const stop = inNumber ? b - pos : pos + k < a ? a - pos : chars.length;
+        const piece = chars.slice(k, Math.min(stop, chars.length)).join('');
+        let into = parent;
+        if (inNumber) {
+          if (!box)
+            box = parent.appendChild(el('strong', { class: cls }));
+          into = box;
+        }
+        if (sg.mark) {
+          const m = into.appendChild(el('mark', {}, piece));
+          m.dataset.at = String(line.at + pos + k);
+        } else {
+          into.appendChild(document.createTextNode(piece));
+        }
+        k += Array.from(piece).length;
+      }
+      pos += chars.length;
+    }
+  }
+
+  /* Render the body into parent: a <p> a line, headings as <h2>-<h5>, the
+   * article numbers styled; a law's own 目录 block stays plain text.
+   * Returns the table of contents [{el, rank, number, title, first, last}]. */
+  function renderBody(parent, segs) {
+    const lines = splitLines(segs);
+    const kinds = lines.map((l) => lineKind(l.text));
+    const ranks = Array.from(new Set(kinds.filter((k) => k.kind === 'heading').map((k) => k.rank))).sort();
+    const toc = [];
+    const articles = [];
+    const open = [];                /* the headings the current article is under */
+    let ownToc = false;
+    let ownTocSeen = null;          /* the headings listed in that block */
+    const frag = document.createDocumentFragment();
+    lines.forEach((line, i) => {
+      const text = line.text.trim();
+      if (text === '')
+        return;
+      const k = kinds[i];
+      /* A law's own 目录 lists its headings; it ends at the first line that
+       * is not one, or at a heading it already listed (the text begins). */
+      const key = text.replace(/[\s\u3000]+/g, ' ');
+      if (/^目[\s\u3000]*录$/.test(text)) {
+        ownToc = true;
+        ownTocSeen = new Set();
+      } else if (ownToc && (k.kind !== 'heading' || ownTocSeen.has(key))) {
+        ownToc = false;
+      } else if (ownToc) {
+        ownTocSeen.add(key);
+      }
+      let node;
+      if (k.kind === 'heading' && !ownToc) {
+        const level = Math.min(5, 2 + ranks.indexOf(k.rank));
+        node = el('h' + level, { class: 'doc-heading', id: `sec-${toc.length + 1}` });
+        appendLine(node, line, 0, Array.from(line.text).indexOf('第') + Array.from(k.number).length, 'sec-no');
+        while (open.length && open[open.length - 1].rank >= k.rank)
+          open.pop();
+        const entry = { el: node, rank: k.rank, number: k.number, title: k.title, first: '', last: '' };
+        toc.push(entry);
+        open.push(entry);
+      } else if (k.kind === 'article' && !ownToc) {
+        node = el('p', { class: 'article', id: `art-${articles.length + 1}` });
+        appendLine(node, line, k.start, k.start + Array.from(k.number).length, 'art-no');
+        articles.push({ el: node, number: k.number, text: text });
+        for (const h of open) {
+          h.first = h.first || k.number;
+          h.last = k.number;
+        }
+      } else {
+        node = el('p', { class: ownToc ? 'own-toc' : null });
+        appendLine(node, line, 0, 0, null);
+      }
+      node.dataset.at = String(line.at);
+      frag.appendChild(node);
+    });
+    parent.appendChild(frag);
+    if (toc.length >= 2)
+      return toc;
+    /* no chapters: a short regulation's articles make the contents */
+    if (articles.length >= 5 && articles.length <= 200)
+      return articles.map((a) => ({ el: a.el, rank: 9, number: a.number,
+                                    title: Array.from(a.text.slice(a.text.indexOf(a.number) + a.number.length).trim())
+                                      .slice(0, 14).join('') + '…', first: '', last: '' }));
+    return [];
+  }
+
+  /* 第一百零一条之一 -> {n: 101, rest: '之一'}; null when it does not parse. */
+  function articleNumber(label) {
+    const m = /^第(.+?)条(.*)$/.exec(label);
+    if (!m)
+      return null;
+    const t = m[1].normalize('NFKC');
+    if (/^\d+$/.test(t))
+      return { n: Number(t), rest: m[2] };
+    const digit = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+    const unit = { 十: 10, 百: 100, 千: 1000 };
+    let total = 0;
+    let num = 0;
+    for (const ch of t) {
+      if (ch in digit)
+        num = digit[ch];
+      else if (ch in unit) {
+        total += (num || 1) * unit[ch];
+        num = 0;
+      } else
+        return null;
+    }
+    return { n: total + num, rest: m[2] };
+  }
+
+  /* "第十三条–第三十一条" as "第13–31条" (digits are easier to scan). */
+  function articleRange(first, last) {
+    const a = articleNumber(first);
+    const b = articleNumber(last);
+    if (!a || !b)
+      return first === last ? first : `${first}–${last}`;
+    if (first === last)
+      return `第${a.n}条${a.rest}`;
+    if (!a.rest && !b.rest)
+      return `第${a.n}–${b.n}条`;
+    return `第${a.n}条${a.rest}–第${b.n}条${b.rest}`;
+  }
+
+  /* The table of contents beside (wide screens) or above (phones) the text. */
+  function renderToc(toc) {
+    clear(ui.docToc);
+    ui.doc.classList.toggle('has-toc', toc.length > 0);
+    ui.docToc.hidden = toc.length === 0;
+    if (toc.length === 0)
+      return;
+    const ranks = Array.from(new Set(toc.map((t) => t.rank))).sort();
+    const list = el('ol', { class: 'toc-list' });
+    for (const t of toc) {
+      const range = t.first ? articleRange(t.first, t.last) : '';
+      const a = el('a', { href: '#' + t.el.id, class: 'toc-link', 'data-target': t.el.id },
+                   el('span', { class: 'toc-no' }, t.number), t.title ? ' ' + t.title : '');
+      list.appendChild(el('li', { class: `toc-item toc-depth-${ranks.indexOf(t.rank)}` }, a,
+                          range ? el('span', { class: 'toc-range' }, range) : null));
+    }
+    const details = el('details', { class: 'toc-details' },
+                       el('summary', {}, `目录（${toc.length} ${toc[0].rank === 9 ? '条' : '项'}）`), list);
+    details.open = window.matchMedia('(min-width: 1200px)').matches;
+    ui.docToc.appendChild(details);
+  }
+
+  /* 目录 in the document's navigation bar (narrow screens, where the
+   * contents sit above the text): open them and go there. */
+  ui.docTocButton.addEventListener('click', () => {
+    const details = ui.docToc.querySelector('details');
+    if (!details)
+      return;
+    details.open = true;
+    ui.docToc.scrollIntoView({ block: 'start', behavior: 'instant' });
+    const here = ui.docToc.querySelector('[aria-current]') || ui.docToc.querySelector('.toc-link');
+    if (here)
+      here.focus({ preventScroll: true });
+  });
 
   /* ---------- routing ---------- */
 
@@ -761,9 +1200,9 @@
       search(s, mode, opts);
   }
 
-  function openDoc(id) {
+  function openDoc(id, at) {
     clearTimeout(debounceTimer);
-    showDoc({ doc: id, q: current.q, page: current.page, sort: current.sort,
+    showDoc({ doc: id, at: at, q: current.q, page: current.page, sort: current.sort,
               from: current.from, to: current.to }, 'push');
   }
 
@@ -775,7 +1214,7 @@
     if (prev && prev.cameFromResults) {
       history.back();
     } else {
-      const s = Object.assign({}, current, { doc: '' });
+      const s = Object.assign({}, current, { doc: '', at: null });
       setControls(s);
       search(s, 'push');
     }
@@ -861,12 +1300,27 @@
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
       return;
     const a = e.target.closest && e.target.closest('a');
+    if (a && a.classList.contains('toc-link')) {
+      /* a contents entry: scroll there without touching the URL (a #hash
+       * would make a history entry and re-open the document) */
+      e.preventDefault();
+      const target = document.getElementById(a.dataset.target);
+      if (target) {
+        target.setAttribute('tabindex', '-1');
+        target.scrollIntoView({ block: 'start', behavior: 'instant' });
+        target.focus({ preventScroll: true });
+        if (window.matchMedia('(max-width: 1199px)').matches)
+          a.closest('details').open = false;
+      }
+      return;
+    }
     if (!a || a.target === '_blank' || a.origin !== location.origin || a.pathname !== '/' ||
         (a.getAttribute('href') || '').startsWith('#'))
       return;              /* other sites, new tabs, in-page anchors (the skip link) */
     e.preventDefault();
     if (a.classList.contains('result-link') || a.classList.contains('open-doc')) {
-      openDoc(stateFromURL(a.search).doc);
+      const target = stateFromURL(a.search);
+      openDoc(target.doc, target.at);
       /* openDoc pushed the document's entry: Back from it may use history.back() */
       history.replaceState(Object.assign({}, history.state, { cameFromResults: true }), '', location.href);
     } else if (a === ui.docBack) {
@@ -969,9 +1423,10 @@
     history.scrollRestoration = 'manual';
   history.replaceState(Object.assign({}, history.state, { sou: 1 }), '', location.href);
   route('none', { focus: false });
-  if (!current.doc) {
+  /* The box takes the focus only on the home page and only with a mouse or
+   * trackpad: on a phone focusing it pops the keyboard up over the page,
+   * and on a document link it would swallow the n / N keys (and any other
+   * letter) meant for the page. */
+  if (!current.doc && !current.q && window.matchMedia('(hover: hover) and (pointer: fine)').matches)
     ui.q.focus();
-    const n = ui.q.value.length;
-    ui.q.setSelectionRange(n, n);
-  }
 })();

@@ -85,9 +85,61 @@ const XSS_DOC = {
   url: 'javascript:alert(1)',
 };
 
+/* A long law made up at test time (never the shared corpora): a preamble,
+ * its own 目录 block, 2 编 with 章 and 节, 120 articles; article 95 alone
+ * speaks of 醉酒驾驶, far down the page, so opening it from a result must
+ * scroll.  Plus a few short documents of other categories. */
+const LAW_ID = 'law_test_traffic';
+const CN = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+function cn(n) {
+  if (n < 10) return CN[n];
+  if (n < 20) return '十' + (n % 10 ? CN[n % 10] : '');
+  if (n < 100) return CN[Math.floor(n / 10)] + '十' + (n % 10 ? CN[n % 10] : '');
+  const rest = n % 100;
+  return CN[Math.floor(n / 100)] + '百' + (rest === 0 ? '' : rest < 10 ? '零' + CN[rest] : rest < 20 ? '一' + cn(rest) : cn(rest));
+}
+function makeLaw() {
+  const lines = ['2021年3月1日 测试市人民代表大会常务委员会第九次会议通过', '目　录'];
+  const plan = [];                 /* [编, 章, 节 or null, articles] */
+  let art = 0;
+  const topics = ['车辆登记', '驾驶许可', '道路通行', '停车管理', '事故处理', '监督检查', '法律责任', '附则'];
+  for (let b = 1; b <= 2; b++)
+    for (let z = 1; z <= 4; z++)
+      plan.push([b, z, z === 2 ? 2 : 0, 15]);
+  for (const [b, z] of plan)
+    if (b === 1 && z === 1) lines.push('第一编　总则');
+  for (let i = 0; i < plan.length; i++) lines.push(`第${cn(i + 1)}章　${topics[i]}`);
+  let chapter = 0;
+  for (const [b, z, sections, n] of plan) {
+    if (z === 1) lines.push(`第${cn(b)}编　${b === 1 ? '总则' : '分则'}`);
+    chapter++;
+    lines.push(`第${cn(chapter)}章　${topics[chapter - 1]}`);
+    for (let k = 0; k < n; k++) {
+      if (sections && k % Math.ceil(n / sections) === 0)
+        lines.push(`第${cn(k / Math.ceil(n / sections) + 1)}节　${topics[chapter - 1]}的一般规定`);
+      art++;
+      const text = art === 95
+        ? '醉酒驾驶机动车的，由公安机关交通管理部门约束至酒醒，吊销机动车驾驶证，依法追究刑事责任。'
+        : `本市${topics[chapter - 1]}工作应当遵循依法、公开、便民的原则，第${art}项具体办法由市人民政府另行规定。`;
+      lines.push(`第${cn(art)}条　${text}`);
+      if (art % 7 === 0)
+        lines.push('有关部门应当加强协作，做好相关工作。');
+    }
+  }
+  return { id: LAW_ID, title: '测试市道路交通安全条例', body: lines.join('\n'), date: '2021-03-01', category: 'DLC' };
+}
+const FIXTURES = [
+  makeLaw(),
+  { id: 'case_drunk_1', title: '醉驾致人受伤案', body: '被告人醉酒驾驶机动车，造成他人受伤，法院依法判处拘役。',
+    date: '2023-05-06', category: '案例' },
+  { id: 'interp_drunk', title: '关于办理醉驾案件的意见', body: '对醉酒驾驶机动车的，依法从严处理。', date: '2023-12-13',
+    category: '司法解释' },
+];
+const ARTICLE_95 = '第九十五条';
+
 function indexCorpus(opt, dir) {
   const jsonl = path.join(dir, 'xss.jsonl');
-  fs.writeFileSync(jsonl, JSON.stringify(XSS_DOC) + '\n');
+  fs.writeFileSync(jsonl, [XSS_DOC, ...FIXTURES].map((d) => JSON.stringify(d)).join('\n') + '\n');
   const db = path.join(dir, 'db');
   const r = spawnSync(path.join(opt.bin, 'indexer'), ['--db', db, path.join(opt.source, 'corpus'), jsonl],
                       { encoding: 'utf8' });
@@ -417,7 +469,103 @@ async function main() {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert(overflow <= 0, `the page is ${overflow}px wider than the screen`);
       await page.screenshot({ path: path.join(opts.out, 'browser-screenshot-phone.png') });
+      await page.goto(`${base}/?doc=${LAW_ID}&q=${encodeURIComponent('醉驾')}`);
+      await docShown(LAW_ID);
+      assert(await page.evaluate(() => document.activeElement.tagName !== 'INPUT'),
+             'a document link focuses an input on a phone (the keyboard would pop up)');
       await page.setViewportSize({ width: 1280, height: 900 });
+    });
+
+    await check('a bad query is explained in Chinese at the wrong part, with useful buttons and no 重试', async () => {
+      await page.goto(`${base}/?q=${encodeURIComponent('醉驾 date:2025-13')}`);
+      await page.waitForSelector('#message .message-box.error');
+      const box = await page.evaluate(() => ({
+        title: document.querySelector('#message .message-title').textContent,
+        text: document.getElementById('message').textContent,
+        fault: (document.querySelector('#message mark.fault') || {}).textContent,
+        buttons: Array.from(document.querySelectorAll('#message button')).map((b) => b.textContent),
+        box: document.getElementById('q').value,
+      }));
+      assert(/日期/.test(box.title), `title "${box.title}"`);
+      assert(box.fault === 'date:2025-13', `marked part "${box.fault}"`);
+      assert(box.text.includes('没有 13 月'), `no Chinese explanation in "${box.text}"`);
+      assert(!box.buttons.includes('重试'), `a 重试 button for a 400: ${box.buttons.join(', ')}`);
+      assert(box.box === '醉驾 date:2025-13', `the box shows "${box.box}"`);
+      const drop = box.buttons.find((b) => b.startsWith('去掉'));
+      assert(drop, `no button to drop the bad part: ${box.buttons.join(', ')}`);
+      await page.click(`#message button:text("${drop}")`);
+      const hits = await resultsFor('醉驾');
+      assert(hits.length > 0 && new URL(page.url()).searchParams.get('q') === '醉驾', `after 去掉: ${page.url()}`);
+    });
+
+    await check('a bad date in the URL is named next to the date fields', async () => {
+      await page.goto(`${base}/?q=${encodeURIComponent('醉驾')}&from=2025-13-01`);
+      await page.waitForSelector('#message .message-box.error');
+      const st = await page.evaluate(() => ({
+        note: document.getElementById('dates-error').hidden ? '' : document.getElementById('dates-error').textContent,
+        invalid: document.getElementById('date-from').getAttribute('aria-invalid'),
+        datesShown: !document.getElementById('dates').hidden,
+        buttons: Array.from(document.querySelectorAll('#message button')).map((b) => b.textContent),
+      }));
+      assert(st.note.includes('2025-13-01'), `next to the dates: "${st.note}"`);
+      assert(st.invalid === 'true' && st.datesShown, 'the date field is not shown as invalid');
+      assert(!st.buttons.includes('重试') && st.buttons.includes('不限时间再搜'), `buttons ${st.buttons.join(', ')}`);
+    });
+
+    await check('a long law opens at the passage of its result, with contents and styled article numbers', async () => {
+      await page.goto(`${base}/?q=${encodeURIComponent('醉酒驾驶 吊销驾驶证')}`);
+      const hits = await resultsFor('醉酒驾驶 吊销驾驶证');
+      assert(hits.some((h) => h.id === LAW_ID), `the law is not among ${hits.map((h) => h.id).join(', ')}`);
+      await page.click(`.result[data-id="${LAW_ID}"] .result-link`);
+      await docShown(LAW_ID);
+      const v = await page.evaluate(() => {
+        const passage = document.querySelector('#doc-body .passage');
+        const r = passage ? passage.getBoundingClientRect() : null;
+        const cur = document.querySelector('#doc-body mark.current');
+        return {
+          toc: Array.from(document.querySelectorAll('#doc-toc .toc-link')).map((a) => a.textContent),
+          here: (document.querySelector('#doc-toc [aria-current]') || {}).textContent || '',
+          articles: document.querySelectorAll('#doc-body .art-no').length,
+          headings: document.querySelectorAll('#doc-body .doc-heading').length,
+          passage: passage ? passage.textContent.slice(0, 12) : '',
+          inView: r ? r.top >= 0 && r.bottom <= window.innerHeight : false,
+          scrolled: window.scrollY,
+          current: cur ? passage.contains(cur) : false,
+          at: new URL(location.href).searchParams.get('at'),
+        };
+      });
+      assert(v.toc.length === 14 && v.toc[0].startsWith('第一编') && v.toc.some((t) => t.startsWith('第八章')),
+             `contents: ${v.toc.join(' | ')}`);
+      assert(v.articles === 120 && v.headings === 14, `${v.articles} article numbers, ${v.headings} headings`);
+      assert(v.passage.startsWith('第九十五条'), `the passage marked is "${v.passage}"`);
+      assert(v.inView && v.scrolled > 1000 && v.current, `passage not in view (scrollY ${v.scrolled}, current ${v.current})`);
+      assert(/^\d+$/.test(v.at || ''), `URL ${page.url()} does not carry the passage offset`);
+      assert(v.here.includes('法律责任'), `the contents do not show where the passage is: "${v.here}"`);
+      await page.click('#doc-toc .toc-link >> text=第二章');
+      const top = await page.evaluate(() => {
+        const h = Array.from(document.querySelectorAll('#doc-body .doc-heading')).find((x) => x.textContent.startsWith('第二章'));
+        return h.getBoundingClientRect().top;
+      });
+      assert(top >= 0 && top < 300, `第二章 is at ${top}px after clicking it in the contents`);
+      await page.screenshot({ path: path.join(opts.out, 'browser-screenshot-law.png') });
+    });
+
+    await check('n and N on a shared document link step through matches, never into the search box', async () => {
+      await page.goto(`${base}/?doc=${LAW_ID}&q=${encodeURIComponent('人民政府')}`);
+      await docShown(LAW_ID);
+      const focus = await page.evaluate(() => document.activeElement.id);
+      assert(focus !== 'q', 'the search box took the focus on a document link');
+      await page.keyboard.press('n');
+      await page.keyboard.press('n');
+      await page.keyboard.press('Shift+N');
+      const st = await page.evaluate(() => ({
+        q: document.getElementById('q').value,
+        count: document.getElementById('doc-match-count').textContent,
+        current: document.querySelectorAll('mark.current').length,
+      }));
+      assert(st.q === '人民政府', `the box holds "${st.q}"`);
+      assert(st.current === 1 && /^第 1 \/ \d+ 处匹配$/.test(st.count), `after n n N: "${st.count}"`);
+      assert(new URL(page.url()).searchParams.get('doc') === LAW_ID, `navigated away to ${page.url()}`);
     });
 
     await check('an unreachable server is reported as such', async () => {
