@@ -112,7 +112,7 @@ static int collect_cb(const sou_token *tok, void *ctx)
 static uint32_t tokenize_into(qtoks *t, const char *text, size_t len, uint32_t first)
 {
     sou_tokenize_stats st = {0};
-    sou_tokenize(text, len, first, 0, collect_cb, t, &st);
+    sou_tokenize(text, len, first, SOU_TOKENIZE_QUERY, collect_cb, t, &st);
     return st.next_pos > first ? st.next_pos : first;
 }
 
@@ -191,7 +191,7 @@ static int is_unigram(const char *term, size_t len)
 
 /* A query term.  With expand, a single CJK character becomes every term that
  * starts with it: the index stores a character alone only at the end of a
- * CJK run (see SOU_TOKENIZE_RUN_END); elsewhere it is the first half of a
+ * CJK run (see SOU_TOKENIZE_DOCUMENT); elsewhere it is the first half of a
  * bigram. */
 static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t len, unsigned wqf,
                         unsigned pos, int expand)

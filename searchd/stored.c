@@ -133,50 +133,6 @@ static int after_member(const char *s, size_t len, size_t *i)
     return -1;
 }
 
-static json_t *parse_flat_object(const char *s, size_t len)
-{
-    sou_strbuf key = {0}, val = {0};
-    json_t *o = json_object();
-    size_t i = skip_ws(s, len, 0);
-    if (!o || i >= len || s[i++] != '{')
-        goto fail;
-    i = skip_ws(s, len, i);
-    if (i < len && s[i] == '}') {
-        i++;
-        goto end;
-    }
-    for (;;) {
-        key.len = val.len = 0;
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &key) < 0)
-            goto fail;
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i++] != ':')
-            goto fail;
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &val) < 0)
-            goto fail;
-        json_t *v = json_stringn(val.p, val.len); /* validates the UTF-8 */
-        if (!v || strlen(key.p) != key.len || json_object_set_new(o, key.p, v) < 0)
-            goto fail;
-        int more = after_member(s, len, &i);
-        if (more < 0)
-            goto fail;
-        if (!more)
-            break;
-    }
-end:
-    if (skip_ws(s, len, i) != len)
-        goto fail;
-    sou_strbuf_destroy(&key);
-    sou_strbuf_destroy(&val);
-    return o;
-fail:
-    sou_strbuf_destroy(&key);
-    sou_strbuf_destroy(&val);
-    json_decref(o);
-    return NULL;
-}
-
 /* The stored fields of a hit without building JSON values: the answer only
  * copies the short ones, and the body (most of the bytes) only feeds the
  * highlighter, so wrapping it in a json_t (a copy plus jansson's byte-at-a-
@@ -227,8 +183,8 @@ static int fields_put(sou_stored_fields *d, sou_stored_field f)
     return 0;
 }
 
-/* The scanner of parse_flat_object, into fields.  -1 (d partly filled) when
- * it does not accept the text, exactly where parse_flat_object would fail. */
+/* The scanner: the indexer's flat object of strings into fields.  -1 (d
+ * partly filled) when it does not accept the text. */
 static int scan_fields(const char *s, size_t len, sou_stored_fields *d)
 {
     size_t i = skip_ws(s, len, 0);
@@ -317,12 +273,24 @@ int sou_stored_fields_parse(const char *data, size_t len, sou_stored_fields *d)
 
 json_t *sou_stored_object(const char *data, size_t len)
 {
-    json_t *j = data ? parse_flat_object(data, len) : NULL;
-    if (!j && data) /* not the indexer's flat object of strings: the general parser */
-        j = json_loadb(data, len, 0, NULL);
-    if (j && !json_is_object(j)) {
-        json_decref(j);
-        j = NULL;
+    sou_stored_fields d;
+    json_t *o = NULL;
+
+    if (sou_stored_fields_parse(data, len, &d) < 0)
+        goto done;
+    if (d.fallback) { /* what the general parser read, non-string members too */
+        o = json_incref(d.fallback);
+        goto done;
     }
-    return j ? j : json_object();
+    if (!(o = json_object()))
+        goto done;
+    for (size_t i = 0; i < d.n; i++) /* the scanner checked the UTF-8 */
+        if (json_object_set_new_nocheck(o, d.f[i].key_p, json_stringn_nocheck(d.f[i].val_p, d.f[i].val_len)) < 0) {
+            json_decref(o);
+            o = NULL;
+            goto done;
+        }
+done:
+    sou_stored_fields_free(&d);
+    return o;
 }
