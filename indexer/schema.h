@@ -45,4 +45,19 @@
 #define SOU_VALUE_OFFSET 2u
 #define SOU_VALUE_DATE_ASC 10u
 
+/* Where a sharded index (a stub) keeps its synonym table: a database of its
+ * own beside the stub (DIR/synonyms for a stub directory, FILE.synonyms for
+ * a stub file), because Xapian 1.4's remote backend has no synonym table.
+ * One database keeps its table itself.  Writes the path into out (cap
+ * bytes); returns its length, or 0 when it does not fit. */
+#include <stdio.h>
+#include <sys/stat.h>
+static inline size_t sou_schema_synonyms_path(const char *stub, char *out, size_t cap)
+{
+    struct stat st;
+    int dir = stat(stub, &st) == 0 && S_ISDIR(st.st_mode);
+    int n = snprintf(out, cap, dir ? "%s/synonyms" : "%s.synonyms", stub);
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
 #endif /* SOU_SCHEMA_H */

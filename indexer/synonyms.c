@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
 #include "tokenize.h"
 
 #define MAX_WORDS 64 /* words a rule may have on each side */
@@ -204,7 +205,7 @@ long sou_synonyms_write(sx_db *db, const char *const *paths, size_t n, char *err
     for (size_t i = 0; st == SX_OK && i < pairs.n; i += 2)
         st = sx_db_add_synonym(db, pairs.v[i], pairs.v[i + 1], &xe);
     if (st == SX_OK)
-        st = sx_db_set_metadata(db, SOU_META_SYNONYMS, sources, strlen(sources), &xe);
+        st = sx_db_set_metadata(db, SOU_META_SYNONYMS, sources, &xe);
     if (st == SX_OK)
         st = sx_db_commit(db, &xe);
     if (st != SX_OK) {
@@ -223,11 +224,20 @@ int sou_synonyms_update(const char *db_path, const char *const *paths, size_t n,
 {
     sx_db *db = NULL;
     sx_error xe = {0};
-    char *meta = NULL;
+    char *meta = NULL, where[4096];
     size_t mlen = 0;
     int rc = -1;
     *rules = 0;
-    if (sx_db_open_writable(db_path, SX_DB_CREATE_OR_OPEN, &db, &xe) != SX_OK ||
+    /* A sharded index keeps its synonyms beside the stub (schema.h). */
+    const char *target = db_path;
+    if (sx_stub_is_stub(db_path)) {
+        if (!sou_schema_synonyms_path(db_path, where, sizeof where)) {
+            snprintf(err, errlen, "%s: path too long", db_path);
+            return -1;
+        }
+        target = where;
+    }
+    if (sx_db_open_writable(target, SX_DB_CREATE_OR_OPEN, &db, &xe) != SX_OK ||
         sx_db_get_metadata(db, SOU_META_SYNONYMS, &meta, &mlen, &xe) != SX_OK) {
         snprintf(err, errlen, "%s", xe.message);
         goto done;

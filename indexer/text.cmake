@@ -4,6 +4,7 @@
 # committed) by indexer/tools/gen_t2s_table.py; the build never needs OpenCC.
 add_library(sou_text STATIC
   ${CMAKE_CURRENT_LIST_DIR}/utf8.c
+  ${CMAKE_CURRENT_LIST_DIR}/strbuf.c
   ${CMAKE_CURRENT_LIST_DIR}/normalize.c
   ${CMAKE_CURRENT_LIST_DIR}/t2s_table.c
   ${CMAKE_CURRENT_LIST_DIR}/tokenize.c
@@ -16,7 +17,7 @@ target_link_libraries(sou_text PUBLIC m Threads::Threads)
 # stores and for every answer searchd sends.
 add_library(sou_json STATIC ${CMAKE_CURRENT_LIST_DIR}/json_line.c)
 target_include_directories(sou_json PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(sou_json PUBLIC PkgConfig::JANSSON)
+target_link_libraries(sou_json PUBLIC sou_text PkgConfig::JANSSON)
 
 # The lexicon queries are segmented with (segment.h: sou_lexicon_shared):
 # jieba's dictionary as Debian's python3-jieba ships it, then sou's own words.

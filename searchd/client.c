@@ -11,6 +11,7 @@
 #include <fcntl.h>
 
 #include "hostport.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 #define MAX_ANSWER (64u << 20) /* an answer longer than this is not from searchd */
@@ -18,8 +19,7 @@
 struct sou_client {
     int fd;
     int timeout_ms;
-    char *buf; /* bytes read past the last answer */
-    size_t len, cap;
+    sou_strbuf in; /* bytes read past the last answer */
 };
 
 /* connect() with a timeout: non-blocking connect, poll, then back to blocking. */
@@ -104,7 +104,7 @@ void sou_client_close(sou_client *c)
     if (!c)
         return;
     close(c->fd);
-    free(c->buf);
+    sou_strbuf_destroy(&c->in);
     free(c);
 }
 
@@ -139,18 +139,16 @@ json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_erro
         sou_error_set(err, SOU_EUNAVAILABLE, "sending to searchd: %s", strerror(errno));
         return NULL;
     }
-    while (!(nl = c->len ? memchr(c->buf, '\n', c->len) : NULL)) {
+    while (!(nl = c->in.len ? memchr(c->in.p, '\n', c->in.len) : NULL)) {
         struct pollfd p = {c->fd, POLLIN, 0};
         ssize_t n;
-        if (c->len + 65536 > c->cap) {
-            size_t cap = c->cap ? c->cap * 2 : 131072;
-            char *b = cap > MAX_ANSWER ? NULL : realloc(c->buf, cap);
-            if (!b) {
-                sou_error_set(err, SOU_EINTERNAL, "answer from searchd is too long");
-                return NULL;
-            }
-            c->buf = b;
-            c->cap = cap;
+        if (c->in.len + 65536 > MAX_ANSWER) {
+            sou_error_set(err, SOU_EINTERNAL, "answer from searchd is too long");
+            return NULL;
+        }
+        if (sou_strbuf_reserve(&c->in, 65536) < 0) {
+            sou_error_set(err, SOU_EINTERNAL, "out of memory reading searchd's answer");
+            return NULL;
         }
         n = poll(&p, 1, c->timeout_ms);
         if (n == 0) {
@@ -158,7 +156,7 @@ json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_erro
             return NULL;
         }
         if (n > 0)
-            n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+            n = recv(c->fd, c->in.p + c->in.len, c->in.cap - c->in.len - 1, 0); /* keep the NUL's byte */
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -166,19 +164,19 @@ json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_erro
                           n < 0 ? strerror(errno) : "");
             return NULL;
         }
-        c->len += (size_t)n;
+        c->in.len += (size_t)n;
     }
-    line_len = (size_t)(nl - c->buf);
-    answer = json_loadb(c->buf, line_len, 0, &jerr);
+    line_len = (size_t)(nl - c->in.p);
+    answer = json_loadb(c->in.p, line_len, 0, &jerr);
     if (!answer) {
         sou_error_set(err, SOU_EINTERNAL, "searchd's answer is not JSON: %s", jerr.text);
-    } else if (raw && !(*raw = strndup(c->buf, line_len))) {
+    } else if (raw && !(*raw = strndup(c->in.p, line_len))) {
         json_decref(answer);
         answer = NULL;
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
     }
-    memmove(c->buf, nl + 1, c->len - line_len - 1);
-    c->len -= line_len + 1;
+    memmove(c->in.p, nl + 1, c->in.len - line_len - 1);
+    c->in.len -= line_len + 1;
     return answer;
 }
 
@@ -199,30 +197,56 @@ char *sou_client_search_line(const char *q, int limit)
     return line;
 }
 
-/* Append s[0..n) to the growing string *out. */
-static int put(char **out, size_t *len, size_t *cap, const char *s, size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t c = (*cap ? *cap : 64);
-        while (c < *len + n + 1)
-            c *= 2;
-        char *b = realloc(*out, c);
-        if (!b)
-            return -1;
-        *out = b;
-        *cap = c;
-    }
-    memcpy(*out + *len, s, n);
-    *len += n;
-    (*out)[*len] = '\0';
-    return 0;
-}
-
 /* cp as UTF-8 into b; 0 for what an entity must not produce: NUL, a
  * surrogate, anything above U+10FFFF. */
 static size_t entity_utf8(unsigned long cp, char *b)
 {
     return cp == 0 || cp > 0x10FFFF ? 0 : sou_utf8_encode((uint32_t)cp, b);
+}
+
+/* Length of the terminal control at s (C0 but for tab, DEL, C1, and the
+ * bidirectional overrides and isolates that reorder what is shown), or 0.
+ * A title holding "\033]0;pwned\007\033[2J" must not reach the terminal. */
+static size_t control_len(const unsigned char *s)
+{
+    if ((s[0] < 0x20 && s[0] != '\t') || s[0] == 0x7F)
+        return 1;
+    if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+        return 2;
+    if (s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE)
+        return 3; /* U+202A-202E */
+    if (s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)
+        return 3; /* U+2066-2069 */
+    return 0;
+}
+
+size_t sou_strip_controls(char *s)
+{
+    unsigned char *in = (unsigned char *)s, *out = in;
+    while (*in) {
+        size_t n = control_len(in);
+        if (n) {
+            /* A line break or other control shows as one space, never as itself. */
+            if (out == (unsigned char *)s || out[-1] != ' ')
+                *out++ = ' ';
+            in += n;
+            continue;
+        }
+        *out++ = *in++;
+    }
+    *out = '\0';
+    return (size_t)(out - (unsigned char *)s);
+}
+
+/* Write s to out without terminal controls. */
+static void put_clean(FILE *out, const char *s)
+{
+    char *copy = strdup(s);
+    if (!copy)
+        return;
+    sou_strip_controls(copy);
+    fputs(copy, out);
+    free(copy);
 }
 
 char *sou_render_html(const char *html, const char *mark_on, const char *mark_off)
@@ -231,24 +255,23 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
         const char *name;
         const char *text;
     } entities[] = {{"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}};
-    char *out = NULL;
-    size_t len = 0, cap = 0;
+    sou_strbuf out = {0};
     const char *p = html;
 
-    if (put(&out, &len, &cap, "", 0) < 0)
-        return NULL;
     while (*p) {
-        int rc = 0;
         if (*p == '<') {
             const char *end = strchr(p, '>');
             if (!end) {
-                rc = put(&out, &len, &cap, p, strlen(p)); /* not a tag: keep the text */
+                size_t start = out.len;
+                sou_strbuf_put(&out, p, strlen(p)); /* not a tag: keep the text */
+                if (!out.oom)
+                    out.len = start + sou_strip_controls(out.p + start);
                 p += strlen(p);
             } else {
                 if (strncmp(p, "<mark>", 6) == 0)
-                    rc = put(&out, &len, &cap, mark_on, strlen(mark_on));
+                    sou_strbuf_put(&out, mark_on, strlen(mark_on));
                 else if (strncmp(p, "</mark>", 7) == 0)
-                    rc = put(&out, &len, &cap, mark_off, strlen(mark_off));
+                    sou_strbuf_put(&out, mark_off, strlen(mark_off));
                 p = end + 1; /* any other tag vanishes */
             }
         } else if (*p == '&') {
@@ -268,24 +291,26 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
                         memcpy(b, entities[i].text, blen);
                     }
             }
-            if (blen) {
-                rc = put(&out, &len, &cap, b, blen);
+            if (blen && control_len((const unsigned char *)b)) {
+                sou_strbuf_put(&out, " ", 1); /* &#27; decodes to ESC: never as itself */
+                p = semi + 1;
+            } else if (blen) {
+                sou_strbuf_put(&out, b, blen);
                 p = semi + 1;
             } else {
-                rc = put(&out, &len, &cap, "&", 1); /* a bare ampersand stays */
+                sou_strbuf_put(&out, "&", 1); /* a bare ampersand stays */
                 p++;
             }
         } else {
             size_t n = strcspn(p, "<&");
-            rc = put(&out, &len, &cap, p, n);
+            size_t start = out.len;
+            sou_strbuf_put(&out, p, n);
+            if (!out.oom)
+                out.len = start + sou_strip_controls(out.p + start);
             p += n;
         }
-        if (rc < 0) {
-            free(out);
-            return NULL;
-        }
     }
-    return out;
+    return sou_strbuf_steal(&out, NULL);
 }
 
 #define BOLD "\033[1m"
@@ -297,7 +322,8 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
 static void print_html(FILE *out, const char *html, int color, const char *after)
 {
     char *text = sou_render_html(html, color ? MARK : "", color ? RESET : "");
-    fputs(text ? text : html, out);
+    if (text)
+        fputs(text, out);
     if (color && after)
         fputs(after, out); /* a mark's reset also ends an enclosing bold: restore it */
     free(text);
@@ -327,12 +353,17 @@ int sou_print_answer(FILE *out, const json_t *answer, int color)
         if (title_html && color)
             print_html(out, title_html, color, BOLD);
         else
-            fputs(title ? title : (title_html ? title_html : "(untitled)"), out);
+            put_clean(out, title ? title : (title_html ? title_html : "(untitled)"));
         fprintf(out, "%s", color ? RESET : "");
-        if (date && *date)
-            fprintf(out, "  %s", date);
-        if ((url && *url) || id)
-            fprintf(out, "  %s%s%s", color ? DIM : "", url && *url ? url : id, color ? RESET : "");
+        if (date && *date) {
+            fputs("  ", out);
+            put_clean(out, date);
+        }
+        if ((url && *url) || id) {
+            fprintf(out, "  %s", color ? DIM : "");
+            put_clean(out, url && *url ? url : id);
+            fputs(color ? RESET : "", out);
+        }
         fputc('\n', out);
         if (snippet && *snippet) {
             fputs("   ", out);

@@ -41,6 +41,12 @@ char *sou_client_search_line(const char *q, int limit);
  * decoded.  Caller frees; NULL on OOM. */
 char *sou_render_html(const char *html, const char *mark_on, const char *mark_off);
 
+/* Replace every terminal control in s (C0 controls but tab, DEL, C1, the
+ * bidirectional overrides and isolates) by a space, runs of them by one,
+ * in place; returns the new length.  Everything sou prints from an answer
+ * goes through it (sou_render_html does it too), with or without colour. */
+size_t sou_strip_controls(char *s);
+
 /* Print a search answer as a ranked list: rank, title, date, url or id, the
  * passage, then a summary line.  color: ANSI bold/colour for marks; else
  * marks are dropped.  Returns the number of hits printed. */

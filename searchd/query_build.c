@@ -13,6 +13,20 @@
 #include "tokenize.h"
 #include "utf8.h"
 
+void sou_query_limits_init(sou_query_limits *ql)
+{
+    /* Measured on the 75k xwlb index (docs/limits.md): the cost of a query
+     * follows the number of postings it reads, and the expansions of single
+     * characters read by far the most (的 alone: 500 terms). */
+    ql->max_operators = 32;       /* a person writes a handful; 330 exclusions took 15 s */
+    ql->max_terms = 2048;         /* a 1000-character question has about as many bigrams */
+    ql->max_expansion = 500;      /* ~0.09 ms a term for common characters: 10 excluded at 50 each
+                                   * (body and title) took 90 ms, at 25 each 45 ms */
+    ql->char_expansion = 200;     /* 的 alone: 41 ms at 500, 33 ms at 200 (docs/limits.md) */
+    ql->min_char_expansion = 25;  /* at most 20 expansions (10 characters, body and title) */
+    ql->time_limit = 0.5;         /* Xapian checks it between postings: not a hard limit */
+}
+
 void sou_rank_params_init(sou_rank_params *rp)
 {
     /* Tuned with sou-eval on cmrc2018 + 75k xwlb distractors (README). */
@@ -36,6 +50,7 @@ void sou_rank_params_init(sou_rank_params *rp)
                               * them, p99 -20%, max -50% (a pasted paragraph stays cheap); 10
                               * rather than 12: same success@1 and MRR@10 (to 5 decimals, no
                               * first hit changed), -3.5% instructions per query */
+    sou_query_limits_init(&rp->limits);
 }
 
 /* ------------------------------------------------------------ token lists */
@@ -102,7 +117,7 @@ static int collect_cb(const sou_token *tok, void *ctx)
 static uint32_t tokenize_into(qtoks *t, const char *text, size_t len, uint32_t first)
 {
     sou_tokenize_stats st = {0};
-    sou_tokenize(text, len, first, 0, collect_cb, t, &st);
+    sou_tokenize(text, len, first, SOU_TOKENIZE_QUERY, collect_cb, t, &st);
     return st.next_pos > first ? st.next_pos : first;
 }
 
@@ -125,6 +140,11 @@ typedef struct {
     size_t n, cap;
     sx_error xe;
     int failed;
+    sx_db *db; /* borrowed, may be NULL: where single characters are expanded (env->db) */
+    /* The budget's counters for this build (budget_check reads them). */
+    unsigned per_char; /* terms each expanding character may stand for */
+    unsigned n_chars;  /* expanding characters so far */
+    unsigned n_terms;  /* leaf terms so far (expanding characters included) */
 } qpool;
 
 static sx_query *keep(qpool *p, sx_query *q)
@@ -168,10 +188,6 @@ static sx_query *detach(qpool *p, sx_query *q)
     return q;
 }
 
-/* A single CJK character's expansion is cut to its most frequent terms:
- * enough for any top ten, and 人 stays a few milliseconds. */
-#define UNIGRAM_MAX_EXPANSION 500u
-
 /* 1 if term is one CJK character (the tokenizer's unigrams). */
 static int is_unigram(const char *term, size_t len)
 {
@@ -181,19 +197,25 @@ static int is_unigram(const char *term, size_t len)
 
 /* A query term.  With expand, a single CJK character becomes every term that
  * starts with it: the index stores a character alone only at the end of a
- * CJK run (see SOU_TOKENIZE_RUN_END); elsewhere it is the first half of a
+ * CJK run (see SOU_TOKENIZE_DOCUMENT); elsewhere it is the first half of a
  * bigram. */
 static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t len, unsigned wqf,
                         unsigned pos, int expand)
 {
     if (p->failed)
         return NULL;
+    p->n_terms++;
     if (expand && is_unigram(term, len)) {
         char u[16];
         size_t pl = strlen(prefix);
         memcpy(u, prefix, pl);
         memcpy(u + pl, term, len);
-        return keep(p, sx_query_prefix(u, pl + len, UNIGRAM_MAX_EXPANSION, &p->xe));
+        p->n_chars++;
+        /* Expanded here, over the whole index, when the database is known:
+         * a deferred expansion happens inside each shard, and the scores
+         * would then depend on how the documents are split. */
+        return keep(p, p->db ? sx_query_prefix_in(p->db, u, pl + len, p->per_char, &p->xe)
+                             : sx_query_prefix(u, pl + len, p->per_char, &p->xe));
     }
     char buf[256];
     size_t pl = strlen(prefix);
@@ -228,23 +250,49 @@ static sx_query *scale(qpool *p, sx_query *q, double f)
     return keep(p, sx_query_scale(q, f, &p->xe));
 }
 
-/* The tokens t[0..n) as an exact phrase over prefix-ed terms. */
+/* The tokens t[0..n) (none a single character) as an exact phrase. */
+static sx_query *positional_phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n,
+                                     sx_query **subs)
+{
+    if (n == 1)
+        return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1, 1);
+    for (size_t i = 0; i < n; i++)
+        subs[i] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
+    /* Positions jump over punctuation and spaces; the window spans them. */
+    unsigned window = t[n - 1].pos - t[0].pos + 1;
+    return combine(p, SX_OP_PHRASE, subs, n, window < n ? (unsigned)n : window);
+}
+
+/* The tokens t[0..n) as an exact phrase over prefix-ed terms.  A single
+ * character is stored without positions (and searched as a wildcard, which
+ * Xapian cannot place in a PHRASE), so it is required but not placed: the
+ * phrase becomes the AND of the runs of other tokens, each an exact
+ * phrase, and of the characters ("医 保" = 医* AND 保*). */
 static sx_query *phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n)
 {
     if (n == 1)
         return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1, 1);
-    sx_query **subs = calloc(n, sizeof *subs);
+    sx_query **subs = calloc(2 * n, sizeof *subs), **parts = subs ? subs + n : NULL;
+    size_t nparts = 0;
     if (!subs) {
         p->failed = 1;
         p->xe.status = SX_ERR_NO_MEMORY;
         strcpy(p->xe.message, "out of memory");
         return NULL;
     }
-    for (size_t i = 0; i < n; i++)
-        subs[i] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
-    /* Positions jump over punctuation and spaces; the window spans them. */
-    unsigned window = t[n - 1].pos - t[0].pos + 1;
-    sx_query *q = combine(p, SX_OP_PHRASE, subs, n, window < n ? (unsigned)n : window);
+    for (size_t i = 0; i < n;) {
+        if (is_unigram(t[i].term, t[i].len)) {
+            parts[nparts++] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !is_unigram(t[j].term, t[j].len))
+            j++;
+        parts[nparts++] = positional_phrase_q(p, prefix, t + i, j - i, subs);
+        i = j;
+    }
+    sx_query *q = nparts == 1 ? parts[0] : combine(p, SX_OP_AND, parts, nparts, 0);
     free(subs);
     return q;
 }
@@ -316,15 +364,17 @@ static int collect_synonym(const char *syn, size_t len, void *ctx)
 }
 
 /* The synonyms of text[0..len) in db's synonym table: a new array, or NULL
- * when it has none (or db is NULL). */
-static json_t *synonyms_of(sx_db *db, const char *text, size_t len)
+ * when it has none (or db is NULL, or *failed is set with *xe filled). */
+static json_t *synonyms_of(sx_db *db, const char *text, size_t len, int *failed, sx_error *xe)
 {
     if (!db)
         return NULL;
     json_t *a = json_array();
     if (!a)
         return NULL;
-    if (sx_db_each_synonym(db, text, len, collect_synonym, a, NULL) != SX_OK || json_array_size(a) == 0) {
+    if (sx_db_each_synonym(db, text, len, collect_synonym, a, xe) != SX_OK)
+        *failed = 1;
+    if (*failed || json_array_size(a) == 0) {
         json_decref(a);
         return NULL;
     }
@@ -332,23 +382,26 @@ static json_t *synonyms_of(sx_db *db, const char *text, size_t len)
 }
 
 /* 1 if no document has text[0..len) in its body or title: some token of it
- * is in no document (a necessary condition for the words to be there).
- * 0 when db is NULL or on errors (then nothing is said to be missing). */
-static int text_missing(sx_db *db, const char *text, size_t len)
+ * is in no document (a necessary condition for the words to be there); 0
+ * when it may be there or db is NULL; -1 with *xe when db failed (a shard:
+ * the caller retries without it). */
+static int text_missing(sx_db *db, const char *text, size_t len, sx_error *xe)
 {
     qtoks t = {0};
     int missing = 0;
     if (!db)
         return 0;
     tokenize_into(&t, text, len, 0);
-    for (size_t i = 0; i < t.n && !missing; i++) {
+    for (size_t i = 0; i < t.n && missing == 0; i++) {
         char st[256];
         unsigned body = 1, title = 1;
         size_t n = t.v[i].len < sizeof st - 2 ? t.v[i].len : sizeof st - 2;
         st[0] = SOU_PREFIX_TITLE[0];
         memcpy(st + 1, t.v[i].term, n);
-        if (sx_db_termfreq(db, t.v[i].term, t.v[i].len, &body, NULL) == SX_OK &&
-            sx_db_termfreq(db, st, n + 1, &title, NULL) == SX_OK)
+        if (sx_db_termfreq(db, t.v[i].term, t.v[i].len, &body, xe) != SX_OK ||
+            sx_db_termfreq(db, st, n + 1, &title, xe) != SX_OK)
+            missing = -1;
+        else
             missing = body == 0 && title == 0;
     }
     qtoks_free(&t);
@@ -377,10 +430,11 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
  * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
  * dropped as whole words.  With drop == 0 nothing is dropped. */
 static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, int drop, int leftovers,
-                        qtoks *out, json_t *dropped, json_t *missing, json_t *places)
+                        qtoks *out, json_t *dropped, json_t *missing, json_t *places, sx_error *dbe)
 {
+    int dbfail = 0; /* the database failed (dbe says why): -2 */
     const sou_lexicon *lex = env ? env->lex : NULL;
-    sx_db *db = env ? env->db : NULL;
+    sx_db *db = env ? env->db : NULL, *syn = env ? env->synonyms : NULL;
     uint32_t pos = 0;
     drop_ctx dc = {dropped, 0};
     qwords ws = {0};
@@ -432,9 +486,12 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 out->junction = prev->chars > 1 && w->chars > 1;
                 tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
                 /* two characters the lexicon left apart: a word of their own */
-                if (!out->junction && prev->chars == 1 && w->chars == 1 &&
-                    text_missing(db, it->text + a, b + cl - a) && add_missing(missing, it->text + a, b + cl - a) < 0)
-                    out->oom = 1;
+                if (!out->junction && prev->chars == 1 && w->chars == 1) {
+                    int gone = text_missing(db, it->text + a, b + cl - a, dbe);
+                    dbfail |= gone < 0;
+                    if (gone > 0 && add_missing(missing, it->text + a, b + cl - a) < 0)
+                        out->oom = 1;
+                }
                 out->junction = 0;
             }
             if (cjk && sou_lexicon_is_place(lex, it->text + w->start, w->end - w->start) &&
@@ -445,13 +502,13 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
              * four): searched as one concept, the words or any synonym. */
             size_t span = 0;
             json_t *alts = NULL;
-            for (size_t j = SOU_SYNONYM_WORDS; db && j-- > 0 && !alts;) {
+            for (size_t j = SOU_SYNONYM_WORDS; syn && j-- > 0 && !alts;) {
                 if (k + j >= ws.n)
                     continue;
                 int ok = 1;
                 for (size_t m = k + 1; m <= k + j && ok; m++)
                     ok = !ws.v[m].stop && ws.v[m].joined && ws.v[m].kind == SOU_SEG_CJK && cjk;
-                if (ok && (alts = synonyms_of(db, it->text + w->start, ws.v[k + j].end - w->start)))
+                if (ok && (alts = synonyms_of(syn, it->text + w->start, ws.v[k + j].end - w->start, &dbfail, dbe)))
                     span = j + 1;
             }
             if (alts) {
@@ -464,11 +521,12 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 }
                 out->v[out->n - 1].alts = alts;
                 syn_end = k + span;
-                int gone = text_missing(db, it->text + w->start, len);
-                for (size_t m = 0; gone && m < json_array_size(alts); m++)
+                int gone = text_missing(db, it->text + w->start, len, dbe);
+                for (size_t m = 0; gone > 0 && m < json_array_size(alts); m++)
                     gone = text_missing(db, json_string_value(json_array_get(alts, m)),
-                                        json_string_length(json_array_get(alts, m)));
-                if (gone && add_missing(missing, it->text + w->start, len) < 0)
+                                        json_string_length(json_array_get(alts, m)), dbe);
+                dbfail |= gone < 0;
+                if (gone > 0 && add_missing(missing, it->text + w->start, len) < 0)
                     out->oom = 1;
                 continue;
             }
@@ -483,13 +541,16 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 }
             }
             tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
-            if ((w->chars > 1 || !cjk) && text_missing(db, it->text + w->start, w->end - w->start) &&
-                add_missing(missing, it->text + w->start, w->end - w->start) < 0)
-                out->oom = 1;
+            if (w->chars > 1 || !cjk) {
+                int gone = text_missing(db, it->text + w->start, w->end - w->start, dbe);
+                dbfail |= gone < 0;
+                if (gone > 0 && add_missing(missing, it->text + w->start, w->end - w->start) < 0)
+                    out->oom = 1;
+            }
         }
         pos += (uint32_t)chars_before(it->text, it->len) + 2; /* items never adjacent */
     }
-    rc = out->oom || dc.oom ? -1 : 0;
+    rc = out->oom || dc.oom ? -1 : dbfail ? -2 : 0;
 done:
     free(ws.v);
     return rc;
@@ -607,18 +668,23 @@ static int hl_words(sou_built_query *bq, const qtok *t)
     return rc;
 }
 
-int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp_in,
-                    sou_built_query *bq, sou_error *err)
+/* One build of pq with every expanding character standing for at most
+ * per_char terms; *n_chars and *n_terms get what it used (budget_check). */
+static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp_in,
+                 unsigned per_char, sou_built_query *bq, unsigned *n_chars, unsigned *n_terms,
+                 sou_error *err)
 {
     sou_rank_params rp;
     qtoks plain = {0}, uniq = {0}, item = {0};
     qpool pool = {0};
     json_t *places = json_array(); /* place names among the query's words */
+    pool.per_char = per_char;
     sx_query **req = NULL, **excl = NULL, **subs = NULL;
     size_t nreq = 0, nexcl = 0;
     int rc = -1, oom = 0;
 
     memset(bq, 0, sizeof *bq);
+    pool.db = env ? env->db : NULL;
     if (rp_in)
         rp = *rp_in;
     else
@@ -643,15 +709,19 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
         has_plain |= pq->items[i].kind == SOU_QITEM_TEXT;
         has_required |= pq->items[i].kind == SOU_QITEM_PHRASE || pq->items[i].kind == SOU_QITEM_TITLE;
     }
-    if (plain_tokens(env, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped, bq->missing,
-                     places) < 0)
-        goto oom;
-    if (has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
+    int pt = plain_tokens(env, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped, bq->missing,
+                          places, &pool.xe);
+    if (pt == 0 && has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
         json_array_clear(bq->dropped);
         json_array_clear(bq->missing);
         json_array_clear(places);
-        if (plain_tokens(env, pq, 0, 1, &plain, bq->dropped, bq->missing, places) < 0)
-            goto oom;
+        pt = plain_tokens(env, pq, 0, 1, &plain, bq->dropped, bq->missing, places, &pool.xe);
+    }
+    if (pt == -1)
+        goto oom;
+    if (pt == -2) { /* the database failed looking up synonyms or term frequencies */
+        pool.failed = 1;
+        goto failed;
     }
 
     /* Unique terms with their within-query frequency. */
@@ -820,9 +890,16 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
                                                            pq->date_to[0] ? hi : NULL, &pool.xe));
         q = combine2(&pool, SX_OP_FILTER, q, range);
     }
+failed:
     if (pool.failed || !q) {
-        sou_error_set(err, pool.xe.status == SX_ERR_NO_MEMORY ? SOU_EINTERNAL : SOU_EINTERNAL,
-                      "building the query: %s", pool.xe.message);
+        /* Only the expansion in db, the synonyms and the term frequencies
+         * read the database: their failures are the index's (a shard
+         * gone), the caller may retry without it. */
+        int db_failed = pool.xe.status != SX_ERR_NO_MEMORY && pool.xe.status != SX_ERR_INVALID_ARG &&
+                        pool.xe.status != SX_ERR_QUERY && pool.xe.status != SX_OK && pool.db;
+        bq->xe = pool.xe;
+        sou_error_set(err, db_failed ? SOU_EUNAVAILABLE : SOU_EINTERNAL, "building the query: %s",
+                      pool.xe.message);
         goto done;
     }
     bq->query = detach(&pool, q);
@@ -832,6 +909,8 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
 oom:
     oom = 1;
 done:
+    *n_chars = pool.n_chars;
+    *n_terms = pool.n_terms;
     if (oom)
         sou_error_set(err, SOU_EINTERNAL, "out of memory building the query");
     qtoks_free(&plain);
@@ -843,6 +922,69 @@ done:
     free(excl);
     free(subs);
     return rc;
+}
+
+/* The budget, in one place.  Returns 0 when a build that used n_chars
+ * expanding characters (each at *per_char terms) and n_terms terms fits
+ * the limits; 1 when it fits with fewer terms per character (*per_char
+ * lowered: build again); -1 with a 400 in err when it cannot fit. */
+static int budget_check(const sou_query_limits *ql, unsigned n_chars, unsigned n_terms,
+                        unsigned *per_char, sou_error *err)
+{
+    if (n_terms > ql->max_terms) {
+        sou_error_fail(err, SOU_R_TOO_COMPLEX, "q: too long: %u terms, at most %u (shorten the query)",
+                      n_terms, ql->max_terms);
+        return -1;
+    }
+    if (n_chars == 0 || (unsigned long long)n_chars * *per_char <= ql->max_expansion)
+        return 0;
+    unsigned fair = ql->max_expansion / n_chars;
+    if (fair < ql->min_char_expansion || fair == 0) {
+        sou_error_fail(err, SOU_R_TOO_COMPLEX,
+                      "q: too many single characters searched alone (%u searches, at most %u; each "
+                      "stands for every word that starts with it, in the body and in the title): write "
+                      "words of two or more characters",
+                      n_chars, ql->max_expansion / (ql->min_char_expansion ? ql->min_char_expansion : 1));
+        return -1;
+    }
+    *per_char = fair;
+    return 1;
+}
+
+int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp,
+                    sou_built_query *bq, sou_error *err)
+{
+    sou_rank_params defaults;
+    if (!rp) {
+        sou_rank_params_init(&defaults);
+        rp = &defaults;
+    }
+    const sou_query_limits *ql = &rp->limits;
+    unsigned operators = 0;
+    for (size_t i = 0; i < pq->n; i++)
+        operators += pq->items[i].kind != SOU_QITEM_TEXT;
+    if (operators > ql->max_operators) {
+        memset(bq, 0, sizeof *bq);
+        sou_error_fail(err, SOU_R_TOO_COMPLEX,
+                      "q: too many operators: %u phrases, exclusions and title: words, at most %u",
+                      operators, ql->max_operators);
+        return -1;
+    }
+    unsigned per_char = ql->char_expansion, n_chars, n_terms;
+    for (int attempt = 0;; attempt++) {
+        if (build(env, pq, rp, per_char, bq, &n_chars, &n_terms, err) < 0)
+            return -1;
+        int fit = budget_check(ql, n_chars, n_terms, &per_char, err);
+        if (fit == 0)
+            return 0;
+        sou_built_query_destroy(bq);
+        if (fit < 0)
+            return -1;
+        if (attempt > 0) { /* cannot happen: the second build has the same characters */
+            sou_error_set(err, SOU_EINTERNAL, "building the query: the budget did not converge");
+            return -1;
+        }
+    }
 }
 
 void sou_built_query_destroy(sou_built_query *bq)

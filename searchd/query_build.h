@@ -19,7 +19,14 @@
  * Required parts wrap it: quoted phrases (body or title) and title: words are
  * ANDed in front (the plain part then only ranks, via AND_MAYBE), -words are
  * removed with AND_NOT (body or title), and a date range filters on value
- * slot SOU_VALUE_DATE.
+ * slot SOU_VALUE_DATE.  Inside a phrase, a single character (stored without
+ * positions) is required but not placed: "医 保" is AND(医*, 保*).
+ *
+ * Every query has a bounded cost (sou_query_limits, checked in one place,
+ * budget_check in query_build.c): the number of operators, of terms, and of
+ * the terms single characters expand to, summed over the whole query.  A
+ * query past a limit is a 400 (reason too_complex) naming the limit
+ * (docs/limits.md).
  */
 #ifndef SOU_QUERY_BUILD_H
 #define SOU_QUERY_BUILD_H
@@ -31,6 +38,23 @@
 #include "search.h"
 #include "segment.h"
 #include "sou_xapian.h"
+
+/* What one query may cost.  A single CJK character stands for every term
+ * that starts with it (a wildcard); those expansions are what makes a query
+ * expensive, so they share one budget over the whole query: each expanding
+ * character gets min(char_expansion, max_expansion / characters) terms, and
+ * a query whose characters would get fewer than min_char_expansion each is
+ * refused.  sou_query_limits_init sets the defaults (docs/limits.md). */
+typedef struct {
+    unsigned max_operators;      /* phrases, exclusions and title: words in one query */
+    unsigned max_terms;          /* leaf terms (bigrams, words, characters), whole query */
+    unsigned max_expansion;      /* terms all expanding characters together stand for */
+    unsigned char_expansion;     /* at most this many for one character */
+    unsigned min_char_expansion; /* fewer than this per character: the query is refused */
+    double time_limit;           /* seconds: Xapian stops matching then (soft backstop) */
+} sou_query_limits;
+
+void sou_query_limits_init(sou_query_limits *ql);
 
 /* Ranking knobs, one struct; sou_rank_params_init sets the defaults. */
 typedef struct {
@@ -46,6 +70,7 @@ typedef struct {
     unsigned elite;        /* > 0: a query with more body terms than this searches only that
                             * many, the rarest (Xapian's ELITE_SET); 0: all of them */
     unsigned title_elite;  /* the same for the title terms of the boost */
+    sou_query_limits limits; /* the query's cost budget */
 } sou_rank_params;
 
 void sou_rank_params_init(sou_rank_params *rp);
@@ -65,12 +90,17 @@ typedef struct {
     char **hl_terms;     /* owned: the positive terms the highlighter marks */
     size_t n_hl;
     int ranked;          /* 1 if some part of the query carries weight */
+    sx_error xe;         /* why the database failed, when building fails with SOU_EUNAVAILABLE */
 } sou_built_query;
 
 /* What building a query reads besides the query: borrowed, may be NULL. */
 typedef struct {
     const sou_lexicon *lex; /* the query's words (segment.h); NULL: each CJK run is one word */
-    sx_db *db;              /* its synonym table and term frequencies; NULL: neither */
+    sx_db *db;              /* the database the query will run on: its synonym table and term
+                             * frequencies, and a single character is expanded in it now
+                             * (sx_query_prefix_in), so that a sharded index scores it as one
+                             * index would; NULL: none of these, Xapian expands when it runs */
+    sx_db *synonyms;        /* where the synonym table is (schema.h); NULL: no synonyms */
 } sou_query_env;
 
 /* Synonyms a query word may bring at most, and the most segmenter words a
@@ -81,7 +111,8 @@ typedef struct {
 /* Build the query for pq with rp (NULL = defaults) in env (may be NULL).  out is caller-owned,
  * fully initialised here; release with sou_built_query_destroy (also after
  * a failure).  Returns 0 or -1 with err (SOU_EBADREQUEST when nothing in the
- * query is searchable, e.g. only punctuation; SOU_EINTERNAL otherwise). */
+ * query is searchable, e.g. only punctuation; SOU_EUNAVAILABLE when env->db
+ * failed during an expansion, its error in out->xe; SOU_EINTERNAL otherwise). */
 int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp,
                     sou_built_query *out, sou_error *err);
 

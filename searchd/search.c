@@ -8,22 +8,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "highlight.h"
 #include "query_build.h"
 #include "query_parse.h"
 #include "schema.h"
+#include "shards.h"
 #include "sou_xapian.h"
+#include "strbuf.h"
+#include "stored.h"
 #include "utf8.h"
 
 #define SOU_ID_TERM_MAX 256 /* Q + an id of at most 240 bytes */
 
 struct sou_searcher {
-    sx_db *db;
+    sou_shards *shards; /* the database, or the shards of a sharded index */
     char *path;
     sou_rank_params rank;
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
+    sx_db *synonyms;        /* a sharded index's synonym table (schema.h), or NULL: in the db */
+    int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
+    void *match_hook_ctx;
 };
+
+/* Attempts at one answer while the index keeps changing underneath (each
+ * after a reopen): an indexer commits every --batch documents, and Xapian
+ * keeps only the last two revisions readable. */
+#define SEARCH_MAX_ATTEMPTS 8
 
 /* ------------------------------------------------------------ the lexicon */
 
@@ -79,9 +91,8 @@ static double now_ms(void)
 
 /* ------------------------------------------------------------ lifecycle */
 
-sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
+sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_options *opt, sou_error *err)
 {
-    sx_error xe = {0};
     sou_searcher *s = NULL;
     if (!db_path || !*db_path) {
         sou_error_set(err, SOU_EUNAVAILABLE, "no index path given");
@@ -95,21 +106,29 @@ sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
     sou_rank_params_init(&s->rank);
     if (!(s->lex = sou_search_lexicon(err)))
         goto fail;
-    if (sx_db_open_readonly(db_path, &s->db, &xe) != SX_OK) {
-        sou_error_set(err, SOU_EUNAVAILABLE, "cannot open the index at %s: %s", db_path, xe.message);
+    if (!(s->shards = sou_shards_open(db_path, opt, err)))
         goto fail;
-    }
+    char where[4096];
+    if (sou_shards_sharded(s->shards) && sou_schema_synonyms_path(db_path, where, sizeof where) &&
+        access(where, F_OK) == 0)
+        sx_db_open_readonly(where, &s->synonyms, NULL); /* without it: no synonyms, still searching */
     return s;
 fail:
     sou_searcher_free(s);
     return NULL;
 }
 
+sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
+{
+    return sou_searcher_open_with(db_path, NULL, err);
+}
+
 void sou_searcher_free(sou_searcher *s)
 {
     if (!s)
         return;
-    sx_db_close(s->db);
+    sou_shards_free(s->shards);
+    sx_db_close(s->synonyms);
     free(s->path);
     free(s);
 }
@@ -121,13 +140,29 @@ void sou_searcher_set_rank(sou_searcher *s, const sou_rank_params *rp)
 
 int sou_searcher_refresh(sou_searcher *s, sou_error *err)
 {
-    sx_error xe = {0};
-    int changed = 0;
-    if (sx_db_reopen(s->db, &changed, &xe) != SX_OK) {
-        from_sx(err, &xe, "reopening the index");
-        return -1;
+    if (s->synonyms)
+        sx_db_reopen(s->synonyms, NULL, NULL);
+    return sou_shards_refresh(s->shards, err);
+}
+
+/* A sharded index: every shard checked now, the documents of those up. */
+static json_t *sharded_info(sou_searcher *s, sou_error *err)
+{
+    unsigned up = 0;
+    json_int_t docs = 0;
+    json_t *shards = sou_shards_health_json(s->shards, &up), *sd;
+    size_t i;
+    if (!shards) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        return NULL;
     }
-    return changed ? 1 : 0;
+    json_array_foreach(shards, i, sd) docs += json_integer_value(json_object_get(sd, "documents"));
+    json_t *j = json_pack("{s:I,s:n,s:s,s:s,s:o}", "documents", docs, "revision", "db", s->path, "status",
+                          up == json_array_size(shards) ? "ok" : up ? "degraded" : "unavailable", "shards",
+                          shards);
+    if (!j)
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+    return j;
 }
 
 json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
@@ -135,9 +170,12 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
     sx_error xe = {0};
     unsigned docs = 0;
     uint64_t rev = 0;
+    if (sou_shards_sharded(s->shards))
+        return sharded_info(s, err);
+    sx_db *db = sou_shards_db(s->shards, err);
     /* articles, not passages: the first passage of each carries SOU_TERM_ARTICLE */
-    if (sx_db_termfreq(s->db, SOU_TERM_ARTICLE, strlen(SOU_TERM_ARTICLE), &docs, &xe) != SX_OK ||
-        sx_db_revision(s->db, &rev, &xe) != SX_OK) {
+    if (sx_db_termfreq(db, SOU_TERM_ARTICLE, strlen(SOU_TERM_ARTICLE), &docs, &xe) != SX_OK ||
+        sx_db_revision(db, &rev, &xe) != SX_OK) {
         from_sx(err, &xe, "reading the index statistics");
         return NULL;
     }
@@ -318,364 +356,35 @@ static json_t *marks_json(const sou_hl_result *r)
 
 /* ------------------------------------------------------------ stored data */
 
-/* The indexer stores a flat JSON object of strings (schema.h).  jansson's
- * loader reads it a character at a time through a stream and costs ~30 us
- * for a news article, a sixth of a whole query; this scanner jumps from
- * quote to quote with memchr-like loops.  Anything it does not expect (a
- * number, a nested value, bad escapes, control characters) makes it give up
- * (NULL) and the caller falls back to json_loadb, so it only has to be right
- * on what it accepts. */
-typedef struct {
-    char *p;
-    size_t len, cap;
-} strbuf;
-
-static int sb_reserve(strbuf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p)
-        return -1;
-    b->p = p;
-    b->cap = cap;
-    return 0;
-}
-
-static int hex4(const char *s, uint32_t *out)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = s[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (uint32_t)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* A JSON string starting after its opening quote at s[*i]; decoded and
- * appended to b (NUL-terminated).  *i moves past the closing quote.  -1 when
- * malformed. */
-static int scan_string(const char *s, size_t len, size_t *i, strbuf *b)
-{
-    size_t k = *i;
-    for (;;) {
-        size_t run = k;
-        /* Eight bytes at a time while none is a quote, a backslash or a
-         * control character (the classic has-zero-byte tests). */
-        while (run + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + run, 8);
-            const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-            uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
-            uint64_t hit = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((w - ones * 0x20) & ~w);
-            if (hit & highs)
-                break;
-            run += 8;
-        }
-        while (run < len && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20)
-            run++;
-        if (sb_reserve(b, run - k + 4) < 0)
-            return -1;
-        memcpy(b->p + b->len, s + k, run - k);
-        b->len += run - k;
-        if (run >= len || (unsigned char)s[run] < 0x20)
-            return -1;
-        if (s[run] == '"') {
-            b->p[b->len] = '\0';
-            *i = run + 1;
-            return 0;
-        }
-        /* an escape */
-        if (run + 1 >= len)
-            return -1;
-        char e = s[run + 1], c;
-        k = run + 2;
-        switch (e) {
-        case '"': c = '"'; break;
-        case '\\': c = '\\'; break;
-        case '/': c = '/'; break;
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        case 'u': {
-            uint32_t cp, lo;
-            if (k + 4 > len || hex4(s + k, &cp) < 0)
-                return -1;
-            k += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) { /* a surrogate pair */
-                if (k + 6 > len || s[k] != '\\' || s[k + 1] != 'u' || hex4(s + k + 2, &lo) < 0 ||
-                    lo < 0xDC00 || lo > 0xDFFF)
-                    return -1;
-                k += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                return -1;
-            }
-            size_t n = sou_utf8_encode(cp, b->p + b->len);
-            if (n == 0 || cp == 0)
-                return -1;
-            b->len += n;
-            continue;
-        }
-        default:
-            return -1;
-        }
-        b->p[b->len++] = c;
-    }
-}
-
-static size_t skip_ws(const char *s, size_t len, size_t i)
-{
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-        i++;
-    return i;
-}
-
-/* After a member of a flat object at s[*i]: 1 for "," (another member
- * follows; *i moves past the comma and white space), 0 for "}" (*i moves
- * past it), -1 for anything else. */
-static int after_member(const char *s, size_t len, size_t *i)
-{
-    size_t j = skip_ws(s, len, *i);
-    if (j < len && s[j] == ',') {
-        *i = skip_ws(s, len, j + 1);
-        return 1;
-    }
-    if (j < len && s[j] == '}') {
-        *i = j + 1;
-        return 0;
-    }
-    return -1;
-}
-
-static json_t *parse_flat_object(const char *s, size_t len)
-{
-    strbuf key = {0}, val = {0};
-    json_t *o = json_object();
-    size_t i = skip_ws(s, len, 0);
-    if (!o || i >= len || s[i++] != '{')
-        goto fail;
-    i = skip_ws(s, len, i);
-    if (i < len && s[i] == '}') {
-        i++;
-        goto end;
-    }
-    for (;;) {
-        key.len = val.len = 0;
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &key) < 0)
-            goto fail;
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i++] != ':')
-            goto fail;
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &val) < 0)
-            goto fail;
-        json_t *v = json_stringn(val.p, val.len); /* validates the UTF-8 */
-        if (!v || strlen(key.p) != key.len || json_object_set_new(o, key.p, v) < 0)
-            goto fail;
-        int more = after_member(s, len, &i);
-        if (more < 0)
-            goto fail;
-        if (!more)
-            break;
-    }
-end:
-    if (skip_ws(s, len, i) != len)
-        goto fail;
-    free(key.p);
-    free(val.p);
-    return o;
-fail:
-    free(key.p);
-    free(val.p);
-    json_decref(o);
-    return NULL;
-}
-
-/* The document data JSON of doc: a new object ({} when unreadable). */
-static json_t *doc_data(const sx_doc *doc)
+/* The stored data of doc into d (stored.h).  Returns 0, -1 when out of
+ * memory, -2 when the database failed (xe filled: Xapian reads the data
+ * lazily, so this is where a DatabaseModifiedError can surface). */
+static int doc_fields_read(const sx_doc *doc, sou_stored_fields *d, sx_error *xe)
 {
     char *data = NULL;
     size_t len = 0;
-    json_t *j = NULL;
-    if (sx_doc_get_data(doc, &data, &len, NULL) == SX_OK) {
-        j = parse_flat_object(data, len);
-        if (!j) /* not the indexer's flat object of strings: the general parser */
-            j = json_loadb(data, len, 0, NULL);
-    }
-    free(data);
-    if (j && !json_is_object(j)) {
-        json_decref(j);
-        j = NULL;
-    }
-    return j ? j : json_object();
-}
-
-/* The stored fields of a hit without building JSON values: the answer only
- * copies the short ones, and the body (most of the bytes) only feeds the
- * highlighter, so wrapping it in a json_t (a copy plus jansson's byte-at-a-
- * time UTF-8 check, a tenth of a query) is wasted.  The strings live in one
- * arena (scanner) or in a jansson object (fallback). */
-typedef struct {
-    size_t key, key_len, val, val_len; /* offsets into the arena (scanner) */
-    const char *key_p, *val_p;         /* resolved pointers, valid until doc_fields_free */
-} doc_field;
-
-typedef struct {
-    strbuf arena;
-    doc_field *f;
-    size_t n, cap;
-    json_t *fallback; /* owned: the jansson object when the scanner gave up */
-} doc_fields;
-
-static void doc_fields_free(doc_fields *d)
-{
-    free(d->arena.p);
-    free(d->f);
-    json_decref(d->fallback);
     memset(d, 0, sizeof *d);
-}
-
-static const char *field_get(const doc_fields *d, const char *key, size_t *len)
-{
-    size_t kl = strlen(key);
-    for (size_t i = 0; i < d->n; i++)
-        if (d->f[i].key_len == kl && memcmp(d->f[i].key_p, key, kl) == 0) {
-            *len = d->f[i].val_len;
-            return d->f[i].val_p;
-        }
-    *len = 0;
-    return "";
-}
-
-/* Append a field, or replace the value of an earlier one with the same key
- * (as json_object_set does).  -1 when out of memory. */
-static int fields_put(doc_fields *d, doc_field f)
-{
-    for (size_t i = 0; i < d->n; i++)
-        if (d->f[i].key_len == f.key_len &&
-            memcmp(d->arena.p + d->f[i].key, d->arena.p + f.key, f.key_len) == 0) {
-            d->f[i].val = f.val;
-            d->f[i].val_len = f.val_len;
-            return 0;
-        }
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        doc_field *v = realloc(d->f, cap * sizeof *v);
-        if (!v)
-            return -1;
-        d->f = v;
-        d->cap = cap;
-    }
-    d->f[d->n++] = f;
-    return 0;
-}
-
-/* The scanner of parse_flat_object, into fields.  -1 (d partly filled) when
- * it does not accept the text, exactly where parse_flat_object would fail. */
-static int scan_fields(const char *s, size_t len, doc_fields *d)
-{
-    size_t i = skip_ws(s, len, 0);
-    if (i >= len || s[i++] != '{')
-        return -1;
-    /* Decoding never grows the text: one allocation holds every string. */
-    if (sb_reserve(&d->arena, len + 8) < 0)
-        return -1;
-    i = skip_ws(s, len, i);
-    if (i < len && s[i] == '}') {
-        i++;
-        goto end;
-    }
-    for (;;) {
-        doc_field f = {0};
-        f.key = d->arena.len;
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &d->arena) < 0)
-            return -1;
-        f.key_len = d->arena.len - f.key;
-        d->arena.len++; /* keep the NUL */
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i++] != ':')
-            return -1;
-        i = skip_ws(s, len, i);
-        f.val = d->arena.len;
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &d->arena) < 0)
-            return -1;
-        f.val_len = d->arena.len - f.val;
-        d->arena.len++;
-        if (strlen(d->arena.p + f.key) != f.key_len || sou_utf8_valid_prefix(d->arena.p + f.key, f.key_len) != f.key_len ||
-            sou_utf8_valid_prefix(d->arena.p + f.val, f.val_len) != f.val_len || fields_put(d, f) < 0)
-            return -1;
-        int more = after_member(s, len, &i);
-        if (more < 0)
-            return -1;
-        if (!more)
-            break;
-    }
-end:
-    if (skip_ws(s, len, i) != len)
-        return -1;
-    for (size_t k = 0; k < d->n; k++) {
-        d->f[k].key_p = d->arena.p + d->f[k].key;
-        d->f[k].val_p = d->arena.p + d->f[k].val;
-    }
-    return 0;
-}
-
-/* The stored fields of doc (none when unreadable, as doc_data's {}).
- * Returns 0, or -1 when out of memory. */
-static int doc_fields_read(const sx_doc *doc, doc_fields *d)
-{
-    char *data = NULL;
-    size_t len = 0;
-    int rc = 0;
-    memset(d, 0, sizeof *d);
-    if (sx_doc_get_data(doc, &data, &len, NULL) == SX_OK && scan_fields(data, len, d) == 0)
-        goto done;
-    /* Not the indexer's flat object of strings: the general parser, and its
-     * string members as fields. */
-    d->n = 0;
-    d->arena.len = 0;
-    json_t *j = data ? json_loadb(data, len, 0, NULL) : NULL;
-    if (!json_is_object(j)) {
-        json_decref(j);
-        goto done;
-    }
-    d->fallback = j;
-    const char *key;
-    json_t *v;
-    json_object_foreach(j, key, v)
-    {
-        if (!json_is_string(v))
-            continue;
-        if (d->n == d->cap) {
-            size_t cap = d->cap ? d->cap * 2 : 8;
-            doc_field *nv = realloc(d->f, cap * sizeof *nv);
-            if (!nv) {
-                rc = -1;
-                goto done;
-            }
-            d->f = nv;
-            d->cap = cap;
-        }
-        d->f[d->n++] = (doc_field){0, strlen(key), 0, json_string_length(v), key, json_string_value(v)};
-    }
-done:
+    if (sx_doc_get_data(doc, &data, &len, xe) != SX_OK)
+        return xe->status == SX_ERR_NO_MEMORY ? -1 : -2;
+    int rc = sou_stored_fields_parse(data, len, d);
     free(data);
     return rc;
+}
+
+/* The stored data of doc as a JSON object (stored.h), or NULL with xe
+ * filled when the database failed (status SX_ERR_NO_MEMORY when out of
+ * memory). */
+static json_t *doc_data(const sx_doc *doc, sx_error *xe)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (sx_doc_get_data(doc, &data, &len, xe) != SX_OK)
+        return NULL;
+    json_t *j = sou_stored_object(data, len);
+    free(data);
+    if (!j)
+        xe->status = SX_ERR_NO_MEMORY;
+    return j;
 }
 
 static const char *str_field(const json_t *o, const char *key, size_t *len)
@@ -692,19 +401,19 @@ static const char *str_field(const json_t *o, const char *key, size_t *len)
 /* One hit object.  Returns a new reference or NULL (out of memory).  The
  * members and their order are fixed: rank, id, title, url, date, score, the
  * highlights, then every other stored string field but the body. */
-static json_t *hit_json(const doc_fields *data, unsigned rank, double score, long passage_offset,
+static json_t *hit_json(const sou_stored_fields *data, unsigned rank, double score, long passage_offset,
                         const sou_hl_terms *hl, const search_opts *opt)
 {
     sou_hl_result th = {0}, bh = {0};
     json_t *hit = NULL;
     size_t tlen, blen;
-    const char *title = field_get(data, "title", &tlen);
-    const char *body = field_get(data, "body", &blen);
+    const char *title = sou_stored_field_get(data, "title", &tlen);
+    const char *body = sou_stored_field_get(data, "body", &blen);
     if (sou_highlight_whole(hl, title, tlen, &th) < 0 ||
         sou_highlight_passages(hl, body, blen, opt->passages, opt->passage_chars, &bh) < 0)
         goto done;
     size_t len;
-    const char *id = field_get(data, "id", &len);
+    const char *id = sou_stored_field_get(data, "id", &len);
     hit = json_object();
     if (!hit)
         goto done;
@@ -715,9 +424,9 @@ static json_t *hit_json(const doc_fields *data, unsigned rank, double score, lon
     bad |= json_object_set_new_nocheck(hit, "rank", json_integer(rank));
     bad |= json_object_set_new_nocheck(hit, "id", json_stringn_nocheck(id, len));
     bad |= json_object_set_new_nocheck(hit, "title", json_stringn_nocheck(title, tlen));
-    const char *url = field_get(data, "url", &len);
+    const char *url = sou_stored_field_get(data, "url", &len);
     bad |= json_object_set_new_nocheck(hit, "url", json_stringn_nocheck(url, len));
-    const char *date = field_get(data, "date", &len);
+    const char *date = sou_stored_field_get(data, "date", &len);
     bad |= json_object_set_new_nocheck(hit, "date", json_stringn_nocheck(date, len));
     bad |= json_object_set_new_nocheck(hit, "score", json_real((double)(long long)(score * 10000 + 0.5) / 10000));
     bad |= json_object_set_new_nocheck(hit, "title_html", json_stringn_nocheck(th.html, th.html_len));
@@ -728,7 +437,7 @@ static json_t *hit_json(const doc_fields *data, unsigned rank, double score, lon
     /* the passage document's place in the article plus the snippet's in it */
     bad |= json_object_set_new_nocheck(hit, "passage_offset", json_integer(passage_offset + (long)bh.best_at));
     for (size_t i = 0; i < data->n; i++) {
-        const doc_field *f = &data->f[i];
+        const sou_stored_field *f = &data->f[i];
         if (json_object_get(hit, f->key_p) || strcmp(f->key_p, "body") == 0)
             continue;
         bad |= json_object_set_new_nocheck(hit, f->key_p, json_stringn_nocheck(f->val_p, f->val_len));
@@ -776,17 +485,18 @@ static sou_hl_terms *hl_terms_of(const sou_built_query *bq)
  * passage matching bq->exclude are found (one hit per article: collapsed)
  * and their id terms excluded too.  Returns 0 or -1 with err (400 when the
  * exclusion is in more than EXCLUDE_MAX_ARTICLES articles). */
-static int exclude_articles(sou_searcher *s, sou_built_query *bq, sou_error *err)
+static int exclude_articles(sx_db *db, sou_built_query *bq, sx_error *xep, sou_error *err)
 {
     sx_error xe = {0};
     sx_mset *m = NULL;
     sx_query **ids = NULL, *any = NULL, *q = NULL;
     unsigned n = 0;
     int rc = -1;
-    sx_enquire *e = sx_enquire_new(s->db, &xe);
+    sx_enquire *e = sx_enquire_new(db, &xe);
     if (!e || sx_enquire_set_query(e, bq->exclude, &xe) != SX_OK ||
         sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe) != SX_OK ||
         sx_enquire_run(e, 0, EXCLUDE_MAX_ARTICLES + 1, 0, &m, &xe) != SX_OK) {
+        *xep = xe;
         from_sx(err, &xe, "finding the excluded articles");
         goto done;
     }
@@ -807,6 +517,7 @@ static int exclude_articles(sou_searcher *s, sou_built_query *bq, sou_error *err
         char *key = NULL, term[SOU_ID_TERM_MAX];
         size_t len = 0;
         if (sx_mset_collapse_key(m, i, &key, &len, &xe) != SX_OK) {
+            *xep = xe;
             from_sx(err, &xe, "finding the excluded articles");
             goto done;
         }
@@ -842,10 +553,10 @@ done:
 /* Oldest first, undated last: descending on the complemented date
  * (schema.h).  An index written before that value existed has only value
  * 0: ascending on it, undated first. */
-static sx_status date_asc_sort(sou_searcher *s, sx_enquire *e, sx_error *xe)
+static sx_status date_asc_sort(sx_db *db, sx_enquire *e, sx_error *xe)
 {
     unsigned with_key = 0;
-    sx_status st = sx_db_value_freq(s->db, SOU_VALUE_DATE_ASC, &with_key, xe);
+    sx_status st = sx_db_value_freq(db, SOU_VALUE_DATE_ASC, &with_key, xe);
     if (st != SX_OK)
         return st;
     if (with_key == 0)
@@ -853,47 +564,153 @@ static sx_status date_asc_sort(sou_searcher *s, sx_enquire *e, sx_error *xe)
     return sx_enquire_sort_by_value(e, SOU_VALUE_DATE_ASC, 1, xe);
 }
 
-/* Run the enquire; one retry after reopening when the index moved on
- * underneath (Xapian's DatabaseModifiedError). */
-static int run_query(sou_searcher *s, const sou_built_query *bq, const search_opts *opt, sx_mset **out,
-                     sou_error *err)
+void sou_searcher_set_match_hook(sou_searcher *s, int (*fn)(void *ctx), void *ctx)
+{
+    s->match_hook = fn;
+    s->match_hook_ctx = ctx;
+}
+
+/* The matching and the page's hits, all read from one revision of db.
+ * Returns 0 with *out and hits filled; 1 when the index moved on
+ * underneath (Xapian's DatabaseModifiedError: reopen and start again, hits
+ * emptied); -1 with err, and *xep when db failed (a shard, perhaps). */
+static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq, const search_opts *opt,
+                          const sou_hl_terms *hl, sx_mset **out, json_t *hits, sx_error *xep, sou_error *err)
 {
     sx_error xe = {0};
-    for (int attempt = 0; attempt < 2; attempt++) {
-        sx_enquire *e = sx_enquire_new(s->db, &xe);
-        sx_status st = e ? SX_OK : xe.status;
-        if (st == SX_OK)
-            st = sx_enquire_set_query(e, bq->query, &xe);
-        if (st == SX_OK)
-            st = sx_enquire_set_bm25(e, s->rank.k1, 0, 1, s->rank.b, 0.5, &xe);
-        /* one hit per article: its best passage */
-        if (st == SX_OK)
-            st = sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe);
-        if (st == SX_OK) {
-            if (opt->sort == SORT_RELEVANCE)
-                st = sx_enquire_sort_by_relevance(e, &xe);
-            else if (opt->sort == SORT_DATE)
-                st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, 1, &xe);
-            else
-                st = date_asc_sort(s, e, &xe);
-        }
-        /* Asking for a few hits past the page keeps the total exact for
-         * small result sets at almost no cost (with collapsing, Xapian's
-         * bounds are exact only when the MSet comes back short); large ones
-         * get Xapian's estimate.  Only the page's hits are read. */
-        if (st == SX_OK)
-            st = sx_enquire_run(e, opt->offset, opt->limit + TOTAL_SLACK, opt->offset + opt->limit + TOTAL_SLACK,
-                                out, &xe);
-        sx_enquire_free(e);
-        if (st == SX_OK)
-            return 0;
-        if (st != SX_ERR_MODIFIED || attempt == 1)
-            break;
-        if (sx_db_reopen(s->db, NULL, &xe) != SX_OK)
-            break;
+    sx_mset *m = NULL;
+    sx_doc **docs = NULL;
+    sx_enquire *e = sx_enquire_new(db, &xe);
+    sx_status st = e ? SX_OK : xe.status;
+    if (st == SX_OK)
+        st = sx_enquire_set_query(e, bq->query, &xe);
+    if (st == SX_OK)
+        st = sx_enquire_set_bm25(e, s->rank.k1, 0, 1, s->rank.b, 0.5, &xe);
+    if (st == SX_OK)
+        st = sx_enquire_set_time_limit(e, s->rank.limits.time_limit, &xe);
+    /* one hit per article: its best passage */
+    if (st == SX_OK)
+        st = sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe);
+    if (st == SX_OK) {
+        if (opt->sort == SORT_RELEVANCE)
+            st = sx_enquire_sort_by_relevance(e, &xe);
+        else if (opt->sort == SORT_DATE)
+            st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, 1, &xe);
+        else
+            st = date_asc_sort(db, e, &xe);
     }
+    /* Asking for a few hits past the page keeps the total exact for small
+     * result sets at almost no cost (with collapsing, Xapian's bounds are
+     * exact only when the MSet comes back short); large ones get Xapian's
+     * estimate.  Only the page's hits are read. */
+    if (st == SX_OK)
+        st = sx_enquire_run(e, opt->offset, opt->limit + TOTAL_SLACK, opt->offset + opt->limit + TOTAL_SLACK,
+                            &m, &xe);
+    sx_enquire_free(e);
+    if (st == SX_OK && s->match_hook && s->match_hook(s->match_hook_ctx)) {
+        st = xe.status = SX_ERR_MODIFIED;
+        snprintf(xe.message, sizeof xe.message, "DatabaseModifiedError (injected by a test)");
+    }
+    unsigned page = st == SX_OK ? (sx_mset_size(m) < opt->limit ? sx_mset_size(m) : opt->limit) : 0;
+    /* The page's documents in one go (sx_mset_documents: one prefetch, the
+     * shards' in parallel), not a round trip per hit. */
+    if (st == SX_OK && page) {
+        if (!(docs = calloc(page, sizeof *docs))) {
+            sx_mset_free(m);
+            sou_error_set(err, SOU_EINTERNAL, "out of memory building the answer");
+            return -1;
+        }
+        st = sx_mset_documents(m, page, docs, &xe);
+    }
+    for (unsigned i = 0; st == SX_OK && i < page; i++) {
+        sou_stored_fields data;
+        int rd = doc_fields_read(docs[i], &data, &xe);
+        long poff = passage_offset(docs[i]);
+        json_t *hit = rd == 0 ? hit_json(&data, opt->offset + i + 1, sx_mset_weight(m, i), poff, hl, opt) : NULL;
+        sou_stored_fields_free(&data);
+        if (rd == -2) {
+            st = xe.status;
+            break;
+        }
+        if (!hit || json_array_append_new(hits, hit) < 0) {
+            for (unsigned k = 0; k < page; k++)
+                sx_doc_free(docs[k]);
+            free(docs);
+            sx_mset_free(m);
+            sou_error_set(err, SOU_EINTERNAL, "out of memory building the answer");
+            return -1;
+        }
+    }
+    for (unsigned k = 0; docs && k < page; k++)
+        sx_doc_free(docs[k]);
+    free(docs);
+    if (st == SX_OK) {
+        *out = m;
+        return 0;
+    }
+    sx_mset_free(m);
+    json_array_clear(hits);
+    if (st == SX_ERR_MODIFIED)
+        return 1;
+    *xep = xe;
     from_sx(err, &xe, "searching");
     return -1;
+}
+
+/* One attempt on db: build the query (a single character expands in db),
+ * the exclusions, the matching and the page.  0 with *bq, *hl, *out and
+ * hits filled; 1 when the index moved on underneath; -1 with err, and *xe
+ * when db failed. */
+static int search_once(sou_searcher *s, sx_db *db, const sou_parsed_query *pq, const search_opts *opt,
+                       sou_built_query *bq, sou_hl_terms **hl, sx_mset **out, json_t *hits, sx_error *xe,
+                       sou_error *err)
+{
+    sou_query_env env = {s->lex, db, s->synonyms ? s->synonyms : db};
+    if (sou_query_build(&env, pq, &s->rank, bq, err) < 0) {
+        *xe = bq->xe;
+        return -1;
+    }
+    if (!(*hl = hl_terms_of(bq))) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        return -1;
+    }
+    if (bq->exclude && exclude_articles(db, bq, xe, err) < 0)
+        return xe->status == SX_ERR_MODIFIED ? 1 : -1;
+    return match_and_read(s, db, bq, opt, *hl, out, hits, xe, err);
+}
+
+/* search_once until an answer holds still: on a fresh revision while the
+ * index changes underneath (at most SEARCH_MAX_ATTEMPTS times), and without
+ * a shard that failed, or on its replica (at most once a shard). */
+static int run_search(sou_searcher *s, const sou_parsed_query *pq, const search_opts *opt, sou_built_query *bq,
+                      sou_hl_terms **hl, sx_mset **out, json_t *hits, sou_error *err)
+{
+    int changed = 0;
+    size_t failovers = 0;
+    for (;;) {
+        sx_error xe = {0};
+        sx_db *db = sou_shards_db(s->shards, err);
+        if (!db)
+            return -1;
+        sou_built_query_destroy(bq);
+        memset(bq, 0, sizeof *bq);
+        sou_hl_terms_free(*hl);
+        *hl = NULL;
+        int rc = search_once(s, db, pq, opt, bq, hl, out, hits, &xe, err);
+        if (rc == 0)
+            return 0;
+        if (rc > 0) {
+            if (++changed == SEARCH_MAX_ATTEMPTS) {
+                sou_error_set(err, SOU_EUNAVAILABLE,
+                              "searching: the index changed %d times during this search; try again", changed);
+                return -1;
+            }
+            sou_shards_reopen(s->shards);
+            continue;
+        }
+        if (failovers++ >= sou_shards_count(s->shards) || !sou_shards_failure(s->shards, &xe))
+            return -1; /* err says why */
+    }
 }
 
 json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
@@ -919,38 +736,11 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
         sou_error_where(err, opt.date_from[0] ? "date_from" : "date_to", NULL, 0, 0, 0);
         goto fail;
     }
-    sou_query_env env = {s->lex, s->db};
-    if (sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
-        goto fail;
-    if (!(hl = hl_terms_of(&bq))) {
-        sou_error_set(err, SOU_EINTERNAL, "out of memory");
-        goto fail;
-    }
-    if (bq.exclude && exclude_articles(s, &bq, err) < 0)
-        goto fail;
-    if (run_query(s, &bq, &opt, &m, err) < 0)
-        goto fail;
-
     hits = json_array();
     if (!hits)
         goto oom;
-    unsigned page = sx_mset_size(m) < opt.limit ? sx_mset_size(m) : opt.limit;
-    for (unsigned i = 0; i < page; i++) {
-        sx_error xe = {0};
-        sx_doc *doc = NULL;
-        if (sx_mset_document(m, i, &doc, &xe) != SX_OK) {
-            from_sx(err, &xe, "reading a hit");
-            goto fail;
-        }
-        doc_fields data;
-        int rd = doc_fields_read(doc, &data);
-        long poff = passage_offset(doc);
-        sx_doc_free(doc);
-        json_t *hit = rd < 0 ? NULL : hit_json(&data, opt.offset + i + 1, sx_mset_weight(m, i), poff, hl, &opt);
-        doc_fields_free(&data);
-        if (!hit || json_array_append_new(hits, hit) < 0)
-            goto oom;
-    }
+    if (run_search(s, &pq, &opt, &bq, &hl, &m, hits, err) < 0)
+        goto fail;
     unsigned lower = sx_mset_lower_bound(m), upper = sx_mset_upper_bound(m);
     unsigned total = lower == upper ? lower : sx_mset_estimated(m);
     query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms",
@@ -965,6 +755,10 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
                        "took_ms", 0.0, "hits", hits);
     query = hits = NULL; /* stolen by json_pack, even on failure */
     if (!answer)
+        goto oom;
+    if (sou_shards_sharded(s->shards) &&
+        (json_object_set_new(answer, "shards", sou_shards_answer_json(s->shards)) < 0 ||
+         json_object_set_new(answer, "partial", json_boolean(sou_shards_partial(s->shards))) < 0))
         goto oom;
     double took = now_ms() - t0;
     json_object_set_new(answer, "took_ms", json_real((double)(long long)(took * 1000 + 0.5) / 1000));
@@ -1020,15 +814,16 @@ static int by_offset(const void *a, const void *b)
 /* The whole article indexed under idterm: the stored fields of its first
  * passage with "body" the passages' bodies in order (schema.h).  A new
  * object, or NULL with err (SOU_ENOTFOUND when no document has idterm). */
-static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
+static json_t *article_read_once(sx_db *db, const char *idterm, sx_error *xep, sou_error *err)
 {
     sx_error xe = {0};
     docid_list ids = {0};
     passage_data *ps = NULL;
-    strbuf body = {0};
+    sou_strbuf body = {0};
     json_t *out = NULL;
     size_t n = 0;
-    if (sx_db_each_posting(s->db, idterm, strlen(idterm), collect_docid, &ids, &xe) != SX_OK) {
+    if (sx_db_each_posting(db, idterm, strlen(idterm), collect_docid, &ids, &xe) != SX_OK) {
+        *xep = xe;
         from_sx(err, &xe, "reading the document");
         goto done;
     }
@@ -1040,23 +835,28 @@ static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
         goto oom;
     for (; n < ids.n; n++) {
         sx_doc *doc = NULL;
-        if (sx_db_get_document(s->db, ids.v[n], &doc, &xe) != SX_OK) {
+        if (sx_db_get_document(db, ids.v[n], &doc, &xe) != SX_OK) {
+            *xep = xe;
             from_sx(err, &xe, "reading the document");
             goto done;
         }
         ps[n].offset = passage_offset(doc);
-        ps[n].data = doc_data(doc);
+        ps[n].data = doc_data(doc, &xe);
         sx_doc_free(doc);
+        if (!ps[n].data) {
+            *xep = xe;
+            from_sx(err, &xe, "reading the document");
+            goto done;
+        }
     }
     qsort(ps, n, sizeof *ps, by_offset);
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const char *b = str_field(ps[i].data, "body", &len);
-        if (sb_reserve(&body, len) < 0)
-            goto oom;
-        memcpy(body.p + body.len, b, len);
-        body.len += len;
+        sou_strbuf_put(&body, b, len);
     }
+    if (body.oom)
+        goto oom;
     out = ps[0].data;
     ps[0].data = NULL;
     if (json_object_set_new(out, "body", json_stringn(body.p ? body.p : "", body.len)) < 0)
@@ -1071,8 +871,42 @@ done:
         json_decref(ps[i].data);
     free(ps);
     free(ids.v);
-    free(body.p);
+    sou_strbuf_destroy(&body);
     return out;
+}
+
+/* article_read_once, again on a fresh revision while the index changes
+ * underneath, and without a shard that failed (or on its replica).  An
+ * article that is on no shard that answered is unavailable, not absent. */
+static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
+{
+    int changed = 0;
+    size_t failovers = 0;
+    for (;;) {
+        sx_error xe = {0};
+        sx_db *db = sou_shards_db(s->shards, err);
+        if (!db)
+            return NULL;
+        json_t *out = article_read_once(db, idterm, &xe, err);
+        if (out)
+            return out;
+        if (xe.status == SX_ERR_MODIFIED && ++changed < SEARCH_MAX_ATTEMPTS) {
+            sou_shards_reopen(s->shards);
+            continue;
+        }
+        if (err->code != SOU_ENOTFOUND && failovers++ < sou_shards_count(s->shards) &&
+            sou_shards_failure(s->shards, &xe))
+            continue;
+        if (err->code == SOU_ENOTFOUND && sou_shards_partial(s->shards)) {
+            json_t *sh = sou_shards_answer_json(s->shards);
+            char *failed = sh ? json_dumps(json_object_get(sh, "failed"), JSON_COMPACT) : NULL;
+            sou_error_set(err, SOU_EUNAVAILABLE, "%s is not on the shards that answered (down: %s)",
+                          idterm + strlen(SOU_PREFIX_ID), failed ? failed : "some");
+            free(failed);
+            json_decref(sh);
+        }
+        return NULL;
+    }
 }
 
 json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_error *err)
@@ -1118,12 +952,24 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
     if (!json_object_get(out, "id"))
         json_object_set_new(out, "id", json_string(id));
     if (q && *q) {
-        sou_query_env env = {s->lex, s->db};
+        /* Only the terms to mark are needed, with the synonyms' (the db's
+         * synonym table); NULL db: marks without synonyms. */
+        sx_db *db = sou_shards_db(s->shards, NULL);
+        sou_query_env env = {s->lex, db, s->synonyms ? s->synonyms : db};
         if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;
         const char *title = str_field(out, "title", &tlen);
         const char *body = str_field(out, "body", &blen);
+        /* The marked HTML can be several times the text (escapes, marks):
+         * a bound on the text keeps one request's memory bounded. */
+        if (tlen + blen > SOU_DOC_HIGHLIGHT_MAX) {
+            sou_error_fail(err, SOU_R_TOO_LARGE,
+                           "document \"%.200s\": %zu bytes of text, highlighting (q) works on at most %u; "
+                           "ask without q for the plain text",
+                           id, tlen + blen, (unsigned)SOU_DOC_HIGHLIGHT_MAX);
+            goto fail;
+        }
         if (!(hl = hl_terms_of(&bq)) || sou_highlight_whole(hl, title, tlen, &th) < 0 ||
             sou_highlight_whole(hl, body, blen, &bh) < 0 ||
             json_object_set_new(out, "title_html", json_stringn(th.html, th.html_len)) < 0 ||
