@@ -76,6 +76,7 @@ typedef struct {
     void *progress_ctx;
     unsigned progress_ms;              /* 0 = 200 */
     size_t max_line;                   /* reader cap; 0 = SOU_READER_MAX_LINE */
+    const sou_article_rules *article_rules; /* borrowed; NULL = the built-in ones */
 } sou_index_options;
 
 typedef enum {

@@ -66,6 +66,8 @@ static void usage(FILE *out)
             "  --batch N        documents between commits (default %u)\n"
             "  --threads N      worker threads (default: number of processors)\n"
             "  --quiet          no progress line, no summary\n"
+            "  --article-rules FILE  the footer and disclaimer lines dropped from article\n"
+            "                   files (default: the seed site's; format in article_rules.h)\n"
             "  --unigrams MODE  run-end (default), terms, positions or none: for measurements\n"
             "                   only: searchd expects the default\n"
             "  --help           this text\n"
@@ -74,6 +76,33 @@ static void usage(FILE *out)
             "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
             "error, 130 interrupted (what was read is committed).\n",
             SOU_INDEX_DEFAULT_BATCH);
+}
+
+/* The article rules in path (article_rules.h), or NULL with the reason on
+ * stderr. */
+static sou_article_rules *load_rules(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    char *text = NULL, err[512];
+    size_t len = 0, cap = 0;
+    sou_article_rules *rules = NULL;
+
+    if (!f) {
+        fprintf(stderr, "indexer: --article-rules %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    if (getdelim(&text, &cap, '\0', f) < 0 && ferror(f)) {
+        fprintf(stderr, "indexer: --article-rules %s: %s\n", path, strerror(errno));
+    } else {
+        len = text ? strlen(text) : 0;
+        if (!feof(f)) /* getdelim stopped at a NUL byte */
+            fprintf(stderr, "indexer: --article-rules %s: NUL byte in the file\n", path);
+        else if (!(rules = sou_article_rules_parse(text ? text : "", len, path, err, sizeof err)))
+            fprintf(stderr, "indexer: %s\n", err);
+    }
+    free(text);
+    fclose(f);
+    return rules;
 }
 
 static int parse_count(const char *arg, const char *name, unsigned *out)
@@ -96,9 +125,11 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},      {"delete", required_argument, NULL, 'x'},
         {"batch", required_argument, NULL, 'b'},   {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},         {"unigrams", required_argument, NULL, 'u'},
+        {"article-rules", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     sou_index_options opt = {0};
+    sou_article_rules *rules = NULL;
     sou_index_stats stats;
     sx_error err = {SX_OK, ""};
     const char **deletes = NULL;
@@ -128,6 +159,11 @@ int main(int argc, char **argv)
             break;
         case 'q':
             quiet = 1;
+            break;
+        case 'r':
+            if (!(rules = load_rules(optarg)))
+                goto done;
+            opt.article_rules = rules;
             break;
         case 'u':
             if (strcmp(optarg, "run-end") == 0)
@@ -219,6 +255,7 @@ int main(int argc, char **argv)
     }
 
 done:
+    sou_article_rules_free(rules);
     free(deletes);
     return status;
 }
