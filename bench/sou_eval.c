@@ -14,7 +14,9 @@
  * --passages N;
  * --misses prints each question whose answer is not first;
  * --dump FILE writes every answer (took_ms removed) as one JSON line, to
- * check that a speed-up changed nothing visible (diff two dumps).
+ * check that a speed-up changed nothing visible (diff two dumps);
+ * --run FILE writes the ranked ids as qid<TAB>rank<TAB>id lines, the run
+ * format ../shared/eval/graded.py scores (graded.py tsv FILE ...).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -63,7 +65,7 @@ static void chomp(char *s)
 static void usage(void)
 {
     fprintf(stderr, "usage: sou-eval [--k1 X] [--b X] [--title W] [--phrase W] [--elite N] [--title-elite N] [--no-stopwords] "
-                    "[--no-leftovers] [--passages N] [--misses] [--dump FILE] INDEX queries.tsv qrels.tsv\n");
+                    "[--no-leftovers] [--passages N] [--misses] [--dump FILE] [--run FILE] INDEX queries.tsv qrels.tsv\n");
     exit(2);
 }
 
@@ -72,7 +74,7 @@ int main(int argc, char **argv)
     sou_rank_params rp;
     sou_rank_params_init(&rp);
     int passages = 2, misses = 0, i;
-    FILE *dump = NULL;
+    FILE *dump = NULL, *run = NULL;
     for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--no-stopwords")) {
@@ -81,6 +83,13 @@ int main(int argc, char **argv)
         }
         if (!strcmp(a, "--dump") && i + 1 < argc) {
             if (!(dump = fopen(argv[++i], "w"))) {
+                perror(argv[i]);
+                return 1;
+            }
+            continue;
+        }
+        if (!strcmp(a, "--run") && i + 1 < argc) {
+            if (!(run = fopen(argv[++i], "w"))) {
                 perror(argv[i]);
                 return 1;
             }
@@ -103,6 +112,8 @@ int main(int argc, char **argv)
             rp.b = v;
         else if (!strcmp(a, "--title"))
             rp.title_weight = v;
+        else if (!strcmp(a, "--junction"))
+            rp.junction_weight = v;
         else if (!strcmp(a, "--phrase"))
             rp.phrase_weight = v;
         else if (!strcmp(a, "--elite"))
@@ -201,6 +212,9 @@ int main(int argc, char **argv)
         json_t *hits = json_object_get(ans, "hits");
         if (json_array_size(hits) == 0)
             nohit++;
+        for (size_t h = 0; run && h < json_array_size(hits); h++)
+            fprintf(run, "%s\t%zu\t%s\n", qs[k].qid, h + 1,
+                    json_string_value(json_object_get(json_array_get(hits, h), "id")));
         int rank = 0;
         for (size_t h = 0; h < json_array_size(hits) && !rank; h++) {
             const char *id = json_string_value(json_object_get(json_array_get(hits, h), "id"));
@@ -249,6 +263,8 @@ int main(int argc, char **argv)
     free(qs);
     if (dump && fclose(dump) != 0)
         perror("--dump");
+    if (run && fclose(run) != 0)
+        perror("--run");
     free(lat);
     free(cpu);
     sou_searcher_free(s);

@@ -7,6 +7,7 @@
 
 #include "document.h"
 #include "json_line.h"
+#include "passage.h"
 #include "schema.h"
 #include "tokenize.h"
 
@@ -18,6 +19,7 @@ typedef struct {
     sou_unigram_mode mode;
     char term[SOU_DOCUMENT_MAX_TERM + 1];
     size_t prefix_len; /* term[0..prefix_len) holds the prefix */
+    int positions;     /* 0: terms only (the title of passages after the first) */
     sx_status status;
     sx_error *err;
 } term_ctx;
@@ -30,7 +32,9 @@ static int add_token(const sou_token *tok, void *arg)
     if (n > SOU_DOCUMENT_MAX_TERM)
         return 0; /* a run too long to be a useful term */
     memcpy(c->term + c->prefix_len, tok->term, tok->term_len);
-    if (tok->kind == SOU_TOKEN_UNIGRAM) {
+    if (!c->positions) {
+        c->status = sx_doc_add_term(c->doc, c->term, n, 1, c->err);
+    } else if (tok->kind == SOU_TOKEN_UNIGRAM) {
         if (c->mode == SOU_UNIGRAMS_TERMS || c->mode == SOU_UNIGRAMS_RUN_END)
             c->status = sx_doc_add_term(c->doc, c->term, n, 1, c->err);
         else if (c->mode == SOU_UNIGRAMS_POSITIONS)
@@ -41,13 +45,14 @@ static int add_token(const sou_token *tok, void *arg)
     return c->status != SX_OK;
 }
 
-static sx_status add_text(term_ctx *c, const char *prefix, const char *text, size_t len)
+static sx_status add_text(term_ctx *c, const char *prefix, const char *text, size_t len, int positions)
 {
     unsigned flags = c->mode == SOU_UNIGRAMS_RUN_END ? SOU_TOKENIZE_RUN_END
                      : c->mode == SOU_UNIGRAMS_NONE  ? 0
                                                      : SOU_TOKENIZE_UNIGRAMS;
 
     c->prefix_len = strlen(prefix);
+    c->positions = positions;
     memcpy(c->term, prefix, c->prefix_len);
     c->status = SX_OK;
     sou_tokenize(text, len, SOU_FIRST_POS, flags, add_token, c, NULL);
@@ -105,20 +110,49 @@ int sou_document_date_value(const char *date, char out[15])
     return 1;
 }
 
-sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sx_doc *out, sx_error *err)
+static sx_status no_memory(sx_error *err)
+{
+    if (err) {
+        err->status = SX_ERR_NO_MEMORY;
+        snprintf(err->message, sizeof err->message, "%s", sx_status_string(SX_ERR_NO_MEMORY));
+    }
+    return SX_ERR_NO_MEMORY;
+}
+
+/* The i-th spare document of out, cleared (allocated on first use). */
+static sx_doc *passage_doc(sou_xpassages *out, size_t i)
+{
+    if (i == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 4;
+        sx_doc **v = realloc(out->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        memset(v + out->cap, 0, (cap - out->cap) * sizeof *v);
+        out->v = v;
+        out->cap = cap;
+    }
+    if (!out->v[i] && !(out->v[i] = sx_doc_new()))
+        return NULL;
+    sx_doc_clear(out->v[i]);
+    return out->v[i];
+}
+
+sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpassages *out, sx_error *err)
 {
     term_ctx c;
-    char idterm[SOU_DOCUMENT_MAX_TERM + 16], date[15];
+    char idterm[SOU_DOCUMENT_MAX_TERM + 16], date[15], date_asc[15], offset[16];
     char *data = NULL;
-    size_t n;
-    sx_status st;
+    size_t n, idlen;
+    int has_date;
+    sou_passages ps = {0};
+    json_t *fields = NULL;
+    sx_status st = SX_OK;
 
-    sx_doc_clear(out);
-    c.doc = out;
+    out->n = 0;
     c.mode = mode;
     c.err = err;
-    n = sou_document_idterm(in->id, idterm, sizeof idterm);
-    if (n == 0) {
+    idlen = sou_document_idterm(in->id, idterm, sizeof idterm);
+    if (idlen == 0) {
         st = SX_ERR_INVALID_ARG;
         if (err) {
             err->status = st;
@@ -126,32 +160,67 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sx_doc *o
         }
         goto done;
     }
-    if ((st = sx_doc_add_boolean_term(out, idterm, n, err)) != SX_OK)
-        goto done;
-    if ((st = add_text(&c, SOU_PREFIX_TITLE, in->title, strlen(in->title))) != SX_OK)
-        goto done;
-    if ((st = add_text(&c, "", in->body, in->body_len)) != SX_OK)
-        goto done;
-    if (in->date && sou_document_date_value(in->date, date)) {
-        if ((st = sx_doc_set_value(out, SOU_VALUE_DATE, date, 14, err)) != SX_OK)
-            goto done;
+    has_date = in->date && sou_document_date_value(in->date, date);
+    if (has_date) {
+        memcpy(date_asc, date, sizeof date);
         for (int i = 0; i < 14; i++)
-            date[i] = (char)('9' - (date[i] - '0'));
-        if ((st = sx_doc_set_value(out, SOU_VALUE_DATE_ASC, date, 14, err)) != SX_OK)
-            goto done;
+            date_asc[i] = (char)('9' - (date[i] - '0'));
     }
-    data = sou_json_line(in->fields, &n); /* the fields are an object: NULL only on OOM */
-    if (!data) {
-        st = SX_ERR_NO_MEMORY;
-        if (err) {
-            err->status = st;
-            snprintf(err->message, sizeof err->message, "%s", sx_status_string(st));
-        }
+    /* The passages' data differ only in "body": one shallow copy of the
+     * fields, its body replaced for each. */
+    if (sou_passages_split(in->body, in->body_len, &ps) < 0 || !(fields = json_copy(in->fields))) {
+        st = no_memory(err);
         goto done;
     }
-    st = sx_doc_set_data(out, data, n, err);
+    for (size_t i = 0; i < ps.n; i++) {
+        const sou_passage *p = &ps.v[i];
+        sx_doc *d = passage_doc(out, i);
+        if (!d) {
+            st = no_memory(err);
+            goto done;
+        }
+        out->n = i + 1;
+        c.doc = d;
+        snprintf(offset, sizeof offset, "%010zu", p->char_start);
+        if ((st = sx_doc_add_boolean_term(d, idterm, idlen, err)) != SX_OK ||
+            (i == 0 && (st = sx_doc_add_boolean_term(d, SOU_TERM_ARTICLE, strlen(SOU_TERM_ARTICLE), err)) != SX_OK) ||
+            /* Every passage ranks with the title; its positions (for
+             * title phrases) are stored once, on the first: each copy costs
+             * a position list per title term and passage. */
+            (st = add_text(&c, SOU_PREFIX_TITLE, in->title, strlen(in->title), i == 0)) != SX_OK ||
+            (st = add_text(&c, "", in->body + p->start, p->end - p->start, 1)) != SX_OK ||
+            (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE, date, 14, err)) != SX_OK) ||
+            (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE_ASC, date_asc, 14, err)) != SX_OK) ||
+            (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK ||
+            (st = sx_doc_set_value(d, SOU_VALUE_OFFSET, offset, strlen(offset), err)) != SX_OK)
+            goto done;
+        if (json_object_set_new(fields, "body", json_stringn(in->body + p->start, p->end - p->start)) < 0 ||
+            !(data = sou_json_line(fields, &n))) {
+            st = no_memory(err);
+            goto done;
+        }
+        st = sx_doc_set_data(d, data, n, err);
+        free(data);
+        data = NULL;
+        if (st != SX_OK)
+            goto done;
+    }
 
 done:
-    free(data);
+    json_decref(fields);
+    sou_passages_destroy(&ps);
     return st;
+}
+
+void sou_xpassages_destroy(sou_xpassages *p)
+{
+    for (size_t i = 0; i < p->cap; i++)
+        sx_doc_free(p->v[i]);
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+sx_status sou_document_write(sx_db *db, const char *idterm, const sou_xpassages *p, sx_error *err)
+{
+    return sx_db_replace_group(db, idterm, (const sx_doc *const *)p->v, p->n, err);
 }

@@ -244,7 +244,7 @@ static sx_status commit_batch(sx_db *db, int shard, sx_error *e)
 }
 
 /* Write one document: into the worker's shard, or into DIR under db_mu. */
-static void index_one(worker *w, sx_doc *xd, const sou_doc *doc)
+static void index_one(worker *w, sou_xpassages *xd, const sou_doc *doc)
 {
     indexer *ix = w->ix;
     char idterm[SOU_DOCUMENT_MAX_TERM + 16], msg[400];
@@ -269,7 +269,7 @@ static void index_one(worker *w, sx_doc *xd, const sou_doc *doc)
         pthread_mutex_lock(&ix->db_mu);
     st = sx_db_termfreq(db, idterm, idlen, &existed, &e);
     if (st == SX_OK)
-        st = sx_db_replace_by_term(db, idterm, xd, NULL, &e);
+        st = sou_document_write(db, idterm, xd, &e);
     if (st == SX_OK && ++*since >= batch) {
         st = commit_batch(db, w->shard != NULL, &e);
         *since = 0;
@@ -287,22 +287,18 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     indexer *ix = w->ix;
-    sx_doc *xd = sx_doc_new();
+    sou_xpassages xd = {0};
     sou_doc *doc;
     sx_error e;
 
-    if (!xd) {
-        set_error(&e, SX_ERR_NO_MEMORY, "out of memory");
-        fail(ix, &e);
-    }
     while ((doc = queue_pop(w)) != NULL) {
-        if (xd && !atomic_load(&ix->failed))
-            index_one(w, xd, doc);
+        if (!atomic_load(&ix->failed))
+            index_one(w, &xd, doc);
         sou_doc_free(doc);
     }
     if (w->shard && !atomic_load(&ix->failed) && sx_db_commit_transaction(w->shard, &e) != SX_OK)
         fail(ix, &e);
-    sx_doc_free(xd);
+    sou_xpassages_destroy(&xd);
 
     pthread_mutex_lock(&ix->done_mu);
     ix->done++;

@@ -2,10 +2,20 @@
  * schema.h: how a sou document is laid out in Xapian, shared by the indexer
  * (which writes it) and searchd (which reads it).
  *
- *   Q<id>        unique id term (boolean)                 e.g. Q000_ac1cf03b7f701441
- *   S<term>      title terms, with positions              e.g. S参保
- *   <term>       body terms: CJK bigrams with positions, CJK unigrams, words
+ * An article is one or more passages (passage.h), each a Xapian document:
+ *
+ *   Q<id>        the article's id (boolean), on every passage: replacing or
+ *                deleting by it reaches all of them   e.g. Q000_ac1cf03b7f701441
+ *   K            (boolean) on the first passage only: one per article, so its
+ *                term frequency counts articles
+ *   S<term>      title terms, with positions, on every passage  e.g. S参保
+ *   <term>       the passage's body terms: CJK bigrams with positions, CJK
+ *                unigrams, words
  *   value 0      date, "YYYYMMDDhhmmss" (digits only, sortable, missing parts 0)
+ *   value 1      the article id: the collapse key that folds passages back into
+ *                one hit per article
+ *   value 2      the passage's offset in the article body, in characters, as 10
+ *                decimal digits (sorts the passages back into order)
  *   value 10     the same date with every digit d written as 9 - d, so that sorting
  *                it in descending order gives the oldest first and still puts the
  *                undated documents (no value) last, as the newest-first sort on
@@ -14,15 +24,19 @@
  *   values 11-   facets: the fields given to indexer --facet, in the order the
  *                database metadata records them (reserved for issue 11)
  *   data         compact JSON object: {"id","title","body", "date"?, "url"?, and
- *                every other string field of the input}; "body" is the text the
- *                highlighter re-tokenises to build passages.
+ *                every other string field of the input}, with "body" the
+ *                passage's text; the passages' bodies in order are the article
+ *                body byte for byte.
  */
 #ifndef SOU_SCHEMA_H
 #define SOU_SCHEMA_H
 
 #define SOU_PREFIX_ID "Q"
 #define SOU_PREFIX_TITLE "S"
+#define SOU_TERM_ARTICLE "K"
 #define SOU_VALUE_DATE 0u
+#define SOU_VALUE_ARTICLE 1u
+#define SOU_VALUE_OFFSET 2u
 #define SOU_VALUE_DATE_ASC 10u
 
 #endif /* SOU_SCHEMA_H */

@@ -6,8 +6,11 @@ add_library(sou_text STATIC
   ${CMAKE_CURRENT_LIST_DIR}/utf8.c
   ${CMAKE_CURRENT_LIST_DIR}/normalize.c
   ${CMAKE_CURRENT_LIST_DIR}/t2s_table.c
-  ${CMAKE_CURRENT_LIST_DIR}/tokenize.c)
+  ${CMAKE_CURRENT_LIST_DIR}/tokenize.c
+  ${CMAKE_CURRENT_LIST_DIR}/segment.c
+  ${CMAKE_CURRENT_LIST_DIR}/passage.c)
 target_include_directories(sou_text PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(sou_text PUBLIC m)
 
 # sou_json: the one compact JSON writer, for the document data the indexer
 # stores and for every answer searchd sends.

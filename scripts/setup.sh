@@ -10,7 +10,7 @@ set -euo pipefail
 SOU_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SOU_BUILD_DIR=${SOU_BUILD_DIR:-$SOU_ROOT/build}
 
-packages=(gcc g++ make cmake pkg-config libxapian-dev libevent-dev libjansson-dev check zlib1g-dev libjemalloc2 help2man ${SOU_EXTRA_PACKAGES:-})
+packages=(gcc g++ make cmake pkg-config libxapian-dev libevent-dev libjansson-dev check zlib1g-dev libjemalloc2 help2man python3-jieba ${SOU_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

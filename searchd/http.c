@@ -28,9 +28,7 @@
 #include "log.h"
 #include "server_private.h"
 
-#ifdef SOU_HAVE_WEB
 #include "web_assets.h"
-#endif
 
 typedef struct {
     sou_server *srv;
@@ -362,13 +360,11 @@ static void handle_request(struct evhttp_request *req, void *arg)
     } else if (strcmp(path, "/metrics") == 0) {
         submit(s, req, t0, SOU_REQ_OTHER, ANSWER_METRICS, SOU_JOB_INFO, NULL);
     } else {
-#ifdef SOU_HAVE_WEB
         const sou_asset *a = sou_asset_find(path);
         if (a) {
             send_body(s, req, SOU_REQ_OTHER, t0, 200, a->content_type, a->data, a->len, 0);
             return;
         }
-#endif
         sou_error_set(&err, SOU_ENOTFOUND, "no such path: %.100s (try /search?q=...)", path);
         if (sou_utf8_valid_prefix(path, strlen(path)) != strlen(path))
             sou_error_set(&err, SOU_ENOTFOUND, "no such path");

@@ -1,11 +1,39 @@
 /* searchd: the sou search daemon.  Everything is in sou_server (server.h);
- * this parses the command line, prints where it listens and runs. */
+ * this parses the command line, sets up the process, prints where it
+ * listens and runs. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+
+#include <event2/thread.h>
+#include <jansson.h>
 
 #include "config.h"
 #include "log.h"
 #include "server.h"
+
+/* What belongs to the whole process, before any thread or event loop. */
+static int setup_process(void)
+{
+    struct rlimit rl;
+
+    /* Worker threads wake the event loop with event_active(). */
+    if (evthread_use_pthreads() < 0) {
+        fprintf(stderr, "searchd: libevent has no pthreads support\n");
+        return -1;
+    }
+    sou_log_route_libevent();
+    json_object_seed(0);      /* seed jansson's hash once, before threads race to do it */
+    signal(SIGPIPE, SIG_IGN); /* a client that left is an error return, not a death */
+    /* Raise the soft limit on open files to the hard limit: hundreds of idle
+     * connections are part of the job. */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -38,6 +66,8 @@ int main(int argc, char **argv)
         status = 2;
         goto done;
     }
+    if (setup_process() < 0)
+        goto done;
     if (!(server = sou_server_new(&cfg, &err))) {
         fprintf(stderr, "searchd: %s\n", err.message);
         goto done;

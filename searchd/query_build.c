@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "schema.h"
+#include "segment.h"
 #include "stopwords.h"
 #include "tokenize.h"
 #include "utf8.h"
@@ -25,6 +26,7 @@ void sou_rank_params_init(sou_rank_params *rp)
     rp->title_weight = 0.25; /* news titles share words with questions: a strong boost misleads */
     rp->phrase_weight = 0;   /* off: costs 50x at p99 and lost 0.3-0.6 points (overlapping bigrams
                               * already reward adjacency) */
+    rp->junction_weight = 0.5;
     rp->drop_stopwords = 1;
     rp->leftover_unigrams = 1;
     rp->title_elite = 6;     /* the title boost needs only the rarest few: p99 -30%, same relevance */
@@ -42,12 +44,14 @@ typedef struct {
     uint32_t pos;
     sou_token_kind kind;
     unsigned wqf; /* for unique lists */
+    int junction; /* a bigram across two words (plain_tokens) */
 } qtok;
 
 typedef struct {
     qtok *v;
     size_t n, cap;
     int oom;
+    int junction; /* the tokens pushed now are junctions */
 } qtoks;
 
 static void qtoks_free(qtoks *t)
@@ -73,7 +77,7 @@ static int qtoks_push(qtoks *t, const char *term, size_t len, uint32_t pos, sou_
         return -1;
     memcpy(copy, term, len);
     copy[len] = '\0';
-    t->v[t->n++] = (qtok){copy, len, pos, kind, 1};
+    t->v[t->n++] = (qtok){copy, len, pos, kind, 1, t->junction};
     /* t->v owns copy now: cppcheck misses the compound literal. */
     /* cppcheck-suppress memleak */
     return 0;
@@ -260,44 +264,126 @@ static void on_drop(const char *w, size_t len, void *ctx)
         d->oom = 1;
 }
 
-/* Tokens of every TEXT item, stopwords dropped when drop != 0. */
-static int plain_tokens(const sou_parsed_query *pq, int drop, int leftovers, qtoks *out,
-                        json_t *dropped)
+/* The words of one TEXT item, segmented (segment.h). */
+typedef struct {
+    size_t start, end; /* bytes in the item's text */
+    unsigned chars;
+    sou_seg_kind kind;
+    int joined; /* no break between it and the previous word */
+    int stop;   /* dropped: a question or function word */
+} qword;
+
+typedef struct {
+    qword *v;
+    size_t n, cap;
+} qwords;
+
+static int collect_word(const sou_seg_word *w, void *ctx)
+{
+    qwords *ws = ctx;
+    if (ws->n == ws->cap) {
+        size_t cap = ws->cap ? ws->cap * 2 : 16;
+        qword *v = realloc(ws->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        ws->v = v;
+        ws->cap = cap;
+    }
+    ws->v[ws->n++] = (qword){w->start, w->end, w->chars, w->kind, w->joined, 0};
+    return 0;
+}
+
+/* Characters in s[0..n) (valid UTF-8: the query is normalised). */
+static size_t chars_before(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* 1 if the word is dropped from the ranking: a stopword (question words,
+ * particles), or a lone function character (在, 被, 把, 对 ...). */
+static int word_is_stop(const char *w, size_t len, unsigned chars)
+{
+    return sou_is_stopword(w, len) || (chars == 1 && sou_is_function_char(w, len));
+}
+
+/* The ranked terms of every TEXT item, from its words (query_build.h):
+ * a word's own bigrams (or its unigram, or the letter/digit word), plus the
+ * bigram across two adjacent kept words when one of them is a single
+ * character: segmenters leave unknown words as characters (意定监护 ->
+ * 意/定/监护), so 意定 must stay; between two dictionary words the straddling
+ * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
+ * dropped as whole words.  With drop == 0 nothing is dropped. */
+static int plain_tokens(const sou_lexicon *lex, const sou_parsed_query *pq, int drop, int leftovers,
+                        qtoks *out, json_t *dropped)
 {
     uint32_t pos = 0;
     drop_ctx dc = {dropped, 0};
+    qwords ws = {0};
+    int rc = -1;
     for (size_t i = 0; i < pq->n; i++) {
         const sou_qitem *it = &pq->items[i];
         if (it->kind != SOU_QITEM_TEXT)
             continue;
-        if (!drop) {
-            pos = tokenize_into(out, it->text, it->len, pos) + 1;
-            continue;
+        ws.n = 0;
+        if (sou_segment(lex, it->text, it->len, collect_word, &ws) != 0)
+            goto done;
+        for (size_t k = 0; drop && k < ws.n; k++) {
+            qword *w = &ws.v[k];
+            w->stop = word_is_stop(it->text + w->start, w->end - w->start, w->chars);
+            if (w->stop)
+                on_drop(it->text + w->start, w->end - w->start, &dc);
         }
-        char *buf = malloc(it->len + 1);
-        if (!buf)
-            return -1;
-        size_t n = sou_stopwords_strip(it->text, it->len, buf, on_drop, &dc);
-        size_t before = out->n;
-        pos = tokenize_into(out, buf, n, pos) + 1;
-        free(buf);
-        /* A character left alone between stopwords: a function character
-         * (在, 由) is dropped too; with leftovers off, every such unigram.
-         * An item that is that one character is kept ("在" finds 在). */
-        size_t w = before;
-        for (size_t k = before; k < out->n; k++) {
-            qtok *tk = &out->v[k];
-            if (tk->kind == SOU_TOKEN_UNIGRAM && out->n - before > 1 &&
-                (!leftovers || sou_is_function_char(tk->term, tk->len))) {
-                on_drop(tk->term, tk->len, &dc);
-                free(tk->term);
+        /* An item made of one kept character ("在" alone) is searched. */
+        size_t kept = 0;
+        for (size_t k = 0; k < ws.n; k++)
+            kept += !ws.v[k].stop;
+        for (size_t k = 0; k < ws.n; k++) {
+            const qword *w = &ws.v[k], *prev = k ? &ws.v[k - 1] : NULL;
+            if (w->stop)
                 continue;
+            /* positions are character offsets: bigrams of adjacent
+             * characters are adjacent, whatever the word boundaries */
+            uint32_t wpos = pos + (uint32_t)chars_before(it->text, w->start);
+            int cjk = w->kind == SOU_SEG_CJK;
+            /* joined to a neighbour: kept, CJK, no break or dropped word between */
+            int joins_prev = prev && !prev->stop && w->joined && cjk && prev->kind == SOU_SEG_CJK;
+            const qword *next = k + 1 < ws.n ? &ws.v[k + 1] : NULL;
+            int joins_next = next && !next->stop && next->joined && cjk && next->kind == SOU_SEG_CJK;
+            if (joins_prev) {
+                /* the last character of prev and the first of w; between two
+                 * dictionary words a junction, else probably part of a word
+                 * the lexicon does not know */
+                size_t a = prev->end, b = w->start;
+                while (a > prev->start && ((unsigned char)it->text[a - 1] & 0xC0) == 0x80)
+                    a--;
+                a--;
+                uint32_t cp;
+                size_t cl = sou_utf8_decode((const unsigned char *)it->text + b, w->end - b, &cp);
+                out->junction = prev->chars > 1 && w->chars > 1;
+                tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
+                out->junction = 0;
             }
-            out->v[w++] = *tk;
+            if (w->chars == 1 && cjk) {
+                /* A lone character inside a longer question is a weak signal:
+                 * searched only when nothing joins it to a neighbour. */
+                if (joins_prev || joins_next)
+                    continue;
+                if (kept > 1 && !leftovers) {
+                    on_drop(it->text + w->start, w->end - w->start, &dc);
+                    continue;
+                }
+            }
+            tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
         }
-        out->n = w;
+        pos += (uint32_t)chars_before(it->text, it->len) + 2; /* items never adjacent */
     }
-    return out->oom || dc.oom ? -1 : 0;
+    rc = out->oom || dc.oom ? -1 : 0;
+done:
+    free(ws.v);
+    return rc;
 }
 
 static int add_hl(sou_built_query *bq, const char *term, size_t len)
@@ -318,9 +404,10 @@ static int add_hl(sou_built_query *bq, const char *term, size_t len)
     return 0;
 }
 
-int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, sou_built_query *bq,
-                    sou_error *err)
+int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp_in,
+                    sou_built_query *bq, sou_error *err)
 {
+    const sou_lexicon *lex = env ? env->lex : NULL;
     sou_rank_params rp;
     qtoks plain = {0}, uniq = {0}, item = {0};
     qpool pool = {0};
@@ -351,11 +438,11 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
         has_plain |= pq->items[i].kind == SOU_QITEM_TEXT;
         has_required |= pq->items[i].kind == SOU_QITEM_PHRASE || pq->items[i].kind == SOU_QITEM_TITLE;
     }
-    if (plain_tokens(pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped) < 0)
+    if (plain_tokens(lex, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped) < 0)
         goto oom;
     if (has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
         json_array_clear(bq->dropped);
-        if (plain_tokens(pq, 0, 1, &plain, bq->dropped) < 0)
+        if (plain_tokens(lex, pq, 0, 1, &plain, bq->dropped) < 0)
             goto oom;
     }
 
@@ -364,8 +451,10 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
         ssize_t k = qtoks_find(&uniq, plain.v[i].term, plain.v[i].len);
         if (k >= 0) {
             uniq.v[k].wqf++;
+            uniq.v[k].junction &= plain.v[i].junction;
             continue;
         }
+        uniq.junction = plain.v[i].junction;
         if (qtoks_push(&uniq, plain.v[i].term, plain.v[i].len, plain.v[i].pos, plain.v[i].kind) < 0 ||
             json_array_append_new(bq->terms, json_stringn(plain.v[i].term, plain.v[i].len)) < 0 ||
             add_hl(bq, plain.v[i].term, plain.v[i].len) < 0)
@@ -391,17 +480,22 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
         for (size_t i = 0; i < uniq.n; i++)
             n_unigrams += is_unigram(uniq.v[i].term, uniq.v[i].len);
         int expand = n_unigrams == uniq.n;
+        /* A bigram across two words counts less: it is the words'
+         * adjacency (evidence when the document has them side by side) or
+         * a chance string (产继 in 遗产继承 found in 财产继续). */
         for (size_t i = 0; i < uniq.n; i++)
-            subs[i] = term_q(&pool, "", uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf, uniq.v[i].pos + 1,
-                             expand);
+            subs[i] = scale(&pool, term_q(&pool, "", uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf,
+                                          uniq.v[i].pos + 1, expand),
+                            uniq.v[i].junction ? rp.junction_weight : 1.0);
         if (rp.elite && uniq.n > rp.elite)
             ranked = combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.elite);
         else
             ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
         if (rp.title_weight > 0) {
             for (size_t i = 0; i < uniq.n; i++)
-                subs[i] = term_q(&pool, SOU_PREFIX_TITLE, uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf,
-                                 uniq.v[i].pos + 1, expand);
+                subs[i] = scale(&pool, term_q(&pool, SOU_PREFIX_TITLE, uniq.v[i].term, uniq.v[i].len,
+                                              uniq.v[i].wqf, uniq.v[i].pos + 1, expand),
+                                uniq.v[i].junction ? rp.junction_weight : 1.0);
             sx_query *tor = rp.title_elite && uniq.n > rp.title_elite
                                 ? combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.title_elite)
                                 : combine(&pool, SX_OP_OR, subs, uniq.n, 0);
@@ -483,8 +577,11 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
         sou_error_where(err, "q", NULL, 0, 0, 0);
         goto done;
     }
+    sx_query *ex = NULL;
     if (nexcl) {
-        sx_query *ex = combine(&pool, SX_OP_OR, excl, nexcl, 0);
+        /* Here the passages that contain an excluded word go; the searcher
+         * removes the rest of their articles with bq->exclude. */
+        ex = scale(&pool, combine(&pool, SX_OP_OR, excl, nexcl, 0), 0.0);
         q = combine2(&pool, SX_OP_AND_NOT, q, ex);
     }
     if (pq->date_from[0] || pq->date_to[0]) {
@@ -501,6 +598,7 @@ int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp_in, so
         goto done;
     }
     bq->query = detach(&pool, q);
+    bq->exclude = ex ? detach(&pool, ex) : NULL;
     rc = 0;
     goto done;
 oom:
@@ -523,6 +621,7 @@ void sou_built_query_destroy(sou_built_query *bq)
     if (!bq)
         return;
     sx_query_free(bq->query);
+    sx_query_free(bq->exclude);
     json_decref(bq->terms);
     json_decref(bq->dropped);
     json_decref(bq->phrases);

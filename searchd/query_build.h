@@ -29,6 +29,7 @@
 
 #include "query_parse.h"
 #include "search.h"
+#include "segment.h"
 #include "sou_xapian.h"
 
 /* Ranking knobs, one struct; sou_rank_params_init sets the defaults. */
@@ -37,6 +38,7 @@ typedef struct {
     double b;              /* BM25 length normalisation */
     double title_weight;   /* scale of title (S-prefixed) matches; 0 = off */
     double phrase_weight;  /* scale of adjacent query-bigram pairs; 0 = off */
+    double junction_weight; /* scale of a bigram across two query words (0 = not searched) */
     int drop_stopwords;    /* 1: drop question/function words (stopwords.h) */
     int leftover_unigrams; /* 1: a single character left between stopwords is searched */
     unsigned elite;        /* > 0: a query with more body terms than this searches only that
@@ -48,6 +50,9 @@ void sou_rank_params_init(sou_rank_params *rp);
 
 typedef struct {
     sx_query *query;     /* owned (sx_query_free); NULL only after destroy */
+    sx_query *exclude;   /* owned, NULL when nothing is excluded: the -words, boolean;
+                          * an article with a passage matching it is excluded (query
+                          * only drops the matching passages themselves) */
     json_t *terms;       /* owned arrays of strings, for the answer's "query" object */
     json_t *dropped;
     json_t *phrases;
@@ -58,12 +63,17 @@ typedef struct {
     int ranked;          /* 1 if some part of the query carries weight */
 } sou_built_query;
 
-/* Build the query for pq with rp (NULL = defaults).  out is caller-owned,
+/* What building a query reads besides the query: borrowed, may be NULL. */
+typedef struct {
+    const sou_lexicon *lex; /* the query's words (segment.h); NULL: each CJK run is one word */
+} sou_query_env;
+
+/* Build the query for pq with rp (NULL = defaults) in env (may be NULL).  out is caller-owned,
  * fully initialised here; release with sou_built_query_destroy (also after
  * a failure).  Returns 0 or -1 with err (SOU_EBADREQUEST when nothing in the
  * query is searchable, e.g. only punctuation; SOU_EINTERNAL otherwise). */
-int sou_query_build(const sou_parsed_query *pq, const sou_rank_params *rp, sou_built_query *out,
-                    sou_error *err);
+int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp,
+                    sou_built_query *out, sou_error *err);
 
 void sou_built_query_destroy(sou_built_query *bq);
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +17,52 @@
 #include "sou_xapian.h"
 #include "utf8.h"
 
+#define SOU_ID_TERM_MAX 256 /* Q + an id of at most 240 bytes */
+
 struct sou_searcher {
     sx_db *db;
     char *path;
     sou_rank_params rank;
+    const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
 };
+
+/* ------------------------------------------------------------ the lexicon */
+
+/* One lexicon for the whole process: loading jieba's 349,000 words takes a
+ * quarter of a second and 20 MB, and a loaded lexicon is read-only, so every
+ * searcher (one per worker thread) shares it. */
+static pthread_once_t lexicon_once = PTHREAD_ONCE_INIT;
+static sou_lexicon *lexicon;
+static char lexicon_paths[4096];
+static char lexicon_error[512];
+
+int sou_search_set_lexicon(const char *paths)
+{
+    if (strlen(paths) >= sizeof lexicon_paths)
+        return -1;
+    strcpy(lexicon_paths, paths);
+    return 0;
+}
+
+static void lexicon_load(void)
+{
+    char list[sizeof lexicon_paths];
+    const char *env = getenv("SOU_LEXICON");
+    snprintf(list, sizeof list, "%s", lexicon_paths[0] ? lexicon_paths : env && *env ? env : SOU_LEXICON_DEFAULT);
+    const char *paths[32];
+    size_t n = 0;
+    for (char *save = NULL, *p = strtok_r(list, ":", &save); p && n < 32; p = strtok_r(NULL, ":", &save))
+        paths[n++] = p;
+    lexicon = sou_lexicon_load(paths, n, lexicon_error, sizeof lexicon_error);
+}
+
+const sou_lexicon *sou_search_lexicon(sou_error *err)
+{
+    pthread_once(&lexicon_once, lexicon_load);
+    if (!lexicon)
+        sou_error_set(err, SOU_EUNAVAILABLE, "cannot load the lexicon: %s", lexicon_error);
+    return lexicon;
+}
 
 /* The options a request may carry (search.h). */
 typedef struct {
@@ -74,6 +116,8 @@ sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
         goto fail;
     }
     sou_rank_params_init(&s->rank);
+    if (!(s->lex = sou_search_lexicon(err)))
+        goto fail;
     if (sx_db_open_readonly(db_path, &s->db, &xe) != SX_OK) {
         sou_error_set(err, SOU_EUNAVAILABLE, "cannot open the index at %s: %s", db_path, xe.message);
         goto fail;
@@ -114,7 +158,9 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
     sx_error xe = {0};
     unsigned docs = 0;
     uint64_t rev = 0;
-    if (sx_db_doccount(s->db, &docs, &xe) != SX_OK || sx_db_revision(s->db, &rev, &xe) != SX_OK) {
+    /* articles, not passages: the first passage of each carries SOU_TERM_ARTICLE */
+    if (sx_db_termfreq(s->db, SOU_TERM_ARTICLE, strlen(SOU_TERM_ARTICLE), &docs, &xe) != SX_OK ||
+        sx_db_revision(s->db, &rev, &xe) != SX_OK) {
         from_sx(err, &xe, "reading the index statistics");
         return NULL;
     }
@@ -703,8 +749,8 @@ static const char *str_field(const json_t *o, const char *key, size_t *len)
 /* One hit object.  Returns a new reference or NULL (out of memory).  The
  * members and their order are fixed: rank, id, title, url, date, score, the
  * highlights, then every other stored string field but the body. */
-static json_t *hit_json(const doc_fields *data, unsigned rank, double score, const sou_hl_terms *hl,
-                        const search_opts *opt)
+static json_t *hit_json(const doc_fields *data, unsigned rank, double score, long passage_offset,
+                        const sou_hl_terms *hl, const search_opts *opt)
 {
     sou_hl_result th = {0}, bh = {0};
     json_t *hit = NULL;
@@ -736,7 +782,8 @@ static json_t *hit_json(const doc_fields *data, unsigned rank, double score, con
     bad |= json_object_set_new_nocheck(hit, "snippet_text", json_stringn_nocheck(bh.text, bh.text_len));
     bad |= json_object_set_new_nocheck(hit, "highlights", marks_json(&bh));
     bad |= json_object_set_new_nocheck(hit, "title_highlights", marks_json(&th));
-    bad |= json_object_set_new_nocheck(hit, "passage_offset", json_integer(bh.best_at));
+    /* the passage document's place in the article plus the snippet's in it */
+    bad |= json_object_set_new_nocheck(hit, "passage_offset", json_integer(passage_offset + (long)bh.best_at));
     for (size_t i = 0; i < data->n; i++) {
         const doc_field *f = &data->f[i];
         if (json_object_get(hit, f->key_p) || strcmp(f->key_p, "body") == 0)
@@ -753,6 +800,19 @@ done:
     return hit;
 }
 
+/* Where the passage doc starts in its article's body, in characters
+ * (schema.h: value SOU_VALUE_OFFSET); 0 when absent. */
+static long passage_offset(const sx_doc *doc)
+{
+    char *v = NULL;
+    size_t len = 0;
+    long off = 0;
+    if (sx_doc_get_value(doc, SOU_VALUE_OFFSET, &v, &len, NULL) == SX_OK && v)
+        off = strtol(v, NULL, 10);
+    free(v);
+    return off;
+}
+
 static sou_hl_terms *hl_terms_of(const sou_built_query *bq)
 {
     sou_hl_terms *t = sou_hl_terms_new();
@@ -763,6 +823,78 @@ static sou_hl_terms *hl_terms_of(const sou_built_query *bq)
         }
     return t;
 }
+
+/* Most articles an exclusion (-word) may remove: finding them is a query of
+ * its own, bounded by this. */
+#define EXCLUDE_MAX_ARTICLES 10000u
+
+/* Make bq's exclusions remove whole articles: the passage-level AND_NOT in
+ * the query misses an article's other passages, so the articles with a
+ * passage matching bq->exclude are found (one hit per article: collapsed)
+ * and their id terms excluded too.  Returns 0 or -1 with err (400 when the
+ * exclusion is in more than EXCLUDE_MAX_ARTICLES articles). */
+static int exclude_articles(sou_searcher *s, sou_built_query *bq, sou_error *err)
+{
+    sx_error xe = {0};
+    sx_mset *m = NULL;
+    sx_query **ids = NULL, *any = NULL, *q = NULL;
+    unsigned n = 0;
+    int rc = -1;
+    sx_enquire *e = sx_enquire_new(s->db, &xe);
+    if (!e || sx_enquire_set_query(e, bq->exclude, &xe) != SX_OK ||
+        sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe) != SX_OK ||
+        sx_enquire_run(e, 0, EXCLUDE_MAX_ARTICLES + 1, 0, &m, &xe) != SX_OK) {
+        from_sx(err, &xe, "finding the excluded articles");
+        goto done;
+    }
+    n = sx_mset_size(m);
+    if (n > EXCLUDE_MAX_ARTICLES) {
+        sou_error_fail(err, SOU_R_TOO_COMMON, "q: the excluded words are in more than %u articles; "
+                       "exclude rarer words", EXCLUDE_MAX_ARTICLES);
+        sou_error_where(err, "q", NULL, 0, 0, 0);
+        goto done;
+    }
+    if (n == 0) {
+        rc = 0;
+        goto done;
+    }
+    if (!(ids = calloc(n, sizeof *ids)))
+        goto oom;
+    for (unsigned i = 0; i < n; i++) {
+        char *key = NULL, term[SOU_ID_TERM_MAX];
+        size_t len = 0;
+        if (sx_mset_collapse_key(m, i, &key, &len, &xe) != SX_OK) {
+            from_sx(err, &xe, "finding the excluded articles");
+            goto done;
+        }
+        int tl = snprintf(term, sizeof term, "%s%s", SOU_PREFIX_ID, key);
+        free(key);
+        if (!(ids[i] = sx_query_term(term, (size_t)tl < sizeof term ? (size_t)tl : sizeof term - 1, 1, 0, &xe)))
+            goto oom;
+    }
+    if (!(any = sx_query_combine(SX_OP_OR, (const sx_query *const *)ids, n, 0, &xe)))
+        goto oom;
+    const sx_query *pair[2] = {bq->query, any};
+    if (!(q = sx_query_combine(SX_OP_AND_NOT, pair, 2, 0, &xe)))
+        goto oom;
+    sx_query_free(bq->query);
+    bq->query = q;
+    rc = 0;
+    goto done;
+oom:
+    sou_error_set(err, SOU_EINTERNAL, "out of memory excluding articles");
+done:
+    for (unsigned i = 0; ids && i < n; i++)
+        sx_query_free(ids[i]);
+    free(ids);
+    sx_query_free(any);
+    sx_mset_free(m);
+    sx_enquire_free(e);
+    return rc;
+}
+
+/* Hits fetched past the page so that small totals are exact. */
+#define TOTAL_SLACK 10u
 
 /* Oldest first, undated last: descending on the complemented date
  * (schema.h).  An index written before that value existed has only value
@@ -791,6 +923,9 @@ static int run_query(sou_searcher *s, const sou_built_query *bq, const search_op
             st = sx_enquire_set_query(e, bq->query, &xe);
         if (st == SX_OK)
             st = sx_enquire_set_bm25(e, s->rank.k1, 0, 1, s->rank.b, 0.5, &xe);
+        /* one hit per article: its best passage */
+        if (st == SX_OK)
+            st = sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe);
         if (st == SX_OK) {
             if (opt->sort == SORT_RELEVANCE)
                 st = sx_enquire_sort_by_relevance(e, &xe);
@@ -799,10 +934,13 @@ static int run_query(sou_searcher *s, const sou_built_query *bq, const search_op
             else
                 st = date_asc_sort(s, e, &xe);
         }
-        /* Counting a few past the page keeps the total exact for small
-         * result sets at almost no cost; large ones get Xapian's estimate. */
+        /* Asking for a few hits past the page keeps the total exact for
+         * small result sets at almost no cost (with collapsing, Xapian's
+         * bounds are exact only when the MSet comes back short); large ones
+         * get Xapian's estimate.  Only the page's hits are read. */
         if (st == SX_OK)
-            st = sx_enquire_run(e, opt->offset, opt->limit, opt->offset + opt->limit + 10, out, &xe);
+            st = sx_enquire_run(e, opt->offset, opt->limit + TOTAL_SLACK, opt->offset + opt->limit + TOTAL_SLACK,
+                                out, &xe);
         sx_enquire_free(e);
         if (st == SX_OK)
             return 0;
@@ -838,19 +976,23 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
         sou_error_where(err, opt.date_from[0] ? "date_from" : "date_to", NULL, 0, 0, 0);
         goto fail;
     }
-    if (sou_query_build(&pq, &s->rank, &bq, err) < 0)
+    sou_query_env env = {s->lex};
+    if (sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
         goto fail;
     if (!(hl = hl_terms_of(&bq))) {
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
         goto fail;
     }
+    if (bq.exclude && exclude_articles(s, &bq, err) < 0)
+        goto fail;
     if (run_query(s, &bq, &opt, &m, err) < 0)
         goto fail;
 
     hits = json_array();
     if (!hits)
         goto oom;
-    for (unsigned i = 0; i < sx_mset_size(m); i++) {
+    unsigned page = sx_mset_size(m) < opt.limit ? sx_mset_size(m) : opt.limit;
+    for (unsigned i = 0; i < page; i++) {
         sx_error xe = {0};
         sx_doc *doc = NULL;
         if (sx_mset_document(m, i, &doc, &xe) != SX_OK) {
@@ -859,8 +1001,9 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
         }
         doc_fields data;
         int rd = doc_fields_read(doc, &data);
+        long poff = passage_offset(doc);
         sx_doc_free(doc);
-        json_t *hit = rd < 0 ? NULL : hit_json(&data, opt.offset + i + 1, sx_mset_weight(m, i), hl, &opt);
+        json_t *hit = rd < 0 ? NULL : hit_json(&data, opt.offset + i + 1, sx_mset_weight(m, i), poff, hl, &opt);
         doc_fields_free(&data);
         if (!hit || json_array_append_new(hits, hit) < 0)
             goto oom;
@@ -899,18 +1042,107 @@ done:
 
 /* ------------------------------------------------------------ documents */
 
-json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_error *err)
+typedef struct {
+    unsigned *v;
+    size_t n, cap;
+} docid_list;
+
+static int collect_docid(unsigned docid, void *ctx)
+{
+    docid_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        unsigned *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return 1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = docid;
+    return 0;
+}
+
+typedef struct {
+    long offset;
+    json_t *data;
+} passage_data;
+
+static int by_offset(const void *a, const void *b)
+{
+    const passage_data *x = a, *y = b;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* The whole article indexed under idterm: the stored fields of its first
+ * passage with "body" the passages' bodies in order (schema.h).  A new
+ * object, or NULL with err (SOU_ENOTFOUND when no document has idterm). */
+static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
 {
     sx_error xe = {0};
-    sx_doc *doc = NULL;
+    docid_list ids = {0};
+    passage_data *ps = NULL;
+    strbuf body = {0};
+    json_t *out = NULL;
+    size_t n = 0;
+    if (sx_db_each_posting(s->db, idterm, strlen(idterm), collect_docid, &ids, &xe) != SX_OK) {
+        from_sx(err, &xe, "reading the document");
+        goto done;
+    }
+    if (ids.n == 0) {
+        sou_error_set(err, SOU_ENOTFOUND, "not found");
+        goto done;
+    }
+    if (!(ps = calloc(ids.n, sizeof *ps)))
+        goto oom;
+    for (; n < ids.n; n++) {
+        sx_doc *doc = NULL;
+        if (sx_db_get_document(s->db, ids.v[n], &doc, &xe) != SX_OK) {
+            from_sx(err, &xe, "reading the document");
+            goto done;
+        }
+        ps[n].offset = passage_offset(doc);
+        ps[n].data = doc_data(doc);
+        sx_doc_free(doc);
+    }
+    qsort(ps, n, sizeof *ps, by_offset);
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const char *b = str_field(ps[i].data, "body", &len);
+        if (sb_reserve(&body, len) < 0)
+            goto oom;
+        memcpy(body.p + body.len, b, len);
+        body.len += len;
+    }
+    out = ps[0].data;
+    ps[0].data = NULL;
+    if (json_object_set_new(out, "body", json_stringn(body.p ? body.p : "", body.len)) < 0)
+        goto oom;
+    goto done;
+oom:
+    sou_error_set(err, SOU_EINTERNAL, "out of memory reading the document");
+    json_decref(out);
+    out = NULL;
+done:
+    for (size_t i = 0; i < n; i++)
+        json_decref(ps[i].data);
+    free(ps);
+    free(ids.v);
+    free(body.p);
+    return out;
+}
+
+json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_error *err)
+{
+    sou_error local;
     json_t *out = NULL;
     sou_parsed_query pq = {0};
     sou_built_query bq = {0};
     sou_hl_terms *hl = NULL;
     sou_hl_result th = {0}, bh = {0};
     char term[512];
-    unsigned docid;
 
+    if (!err)
+        err = &local;
     size_t idlen = id ? strlen(id) : 0, bad_at;
     if (idlen == 0) {
         sou_error_fail(err, SOU_R_BAD_ID, "document id: empty");
@@ -932,21 +1164,18 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         goto done;
     }
     snprintf(term, sizeof term, "%s%s", SOU_PREFIX_ID, id);
-    sx_status st = sx_db_find_by_term(s->db, term, &docid, &xe);
-    if (st == SX_ERR_NOT_FOUND) {
-        sou_error_fail(err, SOU_R_NOT_FOUND, "document \"%.200s\" not found", id);
-        sou_error_where(err, "id", id, idlen, 0, 0);
+    if (!(out = article_read(s, term, err))) {
+        if (err->code == SOU_ENOTFOUND) {
+            sou_error_fail(err, SOU_R_NOT_FOUND, "document \"%.200s\" not found", id);
+            sou_error_where(err, "id", id, idlen, 0, 0);
+        }
         goto done;
     }
-    if (st != SX_OK || sx_db_get_document(s->db, docid, &doc, &xe) != SX_OK) {
-        from_sx(err, &xe, "reading the document");
-        goto done;
-    }
-    out = doc_data(doc);
     if (!json_object_get(out, "id"))
         json_object_set_new(out, "id", json_string(id));
     if (q && *q) {
-        if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&pq, &s->rank, &bq, err) < 0)
+        sou_query_env env = {s->lex};
+        if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;
         const char *title = str_field(out, "title", &tlen);
@@ -964,7 +1193,6 @@ fail:
     json_decref(out);
     out = NULL;
 done:
-    sx_doc_free(doc);
     sou_hl_terms_free(hl);
     sou_hl_result_destroy(&th);
     sou_hl_result_destroy(&bh);

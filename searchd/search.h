@@ -88,6 +88,7 @@ typedef enum {
     X(SOU_R_UNKNOWN_FIELD, "unknown_field", SOU_EBADREQUEST) /* facet/filter not in index */  \
     X(SOU_R_BAD_FILTER, "bad_filter", SOU_EBADREQUEST)     /* not FIELD:VALUE */              \
     X(SOU_R_BAD_ID, "bad_id", SOU_EBADREQUEST)             /* empty, too long, not UTF-8 */   \
+    X(SOU_R_TOO_COMMON, "too_common", SOU_EBADREQUEST)     /* -word in too many articles */   \
     X(SOU_R_BAD_JSON, "bad_json", SOU_EBADREQUEST)         /* line protocol options */        \
     X(SOU_R_UNKNOWN_COMMAND, "unknown_command", SOU_EBADREQUEST)                              \
     X(SOU_R_METHOD_NOT_ALLOWED, "method_not_allowed", SOU_EBADREQUEST) /* HTTP answers 405 */   \
@@ -142,8 +143,20 @@ json_t *sou_error_json(const sou_error *err);
 
 typedef struct sou_searcher sou_searcher;
 
+/* The lexicon files (segment.h) every searcher of this process segments
+ * queries with: a ':'-separated list of paths, read once, at the first
+ * sou_searcher_open (so call this before).  Unset: $SOU_LEXICON, else the
+ * built-in default (jieba's dictionary from Debian's python3-jieba, then
+ * sou's own words).  Returns -1 if the list is too long (4 KiB). */
+int sou_search_set_lexicon(const char *paths);
+
+/* The process-wide lexicon (loaded at the first call; borrowed, lives until
+ * exit), or NULL with SOU_EUNAVAILABLE and the file and line in err. */
+struct sou_lexicon;
+const struct sou_lexicon *sou_search_lexicon(sou_error *err);
+
 /* Open the index at db_path read-only.  NULL with SOU_EUNAVAILABLE and the
- * path and reason in err when it cannot be opened.  Caller frees with
+ * path and reason in err when it (or the lexicon) cannot be opened.  Caller frees with
  * sou_searcher_free. */
 sou_searcher *sou_searcher_open(const char *db_path, sou_error *err);
 void sou_searcher_free(sou_searcher *s);

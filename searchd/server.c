@@ -2,19 +2,16 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-
-#include <event2/thread.h>
 
 #include "log.h"
 #include "server_private.h"
@@ -243,32 +240,11 @@ char *sou_server_metrics(sou_server *s, const sou_job *info_job, size_t *len)
                                 sou_workers_queued(s->workers), len);
 }
 
-/* Raise the soft limit on open files to the hard limit: hundreds of idle
- * connections are part of the job. */
-static void raise_fd_limit(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
-}
-
 sou_server *sou_server_new(const sou_config *cfg, sou_error *err)
 {
     static const int sigs[3] = {SIGTERM, SIGINT, SIGHUP};
     sou_server *s = NULL;
     struct evconnlistener *http_lev = NULL;
-
-    /* Before any event_base exists: worker threads call event_active(). */
-    if (evthread_use_pthreads() < 0) {
-        sou_error_set(err, SOU_EINTERNAL, "libevent has no pthreads support");
-        return NULL;
-    }
-    sou_log_route_libevent();
-    json_object_seed(0); /* seed jansson's hash once, before threads race to do it */
-    signal(SIGPIPE, SIG_IGN);
-    raise_fd_limit();
 
     if (!(s = calloc(1, sizeof *s))) {
         sou_error_set(err, SOU_EINTERNAL, "out of memory");

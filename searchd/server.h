@@ -23,7 +23,10 @@ typedef struct sou_server sou_server;
 
 /* Bind the listeners and start the workers.  cfg is borrowed and must
  * outlive the server.  The index need not exist yet.  NULL with err
- * (e.g. "--http 127.0.0.1:80: cannot listen: Permission denied"). */
+ * (e.g. "--http 127.0.0.1:80: cannot listen: Permission denied").
+ * The process must be set up first: libevent's pthreads support on
+ * (evthread_use_pthreads, before any event_base exists: worker threads call
+ * event_active) and SIGPIPE ignored; searchd's main does that. */
 sou_server *sou_server_new(const sou_config *cfg, sou_error *err);
 
 /* The bound addresses, e.g. "http 127.0.0.1:8080 line 127.0.0.1:7700"

@@ -1,39 +1,27 @@
 /*
- * stopwords.h: question and function words dropped from plain query text
- * before it is cut into bigrams.
+ * stopwords.h: question and function words dropped from plain query text.
  *
  * A question such as "岳阳医保能报销哪些费用" carries words the answer never
- * contains (哪些, 什么, 怎么, 吗): as bigrams they only add noise ("些费",
- * "保能") that matches unrelated documents.  The list was chosen with evidence
- * from the cmrc2018 questions (see the README): every bigram with 什, 么, 哪,
- * 谁, 怎, 些 (in 哪些) or 是 appears in the relevant passage in under 10% of
- * the questions that contain it, against 60-100% for content bigrams.
+ * contains (哪些, 什么, 怎么, 吗): searched, they only add noise that matches
+ * unrelated documents.  The list was chosen with evidence from the cmrc2018
+ * questions (docs/ranking.md): every bigram with 什, 么, 哪, 谁, 怎, 些 (in
+ * 哪些) or 是 appears in the relevant passage in under 10% of the questions
+ * that contain it, against 60-100% for content bigrams.
  *
- * Matching is longest first at each character, on text already normalised by
- * sou_normalize (so 什麼 and 為什麼 are dropped as 什么 and 为什么).  A table of
- * "keep" words protects words that merely contain a stop character: 了解 keeps
- * its 了, 目的 its 的, 功能 its 能.  Each dropped word becomes one space, so
- * no bigram is made across the gap.
+ * The query builder drops WORDS (segment.h): the segmenter decides that 怎么办理
+ * is 怎么 + 办理 and 了解 one word, and a word is dropped when it is exactly a
+ * stopword.  Entries are normalised (simplified) forms: the query is
+ * normalised first, so 什麼 is dropped as 什么.
  */
 #ifndef SOU_STOPWORDS_H
 #define SOU_STOPWORDS_H
 
 #include <stddef.h>
 
-/* Called once per dropped word (w[0..len), borrowed for the call). */
-typedef void (*sou_stop_fn)(const char *w, size_t len, void *ctx);
-
-/* Copy text[0..len) (normalised UTF-8) to out with every stopword replaced
- * by one space.  out must have room for len + 1 bytes; it is
- * NUL-terminated.  fn (may be NULL) hears each dropped word.  Returns the
- * length written to out. */
-size_t sou_stopwords_strip(const char *text, size_t len, char *out, sou_stop_fn fn, void *ctx);
-
 /* 1 if term[0..len) is one function character (在 由 被 把 对 从 于 与 和
- * 之 其 此 该 这 ...).  Such a character is harmless inside a word, so it is
- * not a stopword, but left alone between stopwords ("在…是什么") it would be
- * searched as a unigram matching almost every document: the query builder
- * drops it then. */
+ * 之 其 此 该 这 ...).  Inside a word it is harmless (在职, 对象), so it is
+ * not a stopword; as a word of its own ("在" in 在手机上) the query builder
+ * drops it, as it would match almost every document. */
 int sou_is_function_char(const char *term, size_t len);
 
 /* 1 if word[0..len) is exactly one stopword, else 0. */

@@ -104,6 +104,13 @@ typedef struct sx_doc sx_doc;
 sx_status sx_db_replace_by_term(sx_db *db, const char *idterm, const sx_doc *doc,
                                 unsigned *docid_out, sx_error *err);
 
+/* Writable only: make docs[0..n) (n > 0, borrowed) the documents indexed by
+ * idterm, replacing all that had it (an article stored as several passages:
+ * fewer or more than before).  Every doc must contain idterm, else
+ * SX_ERR_INVALID_ARG and nothing is written. */
+sx_status sx_db_replace_group(sx_db *db, const char *idterm, const sx_doc *const *docs, size_t n,
+                              sx_error *err);
+
 /* Writable only: delete every document indexed by idterm.
  * *deleted (may be NULL) is set to 1 if one existed, else 0. */
 sx_status sx_db_delete_by_term(sx_db *db, const char *idterm, int *deleted, sx_error *err);
@@ -141,6 +148,12 @@ sx_status sx_db_positions(sx_db *db, unsigned docid, const char *term, size_t te
  * stop.  term is borrowed for the call only (not NUL-terminated: use len). */
 typedef int (*sx_term_fn)(const char *term, size_t len, unsigned wdf, void *ctx);
 sx_status sx_db_each_term(sx_db *db, unsigned docid, sx_term_fn fn, void *ctx, sx_error *err);
+
+/* Visit the documents containing term, by ascending document id; fn returns
+ * non-zero to stop. */
+typedef int (*sx_docid_fn)(unsigned docid, void *ctx);
+sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn, void *ctx,
+                             sx_error *err);
 
 /* Merge the databases at src[0..n) into a new database at dest (which must
  * not exist), like xapian-compact: document ids are renumbered into one range. */
@@ -249,6 +262,10 @@ sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err);
 /* Sort by value slot, ties by relevance.  descending != 0: largest first. */
 sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int descending, sx_error *err);
 
+/* Keep at most max hits with the same value in slot (Xapian's collapse key):
+ * documents with an empty value are never collapsed. */
+sx_status sx_enquire_set_collapse(sx_enquire *e, unsigned slot, unsigned max, sx_error *err);
+
 /* Run the query: hits [offset, offset+limit).  check_at_least: see Xapian
  * (0 = default; counts at least that many for an exact total).  *out is
  * owned by the caller (sx_mset_free). */
@@ -263,6 +280,11 @@ unsigned sx_mset_lower_bound(const sx_mset *m); /* lower == upper means exact */
 unsigned sx_mset_upper_bound(const sx_mset *m);
 unsigned sx_mset_docid(const sx_mset *m, unsigned i);
 double sx_mset_weight(const sx_mset *m, unsigned i);
+/* Documents collapsed into hit i (sx_enquire_set_collapse); 0 without. */
+unsigned sx_mset_collapse_count(const sx_mset *m, unsigned i);
+/* Collapse key of hit i, malloc()ed and NUL-terminated (caller frees); its
+ * length in *len. */
+sx_status sx_mset_collapse_key(const sx_mset *m, unsigned i, char **out, size_t *len, sx_error *err);
 
 /* Document of hit i, owned by the caller (sx_doc_free). */
 sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out, sx_error *err);

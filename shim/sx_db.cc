@@ -166,6 +166,35 @@ extern "C" sx_status sx_db_replace_by_term(sx_db *db, const char *idterm, const 
     }
 }
 
+extern "C" sx_status sx_db_replace_group(sx_db *db, const char *idterm, const sx_doc *const *docs,
+                                        size_t n, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(idterm && *idterm, err, "idterm is NULL or empty");
+    SX_REQUIRE(docs && n > 0, err, "no documents");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        std::string term(idterm);
+        for (size_t i = 0; i < n; i++) {
+            SX_REQUIRE(docs[i], err, "a document is NULL");
+            Xapian::TermIterator t = docs[i]->doc.termlist_begin();
+            t.skip_to(term);
+            if (t == docs[i]->doc.termlist_end() || *t != term)
+                return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: %s: document %zu lacks its id term %s",
+                                    __func__, db->path.c_str(), i, idterm);
+        }
+        /* replace_document(term) keeps the lowest document id with the term
+         * for the first document and deletes the others: the old group is
+         * gone whatever its size, and the rest of the new one is added. */
+        db->wdb.replace_document(term, docs[0]->doc);
+        for (size_t i = 1; i < n; i++)
+            db->wdb.add_document(docs[i]->doc);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_db_delete_by_term(sx_db *db, const char *idterm, int *deleted,
                                          sx_error *err)
 {
@@ -339,6 +368,25 @@ extern "C" sx_status sx_db_each_term(sx_db *db, unsigned docid, sx_term_fn fn, v
             if (fn(t.data(), t.size(), it.get_wdf(), ctx))
                 break;
         }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn,
+                                       void *ctx, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(term, err, "term is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        std::string t(term, term_len);
+        Xapian::PostingIterator end = d.postlist_end(t);
+        for (Xapian::PostingIterator it = d.postlist_begin(t); it != end; ++it)
+            if (fn(*it, ctx))
+                break;
         return SX_OK;
     } catch (...) {
         return sx_fail(err, db->path.c_str());

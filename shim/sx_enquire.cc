@@ -4,6 +4,8 @@
 #include "sx_internal.h"
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <new>
 
 extern "C" sx_enquire *sx_enquire_new(sx_db *db, sx_error *err)
@@ -80,6 +82,17 @@ extern "C" sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int 
     }
 }
 
+extern "C" sx_status sx_enquire_set_collapse(sx_enquire *e, unsigned slot, unsigned max, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    try {
+        e->enq.set_collapse_key(slot, max);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
 extern "C" sx_status sx_enquire_run(sx_enquire *e, unsigned offset, unsigned limit,
                                    unsigned check_at_least, sx_mset **out, sx_error *err)
 {
@@ -137,6 +150,42 @@ extern "C" double sx_mset_weight(const sx_mset *m, unsigned i)
         return m->mset[i].get_weight();
     } catch (...) {
         return 0.0;
+    }
+}
+
+extern "C" unsigned sx_mset_collapse_count(const sx_mset *m, unsigned i)
+{
+    if (!m || i >= m->mset.size())
+        return 0;
+    try {
+        return m->mset[i].get_collapse_count();
+    } catch (...) {
+        return 0;
+    }
+}
+
+extern "C" sx_status sx_mset_collapse_key(const sx_mset *m, unsigned i, char **out, size_t *len,
+                                         sx_error *err)
+{
+    SX_REQUIRE(out && len, err, "out or len is NULL");
+    *out = nullptr;
+    *len = 0;
+    SX_REQUIRE(m, err, "mset is NULL");
+    if (i >= m->mset.size())
+        return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: hit %u out of range (size %u)", __func__,
+                            i, (unsigned)m->mset.size());
+    try {
+        std::string k = m->mset[i].get_collapse_key();
+        char *p = static_cast<char *>(malloc(k.size() + 1));
+        if (!p)
+            return sx_set_error(err, SX_ERR_NO_MEMORY, "%s: out of memory", __func__);
+        memcpy(p, k.data(), k.size());
+        p[k.size()] = '\0';
+        *out = p;
+        *len = k.size();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
     }
 }
 
