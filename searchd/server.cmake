@@ -20,7 +20,7 @@ target_link_libraries(sou_server PRIVATE sou_web)
 
 add_library(sou_client STATIC ${CMAKE_CURRENT_LIST_DIR}/client.c)
 target_include_directories(sou_client PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(sou_client PUBLIC sou_search PkgConfig::JANSSON)
+target_link_libraries(sou_client PUBLIC sou_search sou_json PkgConfig::JANSSON)
 
 add_executable(searchd ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_link_libraries(searchd PRIVATE sou_server)
