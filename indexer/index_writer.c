@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "facets.h"
 #include "index_writer.h"
 
 /* Documents waiting per worker: enough to ride over a slow commit, small
@@ -57,6 +58,7 @@ struct indexer {
     pthread_mutex_t db_mu;    /* update mode: guards db and db_since_commit */
     unsigned long db_since_commit;
     int fresh;
+    sou_fields fields;        /* the index's facets and labels, with opt.fields merged in */
     char *build_dir;          /* fresh build: DIR.sou-build (owned) */
     pthread_mutex_t problem_mu; /* one problem callback at a time */
     atomic_int failed;        /* a database write failed: stop */
@@ -257,6 +259,8 @@ static void index_one(worker *w, sou_xpassages *xd, const sou_doc *doc)
     sx_status st;
 
     st = sou_document_build(doc, ix->opt.unigrams, xd, &e);
+    if (st == SX_OK)
+        st = sou_facets_add(&ix->fields, doc, xd, &e);
     idlen = sou_document_idterm(doc->id, idterm, sizeof idterm);
     if (st != SX_OK || idlen == 0) {
         snprintf(msg, sizeof msg, "document %s not indexed: %s", doc->id,
@@ -335,6 +339,21 @@ static int dir_is_empty(const char *path)
     return empty;
 }
 
+/* Store f as db's metadata and commit (outside a transaction). */
+static sx_status write_fields(sx_db *db, const sou_fields *f, sx_error *err)
+{
+    size_t len = 0;
+    char *text = sou_fields_json(f, &len);
+    sx_status s;
+    if (!text) {
+        set_error(err, SX_ERR_NO_MEMORY, "out of memory");
+        return SX_ERR_NO_MEMORY;
+    }
+    s = sx_db_set_metadata(db, SOU_FIELDS_KEY, text, len, err);
+    free(text);
+    return s == SX_OK ? sx_db_commit(db, err) : s;
+}
+
 /* Open (creating) DIR and keep it: the lock lasts the whole run. */
 static sx_status open_target(indexer *ix, sx_error *err)
 {
@@ -368,6 +387,39 @@ static sx_status open_target(indexer *ix, sx_error *err)
         return s;
     ix->fresh = count == 0;
     return SX_OK;
+}
+
+/* The index's facets and labels: DIR's metadata with opt->fields merged in,
+ * written back (committed at once: a fresh build's DIR stays an empty
+ * database that knows its facets).  A facet new to an index that already
+ * holds documents is said: those documents have no value for it. */
+static sx_status load_fields(indexer *ix, sx_error *err)
+{
+    char *text = NULL, why[256];
+    size_t len = 0;
+    sx_status s = sx_db_get_metadata(ix->db, SOU_FIELDS_KEY, &text, &len, err);
+    if (s != SX_OK)
+        return s;
+    if (sou_fields_parse(&ix->fields, text, len, why, sizeof why) < 0) {
+        free(text);
+        set_error(err, SX_ERR_CORRUPT, "%s: %s", ix->opt.db_path, why);
+        return SX_ERR_CORRUPT;
+    }
+    free(text);
+    if (!ix->opt.fields)
+        return SX_OK; /* nothing to add: the metadata stays as it is */
+    size_t before = ix->fields.n;
+    if (sou_fields_merge(&ix->fields, ix->opt.fields, why, sizeof why) < 0) {
+        set_error(err, SX_ERR_INVALID_ARG, "%s: %s", ix->opt.db_path, why);
+        return SX_ERR_INVALID_ARG;
+    }
+    for (size_t i = before; i < ix->fields.n && !ix->fresh && ix->opt.problem; i++) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "new facet \"%s\": the documents indexed before have no value for it "
+                 "(index them again to count them)", ix->fields.facets[i].name);
+        ix->opt.problem(ix->opt.db_path, 0, msg, ix->opt.problem_ctx);
+    }
+    return write_fields(ix->db, &ix->fields, err);
 }
 
 /* DIR.sou-build, emptied of what a killed run may have left there. */
@@ -430,6 +482,14 @@ static sx_status finish_fresh(indexer *ix, sx_error *err)
     ix->phase = "compacting";
     progress(ix, 1);
     if ((s = sx_db_compact(src, ix->nworkers, merged, err)) != SX_OK)
+        goto done;
+    /* the shards hold no metadata: the merged index gets DIR's */
+    sx_db *mdb = NULL;
+    if ((s = sx_db_open_writable(merged, SX_DB_OPEN, &mdb, err)) != SX_OK)
+        goto done;
+    s = write_fields(mdb, &ix->fields, err);
+    sx_db_close(mdb);
+    if (s != SX_OK)
         goto done;
     /* One atomic step where the file system allows it: a reader opening DIR
      * sees either the old (empty) database or the new one, never a mix. */
@@ -557,7 +617,11 @@ sou_index_result sou_index_run(const sou_index_options *opt, const char *const *
         set_error(&e, SX_ERR_INVALID_ARG, "no database path");
         goto fatal;
     }
-    if (open_target(ix, &e) != SX_OK)
+    if (sou_fields_init(&ix->fields) < 0) {
+        set_error(&e, SX_ERR_NO_MEMORY, "out of memory");
+        goto fatal;
+    }
+    if (open_target(ix, &e) != SX_OK || load_fields(ix, &e) != SX_OK)
         goto fatal;
     if (apply_deletes(ix, deletes, ndeletes, &e) != SX_OK)
         goto fatal;
@@ -673,6 +737,7 @@ done:
         remove_tree(ix->build_dir);
     free(ix->build_dir);
     free(ix->workers);
+    sou_fields_destroy(&ix->fields);
     pthread_mutex_destroy(&ix->db_mu);
     pthread_mutex_destroy(&ix->problem_mu);
     pthread_mutex_destroy(&ix->fail_mu);

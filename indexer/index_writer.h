@@ -22,6 +22,11 @@
  * end, so Xapian's lock on DIR keeps any other writer out for the whole
  * run (it gets SX_ERR_LOCKED: "database is locked").
  *
+ * The index's facets and labels (fields.h) are read from DIR's metadata,
+ * merged with opt->fields and written back before any document, so every
+ * document of the run, and of later runs without --facet, gets the same
+ * facets.
+ *
  * Deletions (--delete) are applied first, then the inputs.  Setting *stop
  * (from a signal handler, say) stops the reading; what was read is indexed
  * and committed before sou_index_run returns SOU_INDEX_INTERRUPTED.
@@ -34,6 +39,7 @@
 #include <stdint.h>
 
 #include "document.h"
+#include "fields.h"
 #include "reader.h"
 #include "sou_xapian.h"
 
@@ -76,6 +82,8 @@ typedef struct {
     void *progress_ctx;
     unsigned progress_ms;              /* 0 = 200 */
     size_t max_line;                   /* reader cap; 0 = SOU_READER_MAX_LINE */
+    const sou_fields *fields;          /* facets and labels to add to those the index has
+                                        * (fields.h); NULL: just the index's own */
 } sou_index_options;
 
 typedef enum {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "facet_search.h"
 #include "highlight.h"
 #include "query_build.h"
 #include "query_parse.h"
@@ -24,6 +25,7 @@ struct sou_searcher {
     char *path;
     sou_rank_params rank;
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
+    sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
 };
 
 /* ------------------------------------------------------------ the lexicon */
@@ -68,9 +70,10 @@ const sou_lexicon *sou_search_lexicon(sou_error *err)
 typedef struct {
     const char *q;
     size_t q_len;
-    unsigned limit, offset, passages, passage_chars;
+    unsigned limit, offset, passages, passage_chars, facet_limit;
     enum { SORT_RELEVANCE, SORT_DATE, SORT_DATE_ASC } sort;
     char date_from[9], date_to[9];
+    const json_t *facets, *filter; /* borrowed: read by sou_facet_request_parse */
 } search_opts;
 
 static const char *const SORT_NAMES[] = {"relevance", "date", "date_asc"};
@@ -102,6 +105,24 @@ static double now_ms(void)
 
 /* ------------------------------------------------------------ lifecycle */
 
+/* The index's facets and labels from its metadata (fields.h).  0, or -1
+ * with err when they cannot be read. */
+static int load_fields(sou_searcher *s, sou_error *err)
+{
+    sx_error xe = {0};
+    char *text = NULL, why[256];
+    size_t len = 0;
+    if (sx_db_get_metadata(s->db, SOU_FIELDS_KEY, &text, &len, &xe) != SX_OK) {
+        from_sx(err, &xe, "reading the index's fields");
+        return -1;
+    }
+    int rc = sou_fields_parse(&s->fields, text, len, why, sizeof why);
+    free(text);
+    if (rc < 0)
+        sou_error_set(err, SOU_EUNAVAILABLE, "%s: %s", s->path, why);
+    return rc;
+}
+
 sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
 {
     sx_error xe = {0};
@@ -118,10 +139,16 @@ sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
     sou_rank_params_init(&s->rank);
     if (!(s->lex = sou_search_lexicon(err)))
         goto fail;
+    if (sou_fields_init(&s->fields) < 0) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory opening %s", db_path);
+        goto fail;
+    }
     if (sx_db_open_readonly(db_path, &s->db, &xe) != SX_OK) {
         sou_error_set(err, SOU_EUNAVAILABLE, "cannot open the index at %s: %s", db_path, xe.message);
         goto fail;
     }
+    if (load_fields(s, err) < 0)
+        goto fail;
     return s;
 fail:
     sou_searcher_free(s);
@@ -133,6 +160,7 @@ void sou_searcher_free(sou_searcher *s)
     if (!s)
         return;
     sx_db_close(s->db);
+    sou_fields_destroy(&s->fields);
     free(s->path);
     free(s);
 }
@@ -150,6 +178,8 @@ int sou_searcher_refresh(sou_searcher *s, sou_error *err)
         from_sx(err, &xe, "reopening the index");
         return -1;
     }
+    if (changed && load_fields(s, err) < 0)
+        return -1;
     return changed ? 1 : 0;
 }
 
@@ -164,8 +194,8 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
         from_sx(err, &xe, "reading the index statistics");
         return NULL;
     }
-    json_t *j = json_pack("{s:I,s:I,s:s}", "documents", (json_int_t)docs, "revision", (json_int_t)rev,
-                          "db", s->path);
+    json_t *j = json_pack("{s:I,s:I,s:s,s:o}", "documents", (json_int_t)docs, "revision", (json_int_t)rev,
+                          "db", s->path, "fields", sou_fields_info(&s->fields));
     if (!j)
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
     return j;
@@ -173,8 +203,9 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
 
 /* ------------------------------------------------------------ options */
 
-static const char *const KNOWN_OPTIONS[] = {"q",        "limit",   "offset",        "sort",
-                                            "date_from", "date_to", "passages",      "passage_chars"};
+static const char *const KNOWN_OPTIONS[] = {"q",        "limit",   "offset",        "sort",   "date_from",
+                                            "date_to",  "passages", "passage_chars", "facets", "filter",
+                                            "facet_limit"};
 
 /* An integer option: a JSON integer or a decimal string; absent or "" gives def. */
 static int opt_uint(const json_t *o, const char *key, unsigned min, unsigned max, unsigned def,
@@ -253,7 +284,7 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
         if (k == sizeof KNOWN_OPTIONS / sizeof *KNOWN_OPTIONS) {
             sou_error_fail(err, SOU_R_UNKNOWN_OPTION,
                            "option \"%.64s\": unknown (known: q, limit, offset, sort, date_from, date_to, "
-                           "passages, passage_chars)",
+                           "passages, passage_chars, facets, filter, facet_limit)",
                            key);
             sou_error_where(err, key, NULL, 0, 0, 0);
             return -1;
@@ -275,8 +306,11 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
     if (opt_uint(o, "limit", 1, 100, 10, &opt->limit, err) < 0 ||
         opt_uint(o, "offset", 0, 10000, 0, &opt->offset, err) < 0 ||
         opt_uint(o, "passages", 0, 10, 2, &opt->passages, err) < 0 ||
-        opt_uint(o, "passage_chars", 10, 1000, 100, &opt->passage_chars, err) < 0)
+        opt_uint(o, "passage_chars", 10, 1000, 100, &opt->passage_chars, err) < 0 ||
+        opt_uint(o, "facet_limit", 1, SOU_FACET_LIMIT_MAX, SOU_FACET_LIMIT_DEFAULT, &opt->facet_limit, err) < 0)
         return -1;
+    opt->facets = json_object_get(o, "facets");
+    opt->filter = json_object_get(o, "filter");
     const char *sort, *from, *to;
     if (opt_string(o, "sort", &sort, err) < 0 || opt_string(o, "date_from", &from, err) < 0 ||
         opt_string(o, "date_to", &to, err) < 0)
@@ -893,6 +927,26 @@ done:
     return rc;
 }
 
+/* Restrict bq's query to the filters of fr; *unfiltered keeps the query
+ * as it was (for counting facets).  Returns 0 or -1 with err. */
+static int apply_filters(sou_built_query *bq, const sou_facet_request *fr, sx_query **unfiltered, sou_error *err)
+{
+    sx_error xe = {0};
+    sx_query *filt = sou_facet_filter(fr, NULL, &xe), *q = NULL;
+    if (filt) {
+        const sx_query *pair[2] = {bq->query, filt};
+        q = sx_query_combine(SX_OP_FILTER, pair, 2, 0, &xe);
+    }
+    sx_query_free(filt);
+    if (!q) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory applying the filters");
+        return -1;
+    }
+    *unfiltered = bq->query;
+    bq->query = q;
+    return 0;
+}
+
 /* Hits fetched past the page so that small totals are exact. */
 #define TOTAL_SLACK 10u
 
@@ -961,9 +1015,13 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     sou_built_query bq = {0};
     sou_hl_terms *hl = NULL;
     sx_mset *m = NULL;
-    json_t *answer = NULL, *hits = NULL, *query = NULL;
+    json_t *answer = NULL, *hits = NULL, *query = NULL, *facets = NULL;
+    sou_facet_request fr = {0};
+    sx_query *unfiltered = NULL;
 
-    if (parse_options(options, &opt, err) < 0 || sou_query_parse(opt.q, opt.q_len, &pq, err) < 0)
+    if (parse_options(options, &opt, err) < 0 ||
+        sou_facet_request_parse(&s->fields, opt.facets, opt.filter, opt.facet_limit, &fr, err) < 0 ||
+        sou_query_parse(opt.q, opt.q_len, &pq, err) < 0)
         goto fail;
     /* Date options and date: in the query narrow each other. */
     if (opt.date_from[0] && (!pq.date_from[0] || strcmp(opt.date_from, pq.date_from) > 0))
@@ -985,7 +1043,11 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     }
     if (bq.exclude && exclude_articles(s, &bq, err) < 0)
         goto fail;
+    if (fr.ngroups && apply_filters(&bq, &fr, &unfiltered, err) < 0)
+        goto fail;
     if (run_query(s, &bq, &opt, &m, err) < 0)
+        goto fail;
+    if (fr.ncount && !(facets = sou_facet_count(s->db, &s->fields, &fr, unfiltered ? unfiltered : bq.query, err)))
         goto fail;
 
     hits = json_array();
@@ -1014,14 +1076,17 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
                       "dropped", bq.dropped, "phrases", bq.phrases, "excluded", bq.excluded, "title_terms",
                       bq.title_terms, "date_from", date_json(pq.date_from), "date_to",
                       date_json(pq.date_to), "sort", SORT_NAMES[opt.sort]);
-    if (!query)
+    if (!query || json_object_set_new(query, "filters", json_incref(fr.applied)) < 0)
         goto oom;
     answer = json_pack("{s:o,s:I,s:b,s:i,s:i,s:f,s:o}", "query", query, "total", (json_int_t)total,
                        "exact", lower == upper, "offset", (int)opt.offset, "limit", (int)opt.limit,
                        "took_ms", 0.0, "hits", hits);
     query = hits = NULL; /* stolen by json_pack, even on failure */
-    if (!answer)
+    if (!answer || (facets && json_object_set_new(answer, "facets", facets) < 0)) {
+        facets = NULL;
         goto oom;
+    }
+    facets = NULL;
     double took = now_ms() - t0;
     json_object_set_new(answer, "took_ms", json_real((double)(long long)(took * 1000 + 0.5) / 1000));
     goto done;
@@ -1033,6 +1098,9 @@ fail:
 done:
     json_decref(hits);
     json_decref(query);
+    json_decref(facets);
+    sx_query_free(unfiltered);
+    sou_facet_request_destroy(&fr);
     sx_mset_free(m);
     sou_hl_terms_free(hl);
     sou_built_query_destroy(&bq);

@@ -128,6 +128,15 @@ sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err);
 /* Number of documents containing term (0 if none). */
 sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len, unsigned *out, sx_error *err);
 
+/* User metadata (Xapian's set_metadata): the value of key, malloc()ed and
+ * NUL-terminated in *out (caller frees; "" when the key is unset), its
+ * length in *len (may be NULL). */
+sx_status sx_db_get_metadata(sx_db *db, const char *key, char **out, size_t *len, sx_error *err);
+
+/* Writable only: set key to value[0..len) (len 0 removes the key); written
+ * with the next commit. */
+sx_status sx_db_set_metadata(sx_db *db, const char *key, const char *value, size_t len, sx_error *err);
+
 /* Number of documents with a value in slot (0 if none). */
 sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, sx_error *err);
 
@@ -261,6 +270,29 @@ sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err);
 
 /* Sort by value slot, ties by relevance.  descending != 0: largest first. */
 sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int descending, sx_error *err);
+
+/* Boolean weighting: every match weighs 0 (for runs that only count). */
+sx_status sx_enquire_set_bool_weight(sx_enquire *e, sx_error *err);
+
+/* Counting the values of a slot over every match of a run (Xapian's
+ * ValueCountMatchSpy, which also works over the remote backend).  The spy
+ * is owned by the caller (sx_spy_free) and must outlive the runs of every
+ * enquire it was added to; it counts the documents of every run it sees,
+ * so pass sx_enquire_run a check_at_least of at least the number of
+ * documents for every match to be counted. */
+typedef struct sx_spy sx_spy;
+sx_spy *sx_spy_new(unsigned slot, sx_error *err);
+void sx_spy_free(sx_spy *spy);
+sx_status sx_enquire_add_spy(sx_enquire *e, sx_spy *spy, sx_error *err);
+
+/* Documents the spy saw (with a value in its slot or not). */
+unsigned sx_spy_total(const sx_spy *spy);
+
+/* Visit every value seen and its number of documents, in ascending byte
+ * order of the values; fn returns non-zero to stop.  value is borrowed for
+ * the call. */
+typedef int (*sx_value_count_fn)(const char *value, size_t len, unsigned count, void *ctx);
+sx_status sx_spy_each(const sx_spy *spy, sx_value_count_fn fn, void *ctx, sx_error *err);
 
 /* Keep at most max hits with the same value in slot (Xapian's collapse key):
  * documents with an empty value are never collapsed. */
