@@ -643,7 +643,7 @@ int sou_print_answer(FILE *out, const json_t *answer, const sou_print_opts *po)
     return printed;
 }
 
-void sou_print_document(FILE *out, const json_t *doc, const sou_print_opts *po)
+void sou_print_document(FILE *out, const json_t *doc, const json_t *fields, const sou_print_opts *po)
 {
     static const char *const shown[] = {"id", "title", "body", "url", "date", "related", "title_html", "body_html"};
     unsigned col = 0;
@@ -668,10 +668,14 @@ void sou_print_document(FILE *out, const json_t *doc, const sou_print_opts *po)
                 break;
         if (k < sizeof shown / sizeof shown[0] || !json_is_string(v) || !*json_string_value(v))
             continue;
+        const char *name = json_string_value(json_object_get(json_object_get(fields, "labels"), key));
+        const char *value = json_string_value(v);
+        const char *vname =
+            json_string_value(json_object_get(json_object_get(json_object_get(fields, "values"), key), value));
         print_text(out, "  ", 2, po, &col);
-        print_text(out, key, 2, po, &col);
+        print_text(out, name ? name : key, 2, po, &col);
         print_text(out, ": ", 2, po, &col);
-        print_text(out, json_string_value(v), 2, po, &col);
+        print_text(out, vname ? vname : value, 2, po, &col);
     }
     if (*str_of(doc, "url")) {
         print_text(out, "  ", 2, po, &col);

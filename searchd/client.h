@@ -74,7 +74,9 @@ void sou_print_wrapped(FILE *out, const char *text, unsigned indent, unsigned wi
 int sou_print_answer(FILE *out, const json_t *answer, const sou_print_opts *po);
 
 /* Print a document answer (GET): title, id, date, the other stored fields
- * and url on one line, the body, then the related articles. */
-void sou_print_document(FILE *out, const json_t *doc, const sou_print_opts *po);
+ * and url on one line, the body, then the related articles.  fields (may
+ * be NULL): the index's FIELDS answer, for the names of fields and values
+ * ("类别: 地方性法规" instead of "category: DLC"). */
+void sou_print_document(FILE *out, const json_t *doc, const json_t *fields, const sou_print_opts *po);
 
 #endif /* SOU_CLIENT_H */

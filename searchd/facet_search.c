@@ -365,6 +365,30 @@ fail:
     return NULL;
 }
 
+long sou_facet_filtered_total(const sou_facet_request *r, const json_t *facets)
+{
+    for (size_t g = 0; facets && g < r->ngroups; g++) {
+        const json_t *list = json_object_get(facets, r->groups[g].facet->name);
+        if (!list)
+            continue;
+        long sum = 0;
+        size_t i, found = 0;
+        const json_t *v;
+        json_array_foreach(list, i, v) {
+            const char *value = json_string_value(json_object_get(v, "value"));
+            for (size_t k = 0; value && k < r->groups[g].n; k++)
+                if (strcmp(value, r->groups[g].values[k]) == 0) {
+                    sum += (long)json_integer_value(json_object_get(v, "count"));
+                    found++;
+                }
+        }
+        /* a chosen value missing from a full list may lie past facet_limit */
+        if (found == r->groups[g].n || json_array_size(list) < r->limit)
+            return sum;
+    }
+    return -1;
+}
+
 json_t *sou_fields_info(const sou_fields *f)
 {
     json_t *names = json_array();

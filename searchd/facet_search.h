@@ -67,6 +67,11 @@ sx_query *sou_facet_filter(const sou_facet_request *r, const sou_facet *skip, sx
 json_t *sou_facet_count(sx_db *db, const sou_fields *f, const sou_facet_request *r, const sx_query *query,
                         sou_error *err);
 
+/* The number of articles matching the query and every filter, from the
+ * counts (the answer of sou_facet_count) when a filtered field was counted:
+ * the sum of its chosen values' counts.  -1 when no filtered field was. */
+long sou_facet_filtered_total(const sou_facet_request *r, const json_t *facets);
+
 /* {"facets": [names], "labels": {...}, "values": {...}}: what a client
  * needs to ask for facets and to show fields by name (new reference). */
 json_t *sou_fields_info(const sou_fields *f);

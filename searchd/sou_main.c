@@ -100,16 +100,24 @@ static unsigned terminal_width(void)
 }
 
 /* Ask: the answer (new reference) and its compact JSON line in *raw, or NULL
- * with err (code SOU_EUNAVAILABLE when searchd cannot be reached). */
-static json_t *ask(const cli_opts *co, int get, const json_t *options, char **raw, sou_error *err)
+ * with err (code SOU_EUNAVAILABLE when searchd cannot be reached).  For a
+ * document, *fields gets the index's fields (new reference, or NULL). */
+static json_t *ask(const cli_opts *co, int get, const json_t *options, char **raw, json_t **fields,
+                   sou_error *err)
 {
     json_t *answer = NULL;
     *raw = NULL;
+    *fields = NULL;
     if (co->db) {
         sou_searcher *s = sou_searcher_open(co->db, err);
         if (s)
             answer = get ? sou_get_document(s, json_string_value(json_object_get(options, "id")), NULL, err)
                          : sou_search(s, options, err);
+        if (answer && get) {
+            json_t *info = sou_searcher_info(s, err);
+            *fields = json_incref(json_object_get(info, "fields"));
+            json_decref(info);
+        }
         sou_searcher_free(s);
         if (answer) {
             /* the bytes searchd would send: its serialiser, not json_dumps */
@@ -127,6 +135,14 @@ static json_t *ask(const cli_opts *co, int get, const json_t *options, char **ra
     if (c && !line)
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
     answer = line ? sou_client_call(c, line, raw, err) : NULL;
+    if (answer && get && !json_object_get(answer, "error")) {
+        sou_error ignored;
+        *fields = sou_client_call(c, "FIELDS", NULL, &ignored); /* an older searchd: no names */
+        if (json_object_get(*fields, "error")) {
+            json_decref(*fields);
+            *fields = NULL;
+        }
+    }
     free(line);
     sou_client_close(c);
     return answer;
@@ -144,7 +160,7 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     cli_opts co = {getenv("SOU_SERVER"), NULL, 10000, 0, {0, 0}};
-    json_t *options = json_object(), *answer = NULL;
+    json_t *options = json_object(), *answer = NULL, *fields = NULL;
     char *q = NULL, *raw = NULL;
     size_t qlen = 0;
     sou_error err = {0};
@@ -275,7 +291,7 @@ int main(int argc, char **argv)
     }
     co.print.width = terminal_width();
 
-    answer = ask(&co, get, options, &raw, &err);
+    answer = ask(&co, get, options, &raw, &fields, &err);
     if (!answer) {
         char *msg = sou_term_clean(err.message[0] ? err.message : "out of memory");
         fprintf(stderr, "sou: %s\n", msg ? msg : "out of memory");
@@ -297,7 +313,7 @@ int main(int argc, char **argv)
     }
     if (!co.json_out) {
         if (get)
-            sou_print_document(stdout, answer, &co.print);
+            sou_print_document(stdout, answer, fields, &co.print);
         else
             sou_print_answer(stdout, answer, &co.print);
     }
@@ -313,6 +329,7 @@ oom:
 done:
     json_decref(options);
     json_decref(answer);
+    json_decref(fields);
     free(raw);
     free(q);
     return status;

@@ -361,6 +361,21 @@ START_TEST(test_cli_search_options)
         free(out);
         free(err);
     }
+    /* --facet and --filter reach searchd (this index has no facets: its error) */
+    {
+        const char *argv[] = {g_sou, "--server", g_srv.line, "--facet", "category", "--filter", "category:x", "医保", NULL};
+        ck_assert_int_eq(sou_test_run(argv, &out, &err), 1);
+        ck_assert_ptr_nonnull(strstr(err, "not a facet of this index"));
+        free(out);
+        free(err);
+    }
+    {
+        const char *argv[] = {g_sou, "--filter", "category", "医保", NULL};
+        ck_assert_int_eq(sou_test_run(argv, &out, &err), 2);
+        ck_assert_ptr_nonnull(strstr(err, "FIELD:VALUE"));
+        free(out);
+        free(err);
+    }
     /* no results: what was ignored */
     {
         const char *argv[] = {g_sou, "--server", g_srv.line, "zqxjvwk", "怎么办", NULL};

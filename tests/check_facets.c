@@ -206,9 +206,13 @@ START_TEST(filters)
     ck_assert_int_eq(count_of(a, "region", "上海", NULL), 1);
     ck_assert_int_eq(count_of(a, "region", "全国", NULL), 1);
     json_decref(a);
-    /* OR within a field */
+    /* OR within a field; with counts, the total is theirs, and exact */
     a = search("{\"q\": \"醉驾\", \"filter\": [\"category:案例\", \"category:司法解释\"]}");
     ck_assert_int_eq(total(a), 5);
+    json_decref(a);
+    a = search("{\"q\": \"醉驾\", \"filter\": [\"category:案例\", \"category:司法解释\"], \"facets\": \"category\"}");
+    ck_assert_int_eq(total(a), 5);
+    ck_assert(json_is_true(json_object_get(a, "exact")));
     json_decref(a);
     /* AND across fields */
     a = search("{\"q\": \"醉驾\", \"filter\": [\"category:司法解释\", \"region:上海\"], \"facets\": \"region\"}");
