@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "reader_private.h"
+#include "utf8.h"
 
-/* Directory depth past which the walk stops (symbolic-link loops). */
+/* Directory depth past which the walk stops (a backstop: loops are found
+ * by device and inode). */
 #define SOU_WALK_MAX_DEPTH 64
 
 void sou_doc_free(sou_doc *doc)
@@ -36,7 +38,9 @@ sou_input_kind sou_input_kind_of(const char *path)
     if (strcmp(path, "-") == 0 || ends_with(path, ".jsonl") || ends_with(path, ".json") ||
         ends_with(path, ".gz"))
         return SOU_INPUT_JSONL;
-    return SOU_INPUT_ARTICLE;
+    if (ends_with(path, ".txt"))
+        return SOU_INPUT_ARTICLE;
+    return SOU_INPUT_UNKNOWN;
 }
 
 void sou_reader_report(sou_reader *r, unsigned long line, const char *fmt, ...)
@@ -168,43 +172,6 @@ sou_doc *sou_doc_from_fields(json_t *fields, const char *file, unsigned long lin
 
 /* ---------------------------------------------------------------- UTF-8 */
 
-/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 if malformed
- * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len, i;
-    unsigned long cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c < 0xC2)
-        return 0; /* continuation byte or overlong 2-byte lead */
-    if (c < 0xE0) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c < 0xF0) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c < 0xF5) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 size_t sou_utf8_clean(char *s, size_t len, size_t *invalid, size_t *first_bad)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -212,11 +179,12 @@ size_t sou_utf8_clean(char *s, size_t len, size_t *invalid, size_t *first_bad)
 
     while (in < len) {
         size_t n;
+        uint32_t cp;
         if (u[in] < 0x80) { /* fast path for ASCII */
             s[out++] = s[in++];
             continue;
         }
-        n = utf8_seq_len(u + in, len - in);
+        n = sou_utf8_decode(u + in, len - in, &cp);
         if (n == 0) {
             if (first == len)
                 first = in;
@@ -236,7 +204,24 @@ size_t sou_utf8_clean(char *s, size_t len, size_t *invalid, size_t *first_bad)
     return out;
 }
 
+size_t sou_nul_to_space(char *s, size_t len, size_t *first)
+{
+    size_t n = 0;
+    char *p = s, *end = s + len;
+    while ((p = memchr(p, '\0', (size_t)(end - p))) != NULL) {
+        if (n++ == 0 && first)
+            *first = (size_t)(p - s);
+        *p++ = ' ';
+    }
+    return n;
+}
+
 /* ---------------------------------------------------------------- walking inputs */
+
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+} dir_id;
 
 typedef struct {
     sou_input_fn fn;
@@ -244,7 +229,28 @@ typedef struct {
     sou_problem_fn problem;
     void *problem_ctx;
     int failed;
+    dir_id *seen; /* every directory read so far */
+    size_t n_seen, cap_seen;
 } walk_state;
+
+/* 1 if the directory st was read already, else remember it (0); -1 when
+ * out of memory. */
+static int seen_before(walk_state *w, const struct stat *st)
+{
+    for (size_t i = 0; i < w->n_seen; i++)
+        if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+            return 1;
+    if (w->n_seen == w->cap_seen) {
+        size_t cap = w->cap_seen ? 2 * w->cap_seen : 16;
+        dir_id *v = realloc(w->seen, cap * sizeof *v);
+        if (!v)
+            return -1;
+        w->seen = v;
+        w->cap_seen = cap;
+    }
+    w->seen[w->n_seen++] = (dir_id){st->st_dev, st->st_ino};
+    return 0;
+}
 
 static void walk_report(walk_state *w, const char *path, const char *what)
 {
@@ -281,7 +287,19 @@ static int walk(walk_state *w, const char *path, int depth, int top)
     if (!S_ISDIR(st.st_mode)) {
         if (!top && !S_ISREG(st.st_mode))
             return 0; /* sockets, fifos found while walking */
+        if (sou_input_kind_of(path) == SOU_INPUT_UNKNOWN) {
+            walk_report(w, path, "not an input sou reads (articles are *.txt; JSONL is *.jsonl, *.json, "
+                                 "*.gz or - for standard input), skipped");
+            return 0;
+        }
         return w->fn(path, sou_input_kind_of(path), w->ctx);
+    }
+    int seen = seen_before(w, &st);
+    if (seen != 0) {
+        walk_report(w, path, seen < 0 ? "out of memory"
+                                      : "directory already read (a symbolic-link loop or a second link "
+                                        "to it), skipped");
+        return 0;
     }
     if (depth >= SOU_WALK_MAX_DEPTH) {
         walk_report(w, path, "directories nested too deep (a symbolic-link loop?), skipped");
@@ -334,7 +352,8 @@ done:
 int sou_inputs_walk(const char *path, sou_input_fn fn, void *ctx, sou_problem_fn problem,
                     void *problem_ctx)
 {
-    walk_state w = {fn, ctx, problem, problem_ctx, 0};
+    walk_state w = {fn, ctx, problem, problem_ctx, 0, NULL, 0, 0};
     int rc = walk(&w, path, 0, 1);
+    free(w.seen);
     return rc ? rc : (w.failed ? -1 : 0);
 }

@@ -58,11 +58,12 @@ void sou_doc_free(sou_doc *doc);
 
 typedef enum {
     SOU_INPUT_ARTICLE, /* seed-format text file */
-    SOU_INPUT_JSONL    /* JSONL, plain or gzip; "-" is standard input */
+    SOU_INPUT_JSONL,   /* JSONL, plain or gzip; "-" is standard input */
+    SOU_INPUT_UNKNOWN  /* not an input sou reads (data.csv): reported, never guessed */
 } sou_input_kind;
 
 /* The kind a path is read as: *.jsonl, *.jsonl.gz, *.json, *.gz and "-" are
- * JSONL, anything else an article text file. */
+ * JSONL, *.txt an article text file, anything else SOU_INPUT_UNKNOWN. */
 sou_input_kind sou_input_kind_of(const char *path);
 
 typedef struct {
@@ -93,9 +94,12 @@ size_t sou_reader_bytes(const sou_reader *r);
 
 void sou_reader_close(sou_reader *r);
 
-/* Visit the inputs under path: path itself if it is a file or "-";
- * if a directory, its *.txt, *.jsonl, *.jsonl.gz files, recursively, in
- * name order, skipping names that start with '.'.  fn returns non-zero to
+/* Visit the inputs under path: path itself if it is a file or "-" (a file
+ * of an unknown kind is reported and skipped); if a directory, its *.txt,
+ * *.jsonl, *.jsonl.gz files, recursively, in name order, skipping names
+ * that start with '.'.  Symbolic links are followed, but every directory is
+ * read once (by device and inode, as find -L does): a link back up the
+ * tree is reported as a loop and skipped.  fn returns non-zero to
  * stop the walk (that value is returned).  A path that cannot be read is
  * reported through problem and skipped; the return value is then -1 unless
  * fn stopped the walk. */
@@ -111,6 +115,12 @@ int sou_inputs_walk(const char *path, sou_input_fn fn, void *ctx, sou_problem_fn
  * of bytes removed; *first_bad (may be NULL) the offset of the first one in
  * the original text (len if none). */
 size_t sou_utf8_clean(char *s, size_t len, size_t *invalid, size_t *first_bad);
+
+/* Replace every NUL byte of s[0..len) by a space, in place: a NUL can be
+ * neither stored (the stored JSON would need \u0000, which jansson and
+ * clients reject) nor shown, and as a space it still breaks words as it did.
+ * Returns the number replaced; *first (may be NULL) the offset of the first. */
+size_t sou_nul_to_space(char *s, size_t len, size_t *first);
 
 /* Build a document from fields (stolen: on failure it is freed too), which
  * must hold string "id" and "body"; see sou_doc.  Returns NULL when out of

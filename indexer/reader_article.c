@@ -308,6 +308,13 @@ int sou_article_next(sou_reader *r, sou_doc **out)
                               invalid == 1 ? "" : "s");
         }
         text[clean] = '\0';
+        size_t first_nul = 0, nuls = sou_nul_to_space(text, clean, &first_nul);
+        if (nuls) {
+            unsigned long line = 1;
+            for (size_t i = 0; i < first_nul; i++)
+                line += text[i] == '\n';
+            sou_reader_report(r, line, "%zu NUL byte%s replaced by spaces", nuls, nuls == 1 ? "" : "s");
+        }
         id = id_of(r->path);
         if (!id)
             goto oom;

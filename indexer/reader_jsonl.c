@@ -142,6 +142,34 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
+/* "\u0000" in the string members of root become spaces (sou_nul_to_space),
+ * reported once for the line.  Returns 0, or -1 when out of memory. */
+static int nul_strings_to_spaces(sou_reader *r, unsigned long line, json_t *root)
+{
+    const char *key;
+    json_t *v;
+    size_t total = 0;
+    json_object_foreach(root, key, v)
+    {
+        size_t len = json_string_length(v);
+        if (!json_is_string(v) || strlen(json_string_value(v)) == len)
+            continue;
+        char *copy = malloc(len + 1);
+        if (!copy)
+            return -1;
+        memcpy(copy, json_string_value(v), len + 1);
+        total += sou_nul_to_space(copy, len, NULL);
+        int rc = json_string_setn_nocheck(v, copy, len);
+        free(copy);
+        if (rc < 0)
+            return -1;
+    }
+    if (total)
+        sou_reader_report(r, line, "%zu NUL byte%s (\\u0000) replaced by spaces", total,
+                          total == 1 ? "" : "s");
+    return 0;
+}
+
 /* Parse one line into a document; NULL (after reporting) if it is not one. */
 static sou_doc *parse_line(sou_reader *r, char *text, size_t len)
 {
@@ -156,7 +184,7 @@ static sou_doc *parse_line(sou_reader *r, char *text, size_t len)
         text += 3;
         len -= 3;
     }
-    root = json_loadb(text, len, 0, &jerr);
+    root = json_loadb(text, len, JSON_ALLOW_NUL, &jerr);
     if (!root) {
         size_t invalid, first;
         size_t clean_len = sou_utf8_clean(text, len, &invalid, &first);
@@ -166,7 +194,7 @@ static sou_doc *parse_line(sou_reader *r, char *text, size_t len)
         }
         sou_reader_report(r, line, "invalid UTF-8: %zu byte%s dropped (first at byte %zu)",
                           invalid, invalid == 1 ? "" : "s", first + 1);
-        root = json_loadb(text, clean_len, 0, &jerr);
+        root = json_loadb(text, clean_len, JSON_ALLOW_NUL, &jerr);
         if (!root) {
             sou_reader_report(r, line, "invalid JSON at column %d: %s", jerr.column, jerr.text);
             return NULL;
@@ -176,6 +204,8 @@ static sou_doc *parse_line(sou_reader *r, char *text, size_t len)
         sou_reader_report(r, line, "not a JSON object");
         goto done;
     }
+    if (nul_strings_to_spaces(r, line, root) < 0)
+        goto done;
     id = json_object_get(root, "id");
     title = json_object_get(root, "title");
     body = json_object_get(root, "body");

@@ -4,6 +4,7 @@
 # committed) by indexer/tools/gen_t2s_table.py; the build never needs OpenCC.
 add_library(sou_text STATIC
   ${CMAKE_CURRENT_LIST_DIR}/utf8.c
+  ${CMAKE_CURRENT_LIST_DIR}/strbuf.c
   ${CMAKE_CURRENT_LIST_DIR}/normalize.c
   ${CMAKE_CURRENT_LIST_DIR}/t2s_table.c
   ${CMAKE_CURRENT_LIST_DIR}/tokenize.c
@@ -17,4 +18,4 @@ target_link_libraries(sou_text PUBLIC m)
 # and labels as the database metadata holds them (indexer and searchd).
 add_library(sou_json STATIC ${CMAKE_CURRENT_LIST_DIR}/json_line.c ${CMAKE_CURRENT_LIST_DIR}/fields.c)
 target_include_directories(sou_json PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(sou_json PUBLIC PkgConfig::JANSSON)
+target_link_libraries(sou_json PUBLIC sou_text PkgConfig::JANSSON)

@@ -88,6 +88,11 @@ static inline size_t sou_utf8_encode(uint32_t cp, char *out)
     return 0;
 }
 
+/* Length of the longest well-formed prefix of s[0..len): len when all of it
+ * is UTF-8, else the offset of the first malformed byte.  This is sou's one
+ * UTF-8 validator (fast on ASCII and on three-byte CJK characters). */
+size_t sou_utf8_valid_prefix(const char *s, size_t len);
+
 /* Returns 1 when s[0..len) is entirely well-formed UTF-8, else 0, and (when
  * bad_at is not NULL) stores the offset of the first malformed byte. */
 int sou_utf8_valid(const char *s, size_t len, size_t *bad_at);

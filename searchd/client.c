@@ -1,55 +1,30 @@
 /* client.c: see client.h. */
 #include "client.h"
-#include "json_line.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <locale.h>
 #include <netdb.h>
-#include <stdint.h>
-#include <wchar.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <wchar.h>
 #include <fcntl.h>
+
+#include "hostport.h"
+#include "json_line.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 #define MAX_ANSWER (64u << 20) /* an answer longer than this is not from searchd */
 
 struct sou_client {
     int fd;
     int timeout_ms;
-    char *buf; /* bytes read past the last answer */
-    size_t len, cap;
+    sou_strbuf in; /* bytes read past the last answer */
 };
-
-/* Split "host:port" / "[v6]:port" into its parts (host may be empty = 127.0.0.1). */
-static int split_hostport(const char *hostport, char *host, size_t hsize, char *port, size_t psize)
-{
-    const char *colon;
-
-    if (hostport[0] == '[') {
-        const char *close = strchr(hostport, ']');
-        if (!close || close[1] != ':' || (size_t)(close - hostport - 1) >= hsize)
-            return -1;
-        memcpy(host, hostport + 1, (size_t)(close - hostport - 1));
-        host[close - hostport - 1] = '\0';
-        colon = close + 1;
-    } else {
-        colon = strrchr(hostport, ':');
-        if (!colon || (size_t)(colon - hostport) >= hsize)
-            return -1;
-        memcpy(host, hostport, (size_t)(colon - hostport));
-        host[colon - hostport] = '\0';
-    }
-    if (!host[0])
-        snprintf(host, hsize, "127.0.0.1");
-    if (!colon[1] || strlen(colon + 1) >= psize)
-        return -1;
-    snprintf(port, psize, "%s", colon + 1);
-    return 0;
-}
 
 /* connect() with a timeout: non-blocking connect, poll, then back to blocking. */
 static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t len, int timeout_ms)
@@ -80,15 +55,19 @@ static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t len, int
 
 sou_client *sou_client_connect(const char *hostport, int timeout_ms, sou_error *err)
 {
-    char host[256], port[32];
+    char host[256], port[8];
+    unsigned port_number;
     struct addrinfo hints, *res = NULL, *ai;
     sou_client *c = NULL;
     int fd = -1, rc, saved = 0;
 
-    if (split_hostport(hostport, host, sizeof host, port, sizeof port) < 0) {
+    if (sou_hostport_split(hostport, host, sizeof host, &port_number) < 0) {
         sou_error_set(err, SOU_EBADREQUEST, "server address \"%.100s\": expected HOST:PORT", hostport);
         return NULL;
     }
+    if (!host[0])
+        snprintf(host, sizeof host, "127.0.0.1");
+    snprintf(port, sizeof port, "%u", port_number);
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
@@ -129,7 +108,7 @@ void sou_client_close(sou_client *c)
     if (!c)
         return;
     close(c->fd);
-    free(c->buf);
+    sou_strbuf_destroy(&c->in);
     free(c);
 }
 
@@ -164,18 +143,16 @@ json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_erro
         sou_error_set(err, SOU_EUNAVAILABLE, "sending to searchd: %s", strerror(errno));
         return NULL;
     }
-    while (!(nl = c->len ? memchr(c->buf, '\n', c->len) : NULL)) {
+    while (!(nl = c->in.len ? memchr(c->in.p, '\n', c->in.len) : NULL)) {
         struct pollfd p = {c->fd, POLLIN, 0};
         ssize_t n;
-        if (c->len + 65536 > c->cap) {
-            size_t cap = c->cap ? c->cap * 2 : 131072;
-            char *b = cap > MAX_ANSWER ? NULL : realloc(c->buf, cap);
-            if (!b) {
-                sou_error_set(err, SOU_EINTERNAL, "answer from searchd is too long");
-                return NULL;
-            }
-            c->buf = b;
-            c->cap = cap;
+        if (c->in.len + 65536 > MAX_ANSWER) {
+            sou_error_set(err, SOU_EINTERNAL, "answer from searchd is too long");
+            return NULL;
+        }
+        if (sou_strbuf_reserve(&c->in, 65536) < 0) {
+            sou_error_set(err, SOU_EINTERNAL, "out of memory reading searchd's answer");
+            return NULL;
         }
         n = poll(&p, 1, c->timeout_ms);
         if (n == 0) {
@@ -183,7 +160,7 @@ json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_erro
             return NULL;
         }
         if (n > 0)
-            n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+            n = recv(c->fd, c->in.p + c->in.len, c->in.cap - c->in.len - 1, 0); /* keep the NUL's byte */
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -191,19 +168,19 @@ json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_erro
                           n < 0 ? strerror(errno) : "");
             return NULL;
         }
-        c->len += (size_t)n;
+        c->in.len += (size_t)n;
     }
-    line_len = (size_t)(nl - c->buf);
-    answer = json_loadb(c->buf, line_len, 0, &jerr);
+    line_len = (size_t)(nl - c->in.p);
+    answer = json_loadb(c->in.p, line_len, 0, &jerr);
     if (!answer) {
         sou_error_set(err, SOU_EINTERNAL, "searchd's answer is not JSON: %s", jerr.text);
-    } else if (raw && !(*raw = strndup(c->buf, line_len))) {
+    } else if (raw && !(*raw = strndup(c->in.p, line_len))) {
         json_decref(answer);
         answer = NULL;
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
     }
-    memmove(c->buf, nl + 1, c->len - line_len - 1);
-    c->len -= line_len + 1;
+    memmove(c->in.p, nl + 1, c->in.len - line_len - 1);
+    c->in.len -= line_len + 1;
     return answer;
 }
 
@@ -218,60 +195,45 @@ char *sou_client_request_line(const char *command, const json_t *options)
     return line;
 }
 
-/* Append s[0..n) to the growing string *out. */
-static int put(char **out, size_t *len, size_t *cap, const char *s, size_t n)
+/* cp as UTF-8 into b; 0 for what an entity must not produce: NUL, a
+ * surrogate, anything above U+10FFFF. */
+static size_t entity_utf8(unsigned long cp, char *b)
 {
-    if (*len + n + 1 > *cap) {
-        size_t c = (*cap ? *cap : 64);
-        while (c < *len + n + 1)
-            c *= 2;
-        char *b = realloc(*out, c);
-        if (!b)
-            return -1;
-        *out = b;
-        *cap = c;
-    }
-    memcpy(*out + *len, s, n);
-    *len += n;
-    (*out)[*len] = '\0';
+    return cp == 0 || cp > 0x10FFFF ? 0 : sou_utf8_encode((uint32_t)cp, b);
+}
+
+/* Length of the terminal control at s (C0 but for tab, DEL, C1, and the
+ * bidirectional overrides and isolates that reorder what is shown), or 0.
+ * A title holding "\033]0;pwned\007\033[2J" must not reach the terminal. */
+static size_t control_len(const unsigned char *s)
+{
+    if ((s[0] < 0x20 && s[0] != '\t') || s[0] == 0x7F)
+        return 1;
+    if (s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0x9F)
+        return 2;
+    if (s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0xAA && s[2] <= 0xAE)
+        return 3; /* U+202A-202E */
+    if (s[0] == 0xE2 && s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9)
+        return 3; /* U+2066-2069 */
     return 0;
 }
 
-/* Encode code point cp as UTF-8 into b; returns the length (0 if invalid). */
-static size_t utf8_encode(unsigned long cp, char *b)
+size_t sou_strip_controls(char *s)
 {
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    if (cp < 0x80) {
-        b[0] = (char)cp;
-        return 1;
+    unsigned char *in = (unsigned char *)s, *out = in;
+    while (*in) {
+        size_t n = control_len(in);
+        if (n) {
+            /* A line break or other control shows as one space, never as itself. */
+            if (out == (unsigned char *)s || out[-1] != ' ')
+                *out++ = ' ';
+            in += n;
+            continue;
+        }
+        *out++ = *in++;
     }
-    if (cp < 0x800) {
-        b[0] = (char)(0xC0 | (cp >> 6));
-        b[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        b[0] = (char)(0xE0 | (cp >> 12));
-        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    b[0] = (char)(0xF0 | (cp >> 18));
-    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    b[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* put() for document text: control characters dropped (sou_term_clean). */
-static int put_text(char **out, size_t *len, size_t *cap, const char *s, size_t n)
-{
-    char *piece = strndup(s, n), *clean = piece ? sou_term_clean(piece) : NULL;
-    int rc = clean ? put(out, len, cap, clean, strlen(clean)) : -1;
-    free(piece);
-    free(clean);
-    return rc;
+    *out = '\0';
+    return (size_t)(out - (unsigned char *)s);
 }
 
 char *sou_render_html(const char *html, const char *mark_on, const char *mark_off)
@@ -280,24 +242,23 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
         const char *name;
         const char *text;
     } entities[] = {{"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}};
-    char *out = NULL;
-    size_t len = 0, cap = 0;
+    sou_strbuf out = {0};
     const char *p = html;
 
-    if (put(&out, &len, &cap, "", 0) < 0)
-        return NULL;
     while (*p) {
-        int rc = 0;
         if (*p == '<') {
             const char *end = strchr(p, '>');
             if (!end) {
-                rc = put_text(&out, &len, &cap, p, strlen(p)); /* not a tag: keep the text */
+                size_t start = out.len;
+                sou_strbuf_put(&out, p, strlen(p)); /* not a tag: keep the text */
+                if (!out.oom)
+                    out.len = start + sou_strip_controls(out.p + start);
                 p += strlen(p);
             } else {
                 if (strncmp(p, "<mark>", 6) == 0)
-                    rc = put(&out, &len, &cap, mark_on, strlen(mark_on));
+                    sou_strbuf_put(&out, mark_on, strlen(mark_on));
                 else if (strncmp(p, "</mark>", 7) == 0)
-                    rc = put(&out, &len, &cap, mark_off, strlen(mark_off));
+                    sou_strbuf_put(&out, mark_off, strlen(mark_off));
                 p = end + 1; /* any other tag vanishes */
             }
         } else if (*p == '&') {
@@ -309,7 +270,7 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
                 char *end;
                 unsigned long cp = (p[2] == 'x' || p[2] == 'X') ? strtoul(p + 3, &end, 16) : strtoul(p + 2, &end, 10);
                 if (end == semi)
-                    blen = utf8_encode(cp, b);
+                    blen = entity_utf8(cp, b);
             } else if (semi && n > 0 && n < 10) {
                 for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
                     if (strlen(entities[i].name) == n && strncmp(p + 1, entities[i].name, n) == 0) {
@@ -317,55 +278,32 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
                         memcpy(b, entities[i].text, blen);
                     }
             }
-            if (blen) {
-                rc = put_text(&out, &len, &cap, b, blen);
+            if (blen && control_len((const unsigned char *)b)) {
+                sou_strbuf_put(&out, " ", 1); /* &#27; decodes to ESC: never as itself */
+                p = semi + 1;
+            } else if (blen) {
+                sou_strbuf_put(&out, b, blen);
                 p = semi + 1;
             } else {
-                rc = put(&out, &len, &cap, "&", 1); /* a bare ampersand stays */
+                sou_strbuf_put(&out, "&", 1); /* a bare ampersand stays */
                 p++;
             }
         } else {
             size_t n = strcspn(p, "<&");
-            rc = put_text(&out, &len, &cap, p, n);
+            size_t start = out.len;
+            sou_strbuf_put(&out, p, n);
+            if (!out.oom)
+                out.len = start + sou_strip_controls(out.p + start);
             p += n;
         }
-        if (rc < 0) {
-            free(out);
-            return NULL;
-        }
     }
-    return out;
+    return sou_strbuf_steal(&out, NULL);
 }
 
 #define BOLD "\033[1m"
 #define MARK "\033[1;31m"
 #define DIM "\033[2m"
 #define RESET "\033[0m"
-
-char *sou_term_clean(const char *s)
-{
-    size_t n = strlen(s), o = 0;
-    char *out = malloc(n + 1);
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\t' || c == '\r') {
-            out[o++] = ' ';
-            i++;
-        } else if (c < 0x20 && c != '\n') {
-            i++; /* C0 controls, ESC among them: the start of every escape sequence */
-        } else if (c == 0x7F) {
-            i++;
-        } else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F) {
-            i += 2; /* C1 controls U+0080-U+009F (CSI is U+009B) */
-        } else {
-            out[o++] = s[i++];
-        }
-    }
-    out[o] = '\0';
-    return out;
-}
 
 /* Display columns of the code point cp on a terminal (CJK is 2 wide):
  * glibc's wcwidth, in a UTF-8 locale whatever the process's locale is. */
@@ -383,20 +321,15 @@ static unsigned columns_of(uint32_t cp)
     return w < 0 ? 1 : (unsigned)w;
 }
 
-/* Decode the UTF-8 character at s (NUL-terminated); its length, at least 1. */
+/* The UTF-8 character at s (NUL-terminated): its length, at least 1 (a
+ * malformed byte counts as one character of its own). */
 static size_t char_at(const char *s, uint32_t *cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t n = u[0] < 0x80 ? 1 : u[0] >= 0xF0 ? 4 : u[0] >= 0xE0 ? 3 : u[0] >= 0xC0 ? 2 : 1;
-    uint32_t v = n == 1 ? u[0] : u[0] & (0x3F >> (n - 1));
-    for (size_t k = 1; k < n; k++) {
-        if ((u[k] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return k;
-        }
-        v = (v << 6) | (u[k] & 0x3F);
+    size_t n = sou_utf8_decode((const unsigned char *)s, strnlen(s, 4), cp);
+    if (n == 0) {
+        *cp = 0xFFFD;
+        n = 1;
     }
-    *cp = v;
     return n;
 }
 
@@ -482,11 +415,17 @@ void sou_print_wrapped(FILE *out, const char *text, unsigned indent, unsigned wi
     *col = c;
 }
 
-/* Print text (document text: cleaned of control characters) wrapped. */
+/* Print text from an answer wrapped, without terminal controls (a line
+ * break or a tab shows as a space). */
 static void print_text(FILE *out, const char *text, unsigned indent, const sou_print_opts *po, unsigned *col)
 {
-    char *clean = sou_term_clean(text ? text : "");
-    sou_print_wrapped(out, clean ? clean : "", indent, po->width, col);
+    char *clean = strdup(text ? text : "");
+    if (!clean)
+        return;
+    sou_strip_controls(clean);
+    for (char *t = clean; (t = strchr(t, '\t')) != NULL;)
+        *t = ' ';
+    sou_print_wrapped(out, clean, indent, po->width, col);
     free(clean);
 }
 
@@ -511,20 +450,18 @@ static const char *str_of(const json_t *o, const char *key)
 static char *query_list(const json_t *answer, const char *key)
 {
     const json_t *a = json_object_get(json_object_get(answer, "query"), key);
-    char *out = NULL;
-    size_t len = 0, cap = 0;
+    sou_strbuf out = {0};
     size_t i;
     const json_t *v;
     json_array_foreach(a, i, v) {
         const char *s = json_string_value(v);
         if (!s)
             continue;
-        if ((len && put(&out, &len, &cap, ", ", 2) < 0) || put(&out, &len, &cap, s, strlen(s)) < 0) {
-            free(out);
-            return NULL;
-        }
+        if (out.len)
+            sou_strbuf_puts(&out, ", ");
+        sou_strbuf_puts(&out, s);
     }
-    return out;
+    return out.len ? sou_strbuf_steal(&out, NULL) : (sou_strbuf_destroy(&out), NULL);
 }
 
 /* Why nothing was found: what the query was understood as. */
@@ -570,10 +507,10 @@ static void print_facets(FILE *out, const json_t *answer, const sou_print_opts *
     const json_t *values;
     json_object_foreach((json_t *)json_object_get(answer, "facets"), field, values) {
         unsigned col = 0;
-        char *label = sou_term_clean(field);
-        fprintf(out, "%s%s:%s", po->color ? BOLD : "", label ? label : "", po->color ? RESET : "");
-        col = width_of(label ? label : "", strlen(label ? label : "")) + 1;
-        free(label);
+        fputs(po->color ? BOLD : "", out);
+        print_text(out, field, 2, po, &col);
+        fputs(po->color ? RESET ":" : ":", out);
+        col++;
         size_t i;
         const json_t *v;
         json_array_foreach(values, i, v) {
@@ -682,9 +619,15 @@ void sou_print_document(FILE *out, const json_t *doc, const json_t *fields, cons
         print_text(out, str_of(doc, "url"), 2, po, &col);
     }
     fputs(po->color ? RESET "\n\n" : "\n\n", out);
-    col = 0;
-    print_text(out, str_of(doc, "body"), 0, po, &col);
-    fputc('\n', out);
+    for (const char *line = str_of(doc, "body"); *line;) {
+        size_t len = strcspn(line, "\n");
+        char *one = strndup(line, len);
+        col = 0;
+        print_text(out, one ? one : "", 0, po, &col);
+        fputc('\n', out);
+        free(one);
+        line += len + (line[len] == '\n');
+    }
     const json_t *related = json_object_get(doc, "related");
     if (json_array_size(related) > 0) {
         size_t i;

@@ -38,16 +38,14 @@ char *sou_client_request_line(const char *command, const json_t *options);
 /* HTML from searchd (a snippet or title_html: escaped text and <mark>)
  * to plain text: <mark> becomes mark_on, </mark> mark_off, other tags
  * vanish, entities (&amp; &lt; &gt; &quot; &#39; &#NNN; &#xHH;) are
- * decoded, and control characters in the text are dropped (as by
- * sou_term_clean; mark_on and mark_off are kept as given).  Caller frees;
- * NULL on OOM. */
+ * decoded.  Caller frees; NULL on OOM. */
 char *sou_render_html(const char *html, const char *mark_on, const char *mark_off);
 
-/* s without what would drive a terminal instead of being shown: C0
- * controls (ESC, BEL, ...; tab and CR become spaces, newlines stay), DEL
- * and the C1 controls U+0080-U+009F.  A document titled
- * "\033]0;pwned\a" then prints as "]0;pwned".  Caller frees; NULL on OOM. */
-char *sou_term_clean(const char *s);
+/* Replace every terminal control in s (C0 controls but tab, DEL, C1, the
+ * bidirectional overrides and isolates) by a space, runs of them by one,
+ * in place; returns the new length.  Everything sou prints from an answer
+ * goes through it (sou_render_html does it too), with or without colour. */
+size_t sou_strip_controls(char *s);
 
 /* How answers are printed. */
 typedef struct {
@@ -62,8 +60,7 @@ typedef struct {
  * the space it falls on; runs of ASCII letters and digits are kept whole;
  * closing punctuation (，。）」…) never starts a line: other text stops two
  * columns short so that it can hang there; SGR escapes (\033[...m) take no
- * room.  text is printed as it is: clean
- * document text first (sou_term_clean). */
+ * room.  text is printed as it is: strip it first (sou_strip_controls). */
 void sou_print_wrapped(FILE *out, const char *text, unsigned indent, unsigned width, unsigned *col);
 
 /* Print a search answer as a ranked list: rank, title, date, url or id, the

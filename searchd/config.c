@@ -6,6 +6,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,7 +40,10 @@ static const opt_spec options[] = {
     {"max_line", OPT_SIZE, F(max_line), 16, 16 << 20, "BYTES", "longest line-protocol request"},
     {"max_headers", OPT_SIZE, F(max_headers), 1024, 16 << 20, "BYTES", "longest HTTP request head (413 beyond)"},
     {"max_body", OPT_SIZE, F(max_body), 0, 16 << 20, "BYTES", "longest HTTP request body (413 beyond)"},
+    {"request_timeout", OPT_INT, F(request_timeout), 1, 86400, "SECONDS", "a request line or HTTP head must arrive whole within this"},
     {"max_connections", OPT_INT, F(max_connections), 1, 1000000, "N", "open line connections at most"},
+    {"max_http_connections", OPT_INT, F(max_http_connections), 1, 1000000, "N", "open HTTP connections at most"},
+    {"max_output", OPT_SIZE, F(max_output), 4096, 1LL << 32, "BYTES", "answers waiting for a line client that does not read; past it the client is closed"},
     {"max_pipeline", OPT_INT, F(max_pipeline), 1, 100000, "N", "unanswered requests per connection before pausing"},
     {"max_queue", OPT_INT, F(max_queue), 1, 10000000, "N", "waiting jobs before answering 503"},
     {"shutdown_timeout", OPT_INT, F(shutdown_timeout), 0, 3600, "SECONDS", "SIGTERM waits this long for in-flight work"},
@@ -64,7 +69,11 @@ void sou_config_defaults(sou_config *cfg)
     cfg->max_line = 64 * 1024;               /* the protocol's promise: a request line is at most 64 KiB */
     cfg->max_headers = 64 * 1024;            /* a long question percent-encoded is ~9 bytes a character */
     cfg->max_body = 64 * 1024;               /* the API is GET-only; a body is never needed */
-    cfg->max_connections = 10000;            /* far above use, below the fd limit we raise to */
+    cfg->request_timeout = 30;               /* slowloris: a byte a second must not hold a connection */
+    cfg->max_connections = 10000;            /* far above use; lowered to fit the descriptor limit */
+    cfg->max_http_connections = 10000;       /* the same for HTTP (an idle keep-alive holds one) */
+    cfg->max_output = 16u << 20;             /* Redis's client-output-buffer-limit; a client that
+                                              * pipelines and never reads held 80 MB before */
     cfg->max_pipeline = 128;                 /* bounds memory per client; beyond it TCP pushes back */
     cfg->max_queue = 10000;                  /* ~seconds of work; beyond it 503 beats unbounded latency */
     cfg->shutdown_timeout = 10;              /* searches take milliseconds; 10 s is generous */
@@ -96,7 +105,20 @@ static const opt_spec *find_option(const char *key, size_t len)
     return NULL;
 }
 
-static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou_error *err)
+/* Fill err with a printf-style message; returns -1. */
+static int config_error(sou_config_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int config_error(sou_config_error *err, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou_config_error *err)
 {
     char *field = (char *)cfg + o->offset;
 
@@ -104,7 +126,7 @@ static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou
     case OPT_STRING: {
         char *copy = strdup(value);
         if (!copy) {
-            sou_error_set(err, SOU_EINTERNAL, "%s: out of memory", o->name);
+            config_error(err, "%s: out of memory", o->name);
             return -1;
         }
         free(*(char **)field);
@@ -114,7 +136,7 @@ static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou
     case OPT_LEVEL: {
         int level = sou_log_level_parse(value);
         if (level < 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "%s: \"%.40s\" is not debug, info, warn or error", o->name,
+            config_error(err, "%s: \"%.40s\" is not debug, info, warn or error", o->name,
                           value);
             return -1;
         }
@@ -125,21 +147,22 @@ static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou
     case OPT_SIZE: {
         char *end;
         long long n;
+        long long unit = 1;
         errno = 0;
         n = strtoll(value, &end, 10);
         /* Accept K/M suffixes for sizes: "64K", "1M". */
-        if (o->type == OPT_SIZE && end != value && (*end == 'K' || *end == 'k')) {
-            n *= 1024;
-            end++;
-        } else if (o->type == OPT_SIZE && end != value && (*end == 'M' || *end == 'm')) {
-            n *= 1024 * 1024;
-            end++;
-        }
-        if (end == value || *end != '\0' || errno == ERANGE || n < o->min || n > o->max) {
-            sou_error_set(err, SOU_EBADREQUEST, "%s: \"%.40s\" is not a number in %lld..%lld", o->name, value,
+        if (o->type == OPT_SIZE && end != value && (*end == 'K' || *end == 'k'))
+            unit = 1024, end++;
+        else if (o->type == OPT_SIZE && end != value && (*end == 'M' || *end == 'm'))
+            unit = 1024 * 1024, end++;
+        /* The range is checked before multiplying: 9000000000000000000M overflowed. */
+        if (end == value || *end != '\0' || errno == ERANGE || n < 0 || n > o->max / unit ||
+            n * unit < o->min) {
+            config_error(err, "%s: \"%.40s\" is not a number in %lld..%lld", o->name, value,
                           o->min, o->max);
             return -1;
         }
+        n *= unit;
         if (o->type == OPT_INT)
             *(int *)field = (int)n;
         else
@@ -150,12 +173,12 @@ static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou
     return -1;
 }
 
-int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_error *err)
+int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_config_error *err)
 {
     const opt_spec *o = find_option(key, strlen(key));
 
     if (!o) {
-        sou_error_set(err, SOU_EBADREQUEST, "unknown setting \"%.60s\"", key);
+        config_error(err, "unknown setting \"%.60s\"", key);
         return -1;
     }
     return set_option(cfg, o, value, err);
@@ -173,7 +196,7 @@ static char *trim(char *s)
     return s;
 }
 
-int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err)
+int sou_config_load_file(sou_config *cfg, const char *path, sou_config_error *err)
 {
     FILE *f = fopen(path, "re");
     char *buf = NULL;
@@ -181,17 +204,17 @@ int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err)
     ssize_t n;
     unsigned lineno = 0;
     int rc = -1;
-    sou_error e;
+    sou_config_error e;
 
     if (!f) {
-        sou_error_set(err, SOU_EBADREQUEST, "%s: %s", path, strerror(errno));
+        config_error(err, "%s: %s", path, strerror(errno));
         return -1;
     }
     while ((n = getline(&buf, &cap, f)) >= 0) {
         char *line, *eq, *key, *value;
         lineno++;
         if (memchr(buf, '\0', (size_t)n)) {
-            sou_error_set(err, SOU_EBADREQUEST, "%s:%u: NUL byte in line", path, lineno);
+            config_error(err, "%s:%u: NUL byte in line", path, lineno);
             goto done;
         }
         line = trim(buf);
@@ -199,24 +222,24 @@ int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err)
             continue;
         eq = strchr(line, '=');
         if (!eq) {
-            sou_error_set(err, SOU_EBADREQUEST, "%s:%u: expected `key = value`", path, lineno);
+            config_error(err, "%s:%u: expected `key = value`", path, lineno);
             goto done;
         }
         *eq = '\0';
         key = trim(line);
         value = trim(eq + 1);
         if (strcmp(key, "config") == 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "%s:%u: \"config\" cannot be set in a config file", path,
+            config_error(err, "%s:%u: \"config\" cannot be set in a config file", path,
                           lineno);
             goto done;
         }
         if (sou_config_set(cfg, key, value, &e) < 0) {
-            sou_error_set(err, e.code, "%s:%u: %s", path, lineno, e.message);
+            config_error(err, "%s:%u: %s", path, lineno, e.message);
             goto done;
         }
     }
     if (ferror(f)) {
-        sou_error_set(err, SOU_EBADREQUEST, "%s:%u: read error: %s", path, lineno + 1, strerror(errno));
+        config_error(err, "%s:%u: read error: %s", path, lineno + 1, strerror(errno));
         goto done;
     }
     rc = 0;
@@ -228,7 +251,7 @@ done:
 
 /* Split argv[*i] into an option and its value; returns the spec or NULL
  * (err filled).  *value points into argv. */
-static const opt_spec *flag_at(int argc, char **argv, int *i, const char **value, sou_error *err)
+static const opt_spec *flag_at(int argc, char **argv, int *i, const char **value, sou_config_error *err)
 {
     const char *arg = argv[*i];
     const char *name = arg + 2;
@@ -237,12 +260,12 @@ static const opt_spec *flag_at(int argc, char **argv, int *i, const char **value
     const opt_spec *o;
 
     if (strncmp(arg, "--", 2) != 0 || len == 0) {
-        sou_error_set(err, SOU_EBADREQUEST, "unexpected argument \"%.60s\" (options are --name value)", arg);
+        config_error(err, "unexpected argument \"%.60s\" (options are --name value)", arg);
         return NULL;
     }
     o = find_option(name, len);
     if (!o) {
-        sou_error_set(err, SOU_EBADREQUEST, "unknown option \"%.60s\" (see --help)", arg);
+        config_error(err, "unknown option \"%.60s\" (see --help)", arg);
         return NULL;
     }
     if (eq) {
@@ -250,17 +273,17 @@ static const opt_spec *flag_at(int argc, char **argv, int *i, const char **value
     } else if (*i + 1 < argc) {
         *value = argv[++*i];
     } else {
-        sou_error_set(err, SOU_EBADREQUEST, "option --%s needs a value (%s)", name, o->arg);
+        config_error(err, "option --%s needs a value (%s)", name, o->arg);
         return NULL;
     }
     return o;
 }
 
-int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err)
+int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_config_error *err)
 {
     const char *value;
     const opt_spec *o;
-    sou_error e;
+    sou_config_error e;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
@@ -281,12 +304,12 @@ int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err
         if (!(o = flag_at(argc, argv, &i, &value, err)))
             return -1;
         if (strcmp(o->name, "config") != 0 && set_option(cfg, o, value, &e) < 0) {
-            sou_error_set(err, e.code, "--%s", e.message);
+            config_error(err, "--%s", e.message);
             return -1;
         }
     }
     if (!cfg->db || !*cfg->db) {
-        sou_error_set(err, SOU_EBADREQUEST, "--db DIR is required (the index directory)");
+        config_error(err, "--db DIR is required (the index directory)");
         return -1;
     }
     return 0;

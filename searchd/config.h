@@ -13,7 +13,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "search.h"
+/* Why a setting, a flag or a config file was refused, with where:
+ * "searchd.conf:3: threads: \"many\" is not a number in 1..256". */
+typedef struct {
+    char message[320];
+} sou_config_error;
 
 typedef struct {
     char *db;             /* index directory (required); owned */
@@ -29,7 +33,10 @@ typedef struct {
     size_t max_line;      /* longest request line, bytes, without the newline */
     size_t max_headers;   /* longest HTTP request line + headers, bytes */
     size_t max_body;      /* longest HTTP request body, bytes */
+    int request_timeout;  /* seconds one request (a line, an HTTP head) may take to arrive whole */
     int max_connections;  /* open line connections at most */
+    int max_http_connections; /* open HTTP connections at most */
+    size_t max_output;    /* answer bytes waiting for a line client before it is closed */
     int max_pipeline;     /* unanswered requests per line connection before reading pauses */
     int max_queue;        /* jobs waiting for a worker before answering 503 */
     int shutdown_timeout; /* seconds SIGTERM waits for in-flight requests */
@@ -43,17 +50,17 @@ void sou_config_destroy(sou_config *cfg);
 
 /* Set one key ("threads", "idle-timeout" ...) from text.  Returns 0, or -1
  * with err saying which key and why (no location: callers add it). */
-int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_error *err);
+int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_config_error *err);
 
 /* Read a `key = value` file.  Returns 0, or -1 with err = "path:line: message". */
-int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err);
+int sou_config_load_file(sou_config *cfg, const char *path, sou_config_error *err);
 
 /* Apply the command line: first the file named by --config (if any), then
  * every flag, so flags win.  Returns 0, 1 when --help was asked for, 2 for
  * --version, or -1
  * with err filled (unknown flag, missing value, bad value, bad file).
  * Finally checks that db is set. */
-int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err);
+int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_config_error *err);
 
 /* Write the usage text (every flag, its default) to out. */
 void sou_config_usage(FILE *out, const char *program);

@@ -14,13 +14,25 @@
  * Methods other than GET and HEAD get 405.  A request line plus headers
  * over max_headers gets 413 (JSON); evhttp itself refuses a head over four
  * times that with 400, and a body over max_body with 413 (its HTML).
+ *
+ * Each connection's bufferevent is made here (evhttp_set_bevcb), with our
+ * state (http_conn) beside it: it counts open connections (the listener
+ * pauses at max_http_connections; evhttp's close callback counts them out)
+ * and holds the request deadline: from the first byte of a request, it must
+ * arrive whole within request_timeout, else the socket is shut down
+ * (evhttp's own timeout restarts at every byte, so one byte a second held a
+ * connection forever).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <sys/queue.h>
 
 #include <event2/keyvalq_struct.h>
@@ -28,6 +40,7 @@
 #include "json_line.h"
 #include "log.h"
 #include "server_private.h"
+#include "utf8.h"
 
 #include "web_assets.h"
 
@@ -38,6 +51,117 @@ typedef struct {
     enum { ANSWER_BODY, ANSWER_STATS, ANSWER_HEALTH, ANSWER_METRICS, ANSWER_FIELDS } answer;
     double t0;
 } http_req;
+
+struct http_conn {
+    sou_server *srv;
+    struct bufferevent *bev;          /* evhttp's, for the connection's life */
+    struct evhttp_connection *evcon;  /* known once attached */
+    struct evbuffer_cb_entry *on_input;
+    struct event *attach, *deadline;
+    int in_request;                   /* bytes of a request arrived, request not complete yet */
+    http_conn *prev, *next;
+};
+
+/* Bytes from the client: the first of a request starts its deadline. */
+static void http_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+    http_conn *hc = arg;
+    if (info->n_added == 0 || hc->in_request)
+        return;
+    struct timeval tv = {hc->srv->cfg->request_timeout, 0};
+    hc->in_request = 1;
+    event_add(hc->deadline, &tv);
+}
+
+static void http_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+    http_conn *hc = arg;
+    SOU_INFO("HTTP connection: request not complete after %d s (request_timeout): closing",
+             hc->srv->cfg->request_timeout);
+    /* evhttp owns the connection: ending the socket makes it free it. */
+    shutdown(bufferevent_getfd(hc->bev), SHUT_RDWR);
+}
+
+/* evhttp frees the connection. */
+static void http_closed(struct evhttp_connection *evcon, void *arg)
+{
+    http_conn *hc = arg;
+    sou_server *s = hc->srv;
+    if (hc->prev)
+        hc->prev->next = hc->next;
+    else
+        s->http_conns = hc->next;
+    if (hc->next)
+        hc->next->prev = hc->prev;
+    s->http_open--;
+    evbuffer_remove_cb_entry(bufferevent_get_input(hc->bev), hc->on_input);
+    event_free(hc->deadline);
+    event_free(hc->attach);
+    free(hc);
+    sou_server_accepting(s); /* below the cap again */
+}
+
+/* Right after the accept: evhttp has set up its connection on our
+ * bufferevent (its callback argument), and nothing was read yet. */
+static void http_attach(evutil_socket_t fd, short what, void *arg)
+{
+    http_conn *hc = arg;
+    void *cbarg = NULL;
+    bufferevent_getcb(hc->bev, NULL, NULL, NULL, &cbarg);
+    hc->evcon = cbarg;
+    evhttp_connection_set_closecb(hc->evcon, http_closed, hc);
+}
+
+/* evhttp_set_bevcb: the bufferevent of a new connection, with our state
+ * (counted, deadline) attached to it. */
+static struct bufferevent *http_new_bev(struct event_base *base, void *arg)
+{
+    sou_server *s = arg;
+    http_conn *hc = calloc(1, sizeof *hc);
+    if (!hc || !(hc->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) ||
+        !(hc->deadline = evtimer_new(base, http_deadline_cb, hc)) ||
+        !(hc->attach = event_new(base, -1, 0, http_attach, hc)) ||
+        !(hc->on_input = evbuffer_add_cb(bufferevent_get_input(hc->bev), http_input, hc)))
+        goto fail;
+    hc->srv = s;
+    hc->next = s->http_conns;
+    if (s->http_conns)
+        s->http_conns->prev = hc;
+    s->http_conns = hc;
+    event_active(hc->attach, EV_TIMEOUT, 0);
+    if (++s->http_open >= s->max_http_conns) {
+        SOU_WARN("%d HTTP connections open (max_http_connections): not accepting more until one closes",
+                 s->http_open);
+        sou_server_accepting(s);
+    }
+    return hc->bev;
+fail:
+    /* evhttp then makes a plain bufferevent itself: uncounted, still served. */
+    SOU_ERROR("out of memory accepting an HTTP connection");
+    if (hc) {
+        if (hc->deadline)
+            event_free(hc->deadline);
+        if (hc->attach)
+            event_free(hc->attach);
+        if (hc->bev)
+            bufferevent_free(hc->bev);
+        free(hc);
+    }
+    return NULL;
+}
+
+/* A whole request arrived on req's connection: its deadline is met. */
+static void http_request_arrived(sou_server *s, struct evhttp_request *req)
+{
+    struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+    struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+    for (http_conn *hc = s->http_conns; bev && hc; hc = hc->next)
+        if (hc->bev == bev) {
+            hc->in_request = 0;
+            event_del(hc->deadline);
+            return;
+        }
+}
 
 static const char *reason(int status)
 {
@@ -157,12 +281,36 @@ static int add_repeated(json_t *options, const char *key, const char *value, siz
     return json_array_append_new(a, json_stringn(value, len));
 }
 
+static int is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Offset of the first '%' in s not followed by two hex digits, or -1.
+ * evhttp_uridecode passes such a '%' through as it is ("%zz"), while a
+ * cut-off character ("%E5%8C") fails as invalid UTF-8: one rule for both. */
+static long bad_percent(const char *s)
+{
+    for (const char *p = s; (p = strchr(p, '%')) != NULL; p++)
+        if (!is_hex(p[1]) || !is_hex(p[2]))
+            return (long)(p - s);
+    return -1;
+}
+
 json_t *sou_http_search_options(const char *query, sou_error *err)
 {
-    json_t *options = json_object();
+    json_t *options = NULL;
     const char *p = query ? query : "";
+    long bad = bad_percent(p);
 
-    if (!options) {
+    if (bad >= 0) {
+        sou_error_set(err, SOU_EBADREQUEST,
+                      "query string: invalid percent-encoding at byte %ld (%% must be followed by two "
+                      "hex digits)",
+                      bad);
+        return NULL;
+    }
+    if (!(options = json_object())) {
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
         return NULL;
     }
@@ -293,6 +441,10 @@ static void handle_doc(sou_server *s, struct evhttp_request *req, double t0, con
         sou_error_set(&err, SOU_EINTERNAL, "out of memory");
         goto fail;
     }
+    if (bad_percent(raw_id) >= 0) {
+        sou_error_set(&err, SOU_EBADREQUEST, "/doc/<id>: invalid percent-encoding in the id");
+        goto fail;
+    }
     if (id_len == 0 || strlen(id) != id_len || sou_utf8_valid_prefix(id, id_len) != id_len) {
         sou_error_fail(&err, SOU_R_BAD_ID, "/doc/<id>: the id must be non-empty UTF-8 text");
         goto fail;
@@ -343,8 +495,16 @@ static void handle_request(struct evhttp_request *req, void *arg)
     const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
     sou_error err;
 
+    http_request_arrived(s, req);
     if (!path || !*path)
         path = "/";
+    /* RFC 7230 5.4: an HTTP/1.1 request without Host is a 400. */
+    if (req->major == 1 && req->minor >= 1 &&
+        !evhttp_find_header(evhttp_request_get_input_headers(req), "Host")) {
+        sou_error_set(&err, SOU_EBADREQUEST, "HTTP/1.1 request without a Host header");
+        send_error(s, req, SOU_REQ_OTHER, t0, &err);
+        return;
+    }
     if (head_size(req) > s->cfg->max_headers) {
         sou_error_set(&err, SOU_ETOOLARGE, "request line and headers exceed %zu bytes", s->cfg->max_headers);
         send_error(s, req, SOU_REQ_OTHER, t0, &err);
@@ -410,6 +570,7 @@ int sou_http_start(sou_server *s, struct evconnlistener *lev, sou_error *err)
     evhttp_set_max_body_size(s->http, (ev_ssize_t)s->cfg->max_body);
     evhttp_set_timeout(s->http, s->cfg->http_timeout);
     evhttp_set_gencb(s->http, handle_request, s);
+    evhttp_set_bevcb(s->http, http_new_bev, s);
     s->http_bound = evhttp_bind_listener(s->http, lev);
     if (!s->http_bound) {
         sou_error_set(err, SOU_EINTERNAL, "cannot attach the HTTP server to its listener");

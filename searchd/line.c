@@ -12,8 +12,15 @@
  * Memory per connection is bounded three ways: the read high watermark
  * (max_line + 2) stops reading once a line that long has no newline; at
  * most max_pipeline unanswered requests (then reading pauses and TCP pushes
- * back); and reading pauses while more than OUTPUT_PAUSE bytes of answers
- * wait for a client that does not read.
+ * back); reading pauses while more than OUTPUT_PAUSE bytes of answers wait
+ * for a client that does not read, and a client with more than max_output
+ * bytes waiting when another answer is ready is closed (the answers already
+ * asked for still come back from the workers: pausing alone let 128 of them
+ * pile up, 80 MB a connection).
+ *
+ * A request line must arrive whole within request_timeout of its first
+ * byte (the idle timer restarts at every byte, so one byte a second held a
+ * connection forever): past it the client gets a 408 line and is closed.
  *
  * An over-long line is answered with a 413 error and then skipped up to its
  * newline, after which the connection goes on: every line still gets
@@ -38,6 +45,7 @@
 #include "json_line.h"
 #include "log.h"
 #include "server_private.h"
+#include "utf8.h"
 
 #define OUTPUT_PAUSE (1u << 20)
 
@@ -62,6 +70,8 @@ struct line_req {
 struct line_conn {
     sou_server *srv;
     struct bufferevent *bev;
+    struct event *deadline; /* request_timeout after the first byte of a line */
+    double line_started;    /* sou_now() of that byte; 0 between lines */
     line_req *head, *tail; /* unanswered requests, oldest first */
     int pending;
     int discarding; /* skipping the rest of an over-long line */
@@ -73,41 +83,6 @@ struct line_conn {
 };
 
 /* ---------------------------------------------------------------- parsing */
-
-size_t sou_utf8_valid_prefix(const char *str, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-
-    while (i < len) {
-        unsigned c = s[i];
-        size_t n;
-        unsigned cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            n = 1, cp = c & 0x1F, min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2, cp = c & 0x0F, min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3, cp = c & 0x07, min = 0x10000;
-        } else {
-            return i;
-        }
-        if (len - i <= n)
-            return i;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += n + 1;
-    }
-    return len;
-}
 
 /* Bytes of s[0..len) to quote in a message: at most max, cut at a character boundary. */
 static int quote_len(const char *s, size_t len, size_t max)
@@ -380,6 +355,8 @@ static void conn_free(line_conn *c)
         c->next->prev = c->prev;
     s->conns_open--;
     s->stats.connections_open = s->conns_open;
+    if (c->deadline)
+        event_free(c->deadline);
     bufferevent_free(c->bev);
     free(c);
     sou_server_maybe_done(s);
@@ -482,10 +459,12 @@ static int conn_read_one(line_conn *c)
         }
         evbuffer_drain(in, (size_t)p.pos + eol_len);
         c->discarding = 0;
+        c->line_started = 0;
         return 1;
     }
     line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF);
     if (line) {
+        c->line_started = 0;
         conn_request(c, line, len);
         free(line);
         return 1;
@@ -514,6 +493,71 @@ static int conn_read_one(line_conn *c)
     return 0;
 }
 
+/* Start the deadline of a line whose first bytes are in, stop it between
+ * lines. */
+static void conn_watch_deadline(line_conn *c)
+{
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    if (evbuffer_get_length(in) == 0 && !c->discarding) {
+        c->line_started = 0;
+        event_del(c->deadline);
+        return;
+    }
+    if (c->line_started > 0)
+        return;
+    c->line_started = sou_now();
+    struct timeval tv = {c->srv->cfg->request_timeout, 0};
+    event_add(c->deadline, &tv);
+}
+
+static void conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+    line_conn *c = arg;
+    sou_server *s = c->srv;
+    char msg[160];
+    if (c->pending > 0) {
+        /* Reading is paused for our answers: the client is not late. */
+        c->line_started = sou_now();
+        struct timeval tv = {s->cfg->request_timeout, 0};
+        event_add(c->deadline, &tv);
+        return;
+    }
+    int n = snprintf(msg, sizeof msg,
+                     "{\"error\":{\"code\":408,\"reason\":\"request_timeout\",\"message\":\"request line %llu did not arrive whole "
+                     "within %d s (request_timeout); closing\"}}\n",
+                     c->lineno + 1, s->cfg->request_timeout);
+    SOU_INFO("line connection: request line not complete after %d s: closing", s->cfg->request_timeout);
+    if (!c->head && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+        ssize_t ignored = send(bufferevent_getfd(c->bev), msg, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+        (void)ignored;
+    }
+    conn_free(c);
+}
+
+/* Queue r's answer on the output, or close c when a client that does not
+ * read already has max_output bytes waiting.  Returns 0, or -1 when c was
+ * closed (r is freed either way). */
+static int conn_send(line_conn *c, line_req *r)
+{
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    size_t waiting = evbuffer_get_length(out);
+    if (r->reply && waiting > 0 && waiting + r->len > c->srv->cfg->max_output) {
+        SOU_WARN("line connection: %zu bytes of answers not read by the client (max_output %zu): closing",
+                 waiting, c->srv->cfg->max_output);
+        req_free(r);
+        conn_free(c);
+        return -1;
+    }
+    if (r->reply) {
+        evbuffer_add(out, r->reply, r->len);
+        evbuffer_add(out, "\n", 1);
+    }
+    if (r->close_after)
+        c->closing = 1;
+    req_free(r);
+    return 0;
+}
+
 /* Write what can be written, read what can be read, close when finished.
  * May free c. */
 static void conn_pump(line_conn *c)
@@ -528,13 +572,8 @@ static void conn_pump(line_conn *c)
             if (!c->head)
                 c->tail = NULL;
             c->pending--;
-            if (r->reply) {
-                evbuffer_add(out, r->reply, r->len);
-                evbuffer_add(out, "\n", 1);
-            }
-            if (r->close_after)
-                c->closing = 1;
-            req_free(r);
+            if (conn_send(c, r) < 0)
+                return;
         }
         if (c->closing || c->srv->stopping) {
             /* QUIT, end of input or shutdown: no new requests; close once
@@ -551,6 +590,7 @@ static void conn_pump(line_conn *c)
         if (!conn_read_one(c))
             break;
     }
+    conn_watch_deadline(c);
     if (c->eof) {
         /* Nothing more will come: finish the answers, then close. */
         c->closing = 1;
@@ -620,7 +660,7 @@ void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct s
     line_conn *c;
     struct timeval idle = {s->cfg->idle_timeout, 0};
 
-    if (s->conns_open >= s->cfg->max_connections) {
+    if (s->conns_open >= s->max_line_conns) {
         static const char busy[] =
             "{\"error\":{\"code\":503,\"reason\":\"overloaded\",\"message\":\"too many connections\"}}\n";
         ssize_t ignored = send(fd, busy, sizeof busy - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -637,6 +677,12 @@ void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct s
         return;
     }
     c->srv = s;
+    if (!(c->deadline = evtimer_new(s->base, conn_deadline_cb, c))) {
+        SOU_ERROR("out of memory accepting a line connection");
+        bufferevent_free(c->bev);
+        free(c);
+        return;
+    }
     peer_name(addr, c->peer, sizeof c->peer);
     c->next = s->conns;
     if (s->conns)

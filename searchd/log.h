@@ -5,7 +5,8 @@
  * level check happens in the macro, before the arguments are evaluated, so
  * a debug message costs nothing when debugging is off.  Writing is
  * thread-safe (worker threads log too).  libevent's own warnings are routed
- * here by sou_log_route_libevent().
+ * here by sou_log_route_libevent().  At most SOU_LOG_RATE lines a second are
+ * written; the rest are counted and the count logged once the second is over.
  */
 #ifndef SOU_LOG_H
 #define SOU_LOG_H
@@ -16,6 +17,8 @@ typedef enum {
     SOU_LOG_WARN = 2,
     SOU_LOG_ERROR = 3,
 } sou_log_level;
+
+enum { SOU_LOG_RATE = 100 };
 
 /* Messages below this level are dropped (default SOU_LOG_INFO). */
 extern int sou_log_threshold;

@@ -13,6 +13,20 @@
 #include "tokenize.h"
 #include "utf8.h"
 
+void sou_query_limits_init(sou_query_limits *ql)
+{
+    /* Measured on the 75k xwlb index (docs/limits.md): the cost of a query
+     * follows the number of postings it reads, and the expansions of single
+     * characters read by far the most (的 alone: 500 terms). */
+    ql->max_operators = 32;       /* a person writes a handful; 330 exclusions took 15 s */
+    ql->max_terms = 2048;         /* a 1000-character question has about as many bigrams */
+    ql->max_expansion = 500;      /* ~0.09 ms a term for common characters: 10 excluded at 50 each
+                                   * (body and title) took 90 ms, at 25 each 45 ms */
+    ql->char_expansion = 200;     /* 的 alone: 41 ms at 500, 33 ms at 200 (docs/limits.md) */
+    ql->min_char_expansion = 25;  /* at most 20 expansions (10 characters, body and title) */
+    ql->time_limit = 0.5;         /* Xapian checks it between postings: not a hard limit */
+}
+
 void sou_rank_params_init(sou_rank_params *rp)
 {
     /* Tuned with sou-eval on cmrc2018 + 75k xwlb distractors (README). */
@@ -34,6 +48,7 @@ void sou_rank_params_init(sou_rank_params *rp)
                               * them, p99 -20%, max -50% (a pasted paragraph stays cheap); 10
                               * rather than 12: same success@1 and MRR@10 (to 5 decimals, no
                               * first hit changed), -3.5% instructions per query */
+    sou_query_limits_init(&rp->limits);
 }
 
 /* ------------------------------------------------------------ token lists */
@@ -119,6 +134,10 @@ typedef struct {
     size_t n, cap;
     sx_error xe;
     int failed;
+    /* The budget's counters for this build (budget_check reads them). */
+    unsigned per_char; /* terms each expanding character may stand for */
+    unsigned n_chars;  /* expanding characters so far */
+    unsigned n_terms;  /* leaf terms so far (expanding characters included) */
 } qpool;
 
 static sx_query *keep(qpool *p, sx_query *q)
@@ -162,10 +181,6 @@ static sx_query *detach(qpool *p, sx_query *q)
     return q;
 }
 
-/* A single CJK character's expansion is cut to its most frequent terms:
- * enough for any top ten, and 人 stays a few milliseconds. */
-#define UNIGRAM_MAX_EXPANSION 500u
-
 /* 1 if term is one CJK character (the tokenizer's unigrams). */
 static int is_unigram(const char *term, size_t len)
 {
@@ -182,12 +197,14 @@ static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t l
 {
     if (p->failed)
         return NULL;
+    p->n_terms++;
     if (expand && is_unigram(term, len)) {
         char u[16];
         size_t pl = strlen(prefix);
         memcpy(u, prefix, pl);
         memcpy(u + pl, term, len);
-        return keep(p, sx_query_prefix(u, pl + len, UNIGRAM_MAX_EXPANSION, &p->xe));
+        p->n_chars++;
+        return keep(p, sx_query_prefix(u, pl + len, p->per_char, &p->xe));
     }
     char buf[256];
     size_t pl = strlen(prefix);
@@ -222,23 +239,49 @@ static sx_query *scale(qpool *p, sx_query *q, double f)
     return keep(p, sx_query_scale(q, f, &p->xe));
 }
 
-/* The tokens t[0..n) as an exact phrase over prefix-ed terms. */
+/* The tokens t[0..n) (none a single character) as an exact phrase. */
+static sx_query *positional_phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n,
+                                     sx_query **subs)
+{
+    if (n == 1)
+        return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1, 1);
+    for (size_t i = 0; i < n; i++)
+        subs[i] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
+    /* Positions jump over punctuation and spaces; the window spans them. */
+    unsigned window = t[n - 1].pos - t[0].pos + 1;
+    return combine(p, SX_OP_PHRASE, subs, n, window < n ? (unsigned)n : window);
+}
+
+/* The tokens t[0..n) as an exact phrase over prefix-ed terms.  A single
+ * character is stored without positions (and searched as a wildcard, which
+ * Xapian cannot place in a PHRASE), so it is required but not placed: the
+ * phrase becomes the AND of the runs of other tokens, each an exact
+ * phrase, and of the characters ("医 保" = 医* AND 保*). */
 static sx_query *phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n)
 {
     if (n == 1)
         return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1, 1);
-    sx_query **subs = calloc(n, sizeof *subs);
+    sx_query **subs = calloc(2 * n, sizeof *subs), **parts = subs ? subs + n : NULL;
+    size_t nparts = 0;
     if (!subs) {
         p->failed = 1;
         p->xe.status = SX_ERR_NO_MEMORY;
         strcpy(p->xe.message, "out of memory");
         return NULL;
     }
-    for (size_t i = 0; i < n; i++)
-        subs[i] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
-    /* Positions jump over punctuation and spaces; the window spans them. */
-    unsigned window = t[n - 1].pos - t[0].pos + 1;
-    sx_query *q = combine(p, SX_OP_PHRASE, subs, n, window < n ? (unsigned)n : window);
+    for (size_t i = 0; i < n;) {
+        if (is_unigram(t[i].term, t[i].len)) {
+            parts[nparts++] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !is_unigram(t[j].term, t[j].len))
+            j++;
+        parts[nparts++] = positional_phrase_q(p, prefix, t + i, j - i, subs);
+        i = j;
+    }
+    sx_query *q = nparts == 1 ? parts[0] : combine(p, SX_OP_AND, parts, nparts, 0);
     free(subs);
     return q;
 }
@@ -404,13 +447,17 @@ static int add_hl(sou_built_query *bq, const char *term, size_t len)
     return 0;
 }
 
-int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp_in,
-                    sou_built_query *bq, sou_error *err)
+/* One build of pq with every expanding character standing for at most
+ * per_char terms; *n_chars and *n_terms get what it used (budget_check). */
+static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp_in,
+                 unsigned per_char, sou_built_query *bq, unsigned *n_chars, unsigned *n_terms,
+                 sou_error *err)
 {
     const sou_lexicon *lex = env ? env->lex : NULL;
     sou_rank_params rp;
     qtoks plain = {0}, uniq = {0}, item = {0};
     qpool pool = {0};
+    pool.per_char = per_char;
     sx_query **req = NULL, **excl = NULL, **subs = NULL;
     size_t nreq = 0, nexcl = 0;
     int rc = -1, oom = 0;
@@ -604,6 +651,8 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
 oom:
     oom = 1;
 done:
+    *n_chars = pool.n_chars;
+    *n_terms = pool.n_terms;
     if (oom)
         sou_error_set(err, SOU_EINTERNAL, "out of memory building the query");
     qtoks_free(&plain);
@@ -614,6 +663,69 @@ done:
     free(excl);
     free(subs);
     return rc;
+}
+
+/* The budget, in one place.  Returns 0 when a build that used n_chars
+ * expanding characters (each at *per_char terms) and n_terms terms fits
+ * the limits; 1 when it fits with fewer terms per character (*per_char
+ * lowered: build again); -1 with a 400 in err when it cannot fit. */
+static int budget_check(const sou_query_limits *ql, unsigned n_chars, unsigned n_terms,
+                        unsigned *per_char, sou_error *err)
+{
+    if (n_terms > ql->max_terms) {
+        sou_error_fail(err, SOU_R_TOO_COMPLEX, "q: too long: %u terms, at most %u (shorten the query)",
+                      n_terms, ql->max_terms);
+        return -1;
+    }
+    if (n_chars == 0 || (unsigned long long)n_chars * *per_char <= ql->max_expansion)
+        return 0;
+    unsigned fair = ql->max_expansion / n_chars;
+    if (fair < ql->min_char_expansion || fair == 0) {
+        sou_error_fail(err, SOU_R_TOO_COMPLEX,
+                      "q: too many single characters searched alone (%u searches, at most %u; each "
+                      "stands for every word that starts with it, in the body and in the title): write "
+                      "words of two or more characters",
+                      n_chars, ql->max_expansion / (ql->min_char_expansion ? ql->min_char_expansion : 1));
+        return -1;
+    }
+    *per_char = fair;
+    return 1;
+}
+
+int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp,
+                    sou_built_query *bq, sou_error *err)
+{
+    sou_rank_params defaults;
+    if (!rp) {
+        sou_rank_params_init(&defaults);
+        rp = &defaults;
+    }
+    const sou_query_limits *ql = &rp->limits;
+    unsigned operators = 0;
+    for (size_t i = 0; i < pq->n; i++)
+        operators += pq->items[i].kind != SOU_QITEM_TEXT;
+    if (operators > ql->max_operators) {
+        memset(bq, 0, sizeof *bq);
+        sou_error_fail(err, SOU_R_TOO_COMPLEX,
+                      "q: too many operators: %u phrases, exclusions and title: words, at most %u",
+                      operators, ql->max_operators);
+        return -1;
+    }
+    unsigned per_char = ql->char_expansion, n_chars, n_terms;
+    for (int attempt = 0;; attempt++) {
+        if (build(env, pq, rp, per_char, bq, &n_chars, &n_terms, err) < 0)
+            return -1;
+        int fit = budget_check(ql, n_chars, n_terms, &per_char, err);
+        if (fit == 0)
+            return 0;
+        sou_built_query_destroy(bq);
+        if (fit < 0)
+            return -1;
+        if (attempt > 0) { /* cannot happen: the second build has the same characters */
+            sou_error_set(err, SOU_EINTERNAL, "building the query: the budget did not converge");
+            return -1;
+        }
+    }
 }
 
 void sou_built_query_destroy(sou_built_query *bq)

@@ -19,7 +19,14 @@
  * Required parts wrap it: quoted phrases (body or title) and title: words are
  * ANDed in front (the plain part then only ranks, via AND_MAYBE), -words are
  * removed with AND_NOT (body or title), and a date range filters on value
- * slot SOU_VALUE_DATE.
+ * slot SOU_VALUE_DATE.  Inside a phrase, a single character (stored without
+ * positions) is required but not placed: "医 保" is AND(医*, 保*).
+ *
+ * Every query has a bounded cost (sou_query_limits, checked in one place,
+ * budget_check in query_build.c): the number of operators, of terms, and of
+ * the terms single characters expand to, summed over the whole query.  A
+ * query past a limit is a 400 (reason too_complex) naming the limit
+ * (docs/limits.md).
  */
 #ifndef SOU_QUERY_BUILD_H
 #define SOU_QUERY_BUILD_H
@@ -31,6 +38,23 @@
 #include "search.h"
 #include "segment.h"
 #include "sou_xapian.h"
+
+/* What one query may cost.  A single CJK character stands for every term
+ * that starts with it (a wildcard); those expansions are what makes a query
+ * expensive, so they share one budget over the whole query: each expanding
+ * character gets min(char_expansion, max_expansion / characters) terms, and
+ * a query whose characters would get fewer than min_char_expansion each is
+ * refused.  sou_query_limits_init sets the defaults (docs/limits.md). */
+typedef struct {
+    unsigned max_operators;      /* phrases, exclusions and title: words in one query */
+    unsigned max_terms;          /* leaf terms (bigrams, words, characters), whole query */
+    unsigned max_expansion;      /* terms all expanding characters together stand for */
+    unsigned char_expansion;     /* at most this many for one character */
+    unsigned min_char_expansion; /* fewer than this per character: the query is refused */
+    double time_limit;           /* seconds: Xapian stops matching then (soft backstop) */
+} sou_query_limits;
+
+void sou_query_limits_init(sou_query_limits *ql);
 
 /* Ranking knobs, one struct; sou_rank_params_init sets the defaults. */
 typedef struct {
@@ -44,6 +68,7 @@ typedef struct {
     unsigned elite;        /* > 0: a query with more body terms than this searches only that
                             * many, the rarest (Xapian's ELITE_SET); 0: all of them */
     unsigned title_elite;  /* the same for the title terms of the boost */
+    sou_query_limits limits; /* the query's cost budget */
 } sou_rank_params;
 
 void sou_rank_params_init(sou_rank_params *rp);

@@ -16,6 +16,8 @@
 #include "query_parse.h"
 #include "schema.h"
 #include "sou_xapian.h"
+#include "strbuf.h"
+#include "stored.h"
 #include "utf8.h"
 
 #define SOU_ID_TERM_MAX 256 /* Q + an id of at most 240 bytes */
@@ -26,7 +28,14 @@ struct sou_searcher {
     sou_rank_params rank;
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
     sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
+    int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
+    void *match_hook_ctx;
 };
+
+/* Attempts at one answer while the index keeps changing underneath (each
+ * after a reopen): an indexer commits every --batch documents, and Xapian
+ * keeps only the last two revisions readable. */
+#define SEARCH_MAX_ATTEMPTS 8
 
 /* ------------------------------------------------------------ the lexicon */
 
@@ -375,398 +384,35 @@ static json_t *marks_json(const sou_hl_result *r)
 
 /* ------------------------------------------------------------ stored data */
 
-/* The indexer stores a flat JSON object of strings (schema.h).  jansson's
- * loader reads it a character at a time through a stream and costs ~30 us
- * for a news article, a sixth of a whole query; this scanner jumps from
- * quote to quote with memchr-like loops.  Anything it does not expect (a
- * number, a nested value, bad escapes, control characters) makes it give up
- * (NULL) and the caller falls back to json_loadb, so it only has to be right
- * on what it accepts. */
-typedef struct {
-    char *p;
-    size_t len, cap;
-} strbuf;
-
-static int sb_reserve(strbuf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p)
-        return -1;
-    b->p = p;
-    b->cap = cap;
-    return 0;
-}
-
-static int hex4(const char *s, uint32_t *out)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = s[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (uint32_t)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* A JSON string starting after its opening quote at s[*i]; decoded and
- * appended to b (NUL-terminated).  *i moves past the closing quote.  -1 when
- * malformed. */
-static int scan_string(const char *s, size_t len, size_t *i, strbuf *b)
-{
-    size_t k = *i;
-    for (;;) {
-        size_t run = k;
-        /* Eight bytes at a time while none is a quote, a backslash or a
-         * control character (the classic has-zero-byte tests). */
-        while (run + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + run, 8);
-            const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-            uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
-            uint64_t hit = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((w - ones * 0x20) & ~w);
-            if (hit & highs)
-                break;
-            run += 8;
-        }
-        while (run < len && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20)
-            run++;
-        if (sb_reserve(b, run - k + 4) < 0)
-            return -1;
-        memcpy(b->p + b->len, s + k, run - k);
-        b->len += run - k;
-        if (run >= len || (unsigned char)s[run] < 0x20)
-            return -1;
-        if (s[run] == '"') {
-            b->p[b->len] = '\0';
-            *i = run + 1;
-            return 0;
-        }
-        /* an escape */
-        if (run + 1 >= len)
-            return -1;
-        char e = s[run + 1], c;
-        k = run + 2;
-        switch (e) {
-        case '"': c = '"'; break;
-        case '\\': c = '\\'; break;
-        case '/': c = '/'; break;
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        case 'u': {
-            uint32_t cp, lo;
-            if (k + 4 > len || hex4(s + k, &cp) < 0)
-                return -1;
-            k += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) { /* a surrogate pair */
-                if (k + 6 > len || s[k] != '\\' || s[k + 1] != 'u' || hex4(s + k + 2, &lo) < 0 ||
-                    lo < 0xDC00 || lo > 0xDFFF)
-                    return -1;
-                k += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                return -1;
-            }
-            size_t n = sou_utf8_encode(cp, b->p + b->len);
-            if (n == 0 || cp == 0)
-                return -1;
-            b->len += n;
-            continue;
-        }
-        default:
-            return -1;
-        }
-        b->p[b->len++] = c;
-    }
-}
-
-static size_t skip_ws(const char *s, size_t len, size_t i)
-{
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-        i++;
-    return i;
-}
-
-/* After a member of a flat object at s[*i]: 1 for "," (another member
- * follows; *i moves past the comma and white space), 0 for "}" (*i moves
- * past it), -1 for anything else. */
-static int after_member(const char *s, size_t len, size_t *i)
-{
-    size_t j = skip_ws(s, len, *i);
-    if (j < len && s[j] == ',') {
-        *i = skip_ws(s, len, j + 1);
-        return 1;
-    }
-    if (j < len && s[j] == '}') {
-        *i = j + 1;
-        return 0;
-    }
-    return -1;
-}
-
-static json_t *parse_flat_object(const char *s, size_t len)
-{
-    strbuf key = {0}, val = {0};
-    json_t *o = json_object();
-    size_t i = skip_ws(s, len, 0);
-    if (!o || i >= len || s[i++] != '{')
-        goto fail;
-    i = skip_ws(s, len, i);
-    if (i < len && s[i] == '}') {
-        i++;
-        goto end;
-    }
-    for (;;) {
-        key.len = val.len = 0;
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &key) < 0)
-            goto fail;
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i++] != ':')
-            goto fail;
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &val) < 0)
-            goto fail;
-        json_t *v = json_stringn(val.p, val.len); /* validates the UTF-8 */
-        if (!v || strlen(key.p) != key.len || json_object_set_new(o, key.p, v) < 0)
-            goto fail;
-        int more = after_member(s, len, &i);
-        if (more < 0)
-            goto fail;
-        if (!more)
-            break;
-    }
-end:
-    if (skip_ws(s, len, i) != len)
-        goto fail;
-    free(key.p);
-    free(val.p);
-    return o;
-fail:
-    free(key.p);
-    free(val.p);
-    json_decref(o);
-    return NULL;
-}
-
-/* The document data JSON of doc: a new object ({} when unreadable). */
-static json_t *doc_data(const sx_doc *doc)
+/* The stored data of doc into d (stored.h).  Returns 0, -1 when out of
+ * memory, -2 when the database failed (xe filled: Xapian reads the data
+ * lazily, so this is where a DatabaseModifiedError can surface). */
+static int doc_fields_read(const sx_doc *doc, sou_stored_fields *d, sx_error *xe)
 {
     char *data = NULL;
     size_t len = 0;
-    json_t *j = NULL;
-    if (sx_doc_get_data(doc, &data, &len, NULL) == SX_OK) {
-        j = parse_flat_object(data, len);
-        if (!j) /* not the indexer's flat object of strings: the general parser */
-            j = json_loadb(data, len, 0, NULL);
-    }
-    free(data);
-    if (j && !json_is_object(j)) {
-        json_decref(j);
-        j = NULL;
-    }
-    return j ? j : json_object();
-}
-
-/* The stored fields of a hit without building JSON values: the answer only
- * copies the short ones, and the body (most of the bytes) only feeds the
- * highlighter, so wrapping it in a json_t (a copy plus jansson's byte-at-a-
- * time UTF-8 check, a tenth of a query) is wasted.  The strings live in one
- * arena (scanner) or in a jansson object (fallback). */
-typedef struct {
-    size_t key, key_len, val, val_len; /* offsets into the arena (scanner) */
-    const char *key_p, *val_p;         /* resolved pointers, valid until doc_fields_free */
-} doc_field;
-
-typedef struct {
-    strbuf arena;
-    doc_field *f;
-    size_t n, cap;
-    json_t *fallback; /* owned: the jansson object when the scanner gave up */
-} doc_fields;
-
-static void doc_fields_free(doc_fields *d)
-{
-    free(d->arena.p);
-    free(d->f);
-    json_decref(d->fallback);
     memset(d, 0, sizeof *d);
-}
-
-/* Well-formed UTF-8 (the same rule as jansson's, which rejected these
- * before): eight ASCII bytes at a time, the rest through the strict decoder. */
-static int utf8_valid(const char *str, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)str, *e = p + n;
-    while (p < e) {
-        if (e - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            if (!(w & 0x8080808080808080ULL)) {
-                p += 8;
-                continue;
-            }
-        }
-        if (*p < 0x80) {
-            p++;
-            continue;
-        }
-        /* The common case here, a CJK character: three bytes E1-EC or EE-EF
-         * lead (E0 and ED have narrower second bytes: the decoder). */
-        if (e - p >= 3 && ((*p >= 0xE1 && *p <= 0xEC) || *p >= 0xEE) && *p <= 0xEF &&
-            (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-            p += 3;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = sou_utf8_decode(p, (size_t)(e - p), &cp);
-        if (!k)
-            return 0;
-        p += k;
-    }
-    return 1;
-}
-
-static const char *field_get(const doc_fields *d, const char *key, size_t *len)
-{
-    size_t kl = strlen(key);
-    for (size_t i = 0; i < d->n; i++)
-        if (d->f[i].key_len == kl && memcmp(d->f[i].key_p, key, kl) == 0) {
-            *len = d->f[i].val_len;
-            return d->f[i].val_p;
-        }
-    *len = 0;
-    return "";
-}
-
-/* Append a field, or replace the value of an earlier one with the same key
- * (as json_object_set does).  -1 when out of memory. */
-static int fields_put(doc_fields *d, doc_field f)
-{
-    for (size_t i = 0; i < d->n; i++)
-        if (d->f[i].key_len == f.key_len &&
-            memcmp(d->arena.p + d->f[i].key, d->arena.p + f.key, f.key_len) == 0) {
-            d->f[i].val = f.val;
-            d->f[i].val_len = f.val_len;
-            return 0;
-        }
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        doc_field *v = realloc(d->f, cap * sizeof *v);
-        if (!v)
-            return -1;
-        d->f = v;
-        d->cap = cap;
-    }
-    d->f[d->n++] = f;
-    return 0;
-}
-
-/* The scanner of parse_flat_object, into fields.  -1 (d partly filled) when
- * it does not accept the text, exactly where parse_flat_object would fail. */
-static int scan_fields(const char *s, size_t len, doc_fields *d)
-{
-    size_t i = skip_ws(s, len, 0);
-    if (i >= len || s[i++] != '{')
-        return -1;
-    /* Decoding never grows the text: one allocation holds every string. */
-    if (sb_reserve(&d->arena, len + 8) < 0)
-        return -1;
-    i = skip_ws(s, len, i);
-    if (i < len && s[i] == '}') {
-        i++;
-        goto end;
-    }
-    for (;;) {
-        doc_field f = {0};
-        f.key = d->arena.len;
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &d->arena) < 0)
-            return -1;
-        f.key_len = d->arena.len - f.key;
-        d->arena.len++; /* keep the NUL */
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i++] != ':')
-            return -1;
-        i = skip_ws(s, len, i);
-        f.val = d->arena.len;
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &d->arena) < 0)
-            return -1;
-        f.val_len = d->arena.len - f.val;
-        d->arena.len++;
-        if (strlen(d->arena.p + f.key) != f.key_len || !utf8_valid(d->arena.p + f.key, f.key_len) ||
-            !utf8_valid(d->arena.p + f.val, f.val_len) || fields_put(d, f) < 0)
-            return -1;
-        int more = after_member(s, len, &i);
-        if (more < 0)
-            return -1;
-        if (!more)
-            break;
-    }
-end:
-    if (skip_ws(s, len, i) != len)
-        return -1;
-    for (size_t k = 0; k < d->n; k++) {
-        d->f[k].key_p = d->arena.p + d->f[k].key;
-        d->f[k].val_p = d->arena.p + d->f[k].val;
-    }
-    return 0;
-}
-
-/* The stored fields of doc (none when unreadable, as doc_data's {}).
- * Returns 0, or -1 when out of memory. */
-static int doc_fields_read(const sx_doc *doc, doc_fields *d)
-{
-    char *data = NULL;
-    size_t len = 0;
-    int rc = 0;
-    memset(d, 0, sizeof *d);
-    if (sx_doc_get_data(doc, &data, &len, NULL) == SX_OK && scan_fields(data, len, d) == 0)
-        goto done;
-    /* Not the indexer's flat object of strings: the general parser, and its
-     * string members as fields. */
-    d->n = 0;
-    d->arena.len = 0;
-    json_t *j = data ? json_loadb(data, len, 0, NULL) : NULL;
-    if (!json_is_object(j)) {
-        json_decref(j);
-        goto done;
-    }
-    d->fallback = j;
-    const char *key;
-    json_t *v;
-    json_object_foreach(j, key, v)
-    {
-        if (!json_is_string(v))
-            continue;
-        if (d->n == d->cap) {
-            size_t cap = d->cap ? d->cap * 2 : 8;
-            doc_field *nv = realloc(d->f, cap * sizeof *nv);
-            if (!nv) {
-                rc = -1;
-                goto done;
-            }
-            d->f = nv;
-            d->cap = cap;
-        }
-        d->f[d->n++] = (doc_field){0, strlen(key), 0, json_string_length(v), key, json_string_value(v)};
-    }
-done:
+    if (sx_doc_get_data(doc, &data, &len, xe) != SX_OK)
+        return xe->status == SX_ERR_NO_MEMORY ? -1 : -2;
+    int rc = sou_stored_fields_parse(data, len, d);
     free(data);
     return rc;
+}
+
+/* The stored data of doc as a JSON object (stored.h), or NULL with xe
+ * filled when the database failed (status SX_ERR_NO_MEMORY when out of
+ * memory). */
+static json_t *doc_data(const sx_doc *doc, sx_error *xe)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (sx_doc_get_data(doc, &data, &len, xe) != SX_OK)
+        return NULL;
+    json_t *j = sou_stored_object(data, len);
+    free(data);
+    if (!j)
+        xe->status = SX_ERR_NO_MEMORY;
+    return j;
 }
 
 static const char *str_field(const json_t *o, const char *key, size_t *len)
@@ -783,19 +429,19 @@ static const char *str_field(const json_t *o, const char *key, size_t *len)
 /* One hit object.  Returns a new reference or NULL (out of memory).  The
  * members and their order are fixed: rank, id, title, url, date, score, the
  * highlights, then every other stored string field but the body. */
-static json_t *hit_json(const doc_fields *data, unsigned rank, double score, long passage_offset,
+static json_t *hit_json(const sou_stored_fields *data, unsigned rank, double score, long passage_offset,
                         const sou_hl_terms *hl, const search_opts *opt)
 {
     sou_hl_result th = {0}, bh = {0};
     json_t *hit = NULL;
     size_t tlen, blen;
-    const char *title = field_get(data, "title", &tlen);
-    const char *body = field_get(data, "body", &blen);
+    const char *title = sou_stored_field_get(data, "title", &tlen);
+    const char *body = sou_stored_field_get(data, "body", &blen);
     if (sou_highlight_whole(hl, title, tlen, &th) < 0 ||
         sou_highlight_passages(hl, body, blen, opt->passages, opt->passage_chars, &bh) < 0)
         goto done;
     size_t len;
-    const char *id = field_get(data, "id", &len);
+    const char *id = sou_stored_field_get(data, "id", &len);
     hit = json_object();
     if (!hit)
         goto done;
@@ -806,9 +452,9 @@ static json_t *hit_json(const doc_fields *data, unsigned rank, double score, lon
     bad |= json_object_set_new_nocheck(hit, "rank", json_integer(rank));
     bad |= json_object_set_new_nocheck(hit, "id", json_stringn_nocheck(id, len));
     bad |= json_object_set_new_nocheck(hit, "title", json_stringn_nocheck(title, tlen));
-    const char *url = field_get(data, "url", &len);
+    const char *url = sou_stored_field_get(data, "url", &len);
     bad |= json_object_set_new_nocheck(hit, "url", json_stringn_nocheck(url, len));
-    const char *date = field_get(data, "date", &len);
+    const char *date = sou_stored_field_get(data, "date", &len);
     bad |= json_object_set_new_nocheck(hit, "date", json_stringn_nocheck(date, len));
     bad |= json_object_set_new_nocheck(hit, "score", json_real((double)(long long)(score * 10000 + 0.5) / 10000));
     bad |= json_object_set_new_nocheck(hit, "title_html", json_stringn_nocheck(th.html, th.html_len));
@@ -819,7 +465,7 @@ static json_t *hit_json(const doc_fields *data, unsigned rank, double score, lon
     /* the passage document's place in the article plus the snippet's in it */
     bad |= json_object_set_new_nocheck(hit, "passage_offset", json_integer(passage_offset + (long)bh.best_at));
     for (size_t i = 0; i < data->n; i++) {
-        const doc_field *f = &data->f[i];
+        const sou_stored_field *f = &data->f[i];
         if (json_object_get(hit, f->key_p) || strcmp(f->key_p, "body") == 0)
             continue;
         bad |= json_object_set_new_nocheck(hit, f->key_p, json_stringn_nocheck(f->val_p, f->val_len));
@@ -964,47 +610,104 @@ static sx_status date_asc_sort(sou_searcher *s, sx_enquire *e, sx_error *xe)
     return sx_enquire_sort_by_value(e, SOU_VALUE_DATE_ASC, 1, xe);
 }
 
-/* Run the enquire; one retry after reopening when the index moved on
- * underneath (Xapian's DatabaseModifiedError). */
-static int run_query(sou_searcher *s, const sou_built_query *bq, const search_opts *opt, sx_mset **out,
-                     sou_error *err)
+void sou_searcher_set_match_hook(sou_searcher *s, int (*fn)(void *ctx), void *ctx)
+{
+    s->match_hook = fn;
+    s->match_hook_ctx = ctx;
+}
+
+/* The matching and the page's hits, all read from one revision of the
+ * index.  Returns 0 with *out and hits filled; 1 when the index moved on
+ * underneath (Xapian's DatabaseModifiedError: reopen and start again, hits
+ * emptied); -1 with err. */
+static int match_and_read(sou_searcher *s, const sou_built_query *bq, const search_opts *opt,
+                          const sou_hl_terms *hl, sx_mset **out, json_t *hits, sou_error *err)
 {
     sx_error xe = {0};
-    for (int attempt = 0; attempt < 2; attempt++) {
-        sx_enquire *e = sx_enquire_new(s->db, &xe);
-        sx_status st = e ? SX_OK : xe.status;
-        if (st == SX_OK)
-            st = sx_enquire_set_query(e, bq->query, &xe);
-        if (st == SX_OK)
-            st = sx_enquire_set_bm25(e, s->rank.k1, 0, 1, s->rank.b, 0.5, &xe);
-        /* one hit per article: its best passage */
-        if (st == SX_OK)
-            st = sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe);
-        if (st == SX_OK) {
-            if (opt->sort == SORT_RELEVANCE)
-                st = sx_enquire_sort_by_relevance(e, &xe);
-            else if (opt->sort == SORT_DATE)
-                st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, 1, &xe);
-            else
-                st = date_asc_sort(s, e, &xe);
-        }
-        /* Asking for a few hits past the page keeps the total exact for
-         * small result sets at almost no cost (with collapsing, Xapian's
-         * bounds are exact only when the MSet comes back short); large ones
-         * get Xapian's estimate.  Only the page's hits are read. */
-        if (st == SX_OK)
-            st = sx_enquire_run(e, opt->offset, opt->limit + TOTAL_SLACK, opt->offset + opt->limit + TOTAL_SLACK,
-                                out, &xe);
-        sx_enquire_free(e);
-        if (st == SX_OK)
-            return 0;
-        if (st != SX_ERR_MODIFIED || attempt == 1)
-            break;
-        if (sx_db_reopen(s->db, NULL, &xe) != SX_OK)
-            break;
+    sx_mset *m = NULL;
+    sx_enquire *e = sx_enquire_new(s->db, &xe);
+    sx_status st = e ? SX_OK : xe.status;
+    if (st == SX_OK)
+        st = sx_enquire_set_query(e, bq->query, &xe);
+    if (st == SX_OK)
+        st = sx_enquire_set_bm25(e, s->rank.k1, 0, 1, s->rank.b, 0.5, &xe);
+    if (st == SX_OK)
+        st = sx_enquire_set_time_limit(e, s->rank.limits.time_limit, &xe);
+    /* one hit per article: its best passage */
+    if (st == SX_OK)
+        st = sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe);
+    if (st == SX_OK) {
+        if (opt->sort == SORT_RELEVANCE)
+            st = sx_enquire_sort_by_relevance(e, &xe);
+        else if (opt->sort == SORT_DATE)
+            st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, 1, &xe);
+        else
+            st = date_asc_sort(s, e, &xe);
     }
+    /* Asking for a few hits past the page keeps the total exact for small
+     * result sets at almost no cost (with collapsing, Xapian's bounds are
+     * exact only when the MSet comes back short); large ones get Xapian's
+     * estimate.  Only the page's hits are read. */
+    if (st == SX_OK)
+        st = sx_enquire_run(e, opt->offset, opt->limit + TOTAL_SLACK, opt->offset + opt->limit + TOTAL_SLACK,
+                            &m, &xe);
+    sx_enquire_free(e);
+    if (st == SX_OK && s->match_hook && s->match_hook(s->match_hook_ctx)) {
+        st = xe.status = SX_ERR_MODIFIED;
+        snprintf(xe.message, sizeof xe.message, "DatabaseModifiedError (injected by a test)");
+    }
+    unsigned page = st == SX_OK ? (sx_mset_size(m) < opt->limit ? sx_mset_size(m) : opt->limit) : 0;
+    for (unsigned i = 0; st == SX_OK && i < page; i++) {
+        sx_doc *doc = NULL;
+        sou_stored_fields data;
+        if ((st = sx_mset_document(m, i, &doc, &xe)) != SX_OK)
+            break;
+        int rd = doc_fields_read(doc, &data, &xe);
+        long poff = passage_offset(doc);
+        sx_doc_free(doc);
+        json_t *hit = rd == 0 ? hit_json(&data, opt->offset + i + 1, sx_mset_weight(m, i), poff, hl, opt) : NULL;
+        sou_stored_fields_free(&data);
+        if (rd == -2) {
+            st = xe.status;
+            break;
+        }
+        if (!hit || json_array_append_new(hits, hit) < 0) {
+            sx_mset_free(m);
+            sou_error_set(err, SOU_EINTERNAL, "out of memory building the answer");
+            return -1;
+        }
+    }
+    if (st == SX_OK) {
+        *out = m;
+        return 0;
+    }
+    sx_mset_free(m);
+    json_array_clear(hits);
+    if (st == SX_ERR_MODIFIED)
+        return 1;
     from_sx(err, &xe, "searching");
     return -1;
+}
+
+/* Matching and reading, again on a fresh revision until one holds still. */
+static int run_query(sou_searcher *s, const sou_built_query *bq, const search_opts *opt,
+                     const sou_hl_terms *hl, sx_mset **out, json_t *hits, sou_error *err)
+{
+    for (int attempt = 1;; attempt++) {
+        int rc = match_and_read(s, bq, opt, hl, out, hits, err);
+        if (rc <= 0)
+            return rc;
+        sx_error xe = {0};
+        if (attempt == SEARCH_MAX_ATTEMPTS) {
+            sou_error_set(err, SOU_EUNAVAILABLE,
+                          "searching: the index changed %d times during this search; try again", attempt);
+            return -1;
+        }
+        if (sx_db_reopen(s->db, NULL, &xe) != SX_OK) {
+            from_sx(err, &xe, "reopening the index");
+            return -1;
+        }
+    }
 }
 
 json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
@@ -1045,31 +748,13 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
         goto fail;
     if (fr.ngroups && apply_filters(&bq, &fr, &unfiltered, err) < 0)
         goto fail;
-    if (run_query(s, &bq, &opt, &m, err) < 0)
-        goto fail;
-    if (fr.ncount && !(facets = sou_facet_count(s->db, &s->fields, &fr, unfiltered ? unfiltered : bq.query, err)))
-        goto fail;
-
     hits = json_array();
     if (!hits)
         goto oom;
-    unsigned page = sx_mset_size(m) < opt.limit ? sx_mset_size(m) : opt.limit;
-    for (unsigned i = 0; i < page; i++) {
-        sx_error xe = {0};
-        sx_doc *doc = NULL;
-        if (sx_mset_document(m, i, &doc, &xe) != SX_OK) {
-            from_sx(err, &xe, "reading a hit");
-            goto fail;
-        }
-        doc_fields data;
-        int rd = doc_fields_read(doc, &data);
-        long poff = passage_offset(doc);
-        sx_doc_free(doc);
-        json_t *hit = rd < 0 ? NULL : hit_json(&data, opt.offset + i + 1, sx_mset_weight(m, i), poff, hl, &opt);
-        doc_fields_free(&data);
-        if (!hit || json_array_append_new(hits, hit) < 0)
-            goto oom;
-    }
+    if (run_query(s, &bq, &opt, hl, &m, hits, err) < 0)
+        goto fail;
+    if (fr.ncount && !(facets = sou_facet_count(s->db, &s->fields, &fr, unfiltered ? unfiltered : bq.query, err)))
+        goto fail;
     unsigned lower = sx_mset_lower_bound(m), upper = sx_mset_upper_bound(m);
     unsigned total = lower == upper ? lower : sx_mset_estimated(m);
     /* Filtered and counted, a field's chosen values add up to the exact
@@ -1150,15 +835,16 @@ static int by_offset(const void *a, const void *b)
 /* The whole article indexed under idterm: the stored fields of its first
  * passage with "body" the passages' bodies in order (schema.h).  A new
  * object, or NULL with err (SOU_ENOTFOUND when no document has idterm). */
-static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
+static json_t *article_read_once(sou_searcher *s, const char *idterm, int *modified, sou_error *err)
 {
     sx_error xe = {0};
     docid_list ids = {0};
     passage_data *ps = NULL;
-    strbuf body = {0};
+    sou_strbuf body = {0};
     json_t *out = NULL;
     size_t n = 0;
     if (sx_db_each_posting(s->db, idterm, strlen(idterm), collect_docid, &ids, &xe) != SX_OK) {
+        *modified = xe.status == SX_ERR_MODIFIED;
         from_sx(err, &xe, "reading the document");
         goto done;
     }
@@ -1171,22 +857,27 @@ static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
     for (; n < ids.n; n++) {
         sx_doc *doc = NULL;
         if (sx_db_get_document(s->db, ids.v[n], &doc, &xe) != SX_OK) {
+            *modified = xe.status == SX_ERR_MODIFIED;
             from_sx(err, &xe, "reading the document");
             goto done;
         }
         ps[n].offset = passage_offset(doc);
-        ps[n].data = doc_data(doc);
+        ps[n].data = doc_data(doc, &xe);
         sx_doc_free(doc);
+        if (!ps[n].data) {
+            *modified = xe.status == SX_ERR_MODIFIED;
+            from_sx(err, &xe, "reading the document");
+            goto done;
+        }
     }
     qsort(ps, n, sizeof *ps, by_offset);
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const char *b = str_field(ps[i].data, "body", &len);
-        if (sb_reserve(&body, len) < 0)
-            goto oom;
-        memcpy(body.p + body.len, b, len);
-        body.len += len;
+        sou_strbuf_put(&body, b, len);
     }
+    if (body.oom)
+        goto oom;
     out = ps[0].data;
     ps[0].data = NULL;
     if (json_object_set_new(out, "body", json_stringn(body.p ? body.p : "", body.len)) < 0)
@@ -1201,8 +892,23 @@ done:
         json_decref(ps[i].data);
     free(ps);
     free(ids.v);
-    free(body.p);
+    sou_strbuf_destroy(&body);
     return out;
+}
+
+/* article_read_once, again on a fresh revision while the index changes
+ * underneath. */
+static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
+{
+    for (int attempt = 1;; attempt++) {
+        int modified = 0;
+        sx_error xe = {0};
+        json_t *out = article_read_once(s, idterm, &modified, err);
+        if (out || !modified)
+            return out;
+        if (attempt == SEARCH_MAX_ATTEMPTS || sx_db_reopen(s->db, NULL, &xe) != SX_OK)
+            return NULL;
+    }
 }
 
 json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_error *err)
@@ -1254,6 +960,15 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         size_t tlen, blen;
         const char *title = str_field(out, "title", &tlen);
         const char *body = str_field(out, "body", &blen);
+        /* The marked HTML can be several times the text (escapes, marks):
+         * a bound on the text keeps one request's memory bounded. */
+        if (tlen + blen > SOU_DOC_HIGHLIGHT_MAX) {
+            sou_error_fail(err, SOU_R_TOO_LARGE,
+                           "document \"%.200s\": %zu bytes of text, highlighting (q) works on at most %u; "
+                           "ask without q for the plain text",
+                           id, tlen + blen, (unsigned)SOU_DOC_HIGHLIGHT_MAX);
+            goto fail;
+        }
         if (!(hl = hl_terms_of(&bq)) || sou_highlight_whole(hl, title, tlen, &th) < 0 ||
             sou_highlight_whole(hl, body, blen, &bh) < 0 ||
             json_object_set_new(out, "title_html", json_stringn(th.html, th.html_len)) < 0 ||

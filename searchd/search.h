@@ -89,6 +89,7 @@ typedef enum {
     X(SOU_R_BAD_FILTER, "bad_filter", SOU_EBADREQUEST)     /* not FIELD:VALUE */              \
     X(SOU_R_BAD_ID, "bad_id", SOU_EBADREQUEST)             /* empty, too long, not UTF-8 */   \
     X(SOU_R_TOO_COMMON, "too_common", SOU_EBADREQUEST)     /* -word in too many articles */   \
+    X(SOU_R_TOO_COMPLEX, "too_complex", SOU_EBADREQUEST)   /* over a query cost limit */      \
     X(SOU_R_BAD_JSON, "bad_json", SOU_EBADREQUEST)         /* line protocol options */        \
     X(SOU_R_UNKNOWN_COMMAND, "unknown_command", SOU_EBADREQUEST)                              \
     X(SOU_R_METHOD_NOT_ALLOWED, "method_not_allowed", SOU_EBADREQUEST) /* HTTP answers 405 */   \
@@ -171,11 +172,21 @@ int sou_searcher_refresh(sou_searcher *s, sou_error *err);
  * option, SOU_EUNAVAILABLE / SOU_EINTERNAL for index trouble). */
 json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err);
 
+/* Longest title + body that sou_get_document highlights (bytes). */
+#define SOU_DOC_HIGHLIGHT_MAX (1u << 20)
+
 /* One whole document by id: {"id", "title", "body", "url", "date", ...every
  * stored field}; when q is non-NULL and non-empty also "title_html" and
  * "body_html" with the query's matches <mark>ed (HTML-escaped, whole text, no
- * cutting).  New reference, or NULL with SOU_ENOTFOUND / other errors. */
+ * cutting).  New reference, or NULL with SOU_ENOTFOUND, SOU_ETOOLARGE (q
+ * given and the text is over SOU_DOC_HIGHLIGHT_MAX) or other errors. */
 json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_error *err);
+
+/* For tests (fault injection): fn(ctx) runs inside sou_search between the
+ * matching and the reading of the hits, where an indexer's commits can make
+ * the revision being read vanish; when it returns non-zero the search acts
+ * as if Xapian had thrown DatabaseModifiedError there.  NULL removes it. */
+void sou_searcher_set_match_hook(sou_searcher *s, int (*fn)(void *ctx), void *ctx);
 
 /* {"documents": N, "revision": R, "db": path}; new reference. */
 json_t *sou_searcher_info(sou_searcher *s, sou_error *err);

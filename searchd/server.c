@@ -10,42 +10,27 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "hostport.h"
 #include "log.h"
 #include "server_private.h"
 
-/* "HOST:PORT" (numeric host, [v6]:port, or localhost; port 0 = any free
- * port, which evutil_parse_sockaddr_port refuses) to a socket address. */
+/* "HOST:PORT" (hostport.h; the host numeric, localhost or empty for
+ * 127.0.0.1; port 0 = any free port, which evutil_parse_sockaddr_port
+ * refuses) to a socket address. */
 static int parse_address(const char *what, const char *text, struct sockaddr_storage *ss, int *len,
                          sou_error *err)
 {
     char host[64];
-    const char *colon, *port_text;
-    char *end;
-    long port;
+    unsigned port;
     struct sockaddr_in *in = (struct sockaddr_in *)ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 
     memset(ss, 0, sizeof *ss);
-    if (text[0] == '[') {
-        const char *close = strchr(text, ']');
-        if (!close || close[1] != ':' || (size_t)(close - text - 1) >= sizeof host)
-            goto bad;
-        memcpy(host, text + 1, (size_t)(close - text - 1));
-        host[close - text - 1] = '\0';
-        colon = close + 1;
-    } else {
-        colon = strrchr(text, ':');
-        if (!colon || (size_t)(colon - text) >= sizeof host)
-            goto bad;
-        memcpy(host, text, (size_t)(colon - text));
-        host[colon - text] = '\0';
-    }
-    port_text = colon + 1;
-    port = strtol(port_text, &end, 10);
-    if (!*port_text || *end || port < 0 || port > 65535)
+    if (sou_hostport_split(text, host, sizeof host, &port) < 0)
         goto bad;
     if (strcmp(host, "localhost") == 0 || host[0] == '\0')
         snprintf(host, sizeof host, "127.0.0.1");
@@ -136,6 +121,7 @@ static void begin_shutdown(sou_server *s)
     if (s->http_bound) {
         evhttp_del_accept_socket(s->http, s->http_bound);
         s->http_bound = NULL;
+        s->http_listener = NULL;
     }
     sou_line_stop(s);
     {
@@ -198,6 +184,77 @@ json_t *sou_server_stats(sou_server *s, const sou_job *info_job)
     return o;
 }
 
+/* Keep the connection caps below the open-files limit (main.c raised it),
+ * with room for the index files of every worker, the listeners and the log:
+ * past the limit accept() fails with EMFILE, which used to spin a core. */
+static void fit_fd_limit(sou_server *s)
+{
+    struct rlimit rl;
+    long long line = s->cfg->max_connections, http = s->cfg->max_http_connections;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        goto done;
+    /* A glass database is about 8 files; each worker opens its own. */
+    long long reserve = 64 + 12LL * s->cfg->threads;
+    long long avail = rl.rlim_cur == RLIM_INFINITY ? line + http : (long long)rl.rlim_cur - reserve;
+    if (avail < 2)
+        avail = 2;
+    if (line + http > avail) {
+        long long l = avail * line / (line + http);
+        line = l < 1 ? 1 : l;
+        http = avail - line < 1 ? 1 : avail - line;
+        SOU_WARN("open-file limit %llu: at most %lld line and %lld HTTP connections (ulimit -n raises it)",
+                 (unsigned long long)rl.rlim_cur, line, http);
+    }
+done:
+    s->max_line_conns = (int)line;
+    s->max_http_conns = (int)http;
+}
+
+void sou_server_accepting(sou_server *s)
+{
+    int resume = !s->stopping && !s->accept_paused;
+    if (s->line_listener) {
+        if (resume)
+            evconnlistener_enable(s->line_listener);
+        else
+            evconnlistener_disable(s->line_listener);
+    }
+    if (s->http_listener) {
+        if (resume && s->http_open < s->max_http_conns)
+            evconnlistener_enable(s->http_listener);
+        else
+            evconnlistener_disable(s->http_listener);
+    }
+}
+
+static void accept_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+    sou_server *s = arg;
+    s->accept_paused = 0;
+    sou_server_accepting(s);
+}
+
+/* accept() failed.  Out of descriptors (or memory), the pending connection
+ * stays pending and the listener would fire again at once: stop accepting
+ * for a moment instead (as nginx does), so closing connections can free
+ * descriptors, and the log gets one line, not one per attempt. */
+static void accept_error_cb(struct evconnlistener *lev, void *arg)
+{
+    sou_server *s = arg;
+    int e = EVUTIL_SOCKET_ERROR();
+    if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+        if (!s->accept_paused)
+            SOU_WARN("accept(): %s: not accepting for 200 ms (%d line, %d HTTP connections open)",
+                     strerror(e), s->conns_open, s->http_open);
+        s->accept_paused = 1;
+        sou_server_accepting(s);
+        struct timeval pause = {0, 200 * 1000};
+        event_add(s->accept_retry, &pause);
+        return;
+    }
+    SOU_WARN("accept(): %s", strerror(e));
+}
+
 /* When the index last changed: the newest modification time of the index
  * path and, for a directory, of its entries (a commit writes new files), in
  * Unix seconds; 0 when it cannot be read. */
@@ -251,6 +308,7 @@ sou_server *sou_server_new(const sou_config *cfg, sou_error *err)
         return NULL;
     }
     s->cfg = cfg;
+    fit_fd_limit(s);
     sou_stats_init(&s->stats);
     sou_access_log_init(&s->access_log);
     if (sou_access_log_open(&s->access_log, cfg->access_log) < 0) {
@@ -265,6 +323,10 @@ sou_server *sou_server_new(const sou_config *cfg, sou_error *err)
     }
     if (!(s->workers = sou_workers_new(s->base, cfg->db, cfg->threads, cfg->max_queue, err)))
         goto fail;
+    if (!(s->accept_retry = evtimer_new(s->base, accept_retry_cb, s))) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        goto fail;
+    }
     if (cfg->http && *cfg->http && strcmp(cfg->http, "off") != 0) {
         if (!(http_lev = listen_on(s, "http", cfg->http, NULL, err)))
             goto fail;
@@ -274,11 +336,14 @@ sou_server *sou_server_new(const sou_config *cfg, sou_error *err)
                 evconnlistener_free(http_lev);
             goto fail;
         }
+        s->http_listener = http_lev;
+        evconnlistener_set_error_cb(http_lev, accept_error_cb);
     }
     if (cfg->line && *cfg->line && strcmp(cfg->line, "off") != 0) {
         if (!(s->line_listener = listen_on(s, "line", cfg->line, sou_line_accept_cb, err)))
             goto fail;
         s->line_port = bound_address(s->line_listener, s->line_addr, sizeof s->line_addr);
+        evconnlistener_set_error_cb(s->line_listener, accept_error_cb);
     }
     for (int i = 0; i < 3; i++) {
         if (!(s->signals[i] = evsignal_new(s->base, sigs[i], on_signal, s)) || event_add(s->signals[i], NULL) < 0) {
@@ -329,7 +394,9 @@ void sou_server_free(sou_server *s)
     if (s->line_listener)
         evconnlistener_free(s->line_listener);
     if (s->http)
-        evhttp_free(s->http);
+        evhttp_free(s->http); /* frees its connections, and with them our http_conn */
+    if (s->accept_retry)
+        event_free(s->accept_retry);
     for (int i = 0; i < 3; i++)
         if (s->signals[i])
             event_free(s->signals[i]);

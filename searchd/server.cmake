@@ -2,6 +2,7 @@
 #   sou_server  the daemon but its main (config, log, stats, access log,
 #               workers, HTTP, the line protocol, server), so tests link it
 #   sou_client  the client's library (line-protocol connection, rendering)
+#   sou_hostport HOST:PORT parsing, shared by the two
 #   searchd     the daemon (main.c)
 #   sou         the command-line client (sou_main.c): sou_client, and
 #               sou_search for --db
@@ -15,12 +16,17 @@ add_library(sou_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/http.c
   ${CMAKE_CURRENT_LIST_DIR}/server.c)
 target_include_directories(sou_server PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(sou_server PUBLIC sou_search sou_json PkgConfig::LIBEVENT PkgConfig::JANSSON Threads::Threads m)
+target_link_libraries(sou_server PUBLIC sou_search sou_json sou_hostport PkgConfig::LIBEVENT PkgConfig::JANSSON
+                      Threads::Threads m)
 target_link_libraries(sou_server PRIVATE sou_web)
 
 add_library(sou_client STATIC ${CMAKE_CURRENT_LIST_DIR}/client.c)
 target_include_directories(sou_client PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(sou_client PUBLIC sou_search sou_json PkgConfig::JANSSON)
+target_link_libraries(sou_client PUBLIC sou_search sou_json sou_hostport PkgConfig::JANSSON)
+
+# HOST:PORT, parsed one way for the listeners and the client.
+add_library(sou_hostport STATIC ${CMAKE_CURRENT_LIST_DIR}/hostport.c)
+target_include_directories(sou_hostport PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 
 add_executable(searchd ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_link_libraries(searchd PRIVATE sou_server)

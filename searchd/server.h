@@ -66,7 +66,4 @@ typedef struct {
  * malformed JSON options. */
 int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_error *err);
 
-/* Length of the valid UTF-8 prefix of s[0..len) (== len when all valid). */
-size_t sou_utf8_valid_prefix(const char *s, size_t len);
-
 #endif /* SOU_SERVER_H */

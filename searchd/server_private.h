@@ -16,6 +16,7 @@
 #include "workers.h"
 
 typedef struct line_conn line_conn;
+typedef struct http_conn http_conn;
 
 struct sou_server {
     const sou_config *cfg;    /* borrowed */
@@ -36,10 +37,21 @@ struct sou_server {
     size_t http_inflight;     /* HTTP requests handed to workers, not yet answered */
     line_conn *conns;         /* open line connections (doubly linked) */
     int conns_open;
+    http_conn *http_conns;    /* open HTTP connections (doubly linked) */
+    int http_open;
+    int max_line_conns, max_http_conns; /* cfg's, lowered to fit the descriptor limit */
+    struct evconnlistener *http_listener; /* borrowed from http_bound; NULL when off */
+    struct event *accept_retry;           /* resumes accepting after EMFILE */
+    int accept_paused;                    /* 1 while waiting for descriptors */
 };
+
+/* server.c: stop or resume accepting on every listener (EMFILE, the HTTP
+ * connection cap); resuming only happens while neither reason holds. */
+void sou_server_accepting(sou_server *s);
 
 /* http.c: attach evhttp to an already bound listener. */
 int sou_http_start(sou_server *s, struct evconnlistener *lev, sou_error *err);
+
 
 /* line.c: the listener's accept callback. */
 void sou_line_accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *addr, int socklen,

@@ -293,7 +293,9 @@ int main(int argc, char **argv)
 
     answer = ask(&co, get, options, &raw, &fields, &err);
     if (!answer) {
-        char *msg = sou_term_clean(err.message[0] ? err.message : "out of memory");
+        char *msg = strdup(err.message[0] ? err.message : "out of memory");
+        if (msg)
+            sou_strip_controls(msg);
         fprintf(stderr, "sou: %s\n", msg ? msg : "out of memory");
         free(msg);
         /* searchd unreachable: 2; an answer it refused, or --db: 1 */
@@ -304,7 +306,9 @@ int main(int argc, char **argv)
         printf("%s\n", raw ? raw : "");
     if (json_object_get(answer, "error")) {
         const char *m = json_string_value(json_object_get(json_object_get(answer, "error"), "message"));
-        char *msg = sou_term_clean(m ? m : "error");
+        char *msg = strdup(m ? m : "error");
+        if (msg)
+            sou_strip_controls(msg);
         if (!co.json_out)
             fprintf(stderr, "sou: %s\n", msg ? msg : "error");
         free(msg);

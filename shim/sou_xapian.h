@@ -294,6 +294,12 @@ unsigned sx_spy_total(const sx_spy *spy);
 typedef int (*sx_value_count_fn)(const char *value, size_t len, unsigned count, void *ctx);
 sx_status sx_spy_each(const sx_spy *spy, sx_value_count_fn fn, void *ctx, sx_error *err);
 
+/* Stop matching after seconds of CPU-bound work (0 = no limit): the answer
+ * then holds the best hits found so far and an inexact total.  Xapian checks
+ * the clock between postings, so one very long posting list can overrun it:
+ * a backstop, not a hard limit. */
+sx_status sx_enquire_set_time_limit(sx_enquire *e, double seconds, sx_error *err);
+
 /* Keep at most max hits with the same value in slot (Xapian's collapse key):
  * documents with an empty value are never collapsed. */
 sx_status sx_enquire_set_collapse(sx_enquire *e, unsigned slot, unsigned max, sx_error *err);

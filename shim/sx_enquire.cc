@@ -142,6 +142,18 @@ extern "C" sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int 
     }
 }
 
+extern "C" sx_status sx_enquire_set_time_limit(sx_enquire *e, double seconds, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    SX_REQUIRE(std::isfinite(seconds) && seconds >= 0, err, "seconds must be finite and >= 0");
+    try {
+        e->enq.set_time_limit(seconds);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
 extern "C" sx_status sx_enquire_set_collapse(sx_enquire *e, unsigned slot, unsigned max, sx_error *err)
 {
     SX_REQUIRE(e, err, "enquire is NULL");

@@ -604,6 +604,93 @@ START_TEST(utf8_clean)
 }
 END_TEST
 
+START_TEST(article_nul_bytes)
+{
+    static const char text[] = "标\0题\n2026-01-02 03:04:05来源\n第一\0段\n";
+    char path[128];
+    problems p = {0};
+    sou_doc *docs[2];
+
+    snprintf(path, sizeof path, "%s/nul.txt", tmpdir);
+    write_file(path, text, sizeof text - 1);
+    ck_assert_int_eq(read_all(path, SOU_INPUT_ARTICLE, 0, &p, docs, 2), 1);
+    ck_assert_int_eq(p.n, 1);
+    ck_assert_uint_eq(p.line[0], 1);
+    ck_assert_msg(strstr(p.msg[0], "2 NUL bytes replaced by spaces") != NULL, "%s", p.msg[0]);
+    ck_assert_str_eq(docs[0]->title, "标 题");
+    ck_assert_str_eq(docs[0]->body, "第一 段");
+    ck_assert_uint_eq(docs[0]->body_len, strlen("第一 段"));
+    free_all(docs, 1);
+}
+END_TEST
+
+START_TEST(jsonl_nul_escapes)
+{
+    static const char text[] = "{\"id\":\"n1\",\"title\":\"a\\u0000b\",\"body\":\"正文\\u0000内容\"}\n";
+    char path[128];
+    problems p = {0};
+    sou_doc *docs[2];
+
+    snprintf(path, sizeof path, "%s/nul.jsonl", tmpdir);
+    write_file(path, text, sizeof text - 1);
+    ck_assert_int_eq(read_all(path, SOU_INPUT_JSONL, 0, &p, docs, 2), 1);
+    ck_assert_int_eq(p.n, 1);
+    ck_assert_msg(strstr(p.msg[0], "2 NUL bytes") != NULL, "%s", p.msg[0]);
+    ck_assert_str_eq(docs[0]->title, "a b");
+    ck_assert_str_eq(docs[0]->body, "正文 内容");
+    ck_assert_uint_eq(docs[0]->body_len, strlen("正文 内容"));
+    free_all(docs, 1);
+}
+END_TEST
+
+static int count_visit(const char *path, sou_input_kind kind, void *ctx)
+{
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* mkdir -p d/sub; ln -s .. d/sub/up; ln -s ../d d/self: the walk ends,
+ * reads the one file once and reports the loops. */
+START_TEST(walk_symlink_loops)
+{
+    char d[256], sub[300], link[320], file[320];
+    problems p = {0};
+    int visits = 0;
+
+    snprintf(d, sizeof d, "%s/d", tmpdir);
+    snprintf(sub, sizeof sub, "%s/sub", d);
+    ck_assert_int_eq(mkdir(d, 0755), 0);
+    ck_assert_int_eq(mkdir(sub, 0755), 0);
+    snprintf(link, sizeof link, "%s/up", sub);
+    ck_assert_int_eq(symlink("..", link), 0);
+    snprintf(link, sizeof link, "%s/self", d);
+    ck_assert_int_eq(symlink("../d", link), 0);
+    snprintf(file, sizeof file, "%s/a.txt", sub);
+    write_file(file, "标题\n正文\n", strlen("标题\n正文\n"));
+    ck_assert_int_eq(sou_inputs_walk(d, count_visit, &visits, collect, &p), -1);
+    ck_assert_int_eq(visits, 1);
+    ck_assert_int_eq(p.n, 2);
+    ck_assert_msg(strstr(p.msg[0], "symbolic-link loop") != NULL, "%s", p.msg[0]);
+}
+END_TEST
+
+START_TEST(unknown_input_kind)
+{
+    char path[128];
+    problems p = {0};
+    int visits = 0;
+
+    snprintf(path, sizeof path, "%s/data.csv", tmpdir);
+    write_file(path, "id,title\n1,x\n", 14);
+    ck_assert_int_eq(sou_input_kind_of(path), SOU_INPUT_UNKNOWN);
+    ck_assert_int_eq(sou_input_kind_of("a.txt"), SOU_INPUT_ARTICLE);
+    ck_assert_int_eq(sou_inputs_walk(path, count_visit, &visits, collect, &p), -1);
+    ck_assert_int_eq(visits, 0);
+    ck_assert_int_eq(p.n, 1);
+    ck_assert_msg(strstr(p.msg[0], "not an input sou reads") != NULL, "%s", p.msg[0]);
+}
+END_TEST
+
 static Suite *readers_suite(void)
 {
     Suite *s = suite_create("readers");
@@ -631,6 +718,10 @@ static Suite *readers_suite(void)
     tcase_add_test(errors, article_invalid_utf8);
     tcase_add_test(errors, utf8_clean);
     tcase_add_test(errors, jsonl_truncated_gzip);
+    tcase_add_test(errors, article_nul_bytes);
+    tcase_add_test(errors, jsonl_nul_escapes);
+    tcase_add_test(errors, walk_symlink_loops);
+    tcase_add_test(errors, unknown_input_kind);
     suite_add_tcase(s, core);
     suite_add_tcase(s, limits);
     suite_add_tcase(s, errors);

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "search.h"
+#include "sou_xapian.h"
+#include "stored.h"
 
 /* Paths here are short; a truncated one would only fail the test. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -598,6 +600,219 @@ START_TEST(open_errors)
 }
 END_TEST
 
+/* ------------------------------------------------------------ limits of cost */
+
+/* "中国 -X -Y ..." with n single-character exclusions. */
+static char *exclusions(int n)
+{
+    static const char chars[] = "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作";
+    char *q = malloc(16 + 6 * (size_t)n);
+    strcpy(q, "中国");
+    for (int i = 0; i < n; i++) {
+        strcat(q, " -");
+        size_t end = strlen(q), k = 3 * (size_t)(i % 49);
+        memcpy(q + end, chars + k, 3);
+        q[end + 3] = '\0';
+    }
+    return q;
+}
+
+START_TEST(query_cost_is_bounded)
+{
+    /* 330 exclusions took 15 s and 260 MB: refused, the message says why. */
+    char *q = exclusions(40);
+    char opts[1024];
+    snprintf(opts, sizeof opts, "{\"q\": \"%s\"}", q);
+    search_bad(opts, "too many operators: 40 phrases, exclusions and title: words, at most 32");
+    free(q);
+    /* Each excluded character stands for every word starting with it, in
+     * the body and the title: 10 fit the budget, 11 do not. */
+    q = exclusions(10);
+    json_decref(search_q(q));
+    free(q);
+    q = exclusions(11);
+    snprintf(opts, sizeof opts, "{\"q\": \"%s\"}", q);
+    search_bad(opts, "too many single characters searched alone (22 searches, at most 20");
+    free(q);
+    search_bad("{\"q\": \"医 保 卡 兰 州 天 津 看 牙 报 销\"}", "too many single characters");
+    /* Characters in a longer question are exact terms, not expansions. */
+    json_decref(search_q("的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作"));
+    json_t *a = search_q("兰 州");
+    ck_assert_str_eq(hit_id(a, 0), "003_1bdcc1241bf11e8e");
+    json_decref(a);
+}
+END_TEST
+
+/* Quoted text whose parts are single characters was a 500 (Xapian cannot
+ * put a wildcard in a PHRASE): they are required, not placed. */
+START_TEST(phrase_with_single_characters)
+{
+    json_t *a = search_q("\"兰 州\"");
+    ck_assert_uint_ge(nhits(a), 1);
+    ck_assert_str_eq(hit_id(a, 0), "003_1bdcc1241bf11e8e");
+    json_decref(a);
+    a = search_q("「医、保、卡。」");
+    ck_assert_uint_ge(nhits(a), 1);
+    json_decref(a);
+    a = search_q("\"医保 卡\"");
+    ck_assert_uint_ge(nhits(a), 1);
+    json_decref(a);
+    a = search_q("-\"兰 州\" 医保");
+    for (size_t i = 0; i < nhits(a); i++)
+        ck_assert_str_ne(hit_id(a, i), "003_1bdcc1241bf11e8e");
+    json_decref(a);
+}
+END_TEST
+
+/* Run the indexer over one JSONL text into dir/db; returns the db path (static). */
+static const char *index_jsonl(const char *dir, const char *jsonl, size_t len)
+{
+    static char db[PATH_MAX];
+    char bin[PATH_MAX], exe[PATH_MAX], file[PATH_MAX + 16], cmd[4 * PATH_MAX];
+    snprintf(bin, sizeof bin, "%s", bin_dir(exe, sizeof exe));
+    snprintf(db, sizeof db, "%s/db", dir);
+    snprintf(file, sizeof file, "%s/in.jsonl", dir);
+    FILE *f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(jsonl, 1, len, f), len);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "'%s/indexer' --quiet --db '%s' '%s'", bin, db, file);
+    ck_assert_int_eq(system(cmd), 0);
+    return db;
+}
+
+static char *temp_dir(void)
+{
+    static char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/XXXXXX", g_dir);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    return dir;
+}
+
+typedef struct {
+    const char *db;
+    int runs, fail_runs;
+} rewrite_ctx;
+
+/* The match hook: an indexer's commits (every document rewritten, three
+ * times) between the matching and the reading of the hits, then the
+ * DatabaseModifiedError that Xapian throws when the revision read has
+ * vanished (injected: when it strikes depends on Xapian's block reuse). */
+static int rewrite_everything(void *arg)
+{
+    rewrite_ctx *c = arg;
+    if (c->runs++ > 0)
+        return c->runs <= c->fail_runs;
+    sx_db *w = NULL;
+    sx_error xe = {0};
+    ck_assert_int_eq(sx_db_open_writable(c->db, SX_DB_OPEN, &w, &xe), SX_OK);
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 40; i++) {
+            char id[32], term[40], data[160];
+            snprintf(id, sizeof id, "m%02d", i);
+            snprintf(term, sizeof term, "Q%s", id);
+            snprintf(data, sizeof data, "{\"id\":\"%s\",\"title\":\"改写%d\",\"body\":\"医保\"}", id, round);
+            sx_doc *d = sx_doc_new();
+            ck_assert_int_eq(sx_doc_add_boolean_term(d, term, strlen(term), &xe), SX_OK);
+            ck_assert_int_eq(sx_doc_add_posting(d, "医保", strlen("医保"), 1, &xe), SX_OK);
+            ck_assert_int_eq(sx_doc_set_data(d, data, strlen(data), &xe), SX_OK);
+            ck_assert_int_eq(sx_db_replace_by_term(w, term, d, NULL, &xe), SX_OK);
+            sx_doc_free(d);
+        }
+        ck_assert_int_eq(sx_db_commit(w, &xe), SX_OK);
+    }
+    sx_db_close(w);
+    return 1;
+}
+
+static sou_searcher *modified_index(rewrite_ctx *c)
+{
+    char jsonl[40 * 100];
+    size_t len = 0;
+    for (int i = 0; i < 40; i++)
+        len += (size_t)sprintf(jsonl + len, "{\"id\":\"m%02d\",\"title\":\"原文\",\"body\":\"医保\"}\n", i);
+    c->db = index_jsonl(temp_dir(), jsonl, len);
+    sou_error err = {0};
+    sou_searcher *s = sou_searcher_open(c->db, &err);
+    ck_assert_msg(s != NULL, "%s", err.message);
+    sou_searcher_set_match_hook(s, rewrite_everything, c);
+    return s;
+}
+
+/* An indexer committing while a slow query ran gave DatabaseModifiedError
+ * (a 500: one retry was not enough): the search reopens and starts again
+ * until one revision holds still, and answers from the newest. */
+START_TEST(index_modified_during_search)
+{
+    rewrite_ctx c = {NULL, 0, 3};
+    sou_searcher *s = modified_index(&c);
+    sou_error err = {0};
+    json_t *o = json_pack("{s:s,s:i}", "q", "医保", "limit", 40);
+    json_t *a = sou_search(s, o, &err);
+    ck_assert_msg(a != NULL, "search failed: %s", err.message);
+    ck_assert_int_eq(c.runs, 4); /* three failed attempts, then one that held */
+    ck_assert_uint_eq(nhits(a), 40);
+    for (size_t i = 0; i < 40; i++) {
+        const json_t *hit = json_array_get(json_object_get(a, "hits"), i);
+        ck_assert_str_eq(json_string_value(json_object_get(hit, "title")), "改写2");
+        ck_assert_uint_eq(strlen(hit_id(a, i)), 3);
+    }
+    json_decref(a);
+    /* An index that never holds still: a clear 503, not a 500. */
+    c.runs = 1;
+    c.fail_runs = 1000;
+    ck_assert_ptr_null(sou_search(s, o, &err));
+    ck_assert_int_eq(err.code, SOU_EUNAVAILABLE);
+    ck_assert_msg(strstr(err.message, "the index changed 8 times") != NULL, "%s", err.message);
+    json_decref(o);
+    sou_searcher_free(s);
+}
+END_TEST
+
+/* /doc?q= on a 60 MB document answered 171 MB: a bound and a clear 413. */
+START_TEST(document_highlight_is_bounded)
+{
+    size_t body = SOU_DOC_HIGHLIGHT_MAX + 10;
+    char *jsonl = malloc(body + 200);
+    size_t len = (size_t)sprintf(jsonl, "{\"id\":\"big\",\"title\":\"大文件\",\"body\":\"");
+    for (size_t i = 0; i < body / 6; i++, len += 6)
+        memcpy(jsonl + len, "中文", 6);
+    len += (size_t)sprintf(jsonl + len, "\"}\n{\"id\":\"small\",\"title\":\"小\",\"body\":\"中文\"}\n");
+    const char *db = index_jsonl(temp_dir(), jsonl, len);
+    free(jsonl);
+    sou_error err = {0};
+    sou_searcher *s = sou_searcher_open(db, &err);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_null(sou_get_document(s, "big", "中文", &err));
+    ck_assert_int_eq(err.code, SOU_ETOOLARGE);
+    ck_assert_msg(strstr(err.message, "ask without q") != NULL, "%s", err.message);
+    json_t *d = sou_get_document(s, "big", NULL, &err); /* the plain text is still there */
+    ck_assert_ptr_nonnull(d);
+    ck_assert_uint_ge(json_string_length(json_object_get(d, "body")), SOU_DOC_HIGHLIGHT_MAX);
+    json_decref(d);
+    d = sou_get_document(s, "small", "中文", &err);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(json_string_value(json_object_get(d, "body_html")), "<mark>中文</mark>");
+    json_decref(d);
+    sou_searcher_free(s);
+}
+END_TEST
+
+/* Older indexes stored a NUL byte as \u0000, which jansson rejected: the
+ * hit came back with an empty id, title and snippet. */
+START_TEST(stored_nul_reads_as_space)
+{
+    static const char data[] = "{\"id\":\"n\\u00001\",\"title\":\"标\\u0000题\",\"body\":\"正文\"}";
+    sou_stored_fields f;
+    size_t len;
+    ck_assert_int_eq(sou_stored_fields_parse(data, sizeof data - 1, &f), 0);
+    ck_assert_str_eq(sou_stored_field_get(&f, "id", &len), "n 1");
+    ck_assert_str_eq(sou_stored_field_get(&f, "title", &len), "标 题");
+    ck_assert_str_eq(sou_stored_field_get(&f, "body", &len), "正文");
+    sou_stored_fields_free(&f);
+}
+END_TEST
+
 static Suite *search_suite(void)
 {
     Suite *s = suite_create("search");
@@ -621,6 +836,11 @@ static Suite *search_suite(void)
     TCase *limits = tcase_create("limits");
     tcase_add_checked_fixture(limits, setup, teardown);
     tcase_add_test(limits, limit_and_offset);
+    tcase_add_test(limits, query_cost_is_bounded);
+    tcase_add_test(limits, phrase_with_single_characters);
+    tcase_add_test(limits, index_modified_during_search);
+    tcase_add_test(limits, document_highlight_is_bounded);
+    tcase_add_test(limits, stored_nul_reads_as_space);
     suite_add_tcase(s, limits);
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, setup, teardown);

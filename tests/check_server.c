@@ -20,6 +20,7 @@
 #include "config.h"
 #include "server.h"
 #include "sou_testserver.h"
+#include "utf8.h"
 
 static char *g_tmp;       /* temporary directory for the whole run */
 static char g_db[4096];   /* index of corpus/ */
@@ -1006,7 +1007,7 @@ static char *write_file(const char *name, const char *text)
 START_TEST(test_config)
 {
     sou_config cfg;
-    sou_error err;
+    sou_config_error err = {""};
     char *good = write_file("good.conf", "# searchd\n\ndb = /srv/sou.db\nthreads=3\n  idle-timeout = 7 \n"
                                          "max_line = 1K\nlog_level = debug\n");
     char *bad_key = write_file("bad1.conf", "db = x\n\nfrobnicate = 1\n");
@@ -1033,6 +1034,12 @@ START_TEST(test_config)
     ck_assert_msg(strncmp(err.message, msg, strlen(msg)) == 0, "%s", err.message);
     ck_assert_int_eq(sou_config_load_file(&cfg, no_eq, &err), -1);
     ck_assert_ptr_nonnull(strstr(err.message, ":1: expected `key = value`"));
+    /* The range is checked before the suffix multiplies (UBSan saw the overflow). */
+    ck_assert_int_eq(sou_config_set(&cfg, "max-line", "9000000000000000000M", &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.message, "max_line: \"9000000000000000000M\" is not a number in"));
+    ck_assert_int_eq(sou_config_set(&cfg, "max-output", "0K", &err), -1);
+    ck_assert_int_eq(sou_config_set(&cfg, "max-output", "2M", &err), 0);
+    ck_assert_uint_eq(cfg.max_output, 2u << 20);
     ck_assert_int_eq(sou_config_load_file(&cfg, "/nonexistent/searchd.conf", &err), -1);
     ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/searchd.conf: "));
     sou_config_destroy(&cfg);
