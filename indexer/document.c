@@ -47,15 +47,16 @@ static int add_token(const sou_token *tok, void *arg)
 
 static sx_status add_text(term_ctx *c, const char *prefix, const char *text, size_t len, int positions)
 {
-    unsigned flags = c->mode == SOU_UNIGRAMS_RUN_END ? SOU_TOKENIZE_RUN_END
-                     : c->mode == SOU_UNIGRAMS_NONE  ? 0
-                                                     : SOU_TOKENIZE_UNIGRAMS;
+    /* The schema's tokens; the other modes only exist to measure it against. */
+    sou_tokenize_purpose purpose = c->mode == SOU_UNIGRAMS_RUN_END ? SOU_TOKENIZE_DOCUMENT
+                                   : c->mode == SOU_UNIGRAMS_NONE  ? SOU_TOKENIZE_QUERY
+                                                                   : SOU_TOKENIZE_CHARS;
 
     c->prefix_len = strlen(prefix);
     c->positions = positions;
     memcpy(c->term, prefix, c->prefix_len);
     c->status = SX_OK;
-    sou_tokenize(text, len, SOU_FIRST_POS, flags, add_token, c, NULL);
+    sou_tokenize(text, len, SOU_FIRST_POS, purpose, add_token, c, NULL);
     return c->status;
 }
 

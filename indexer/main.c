@@ -44,6 +44,14 @@ static void print_problem(const char *file, unsigned long line, const char *msg,
     pthread_mutex_unlock(&out_mu);
 }
 
+static void print_warning(const char *msg, void *ctx)
+{
+    pthread_mutex_lock(&out_mu);
+    sou_progress_clear(&progress_line);
+    fprintf(stderr, "indexer: warning: %s\n", msg);
+    pthread_mutex_unlock(&out_mu);
+}
+
 static void print_progress(const sou_index_stats *s, void *ctx)
 {
     pthread_mutex_lock(&out_mu);
@@ -61,7 +69,11 @@ static void usage(FILE *out)
             "recursively for those), or - for JSONL on standard input.\n"
             "\n"
             "Options:\n"
-            "  --db DIR         the index to create or update\n"
+            "  --db DIR         the index to create or update; a Xapian stub file (or a\n"
+            "                   directory holding XAPIANDB) is a sharded index: each\n"
+            "                   article goes to one of its shards (local paths or\n"
+            "                   xapian-tcpsrv --writable servers) by a hash of its id\n"
+            "  --shards N       build a new DIR as N local shards plus the stub DIR/XAPIANDB\n"
             "  --delete ID      remove the document with this id (repeatable; done first)\n"
             "  --batch N        documents between commits (default %u)\n"
             "  --threads N      worker threads (default: number of processors)\n"
@@ -102,11 +114,12 @@ int main(int argc, char **argv)
         {"batch", required_argument, NULL, 'b'},   {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},         {"unigrams", required_argument, NULL, 'u'},
         {"facet", required_argument, NULL, 'f'},   {"label", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+        {"shards", required_argument, NULL, 's'},  {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     sou_index_options opt = {0};
     sou_index_stats stats;
-    sx_error err = {SX_OK, ""};
+    sx_error err = {SX_OK, "", ""};
     const char **deletes = NULL;
     size_t ndeletes = 0;
     int quiet = 0, c, status = EXIT_USAGE;
@@ -147,6 +160,10 @@ int main(int argc, char **argv)
             break;
         case 'q':
             quiet = 1;
+            break;
+        case 's':
+            if (parse_count(optarg, "shards", &opt.shards))
+                goto done;
             break;
         case 'u':
             if (strcmp(optarg, "run-end") == 0)
@@ -206,6 +223,7 @@ int main(int argc, char **argv)
     opt.stop = &stop_signal;
     opt.fields = have_fields ? &fields : NULL;
     opt.problem = print_problem;
+    opt.warn = print_warning;
     opt.progress = print_progress;
 
     switch (sou_index_run(&opt, (const char *const *)argv + optind, (size_t)(argc - optind),

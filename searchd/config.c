@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "search.h" /* the shard defaults: sou_shard_options_init */
 
 typedef enum { OPT_STRING, OPT_INT, OPT_SIZE, OPT_LEVEL } opt_type;
 
@@ -47,6 +48,10 @@ static const opt_spec options[] = {
     {"max_pipeline", OPT_INT, F(max_pipeline), 1, 100000, "N", "unanswered requests per connection before pausing"},
     {"max_queue", OPT_INT, F(max_queue), 1, 10000000, "N", "waiting jobs before answering 503"},
     {"shutdown_timeout", OPT_INT, F(shutdown_timeout), 0, 3600, "SECONDS", "SIGTERM waits this long for in-flight work"},
+    {"shard_timeout", OPT_INT, F(shard_timeout), 1, 3600000, "MS", "sharded index: a remote shard slower than this is left out"},
+    {"shard_connect_timeout", OPT_INT, F(shard_connect_timeout), 1, 3600000, "MS", "sharded index: connecting to a remote shard"},
+    {"shard_retry", OPT_INT, F(shard_retry), 1, 3600000, "MS", "sharded index: a failed shard is tried again after this"},
+    {"shard_refresh", OPT_INT, F(shard_refresh), 1, 3600000, "MS", "sharded index: reconnect remote shards this often (new commits)"},
 };
 #undef F
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -77,6 +82,14 @@ void sou_config_defaults(sou_config *cfg)
     cfg->max_pipeline = 128;                 /* bounds memory per client; beyond it TCP pushes back */
     cfg->max_queue = 10000;                  /* ~seconds of work; beyond it 503 beats unbounded latency */
     cfg->shutdown_timeout = 10;              /* searches take milliseconds; 10 s is generous */
+    {
+        sou_shard_options so;                /* the searcher's defaults, each explained there */
+        sou_shard_options_init(&so);
+        cfg->shard_timeout = (int)so.timeout_ms;
+        cfg->shard_connect_timeout = (int)so.connect_timeout_ms;
+        cfg->shard_retry = (int)so.retry_ms;
+        cfg->shard_refresh = (int)so.refresh_ms;
+    }
 }
 
 void sou_config_destroy(sou_config *cfg)

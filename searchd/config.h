@@ -40,6 +40,10 @@ typedef struct {
     int max_pipeline;     /* unanswered requests per line connection before reading pauses */
     int max_queue;        /* jobs waiting for a worker before answering 503 */
     int shutdown_timeout; /* seconds SIGTERM waits for in-flight requests */
+    int shard_timeout;    /* ms a remote shard may take to answer before it is left out */
+    int shard_connect_timeout; /* ms to connect to a remote shard */
+    int shard_retry;      /* ms before a shard that failed is tried again */
+    int shard_refresh;    /* ms between fresh connections to a remote shard (new commits) */
 } sou_config;
 
 /* Set every field to its default (strings are strdup'ed). */

@@ -283,7 +283,8 @@ done:
 /* One counting run of query with the filters of every group but skip's,
  * counting the facets fcs[0..n). */
 static int count_run(sx_db *db, const sou_fields *f, const sou_facet_request *r, const sx_query *query,
-                     const sou_facet *skip, const sou_facet *const *fcs, size_t n, json_t *out, sou_error *err)
+                     double time_limit, const sou_facet *skip, const sou_facet *const *fcs, size_t n, json_t *out,
+                     sx_error *xep, sou_error *err)
 {
     sx_error xe = {0};
     sx_spy *spies[SOU_FIELDS_MAX_FACETS] = {0};
@@ -301,7 +302,8 @@ static int count_run(sx_db *db, const sou_fields *f, const sou_facet_request *r,
             goto xfail;
     }
     if (sx_db_doccount(db, &docs, &xe) != SX_OK || !(e = sx_enquire_new(db, &xe)) ||
-        sx_enquire_set_query(e, q ? q : query, &xe) != SX_OK || sx_enquire_set_bool_weight(e, &xe) != SX_OK)
+        sx_enquire_set_query(e, q ? q : query, &xe) != SX_OK || sx_enquire_set_bool_weight(e, &xe) != SX_OK ||
+        sx_enquire_set_time_limit(e, time_limit, &xe) != SX_OK)
         goto xfail;
     for (size_t i = 0; i < n; i++)
         if (!(spies[i] = sx_spy_new(fcs[i]->slot, &xe)) || sx_enquire_add_spy(e, spies[i], &xe) != SX_OK)
@@ -317,8 +319,9 @@ static int count_run(sx_db *db, const sou_fields *f, const sou_facet_request *r,
     rc = 0;
     goto done;
 xfail:
-    sou_error_set(err, xe.status == SX_ERR_NO_MEMORY ? SOU_EINTERNAL
-                       : xe.status == SX_ERR_MODIFIED ? SOU_EUNAVAILABLE : SOU_EINTERNAL,
+    *xep = xe;
+    sou_error_set(err, xe.status == SX_ERR_MODIFIED || xe.status == SX_ERR_NETWORK || xe.status == SX_ERR_TIMEOUT
+                           ? SOU_EUNAVAILABLE : SOU_EINTERNAL,
                   "counting facets: %s", xe.message[0] ? xe.message : sx_status_string(xe.status));
 done:
     sx_mset_free(m);
@@ -331,7 +334,7 @@ done:
 }
 
 json_t *sou_facet_count(sx_db *db, const sou_fields *f, const sou_facet_request *r, const sx_query *query,
-                        sou_error *err)
+                        double time_limit, sx_error *xe, sou_error *err)
 {
     json_t *out = json_object();
     const sou_facet *plain[SOU_FIELDS_MAX_FACETS];
@@ -347,10 +350,10 @@ json_t *sou_facet_count(sx_db *db, const sou_fields *f, const sou_facet_request 
             filtered |= r->groups[g].facet == r->count[i];
         if (!filtered)
             plain[nplain++] = r->count[i];
-        else if (count_run(db, f, r, query, r->count[i], &r->count[i], 1, out, err) < 0)
+        else if (count_run(db, f, r, query, time_limit, r->count[i], &r->count[i], 1, out, xe, err) < 0)
             goto fail;
     }
-    if (nplain && count_run(db, f, r, query, NULL, plain, nplain, out, err) < 0)
+    if (nplain && count_run(db, f, r, query, time_limit, NULL, plain, nplain, out, xe, err) < 0)
         goto fail;
     /* in the order asked */
     json_t *ordered = json_object();

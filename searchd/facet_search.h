@@ -62,10 +62,12 @@ void sou_facet_request_destroy(sou_facet_request *r);
 sx_query *sou_facet_filter(const sou_facet_request *r, const sou_facet *skip, sx_error *xe);
 
 /* Count r's fields over the articles matching query (borrowed; without the
- * filters: this applies them).  Returns the answer's "facets" object (new
- * reference) or NULL with err. */
+ * filters: this applies them), each run stopped after time_limit seconds
+ * (0: none; Xapian's backstop, as for the ranked run).  Returns the answer's
+ * "facets" object (new reference) or NULL with err, and *xe when Xapian
+ * failed (SX_ERR_MODIFIED: the index moved on; search again). */
 json_t *sou_facet_count(sx_db *db, const sou_fields *f, const sou_facet_request *r, const sx_query *query,
-                        sou_error *err);
+                        double time_limit, sx_error *xe, sou_error *err);
 
 /* The number of articles matching the query and every filter, from the
  * counts (the answer of sou_facet_count) when a filtered field was counted:

@@ -3,7 +3,8 @@
  *
  *   GET /search?q=..&limit=..  the search (options as in search.h)
  *   GET /doc/<id>[?q=..]       one document, matches marked when q is given
- *   GET /health                200 {"status":"ok",...} or 503 while the index cannot be opened
+ *   GET /health                200 {"status":"ok",...} or 503 while the index cannot be opened;
+ *                              a sharded index: "ok" | "degraded" and "shards": [...], 503 when no shard answers
  *   GET /stats                 counters, latency percentiles, documents, revision, uptime
  *   GET /fields                the index's facets and the labels of fields and values
  *   GET /metrics               the same and more in Prometheus' text format
@@ -386,10 +387,13 @@ static void http_job_done(sou_job *job)
     } else if (h->answer == ANSWER_FIELDS && job->status == 200) {
         send_json(s, h->req, h->kind, h->t0, 200, json_object_get(job->answer, "fields"));
     } else if (h->answer == ANSWER_HEALTH && job->status == 200) {
-        json_t *o = json_pack("{s:s, s:O?, s:O?}", "status", "ok", "documents",
+        /* A sharded index says "ok", "degraded" or "unavailable" (503), and how each shard is. */
+        const char *status = json_string_value(json_object_get(job->answer, "status"));
+        json_t *o = json_pack("{s:s, s:O?, s:O?, s:O*}", "status", status ? status : "ok", "documents",
                               json_object_get(job->answer, "documents"), "revision",
-                              json_object_get(job->answer, "revision"));
-        send_json(s, h->req, h->kind, h->t0, 200, o);
+                              json_object_get(job->answer, "revision"), "shards",
+                              json_object_get(job->answer, "shards"));
+        send_json(s, h->req, h->kind, h->t0, status && strcmp(status, "unavailable") == 0 ? 503 : 200, o);
         json_decref(o);
     } else {
         send_body(s, h->req, h->kind, h->t0, job->status, "application/json; charset=utf-8", job->body,

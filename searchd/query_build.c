@@ -112,7 +112,7 @@ static int collect_cb(const sou_token *tok, void *ctx)
 static uint32_t tokenize_into(qtoks *t, const char *text, size_t len, uint32_t first)
 {
     sou_tokenize_stats st = {0};
-    sou_tokenize(text, len, first, 0, collect_cb, t, &st);
+    sou_tokenize(text, len, first, SOU_TOKENIZE_QUERY, collect_cb, t, &st);
     return st.next_pos > first ? st.next_pos : first;
 }
 
@@ -134,6 +134,7 @@ typedef struct {
     size_t n, cap;
     sx_error xe;
     int failed;
+    sx_db *db; /* borrowed, may be NULL: where single characters are expanded (env->db) */
     /* The budget's counters for this build (budget_check reads them). */
     unsigned per_char; /* terms each expanding character may stand for */
     unsigned n_chars;  /* expanding characters so far */
@@ -190,7 +191,7 @@ static int is_unigram(const char *term, size_t len)
 
 /* A query term.  With expand, a single CJK character becomes every term that
  * starts with it: the index stores a character alone only at the end of a
- * CJK run (see SOU_TOKENIZE_RUN_END); elsewhere it is the first half of a
+ * CJK run (see SOU_TOKENIZE_DOCUMENT); elsewhere it is the first half of a
  * bigram. */
 static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t len, unsigned wqf,
                         unsigned pos, int expand)
@@ -204,7 +205,11 @@ static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t l
         memcpy(u, prefix, pl);
         memcpy(u + pl, term, len);
         p->n_chars++;
-        return keep(p, sx_query_prefix(u, pl + len, p->per_char, &p->xe));
+        /* Expanded here, over the whole index, when the database is known:
+         * a deferred expansion happens inside each shard, and the scores
+         * would then depend on how the documents are split. */
+        return keep(p, p->db ? sx_query_prefix_in(p->db, u, pl + len, p->per_char, &p->xe)
+                             : sx_query_prefix(u, pl + len, p->per_char, &p->xe));
     }
     char buf[256];
     size_t pl = strlen(prefix);
@@ -463,6 +468,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
     int rc = -1, oom = 0;
 
     memset(bq, 0, sizeof *bq);
+    pool.db = env ? env->db : NULL;
     if (rp_in)
         rp = *rp_in;
     else
@@ -640,8 +646,13 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         q = combine2(&pool, SX_OP_FILTER, q, range);
     }
     if (pool.failed || !q) {
-        sou_error_set(err, pool.xe.status == SX_ERR_NO_MEMORY ? SOU_EINTERNAL : SOU_EINTERNAL,
-                      "building the query: %s", pool.xe.message);
+        /* Only the expansion in db reads the database: its failures are
+         * the index's (a shard gone), the caller may retry without it. */
+        int db_failed = pool.xe.status != SX_ERR_NO_MEMORY && pool.xe.status != SX_ERR_INVALID_ARG &&
+                        pool.xe.status != SX_ERR_QUERY && pool.xe.status != SX_OK && pool.db;
+        bq->xe = pool.xe;
+        sou_error_set(err, db_failed ? SOU_EUNAVAILABLE : SOU_EINTERNAL, "building the query: %s",
+                      pool.xe.message);
         goto done;
     }
     bq->query = detach(&pool, q);

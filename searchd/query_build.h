@@ -86,17 +86,22 @@ typedef struct {
     char **hl_terms;     /* owned: the positive terms the highlighter marks */
     size_t n_hl;
     int ranked;          /* 1 if some part of the query carries weight */
+    sx_error xe;         /* why the database failed, when building fails with SOU_EUNAVAILABLE */
 } sou_built_query;
 
 /* What building a query reads besides the query: borrowed, may be NULL. */
 typedef struct {
     const sou_lexicon *lex; /* the query's words (segment.h); NULL: each CJK run is one word */
+    sx_db *db;              /* the database the query will run on: a single character is expanded
+                             * in it now (sx_query_prefix_in), so that a sharded index scores it as
+                             * one index would; NULL: Xapian expands it when the query runs */
 } sou_query_env;
 
 /* Build the query for pq with rp (NULL = defaults) in env (may be NULL).  out is caller-owned,
  * fully initialised here; release with sou_built_query_destroy (also after
  * a failure).  Returns 0 or -1 with err (SOU_EBADREQUEST when nothing in the
- * query is searchable, e.g. only punctuation; SOU_EINTERNAL otherwise). */
+ * query is searchable, e.g. only punctuation; SOU_EUNAVAILABLE when env->db
+ * failed during an expansion, its error in out->xe; SOU_EINTERNAL otherwise). */
 int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp,
                     sou_built_query *out, sou_error *err);
 

@@ -45,6 +45,8 @@ extern "C" {
     X(SX_ERR_QUERY, "invalid query")                                            \
     X(SX_ERR_NO_MEMORY, "out of memory")                                        \
     X(SX_ERR_IO, "database I/O error")                                          \
+    X(SX_ERR_NETWORK, "network error")            /* a remote database is unreachable or hung up */ \
+    X(SX_ERR_TIMEOUT, "timed out")                /* a remote database did not answer in time */ \
     X(SX_ERR_XAPIAN, "Xapian error")              /* any other Xapian::Error */ \
     X(SX_ERR_UNKNOWN, "unknown C++ exception")
 
@@ -57,6 +59,7 @@ typedef enum {
 typedef struct {
     sx_status status;
     char message[256]; /* human-readable, includes the Xapian error type and path */
+    char context[128]; /* which remote database raised it ("remote:tcp(HOST:PORT)"), else "" */
 } sx_error;
 
 /* Default message for a status; never NULL, static storage. */
@@ -128,15 +131,6 @@ sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err);
 /* Number of documents containing term (0 if none). */
 sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len, unsigned *out, sx_error *err);
 
-/* User metadata (Xapian's set_metadata): the value of key, malloc()ed and
- * NUL-terminated in *out (caller frees; "" when the key is unset), its
- * length in *len (may be NULL). */
-sx_status sx_db_get_metadata(sx_db *db, const char *key, char **out, size_t *len, sx_error *err);
-
-/* Writable only: set key to value[0..len) (len 0 removes the key); written
- * with the next commit. */
-sx_status sx_db_set_metadata(sx_db *db, const char *key, const char *value, size_t len, sx_error *err);
-
 /* Number of documents with a value in slot (0 if none). */
 sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, sx_error *err);
 
@@ -167,6 +161,98 @@ sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_do
 /* Merge the databases at src[0..n) into a new database at dest (which must
  * not exist), like xapian-compact: document ids are renumbered into one range. */
 sx_status sx_db_compact(const char *const *src, size_t n, const char *dest, sx_error *err);
+
+/* Metadata (Xapian's user metadata: key -> string, beside the documents).
+ * get: *out malloc()ed and NUL-terminated ("" when the key is unset; caller
+ * frees), *len (may be NULL) its length.  set: writable only; an empty value
+ * removes the key; committed with the next commit. */
+sx_status sx_db_get_metadata(sx_db *db, const char *key, char **out, size_t *len, sx_error *err);
+sx_status sx_db_set_metadata(sx_db *db, const char *key, const char *value, sx_error *err);
+
+/* ---------------------------------------------------------------- remote databases and shards */
+
+/* Open the database that xapian-tcpsrv serves at host:port (Xapian's remote
+ * backend), read-only, or writable (the server must run with --writable).
+ * timeout_ms bounds every answer the server owes (a slow or hung server
+ * then fails with SX_ERR_TIMEOUT), connect_timeout_ms the connection; 0
+ * means no limit (Xapian's meaning).  Failures to connect are SX_ERR_NETWORK
+ * or SX_ERR_TIMEOUT.  On success *out is owned by the caller (sx_db_close). */
+sx_status sx_db_open_remote(const char *host, unsigned port, unsigned timeout_ms,
+                            unsigned connect_timeout_ms, int writable, sx_db **out, sx_error *err);
+
+/* The same over a program's stdin/stdout ("remote :PROGRAM ARGS" in a stub,
+ * e.g. xapian-progsrv): Xapian runs program with args (split at spaces). */
+sx_status sx_db_open_remote_program(const char *program, const char *args, unsigned timeout_ms,
+                                    int writable, sx_db **out, sx_error *err);
+
+/* A read-only handle that searches parts[0..n) as one database (Xapian's
+ * multi-database: term statistics are combined, so scores are those of one
+ * index holding every part's documents).  The parts are borrowed and may
+ * be freed after this call, but not closed while the union is in use:
+ * closing a part closes it inside the union too.  *out is owned by the
+ * caller; sx_db_close on it drops the union and leaves the parts open. */
+sx_status sx_db_union(sx_db *const *parts, size_t n, sx_db **out, sx_error *err);
+
+/* A round trip to a remote database (Xapian's keep_alive), bounded by its
+ * timeout: SX_OK if it answered.  Local databases always answer. */
+sx_status sx_db_ping(sx_db *db, sx_error *err);
+
+/* 1 if db (or one of its parts) is remote. */
+int sx_db_is_remote(const sx_db *db);
+
+/* 1 if err was raised by the remote database db: Xapian names the server
+ * in the error's context (err->context).  0 when it cannot tell: errors such
+ * as "connection closed unexpectedly" carry no context. */
+int sx_error_is_from(const sx_error *err, const sx_db *db);
+
+/* A stub database file (Xapian's format, one shard a line: "auto PATH",
+ * "glass PATH", "chert PATH", "remote HOST:PORT", "remote :PROGRAM ARGS";
+ * "#" starts a comment) as data.  sou adds one directive that Xapian reads
+ * as a comment, so every Xapian tool still opens the stub:
+ *
+ *     remote a.example:7001
+ *     #sou-replica b.example:7001
+ *
+ * names another server with a copy of the shard on the line above (a read
+ * replica kept current by xapian-replicate); searchd uses it when the first
+ * fails.  Relative paths are resolved against the stub's directory, as
+ * Xapian does. */
+typedef enum {
+    SX_SHARD_LOCAL,   /* path */
+    SX_SHARD_REMOTE,  /* hosts[i]:ports[i], i < naddrs (the line's own, then its replicas) */
+    SX_SHARD_PROGRAM  /* program, args */
+} sx_shard_kind;
+
+typedef struct {
+    sx_shard_kind kind;
+    unsigned line;        /* line of the stub file (1-based), for messages */
+    char *path;           /* LOCAL: the shard's path (resolved); PROGRAM: the program */
+    char *args;           /* PROGRAM: its arguments ("" if none) */
+    char **hosts;         /* REMOTE: naddrs host names */
+    unsigned *ports;
+    size_t naddrs;
+    char *name;           /* for messages and /health: "remote HOST:PORT", "auto PATH", ... */
+} sx_shard_spec;
+
+typedef struct {
+    char *path;           /* the stub file that was read */
+    sx_shard_spec *shards;
+    size_t n;
+} sx_stub;
+
+/* 1 if path is a stub database: a file that is not a single-file database,
+ * or a directory holding a file XAPIANDB.  0 otherwise (a glass directory,
+ * nothing there). */
+int sx_stub_is_stub(const char *path);
+
+/* Read the stub at path (the file, or the directory holding XAPIANDB).
+ * *out is owned by the caller (sx_stub_free).  SX_ERR_NOT_FOUND when path
+ * is not a stub; SX_ERR_INVALID_ARG, with "FILE:LINE: ..." in the message,
+ * for a line Xapian would not accept, a #sou-replica line without a remote
+ * line above it, or a stub that lists no shard. */
+sx_status sx_stub_read(const char *path, sx_stub **out, sx_error *err);
+void sx_stub_free(sx_stub *stub);
+
 
 /* ---------------------------------------------------------------- documents */
 
@@ -235,6 +321,16 @@ sx_query *sx_query_value_range(unsigned slot, const char *lo, const char *hi, sx
  * terms, so a very common prefix stays cheap at the cost of documents that
  * hold only its rarest extensions. */
 sx_query *sx_query_prefix(const char *prefix, size_t len, unsigned max_expansion, sx_error *err);
+
+/* The same expanded now, in db (borrowed): the terms of db that start with
+ * prefix, the max_expansion (0 = all) with the most documents (ties: term
+ * order), as one SYNONYM.  Over a union of shards the expansion and its
+ * statistics are the whole index's, so the scores equal one index's; the
+ * deferred expansion above happens inside each shard (on each server for
+ * remote ones), and its weights depend on how the documents are split.
+ * Matches nothing when no term starts with prefix. */
+sx_query *sx_query_prefix_in(sx_db *db, const char *prefix, size_t len, unsigned max_expansion,
+                             sx_error *err);
 
 /* Every document / no document. */
 sx_query *sx_query_match_all(sx_error *err);
@@ -326,6 +422,16 @@ sx_status sx_mset_collapse_key(const sx_mset *m, unsigned i, char **out, size_t 
 
 /* Document of hit i, owned by the caller (sx_doc_free). */
 sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out, sx_error *err);
+
+/* The documents of hits [0, n) in one go (n at most sx_mset_size(m)):
+ * docs[0..n) receive new documents owned by the caller (sx_doc_free each;
+ * all NULL on failure).
+ * Asks Xapian to prefetch them all first (MSet::fetch: glass reads ahead;
+ * Xapian 1.5's remote backend pipelines the requests), and when the hits lie
+ * in several remote shards reads each shard's from its own thread, so a
+ * page costs about one round trip per hit of the busiest shard rather than
+ * one per hit (Xapian 1.4's remote backend asks for documents one at a time). */
+sx_status sx_mset_documents(const sx_mset *m, unsigned n, sx_doc **docs, sx_error *err);
 
 void sx_mset_free(sx_mset *m);
 

@@ -81,8 +81,10 @@ extern "C" void sx_db_close(sx_db *db)
         return;
     try {
         /* close() commits a writable database outside a transaction (and
-         * cancels an open one), then releases the lock at once. */
-        db->db().close();
+         * cancels an open one), then releases the lock at once.  A union
+         * only borrows its parts' internals: leave them open. */
+        if (db->parts.empty())
+            db->db().close();
     } catch (...) {
         /* Documented: failures on close are swallowed. */
     }
@@ -268,39 +270,6 @@ extern "C" sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len
     }
 }
 
-extern "C" sx_status sx_db_get_metadata(sx_db *db, const char *key, char **out, size_t *len, sx_error *err)
-{
-    SX_REQUIRE(out, err, "out is NULL");
-    *out = nullptr;
-    SX_REQUIRE(db, err, "db is NULL");
-    SX_REQUIRE(key && *key, err, "key is NULL or empty");
-    try {
-        std::string v = db->db().get_metadata(key);
-        if (!(*out = sx_strndup(v.data(), v.size())))
-            return sx_set_error(err, SX_ERR_NO_MEMORY, "%s", "metadata");
-        if (len)
-            *len = v.size();
-        return SX_OK;
-    } catch (...) {
-        return sx_fail(err, db->path.c_str());
-    }
-}
-
-extern "C" sx_status sx_db_set_metadata(sx_db *db, const char *key, const char *value, size_t len,
-                                       sx_error *err)
-{
-    SX_REQUIRE(db, err, "db is NULL");
-    SX_REQUIRE(key && *key, err, "key is NULL or empty");
-    SX_REQUIRE(value || len == 0, err, "value is NULL");
-    SX_REQUIRE_WRITABLE(db, err);
-    try {
-        db->wdb.set_metadata(key, std::string(value ? value : "", len));
-        return SX_OK;
-    } catch (...) {
-        return sx_fail(err, db->path.c_str());
-    }
-}
-
 extern "C" sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, sx_error *err)
 {
     SX_REQUIRE(db, err, "db is NULL");
@@ -451,5 +420,39 @@ extern "C" sx_status sx_db_compact(const char *const *src, size_t n, const char 
         return SX_OK;
     } catch (...) {
         return sx_fail(err, current);
+    }
+}
+
+extern "C" sx_status sx_db_get_metadata(sx_db *db, const char *key, char **out, size_t *len,
+                                       sx_error *err)
+{
+    SX_REQUIRE(out, err, "out is NULL");
+    *out = nullptr;
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(key && *key, err, "key is NULL or empty");
+    try {
+        std::string v = db->db().get_metadata(key);
+        if (!(*out = sx_strndup(v.data(), v.size())))
+            throw std::bad_alloc();
+        if (len)
+            *len = v.size();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_set_metadata(sx_db *db, const char *key, const char *value,
+                                       sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(key && *key, err, "key is NULL or empty");
+    SX_REQUIRE(value, err, "value is NULL");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        db->wdb.set_metadata(key, value);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
     }
 }

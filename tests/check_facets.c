@@ -348,6 +348,41 @@ START_TEST(fields_unit)
 }
 END_TEST
 
+START_TEST(sharded_counts)
+{
+    /* The same documents in 3 local shards (indexer --shards): each shard
+     * records the facets, and the counts equal those of one index. */
+    char sharded[4200], input[4200];
+    snprintf(sharded, sizeof sharded, "%s/sharded", g_tmp);
+    snprintf(input, sizeof input, "%s/facets.jsonl", g_tmp);
+    char bin[4096];
+    snprintf(bin, sizeof bin, "%s/indexer", sou_test_bin_dir());
+    const char *argv[] = {bin, "--quiet", "--db", sharded, "--shards", "3", "--facet", "category", "--facet",
+                          "region", "--label", "category:DLC=地方性法规", input, NULL};
+    ck_assert_int_eq(sou_test_run(argv, NULL, NULL), 0);
+    sou_error err = {0};
+    sou_searcher *sh = sou_searcher_open(sharded, &err);
+    ck_assert_msg(sh != NULL, "%s", err.message);
+    static const char *const queries[] = {
+        "{\"q\": \"醉驾\", \"facets\": \"category,region\"}",
+        "{\"q\": \"醉驾\", \"facets\": \"category,region\", \"filter\": \"region:上海\"}",
+    };
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        json_t *o = json_loads(queries[i], 0, NULL);
+        json_t *one = sou_search(g_s, o, &err);
+        json_t *three = sou_search(sh, o, &err);
+        json_decref(o);
+        ck_assert_msg(one && three, "%s: %s", queries[i], err.message);
+        ck_assert_msg(json_equal(json_object_get(one, "facets"), json_object_get(three, "facets")),
+                      "%s: the shards count differently", queries[i]);
+        ck_assert_int_eq(total(one), total(three));
+        json_decref(one);
+        json_decref(three);
+    }
+    sou_searcher_free(sh);
+}
+END_TEST
+
 static Suite *facets_suite(void)
 {
     Suite *s = suite_create("facets");
@@ -357,6 +392,7 @@ static Suite *facets_suite(void)
     tcase_add_test(core, filters);
     tcase_add_test(core, fields_info);
     tcase_add_test(core, fields_unit);
+    tcase_add_test(core, sharded_counts);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, setup, teardown);
