@@ -356,61 +356,52 @@ static size_t chars_before(const char *s, size_t n)
     return c;
 }
 
-static int collect_synonym(const char *syn, size_t len, void *ctx)
+/* The synonyms of text[0..len) in the table (object: word -> [synonyms]):
+ * a new reference, or NULL when it has none. */
+static json_t *synonyms_of(const json_t *table, const char *text, size_t len)
 {
-    json_t *a = ctx;
-    /* a list is short; a pathological one is cut (each costs a query part) */
-    return json_array_size(a) >= SOU_MAX_SYNONYMS || json_array_append_new(a, json_stringn(syn, len)) < 0;
+    char key[256];
+    if (!table || len >= sizeof key)
+        return NULL;
+    memcpy(key, text, len);
+    key[len] = '\0';
+    json_t *a = json_object_get(table, key);
+    return json_array_size(a) ? json_incref(a) : NULL;
 }
 
-/* The synonyms of text[0..len) in db's synonym table: a new array, or NULL
- * when it has none (or db is NULL, or *failed is set with *xe filled). */
-static json_t *synonyms_of(sx_db *db, const char *text, size_t len, int *failed, sx_error *xe)
+/* Record word w[0..len) (with its synonyms alts, may be NULL) as one to
+ * check for the answer's "missing": [word, [tokens of w], [tokens of each
+ * synonym]...]; the searcher calls it missing when every spelling has a
+ * token in no document (sou_query_missing).  -1 when out of memory. */
+static int add_check(json_t *checks, const char *w, size_t len, const json_t *alts)
 {
-    if (!db)
-        return NULL;
-    json_t *a = json_array();
-    if (!a)
-        return NULL;
-    if (sx_db_each_synonym(db, text, len, collect_synonym, a, xe) != SX_OK)
-        *failed = 1;
-    if (*failed || json_array_size(a) == 0) {
-        json_decref(a);
-        return NULL;
-    }
-    return a;
-}
-
-/* 1 if no document has text[0..len) in its body or title: some token of it
- * is in no document (a necessary condition for the words to be there); 0
- * when it may be there or db is NULL; -1 with *xe when db failed (a shard:
- * the caller retries without it). */
-static int text_missing(sx_db *db, const char *text, size_t len, sx_error *xe)
-{
-    qtoks t = {0};
-    int missing = 0;
-    if (!db)
-        return 0;
-    tokenize_into(&t, text, len, 0);
-    for (size_t i = 0; i < t.n && missing == 0; i++) {
-        char st[256];
-        unsigned body = 1, title = 1;
-        size_t n = t.v[i].len < sizeof st - 2 ? t.v[i].len : sizeof st - 2;
-        st[0] = SOU_PREFIX_TITLE[0];
-        memcpy(st + 1, t.v[i].term, n);
-        if (sx_db_termfreq(db, t.v[i].term, t.v[i].len, &body, xe) != SX_OK ||
-            sx_db_termfreq(db, st, n + 1, &title, xe) != SX_OK)
-            missing = -1;
+    json_t *c = json_array();
+    int rc = c && json_array_append_new(c, json_stringn(w, len)) == 0 ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i <= json_array_size(alts); i++) {
+        const char *t = i == 0 ? w : json_string_value(json_array_get(alts, i - 1));
+        size_t tl = i == 0 ? len : json_string_length(json_array_get(alts, i - 1));
+        qtoks toks = {0};
+        json_t *spell = json_array();
+        tokenize_into(&toks, t, tl, 0);
+        rc = spell && !toks.oom ? 0 : -1;
+        for (size_t k = 0; rc == 0 && k < toks.n; k++)
+            rc = json_array_append_new(spell, json_stringn(toks.v[k].term, toks.v[k].len));
+        qtoks_free(&toks);
+        if (rc == 0)
+            rc = json_array_append_new(c, spell);
         else
-            missing = body == 0 && title == 0;
+            json_decref(spell);
     }
-    qtoks_free(&t);
-    return missing;
+    if (rc == 0)
+        return json_array_append_new(checks, c);
+    json_decref(c);
+    return -1;
 }
 
-static int add_missing(json_t *missing, const char *w, size_t len)
+/* Append w[0..len) to the array of strings a unless it is there. */
+static int add_unique(json_t *a, const char *w, size_t len)
 {
-    drop_ctx d = {missing, 0};
+    drop_ctx d = {a, 0};
     on_drop(w, len, &d); /* the same unique-append */
     return d.oom ? -1 : 0;
 }
@@ -430,11 +421,10 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
  * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
  * dropped as whole words.  With drop == 0 nothing is dropped. */
 static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, int drop, int leftovers,
-                        qtoks *out, json_t *dropped, json_t *missing, json_t *places, sx_error *dbe)
+                        qtoks *out, json_t *dropped, json_t *checks, json_t *places)
 {
-    int dbfail = 0; /* the database failed (dbe says why): -2 */
     const sou_lexicon *lex = env ? env->lex : NULL;
-    sx_db *db = env ? env->db : NULL, *syn = env ? env->synonyms : NULL;
+    const json_t *syn = env ? env->synonyms : NULL;
     uint32_t pos = 0;
     drop_ctx dc = {dropped, 0};
     qwords ws = {0};
@@ -486,16 +476,13 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 out->junction = prev->chars > 1 && w->chars > 1;
                 tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
                 /* two characters the lexicon left apart: a word of their own */
-                if (!out->junction && prev->chars == 1 && w->chars == 1) {
-                    int gone = text_missing(db, it->text + a, b + cl - a, dbe);
-                    dbfail |= gone < 0;
-                    if (gone > 0 && add_missing(missing, it->text + a, b + cl - a) < 0)
-                        out->oom = 1;
-                }
+                if (!out->junction && prev->chars == 1 && w->chars == 1 &&
+                    add_check(checks, it->text + a, b + cl - a, NULL) < 0)
+                    out->oom = 1;
                 out->junction = 0;
             }
             if (cjk && sou_lexicon_is_place(lex, it->text + w->start, w->end - w->start) &&
-                add_missing(places, it->text + w->start, w->end - w->start) < 0)
+                add_unique(places, it->text + w->start, w->end - w->start) < 0)
                 out->oom = 1;
             /* The longest run of up to SOU_SYNONYM_WORDS joined words from
              * here that the synonym table knows (退一赔三 may be cut into
@@ -508,7 +495,7 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 int ok = 1;
                 for (size_t m = k + 1; m <= k + j && ok; m++)
                     ok = !ws.v[m].stop && ws.v[m].joined && ws.v[m].kind == SOU_SEG_CJK && cjk;
-                if (ok && (alts = synonyms_of(syn, it->text + w->start, ws.v[k + j].end - w->start, &dbfail, dbe)))
+                if (ok && (alts = synonyms_of(syn, it->text + w->start, ws.v[k + j].end - w->start)))
                     span = j + 1;
             }
             if (alts) {
@@ -521,12 +508,7 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 }
                 out->v[out->n - 1].alts = alts;
                 syn_end = k + span;
-                int gone = text_missing(db, it->text + w->start, len, dbe);
-                for (size_t m = 0; gone > 0 && m < json_array_size(alts); m++)
-                    gone = text_missing(db, json_string_value(json_array_get(alts, m)),
-                                        json_string_length(json_array_get(alts, m)), dbe);
-                dbfail |= gone < 0;
-                if (gone > 0 && add_missing(missing, it->text + w->start, len) < 0)
+                if (add_check(checks, it->text + w->start, len, alts) < 0)
                     out->oom = 1;
                 continue;
             }
@@ -541,16 +523,12 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 }
             }
             tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
-            if (w->chars > 1 || !cjk) {
-                int gone = text_missing(db, it->text + w->start, w->end - w->start, dbe);
-                dbfail |= gone < 0;
-                if (gone > 0 && add_missing(missing, it->text + w->start, w->end - w->start) < 0)
-                    out->oom = 1;
-            }
+            if ((w->chars > 1 || !cjk) && add_check(checks, it->text + w->start, w->end - w->start, NULL) < 0)
+                out->oom = 1;
         }
         pos += (uint32_t)chars_before(it->text, it->len) + 2; /* items never adjacent */
     }
-    rc = out->oom || dc.oom ? -1 : dbfail ? -2 : 0;
+    rc = out->oom || dc.oom ? -1 : 0;
 done:
     free(ws.v);
     return rc;
@@ -695,10 +673,10 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
     bq->excluded = json_array();
     bq->title_terms = json_array();
     bq->synonyms = json_object();
-    bq->missing = json_array();
+    bq->checks = json_array();
     req = calloc(pq->n + 1, sizeof *req);
     excl = calloc(pq->n + 1, sizeof *excl);
-    if (!bq->terms || !bq->dropped || !bq->phrases || !bq->excluded || !bq->title_terms || !bq->synonyms || !bq->missing || !places || !req ||
+    if (!bq->terms || !bq->dropped || !bq->phrases || !bq->excluded || !bq->title_terms || !bq->synonyms || !bq->checks || !places || !req ||
         !excl)
         goto oom;
 
@@ -709,19 +687,15 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         has_plain |= pq->items[i].kind == SOU_QITEM_TEXT;
         has_required |= pq->items[i].kind == SOU_QITEM_PHRASE || pq->items[i].kind == SOU_QITEM_TITLE;
     }
-    int pt = plain_tokens(env, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped, bq->missing,
-                          places, &pool.xe);
-    if (pt == 0 && has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
-        json_array_clear(bq->dropped);
-        json_array_clear(bq->missing);
-        json_array_clear(places);
-        pt = plain_tokens(env, pq, 0, 1, &plain, bq->dropped, bq->missing, places, &pool.xe);
-    }
-    if (pt == -1)
+    if (plain_tokens(env, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped, bq->checks,
+                     places) < 0)
         goto oom;
-    if (pt == -2) { /* the database failed looking up synonyms or term frequencies */
-        pool.failed = 1;
-        goto failed;
+    if (has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
+        json_array_clear(bq->dropped);
+        json_array_clear(bq->checks);
+        json_array_clear(places);
+        if (plain_tokens(env, pq, 0, 1, &plain, bq->dropped, bq->checks, places) < 0)
+            goto oom;
     }
 
     /* Unique terms with their within-query frequency. */
@@ -890,11 +864,9 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
                                                            pq->date_to[0] ? hi : NULL, &pool.xe));
         q = combine2(&pool, SX_OP_FILTER, q, range);
     }
-failed:
     if (pool.failed || !q) {
-        /* Only the expansion in db, the synonyms and the term frequencies
-         * read the database: their failures are the index's (a shard
-         * gone), the caller may retry without it. */
+        /* Only the expansion in db reads the database: its failures are
+         * the index's (a shard gone), the caller may retry without it. */
         int db_failed = pool.xe.status != SX_ERR_NO_MEMORY && pool.xe.status != SX_ERR_INVALID_ARG &&
                         pool.xe.status != SX_ERR_QUERY && pool.xe.status != SX_OK && pool.db;
         bq->xe = pool.xe;
@@ -999,9 +971,80 @@ void sou_built_query_destroy(sou_built_query *bq)
     json_decref(bq->excluded);
     json_decref(bq->title_terms);
     json_decref(bq->synonyms);
-    json_decref(bq->missing);
+    json_decref(bq->checks);
     for (size_t i = 0; i < bq->n_hl; i++)
         free(bq->hl_terms[i]);
     free(bq->hl_terms);
     memset(bq, 0, sizeof *bq);
+}
+
+json_t *sou_query_missing(const sou_built_query *bq, const sx_mset *m, sx_error *xe)
+{
+    json_t *missing = json_array();
+    size_t i;
+    json_t *c;
+    json_array_foreach(bq->checks, i, c)
+    {
+        int gone = 1;
+        for (size_t s = 1; gone && s < json_array_size(c); s++) {
+            const json_t *spell = json_array_get(c, s);
+            int absent = 0;
+            for (size_t k = 0; !absent && k < json_array_size(spell); k++) {
+                unsigned tf = 0;
+                const json_t *t = json_array_get(spell, k);
+                if (sx_mset_termfreq(m, json_string_value(t), json_string_length(t), &tf, xe) != SX_OK) {
+                    json_decref(missing);
+                    return NULL;
+                }
+                absent = tf == 0;
+            }
+            gone = absent;
+        }
+        const json_t *w = json_array_get(c, 0);
+        if (gone && (!missing || add_unique(missing, json_string_value(w), json_string_length(w)) < 0)) {
+            json_decref(missing);
+            return NULL;
+        }
+    }
+    return missing;
+}
+
+typedef struct {
+    sx_db *db;
+    json_t *table;
+    sx_error *xe;
+    int failed;
+} syn_load;
+
+static int add_synonym_of(const char *syn, size_t len, void *ctx)
+{
+    json_t *a = ctx;
+    return json_array_size(a) >= SOU_MAX_SYNONYMS || json_array_append_new(a, json_stringn(syn, len)) < 0;
+}
+
+static int load_key(const char *key, size_t len, void *ctx)
+{
+    syn_load *l = ctx;
+    json_t *a = json_array();
+    if (!a || json_object_setn_new(l->table, key, len, a) < 0 ||
+        sx_db_each_synonym(l->db, key, len, add_synonym_of, a, l->xe) != SX_OK) {
+        l->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+json_t *sou_synonym_table(sx_db *db, sx_error *xe)
+{
+    syn_load l = {db, json_object(), xe, 0};
+    if (!l.table)
+        return NULL;
+    sx_status st = sx_db_each_synonym_key(db, load_key, &l, xe);
+    if (st != SX_OK && !l.failed && strstr(xe->message, "UnimplementedError"))
+        return l.table; /* a remote backend: it has no synonym table */
+    if (st != SX_OK || l.failed) {
+        json_decref(l.table);
+        return NULL;
+    }
+    return l.table;
 }

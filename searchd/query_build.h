@@ -86,7 +86,8 @@ typedef struct {
     json_t *excluded;
     json_t *title_terms;
     json_t *synonyms;    /* owned object: query word -> [its synonyms searched] */
-    json_t *missing;     /* owned array: query words in no document (with their synonyms) */
+    json_t *checks;      /* owned: the words "missing" is about: [[word, [tokens], [tokens of
+                          * a synonym]...], ...] (sou_query_missing) */
     char **hl_terms;     /* owned: the positive terms the highlighter marks */
     size_t n_hl;
     int ranked;          /* 1 if some part of the query carries weight */
@@ -100,7 +101,8 @@ typedef struct {
                              * frequencies, and a single character is expanded in it now
                              * (sx_query_prefix_in), so that a sharded index scores it as one
                              * index would; NULL: none of these, Xapian expands when it runs */
-    sx_db *synonyms;        /* where the synonym table is (schema.h); NULL: no synonyms */
+    const json_t *synonyms; /* the index's synonym table, {"word": ["synonym", ...]}
+                             * (sou_synonym_table); NULL: no synonyms */
 } sou_query_env;
 
 /* Synonyms a query word may bring at most, and the most segmenter words a
@@ -117,6 +119,18 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
                     sou_built_query *out, sou_error *err);
 
 void sou_built_query_destroy(sou_built_query *bq);
+
+/* The query words in no document, from the match's term statistics m (the
+ * tokens are the query's: no extra look-up): a word is missing when every
+ * spelling of it (itself, each synonym) has a token in no document.  New
+ * array; NULL when out of memory, or on a database error (xe filled). */
+json_t *sou_query_missing(const sou_built_query *bq, const sx_mset *m, sx_error *xe);
+
+/* The synonym table of db as {"word": ["synonym", ...], ...}: what
+ * sou_query_env.synonyms wants, read once per revision instead of a look-up
+ * per query word.  New reference ({} when the backend keeps none: Xapian's
+ * remote one); NULL when out of memory, or on a database error (xe). */
+json_t *sou_synonym_table(sx_db *db, sx_error *xe);
 
 /* Replace the searcher's ranking knobs (sou-eval tunes them; searchd keeps
  * the defaults).  rp is copied. */

@@ -28,7 +28,8 @@ struct sou_searcher {
     char *path;
     sou_rank_params rank;
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
-    sx_db *synonyms;        /* a sharded index's synonym table (schema.h), or NULL: in the db */
+    sx_db *synonyms;        /* a sharded index's synonym database (schema.h), or NULL: in the db */
+    json_t *syn_table;      /* the synonym table as of the last open or reopen (sou_synonym_table) */
     sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
     void *match_hook_ctx;
@@ -117,6 +118,22 @@ static int load_fields(sou_searcher *s, sou_error *err)
     return rc;
 }
 
+/* The synonym table, read once per revision (sou_synonym_table): from the
+ * database beside a stub, or the index's own. */
+static int load_synonyms(sou_searcher *s, sou_error *err)
+{
+    sx_error xe = {0};
+    sx_db *db = s->synonyms ? s->synonyms : sou_shards_db(s->shards, NULL);
+    json_t *t = db ? sou_synonym_table(db, &xe) : json_object();
+    if (!t) {
+        from_sx(err, &xe, "reading the synonyms");
+        return -1;
+    }
+    json_decref(s->syn_table);
+    s->syn_table = t;
+    return 0;
+}
+
 sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_options *opt, sou_error *err)
 {
     sou_searcher *s = NULL;
@@ -142,6 +159,8 @@ sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_option
     if (sou_shards_sharded(s->shards) && sou_schema_synonyms_path(db_path, where, sizeof where) &&
         access(where, F_OK) == 0)
         sx_db_open_readonly(where, &s->synonyms, NULL); /* without it: no synonyms, still searching */
+    if (load_synonyms(s, err) < 0)
+        goto fail;
     return s;
 fail:
     sou_searcher_free(s);
@@ -159,6 +178,7 @@ void sou_searcher_free(sou_searcher *s)
         return;
     sou_shards_free(s->shards);
     sx_db_close(s->synonyms);
+    json_decref(s->syn_table);
     sou_fields_destroy(&s->fields);
     free(s->path);
     free(s);
@@ -171,10 +191,13 @@ void sou_searcher_set_rank(sou_searcher *s, const sou_rank_params *rp)
 
 int sou_searcher_refresh(sou_searcher *s, sou_error *err)
 {
+    int syn_changed = 0;
     if (s->synonyms)
-        sx_db_reopen(s->synonyms, NULL, NULL);
+        sx_db_reopen(s->synonyms, &syn_changed, NULL);
     int rc = sou_shards_refresh(s->shards, err);
     if (rc == 1 && load_fields(s, err) < 0)
+        return -1;
+    if ((rc == 1 || syn_changed) && load_synonyms(s, err) < 0)
         return -1;
     return rc;
 }
@@ -735,7 +758,7 @@ typedef struct {
 
 static int search_once(sou_searcher *s, sx_db *db, search_run *r, sx_error *xe, sou_error *err)
 {
-    sou_query_env env = {s->lex, db, s->synonyms ? s->synonyms : db};
+    sou_query_env env = {s->lex, db, s->syn_table};
     sx_query *unfiltered = NULL;
     int rc;
     if (sou_query_build(&env, r->pq, &s->rank, r->bq, err) < 0) {
@@ -804,7 +827,7 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     sou_built_query bq = {0};
     sou_hl_terms *hl = NULL;
     sx_mset *m = NULL;
-    json_t *answer = NULL, *hits = NULL, *query = NULL, *facets = NULL;
+    json_t *answer = NULL, *hits = NULL, *query = NULL, *facets = NULL, *missing = NULL;
     sou_facet_request fr = {0};
 
     if (parse_options(options, &opt, err) < 0 ||
@@ -830,6 +853,11 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
         goto fail;
     unsigned lower = sx_mset_lower_bound(m), upper = sx_mset_upper_bound(m);
     unsigned total = lower == upper ? lower : sx_mset_estimated(m);
+    sx_error mxe = {0};
+    if (!(missing = sou_query_missing(&bq, m, &mxe))) {
+        from_sx(err, &mxe, "counting the query's words");
+        goto fail;
+    }
     /* Filtered and counted, a field's chosen values add up to the exact
      * number of articles (each has one value, and the field is counted
      * under the other filters): better than Xapian's estimate. */
@@ -837,7 +865,7 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     if (counted >= 0)
         total = lower = upper = (unsigned)counted;
     query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms",
-                      bq.terms, "dropped", bq.dropped, "synonyms", bq.synonyms, "missing", bq.missing,
+                      bq.terms, "dropped", bq.dropped, "synonyms", bq.synonyms, "missing", missing,
                       "phrases", bq.phrases, "excluded", bq.excluded, "title_terms", bq.title_terms,
                       "date_from", date_json(pq.date_from), "date_to", date_json(pq.date_to), "sort",
                       SORT_NAMES[opt.sort]);
@@ -867,6 +895,7 @@ fail:
 done:
     json_decref(hits);
     json_decref(query);
+    json_decref(missing);
     json_decref(facets);
     sou_facet_request_destroy(&fr);
     sx_mset_free(m);
@@ -1053,7 +1082,7 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         /* Only the terms to mark are needed, with the synonyms' (the db's
          * synonym table); NULL db: marks without synonyms. */
         sx_db *db = sou_shards_db(s->shards, NULL);
-        sou_query_env env = {s->lex, db, s->synonyms ? s->synonyms : db};
+        sou_query_env env = {s->lex, db, s->syn_table};
         if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;
