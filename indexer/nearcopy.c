@@ -115,5 +115,5 @@ int sou_nearcopy_similar(const unsigned char *a, size_t alen, const unsigned cha
         return 0;
     int jt = jaccard(a, b, SOU_NC_TITLE_BINS);
     int jb = jaccard(a + 2 * SOU_NC_TITLE_BINS, b + 2 * SOU_NC_TITLE_BINS, SOU_NC_BODY_BINS);
-    return jt >= 333 && jb >= 300;
+    return jt >= 950 && jb >= 500;
 }

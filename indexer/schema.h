@@ -20,6 +20,9 @@
  *                one hit per article
  *   value 2      the passage's offset in the article body, in characters, as 10
  *                decimal digits (sorts the passages back into order)
+ *   value 3      the near-copy signature of the title and the passage
+ *                (nearcopy.h: SOU_NC_BYTES bytes): hits that are near-copies are
+ *                shown as one
  *   value 10     the same date with every digit d written as 9 - d, so that sorting
  *                it in descending order gives the oldest first and still puts the
  *                undated documents (no value) last, as the newest-first sort on
@@ -43,6 +46,7 @@
 #define SOU_VALUE_DATE 0u
 #define SOU_VALUE_ARTICLE 1u
 #define SOU_VALUE_OFFSET 2u
+#define SOU_VALUE_NEARCOPY 3u
 #define SOU_VALUE_DATE_ASC 10u
 
 /* Where a sharded index (a stub) keeps its synonym table: a database of its
