@@ -866,36 +866,47 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
      * and more of them: each group on the page may hide others. */
     int grouping = opt->group && opt->offset + opt->limit <= SOU_GROUP_WINDOW;
     unsigned first = grouping ? 0 : opt->offset;
-    unsigned want = opt->offset + opt->limit + TOTAL_SLACK - first;
-    if (grouping) {
-        want += 2 * opt->limit;
-        if (want > SOU_GROUP_WINDOW)
-            want = SOU_GROUP_WINDOW;
+    unsigned want = opt->offset + opt->limit + TOTAL_SLACK - first, nread = 0;
+    for (;;) {
+        if (st == SX_OK)
+            st = sx_enquire_run(e, first, want, first + want, &m, &xe);
+        if (st == SX_OK && s->match_hook && s->match_hook(s->match_hook_ctx)) {
+            st = xe.status = SX_ERR_MODIFIED;
+            snprintf(xe.message, sizeof xe.message, "DatabaseModifiedError (injected by a test)");
+        }
+        unsigned n = st == SX_OK ? sx_mset_size(m) : 0;
+        nread = grouping ? n : (n < opt->limit ? n : opt->limit);
+        /* The documents in one go (sx_mset_documents: one prefetch, the
+         * shards' in parallel), not a round trip per hit. */
+        if (st == SX_OK && nread) {
+            if (!(docs = calloc(nread, sizeof *docs)))
+                goto oom;
+            st = sx_mset_documents(m, nread, docs, &xe);
+        }
+        if (st == SX_OK && grouping)
+            st = group_page(m, docs, nread, hl, opt, hits, &xe);
+        for (unsigned i = 0; st == SX_OK && !grouping && i < nread; i++) {
+            json_t *hit = NULL;
+            st = read_hit(m, docs[i], i, opt->offset + i + 1, hl, opt, &hit, &xe);
+            if (st == SX_OK && json_array_append_new(hits, hit) < 0)
+                st = SX_ERR_NO_MEMORY;
+        }
+        /* Groups took so many candidates that the page is short although
+         * more follow: again with more (rare: most hits are no copies). */
+        if (st != SX_OK || !grouping || json_array_size(hits) == opt->limit || n < want ||
+            want >= SOU_GROUP_WINDOW)
+            break;
+        for (unsigned k = 0; k < nread; k++)
+            sx_doc_free(docs[k]);
+        free(docs);
+        docs = NULL;
+        sx_mset_free(m);
+        m = NULL;
+        json_array_clear(hits);
+        want = want * 2 + opt->limit > SOU_GROUP_WINDOW ? SOU_GROUP_WINDOW : want * 2 + opt->limit;
     }
-    if (st == SX_OK)
-        st = sx_enquire_run(e, first, want, first + want, &m, &xe);
     sx_enquire_free(e);
-    if (st == SX_OK && s->match_hook && s->match_hook(s->match_hook_ctx)) {
-        st = xe.status = SX_ERR_MODIFIED;
-        snprintf(xe.message, sizeof xe.message, "DatabaseModifiedError (injected by a test)");
-    }
-    unsigned n = st == SX_OK ? sx_mset_size(m) : 0;
-    unsigned nread = grouping ? n : (n < opt->limit ? n : opt->limit);
-    /* The documents in one go (sx_mset_documents: one prefetch, the
-     * shards' in parallel), not a round trip per hit. */
-    if (st == SX_OK && nread) {
-        if (!(docs = calloc(nread, sizeof *docs)))
-            goto oom;
-        st = sx_mset_documents(m, nread, docs, &xe);
-    }
-    if (st == SX_OK && grouping)
-        st = group_page(m, docs, nread, hl, opt, hits, &xe);
-    for (unsigned i = 0; st == SX_OK && !grouping && i < nread; i++) {
-        json_t *hit = NULL;
-        st = read_hit(m, docs[i], i, opt->offset + i + 1, hl, opt, &hit, &xe);
-        if (st == SX_OK && json_array_append_new(hits, hit) < 0)
-            st = SX_ERR_NO_MEMORY;
-    }
+    e = NULL;
     for (unsigned k = 0; docs && k < nread; k++)
         sx_doc_free(docs[k]);
     free(docs);
@@ -914,6 +925,7 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
     from_sx(err, &xe, "searching");
     return -1;
 oom:
+    sx_enquire_free(e);
     for (unsigned k = 0; docs && k < nread; k++)
         sx_doc_free(docs[k]);
     free(docs);
