@@ -788,7 +788,10 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
             sx_query *all = scale(&pool, combine(&pool, SX_OP_AND, subs, nwords, 0), rp.title_all_weight);
             ranked = combine2(&pool, SX_OP_AND_MAYBE, ranked, all);
         }
-        ranked = scope_bonus(&pool, ranked, places, rp.scope_weight);
+        /* only where there are places' regulations: it costs a fifth of
+         * the matching, for nothing on a news index */
+        if (env && env->scoped)
+            ranked = scope_bonus(&pool, ranked, places, rp.scope_weight);
         bq->ranked = 1;
     }
 

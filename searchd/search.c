@@ -31,6 +31,7 @@ struct sou_searcher {
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
     sx_db *synonyms;        /* a sharded index's synonym database (schema.h), or NULL: in the db */
     json_t *syn_table;      /* the synonym table as of the last open or reopen (sou_synonym_table) */
+    int scoped;             /* the index has places' regulations (schema.h XS), as of then too */
     sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
     void *match_hook_ctx;
@@ -120,8 +121,9 @@ static int load_fields(sou_searcher *s, sou_error *err)
     return rc;
 }
 
-/* The synonym table, read once per revision (sou_synonym_table): from the
- * database beside a stub, or the index's own. */
+/* What the query side reads once per revision: the synonym table
+ * (sou_synonym_table: from the database beside a stub, or the index's own)
+ * and whether the index has places' regulations. */
 static int load_synonyms(sou_searcher *s, sou_error *err)
 {
     sx_error xe = {0};
@@ -133,6 +135,11 @@ static int load_synonyms(sou_searcher *s, sou_error *err)
     }
     json_decref(s->syn_table);
     s->syn_table = t;
+    unsigned scoped = 0;
+    sx_db *idx = sou_shards_db(s->shards, NULL);
+    if (idx && sx_db_termfreq(idx, SOU_PREFIX_SCOPE, strlen(SOU_PREFIX_SCOPE), &scoped, &xe) != SX_OK)
+        scoped = 1; /* unknown (a shard is down): rank by place, as if there were some */
+    s->scoped = scoped > 0;
     return 0;
 }
 
@@ -601,6 +608,7 @@ static int exclude_articles(sx_db *db, sou_built_query *bq, sx_error *xep, sou_e
     }
     if (!(ids = calloc(n, sizeof *ids)))
         goto oom;
+    unsigned k = 0; /* articles of several passages: those whose others must go too */
     for (unsigned i = 0; i < n; i++) {
         char *key = NULL, term[SOU_ID_TERM_MAX];
         size_t len = 0;
@@ -611,10 +619,16 @@ static int exclude_articles(sx_db *db, sou_built_query *bq, sx_error *xep, sou_e
         }
         int tl = snprintf(term, sizeof term, "%s%s", SOU_PREFIX_ID, key);
         free(key);
-        if (!(ids[i] = sx_query_term(term, (size_t)tl < sizeof term ? (size_t)tl : sizeof term - 1, 1, 0, &xe)))
+        if (len == 0)
+            continue; /* an article of one passage: the query's AND_NOT removes it */
+        if (!(ids[k++] = sx_query_term(term, (size_t)tl < sizeof term ? (size_t)tl : sizeof term - 1, 1, 0, &xe)))
             goto oom;
     }
-    if (!(any = sx_query_combine(SX_OP_OR, (const sx_query *const *)ids, n, 0, &xe)))
+    if (k == 0) {
+        rc = 0;
+        goto done;
+    }
+    if (!(any = sx_query_combine(SX_OP_OR, (const sx_query *const *)ids, k, 0, &xe)))
         goto oom;
     const sx_query *pair[2] = {bq->query, any};
     if (!(q = sx_query_combine(SX_OP_AND_NOT, pair, 2, 0, &xe)))
@@ -953,7 +967,7 @@ typedef struct {
 
 static int search_once(sou_searcher *s, sx_db *db, search_run *r, sx_error *xe, sou_error *err)
 {
-    sou_query_env env = {s->lex, db, s->syn_table};
+    sou_query_env env = {s->lex, db, s->syn_table, s->scoped};
     sx_query *unfiltered = NULL;
     int rc;
     if (sou_query_build(&env, r->pq, &s->rank, r->bq, err) < 0) {
@@ -1277,7 +1291,7 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         /* Only the terms to mark are needed, with the synonyms' (the db's
          * synonym table); NULL db: marks without synonyms. */
         sx_db *db = sou_shards_db(s->shards, NULL);
-        sou_query_env env = {s->lex, db, s->syn_table};
+        sou_query_env env = {s->lex, db, s->syn_table, s->scoped};
         if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;
