@@ -14,6 +14,7 @@
 #include "highlight.h"
 #include "query_build.h"
 #include "query_parse.h"
+#include "related.h"
 #include "schema.h"
 #include "shards.h"
 #include "sou_xapian.h"
@@ -891,6 +892,21 @@ done:
 
 /* ------------------------------------------------------------ documents */
 
+/* doc's "related" (related.h).  An extra: when it cannot be found (the
+ * index moving on, a shard down) the document is answered without it. */
+static void add_related(sou_searcher *s, json_t *doc, const char *idterm)
+{
+    sx_error xe = {0};
+    sou_error ignored;
+    sx_db *db = sou_shards_db(s->shards, &ignored);
+    size_t tlen;
+    json_t *related = db ? sou_related(db, idterm, str_field(doc, "title", &tlen), SOU_RELATED_MAX,
+                                       s->rank.limits.time_limit, &xe, &ignored)
+                         : NULL;
+    if (related)
+        json_object_set_new(doc, "related", related);
+}
+
 typedef struct {
     unsigned *v;
     size_t n, cap;
@@ -1062,6 +1078,7 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
     }
     if (!json_object_get(out, "id"))
         json_object_set_new(out, "id", json_string(id));
+    add_related(s, out, term);
     if (q && *q) {
         /* Only the terms to mark are needed: nothing to expand in the index. */
         sou_query_env env = {s->lex, NULL};

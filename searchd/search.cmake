@@ -7,6 +7,7 @@ add_library(sou_search STATIC
   ${CMAKE_CURRENT_LIST_DIR}/query_build.c
   ${CMAKE_CURRENT_LIST_DIR}/highlight.c
   ${CMAKE_CURRENT_LIST_DIR}/facet_search.c
+  ${CMAKE_CURRENT_LIST_DIR}/related.c
   ${CMAKE_CURRENT_LIST_DIR}/stored.c
   ${CMAKE_CURRENT_LIST_DIR}/shards.c
   ${CMAKE_CURRENT_LIST_DIR}/search.c)
