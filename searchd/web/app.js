@@ -40,7 +40,7 @@
     results: $('results'), pager: $('pager'), facets: $('facets'), activeFilters: $('active-filters'),
     doc: $('doc'), docBack: $('doc-back'), docMatches: $('doc-matches'),
     docMatchCount: $('doc-match-count'), docPrev: $('doc-prev'), docNext: $('doc-next'),
-    docMessage: $('doc-message'), docTitle: $('doc-title'), docMeta: $('doc-meta'), docToc: $('doc-toc'),
+    docMessage: $('doc-message'), docTitle: $('doc-title'), docMeta: $('doc-meta'), docToc: $('doc-toc'), docRelated: $('doc-related'),
     docTocButton: $('doc-toc-button'),
     docBody: $('doc-body'), progress: $('progress'),
   };
@@ -994,6 +994,8 @@
     clear(ui.docBody);
     clear(ui.docToc);
     ui.docToc.hidden = true;
+    clear(ui.docRelated);
+    ui.docRelated.hidden = true;
     ui.doc.classList.remove('has-toc');
     delete ui.doc.dataset.id;
     docMarks = [];
@@ -1032,12 +1034,28 @@
     const body = typeof d.body === 'string' ? d.body : '';
     const toc = renderBody(ui.docBody, highlighted(body, d.body_highlights, d.body_html));
     renderToc(toc);
+    renderRelated(s, d.related);
     docMarks = Array.from(ui.doc.querySelectorAll('.doc-title mark, .doc-body mark'));
     if (s.q) {
       ui.docMatchCount.textContent = docMarks.length ? `${docMarks.length} 处匹配` : '正文中没有匹配';
       ui.docPrev.hidden = ui.docNext.hidden = docMarks.length === 0;
       ui.docMatches.hidden = false;
     }
+  }
+
+  /* The articles most like this one, under it (searchd's "related"). */
+  function renderRelated(s, related) {
+    clear(ui.docRelated);
+    const list = Array.isArray(related) ? related.filter((r) => r && typeof r.id === 'string') : [];
+    ui.docRelated.hidden = list.length === 0;
+    if (list.length === 0)
+      return;
+    const ul = el('ul', { class: 'related-list' });
+    for (const r of list) {
+      const title = typeof r.title === 'string' && r.title.trim() !== '' ? r.title : '（无标题）';
+      ul.appendChild(el('li', {}, el('a', { class: 'related-link', href: docHref(r.id, s.q) }, title)));
+    }
+    ui.docRelated.append(el('h2', { class: 'related-title', id: 'related-title' }, '相关文章'), ul);
   }
 
   /* Open the document at character offset at of its body: the paragraph
@@ -1444,7 +1462,10 @@
         (a.getAttribute('href') || '').startsWith('#'))
       return;              /* other sites, new tabs, in-page anchors (the skip link) */
     e.preventDefault();
-    if (a.classList.contains('result-link') || a.classList.contains('open-doc')) {
+    if (a.classList.contains('related-link')) {
+      const target = stateFromURL(a.search);
+      showDoc(Object.assign({}, current, { doc: target.doc, at: null }), 'push');
+    } else if (a.classList.contains('result-link') || a.classList.contains('open-doc')) {
       const target = stateFromURL(a.search);
       openDoc(target.doc, target.at);
       /* openDoc pushed the document's entry: Back from it may use history.back() */

@@ -608,6 +608,19 @@ async function main() {
       await page.screenshot({ path: path.join(opts.out, 'browser-screenshot.png') });
     });
 
+    await check('related articles under a document open in the page', async () => {
+      await page.goto(`${base}/?doc=000_ac1cf03b7f701441`);
+      await docShown('000_ac1cf03b7f701441');
+      const links = await page.$$eval('#doc-related .related-link', (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent })));
+      const api = await (await fetch(`${base}/doc/000_ac1cf03b7f701441`)).json();
+      assert(links.length >= 1 && links.length === api.related.length, `${links.length} related shown, API ${api.related.length}`);
+      assert(links.every((l) => !l.href.includes('000_ac1cf03b7f701441')), 'the document is related to itself');
+      const next = new URLSearchParams(links[0].href.slice(2)).get('doc');
+      await page.click('#doc-related .related-link');
+      await docShown(next);
+      assert(new URL(page.url()).searchParams.get('doc') === next, `URL ${page.url()}`);
+    });
+
     await check('an unreachable server is reported as such', async () => {
       await page.goto(`${base}/?q=${encodeURIComponent(Q1)}`);
       await resultsFor(Q1);
