@@ -126,6 +126,7 @@ int main(int argc, char **argv)
     struct sigaction sa;
     char summary[512], threshold[32], why[256];
     sou_fields fields;
+    sou_lexicon *lexicon = NULL;
     int have_fields = 0;
 
     deletes = calloc((size_t)argc, sizeof *deletes);
@@ -222,6 +223,14 @@ int main(int argc, char **argv)
     sou_progress_init(&progress_line, stderr, quiet ? 0 : -1);
     opt.stop = &stop_signal;
     opt.fields = have_fields ? &fields : NULL;
+    /* titles are segmented as queries are, for the suggestions */
+    lexicon = sou_lexicon_load_list(sou_lexicon_default_paths(), why, sizeof why);
+    if (!lexicon) {
+        fprintf(stderr, "indexer: cannot load the lexicon: %s\n", why);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    opt.lexicon = lexicon;
     opt.problem = print_problem;
     opt.warn = print_warning;
     opt.progress = print_progress;
@@ -259,5 +268,6 @@ int main(int argc, char **argv)
 done:
     free(deletes);
     sou_fields_destroy(&fields);
+    sou_lexicon_free(lexicon);
     return status;
 }

@@ -163,6 +163,27 @@ static int load_file(sou_lexicon *lex, const char *path, uint64_t *total, char *
     return rc;
 }
 
+const char *sou_lexicon_default_paths(void)
+{
+    const char *env = getenv("SOU_LEXICON");
+    return env && *env ? env : SOU_LEXICON_DEFAULT;
+}
+
+sou_lexicon *sou_lexicon_load_list(const char *paths, char *err, size_t errlen)
+{
+    char list[4096];
+    const char *v[32];
+    size_t n = 0;
+    if (strlen(paths) >= sizeof list) {
+        snprintf(err, errlen, "lexicon paths: longer than %zu bytes", sizeof list - 1);
+        return NULL;
+    }
+    snprintf(list, sizeof list, "%s", paths);
+    for (char *save = NULL, *p = strtok_r(list, ":", &save); p && n < 32; p = strtok_r(NULL, ":", &save))
+        v[n++] = p;
+    return sou_lexicon_load(v, n, err, errlen);
+}
+
 sou_lexicon *sou_lexicon_load(const char *const *paths, size_t n, char *err, size_t errlen)
 {
     sou_lexicon *lex = calloc(1, sizeof *lex);

@@ -43,6 +43,14 @@ typedef struct sou_lexicon sou_lexicon;
 sou_lexicon *sou_lexicon_load(const char *const *paths, size_t n, char *err, size_t errlen);
 void sou_lexicon_free(sou_lexicon *lex);
 
+/* The lexicon files to load when none are named: $SOU_LEXICON, else the
+ * build's default (jieba's dictionary from python3-jieba), ':'-separated.
+ * Static or environment storage. */
+const char *sou_lexicon_default_paths(void);
+
+/* Load the ':'-separated files of paths (as sou_lexicon_load). */
+sou_lexicon *sou_lexicon_load_list(const char *paths, char *err, size_t errlen);
+
 /* Number of distinct words loaded (after folding). */
 size_t sou_lexicon_size(const sou_lexicon *lex);
 

@@ -13,6 +13,18 @@ add_library(sou_text STATIC
 target_include_directories(sou_text PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(sou_text PUBLIC m)
 
+# The lexicon the segmenter loads when none is named (segment.h:
+# sou_lexicon_default_paths; searchd for queries, the indexer for titles'
+# words): jieba's dictionary as Debian's python3-jieba ships it.
+find_file(SOU_JIEBA_DICT dict.txt PATHS /usr/lib/python3/dist-packages/jieba /usr/share/python3-jieba
+          NO_DEFAULT_PATH)
+if(NOT SOU_JIEBA_DICT)
+  message(FATAL_ERROR "jieba's dictionary (dict.txt) not found: install python3-jieba (scripts/setup.sh does)")
+endif()
+set(SOU_LEXICON_DEFAULT "${SOU_JIEBA_DICT}" CACHE STRING
+    "':'-separated lexicon files searchd and the indexer load when none is configured")
+target_compile_definitions(sou_text PRIVATE SOU_LEXICON_DEFAULT="${SOU_LEXICON_DEFAULT}")
+
 # sou_json: the one compact JSON writer, for the document data the indexer
 # stores and for every answer searchd sends; and fields.c, an index's facets
 # and labels as the database metadata holds them (indexer and searchd).

@@ -15,6 +15,7 @@
 #include "query_build.h"
 #include "query_parse.h"
 #include "related.h"
+#include "suggest.h"
 #include "schema.h"
 #include "shards.h"
 #include "sou_xapian.h"
@@ -30,6 +31,7 @@ struct sou_searcher {
     sou_rank_params rank;
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
     sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
+    json_t *examples;       /* the example queries of this revision (sou_suggest), or NULL */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
     void *match_hook_ctx;
 };
@@ -59,14 +61,8 @@ int sou_search_set_lexicon(const char *paths)
 
 static void lexicon_load(void)
 {
-    char list[sizeof lexicon_paths];
-    const char *env = getenv("SOU_LEXICON");
-    snprintf(list, sizeof list, "%s", lexicon_paths[0] ? lexicon_paths : env && *env ? env : SOU_LEXICON_DEFAULT);
-    const char *paths[32];
-    size_t n = 0;
-    for (char *save = NULL, *p = strtok_r(list, ":", &save); p && n < 32; p = strtok_r(NULL, ":", &save))
-        paths[n++] = p;
-    lexicon = sou_lexicon_load(paths, n, lexicon_error, sizeof lexicon_error);
+    lexicon = sou_lexicon_load_list(lexicon_paths[0] ? lexicon_paths : sou_lexicon_default_paths(), lexicon_error,
+                                    sizeof lexicon_error);
 }
 
 const sou_lexicon *sou_search_lexicon(sou_error *err)
@@ -177,6 +173,7 @@ void sou_searcher_free(sou_searcher *s)
         return;
     sou_shards_free(s->shards);
     sou_fields_destroy(&s->fields);
+    json_decref(s->examples);
     free(s->path);
     free(s);
 }
@@ -189,8 +186,12 @@ void sou_searcher_set_rank(sou_searcher *s, const sou_rank_params *rp)
 int sou_searcher_refresh(sou_searcher *s, sou_error *err)
 {
     int rc = sou_shards_refresh(s->shards, err);
-    if (rc == 1 && load_fields(s, err) < 0)
-        return -1;
+    if (rc == 1) {
+        json_decref(s->examples); /* another revision: other titles */
+        s->examples = NULL;
+        if (load_fields(s, err) < 0)
+            return -1;
+    }
     return rc;
 }
 
@@ -887,6 +888,54 @@ done:
     sou_hl_terms_free(hl);
     sou_built_query_destroy(&bq);
     sou_parsed_query_destroy(&pq);
+    return answer;
+}
+
+/* ------------------------------------------------------------ suggestions */
+
+json_t *sou_suggest(sou_searcher *s, const json_t *options, sou_error *err)
+{
+    const char *key;
+    const json_t *v;
+    unsigned limit;
+    if (!json_is_object(options)) {
+        sou_error_fail(err, SOU_R_BAD_REQUEST, "options: expected a JSON object");
+        return NULL;
+    }
+    json_object_foreach((json_t *)options, key, v)
+        if (strcmp(key, "q") != 0 && strcmp(key, "limit") != 0) {
+            sou_error_fail(err, SOU_R_UNKNOWN_OPTION, "option \"%.64s\": unknown (known: q, limit)", key);
+            sou_error_where(err, key, NULL, 0, 0, 0);
+            return NULL;
+        }
+    const json_t *q = json_object_get(options, "q");
+    if (!json_is_string(q)) {
+        sou_error_fail(err, q ? SOU_R_BAD_OPTION : SOU_R_MISSING_OPTION, "option \"q\": %s",
+                       q ? "must be a string" : "missing (the prefix typed, or \"\" for examples)");
+        sou_error_where(err, "q", NULL, 0, 0, 0);
+        return NULL;
+    }
+    if (opt_uint(options, "limit", 1, SOU_SUGGEST_MAX, SOU_SUGGEST_DEFAULT, &limit, err) < 0)
+        return NULL;
+    sx_error xe = {0};
+    sx_db *db = sou_shards_db(s->shards, err);
+    if (!db)
+        return NULL;
+    json_t *list;
+    if (json_string_length(q) > 0) {
+        list = sou_suggest_prefix(db, json_string_value(q), json_string_length(q), limit, &xe, err);
+    } else {
+        if (!s->examples)
+            s->examples = sou_suggest_examples(db, s->lex, SOU_SUGGEST_MAX, &xe, err);
+        list = s->examples ? json_array() : NULL;
+        for (size_t i = 0; list && i < json_array_size(s->examples) && i < limit; i++)
+            json_array_append(list, json_array_get(s->examples, i));
+    }
+    if (!list)
+        return NULL;
+    json_t *answer = json_pack("{s:O,s:o}", "q", q, "suggestions", list);
+    if (!answer)
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
     return answer;
 }
 

@@ -152,6 +152,14 @@ sx_status sx_db_positions(sx_db *db, unsigned docid, const char *term, size_t te
 typedef int (*sx_term_fn)(const char *term, size_t len, unsigned wdf, void *ctx);
 sx_status sx_db_each_term(sx_db *db, unsigned docid, sx_term_fn fn, void *ctx, sx_error *err);
 
+/* Visit the terms of the whole database that start with prefix[0..len), in
+ * sorted order, with their term frequency (documents holding them), at
+ * most max of them (0: all); fn returns non-zero to stop.  term is borrowed
+ * for the call. */
+typedef int (*sx_term_freq_fn)(const char *term, size_t len, unsigned termfreq, void *ctx);
+sx_status sx_db_each_prefixed(sx_db *db, const char *prefix, size_t len, unsigned max, sx_term_freq_fn fn,
+                              void *ctx, sx_error *err);
+
 /* Visit the documents containing term, by ascending document id; fn returns
  * non-zero to stop. */
 typedef int (*sx_docid_fn)(unsigned docid, void *ctx);
