@@ -596,6 +596,71 @@ START_TEST(related_articles)
 }
 END_TEST
 
+static json_t *suggest(const char *json_opts)
+{
+    sou_error err = {0};
+    json_t *o = json_loads(json_opts, 0, NULL);
+    json_t *a = sou_suggest(g_s, o, &err);
+    json_decref(o);
+    ck_assert_msg(a != NULL, "suggest %s: %s", json_opts, err.message);
+    return json_object_get(a, "suggestions") ? a : NULL;
+}
+
+static int has_suggestion(const json_t *a, const char *text)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(a, "suggestions"), i, v) {
+        if (strcmp(json_string_value(v), text) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+START_TEST(suggestions)
+{
+    /* a title's phrase from a word start: 关于候鸟迁徙观测站的通知 completes 候鸟 */
+    json_t *a = suggest("{\"q\": \"候鸟\"}");
+    ck_assert(has_suggestion(a, "候鸟迁徙观测站的通知"));
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(a, "suggestions"), i, v)
+        ck_assert_msg(strncmp(json_string_value(v), "候鸟", strlen("候鸟")) == 0, "%s", json_string_value(v));
+    ck_assert_str_eq(json_string_value(json_object_get(a, "q")), "候鸟");
+    json_decref(a);
+    /* typed in traditional script, with a space after it */
+    a = suggest("{\"q\": \"候鳥 \"}");
+    ck_assert(has_suggestion(a, "候鸟迁徙观测站的通知"));
+    json_decref(a);
+    /* one character: the title words that start with it */
+    a = suggest("{\"q\": \"候\"}");
+    ck_assert(has_suggestion(a, "候鸟"));
+    json_decref(a);
+    /* the seed titles */
+    a = suggest("{\"q\": \"医保\", \"limit\": 3}");
+    ck_assert_uint_ge(json_array_size(json_object_get(a, "suggestions")), 1);
+    ck_assert_uint_le(json_array_size(json_object_get(a, "suggestions")), 3);
+    json_decref(a);
+    /* nothing starts so: an empty list */
+    a = suggest("{\"q\": \"zqxjvwk\"}");
+    ck_assert_uint_eq(json_array_size(json_object_get(a, "suggestions")), 0);
+    json_decref(a);
+    /* the empty prefix: examples, words of two or more titles */
+    a = suggest("{\"q\": \"\"}");
+    ck_assert_uint_ge(json_array_size(json_object_get(a, "suggestions")), 1);
+    json_decref(a);
+    sou_error err = {0};
+    json_t *o = json_loads("{\"q\": \"医保\", \"colour\": 1}", 0, NULL);
+    ck_assert_ptr_null(sou_suggest(g_s, o, &err));
+    ck_assert_str_eq(sou_error_reason_word(&err), "unknown_option");
+    json_decref(o);
+    o = json_loads("{\"limit\": 2}", 0, NULL);
+    ck_assert_ptr_null(sou_suggest(g_s, o, &err));
+    ck_assert_str_eq(sou_error_reason_word(&err), "missing_option");
+    json_decref(o);
+}
+END_TEST
+
 START_TEST(stored_escapes_round_trip)
 {
     sou_error err = {0};
@@ -865,6 +930,7 @@ static Suite *search_suite(void)
     tcase_add_test(core, documents);
     tcase_add_test(core, stored_escapes_round_trip);
     tcase_add_test(core, related_articles);
+    tcase_add_test(core, suggestions);
     tcase_add_test(core, info_and_refresh);
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");

@@ -621,6 +621,37 @@ async function main() {
       assert(new URL(page.url()).searchParams.get('doc') === next, `URL ${page.url()}`);
     });
 
+    await check('suggestions as you type: from the titles, chosen with the arrow keys and Enter', async () => {
+      await page.goto(`${base}/`);
+      await page.waitForFunction(() => !document.getElementById('examples-line').hidden);
+      const examples = await page.$$eval('#examples a', (as) => as.map((a) => a.textContent));
+      const api = await (await fetch(`${base}/suggest?q=&limit=6`)).json();
+      assert(examples.length >= 1 && examples.join() === api.suggestions.join(), `examples ${examples.join(', ')}, API ${api.suggestions.join(', ')}`);
+      await page.focus('#q');
+      await page.keyboard.type('道路', { delay: 30 });
+      await page.waitForSelector('#suggestions:not([hidden]) .suggestion');
+      const items = await page.$$eval('#suggestions .suggestion', (lis) => lis.map((li) => li.dataset.text));
+      const want = '道路交通安全条例';
+      const i = items.indexOf(want);
+      assert(i >= 0, `suggestions for 道路: ${items.join(', ')}`);
+      assert(await page.getAttribute('#q', 'aria-expanded') === 'true', 'the combobox does not say it is open');
+      for (let k = 0; k <= i; k++)
+        await page.keyboard.press('ArrowDown');
+      const active = await page.getAttribute('#q', 'aria-activedescendant');
+      assert(active === `suggestion-${i}`, `active descendant ${active}`);
+      await page.keyboard.press('Enter');
+      const hits = await resultsFor(want);
+      assert(await page.inputValue('#q') === want, `the box holds "${await page.inputValue('#q')}"`);
+      assert(await page.isHidden('#suggestions'), 'the suggestions stayed open');
+      assert(hits.length && hits[0].id === LAW_ID, `first result ${hits[0] && hits[0].id}`);
+      /* Esc closes them, the text stays */
+      await page.fill('#q', '');
+      await page.keyboard.type('道路', { delay: 30 });
+      await page.waitForSelector('#suggestions:not([hidden])');
+      await page.keyboard.press('Escape');
+      assert(await page.isHidden('#suggestions') && await page.inputValue('#q') === '道路', 'Esc did not just close them');
+    });
+
     await check('an unreachable server is reported as such', async () => {
       await page.goto(`${base}/?q=${encodeURIComponent(Q1)}`);
       await resultsFor(Q1);
