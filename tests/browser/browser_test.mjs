@@ -470,6 +470,15 @@ async function main() {
       await resultsFor(Q1);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+      /* with facets: a row of chips, still no sideways scrolling of the page */
+      await page.goto(`${base}/?q=${encodeURIComponent('醉驾')}`);
+      await resultsFor('醉驾');
+      const chips = await page.evaluate(() => ({
+        over: document.documentElement.scrollWidth - window.innerWidth,
+        rows: Array.from(document.querySelectorAll('#facets .facet')).map((f) => f.getBoundingClientRect().height),
+      }));
+      assert(chips.over <= 0 && chips.rows.length >= 1 && chips.rows.every((h) => h < 60),
+             `facets on a phone: ${JSON.stringify(chips)}`);
       await page.screenshot({ path: path.join(opts.out, 'browser-screenshot-phone.png') });
       await page.goto(`${base}/?doc=${LAW_ID}&q=${encodeURIComponent('醉驾')}`);
       await docShown(LAW_ID);
