@@ -544,6 +544,8 @@ static const char *const QUERIES[] = {
     "{\"q\": \"醫療保險\", \"limit\": 20}",
     "{\"q\": \"ＡＰＰ 激活\", \"limit\": 20}",
     "{\"q\": \"参保地变更怎么办理\", \"passages\": 3, \"passage_chars\": 60}",
+    /* more distinct terms than rank.elite: the rarest are chosen over the whole index */
+    "{\"q\": \"参保地变更以后医疗保险报销比例和门诊慢特病待遇怎样办理转移接续手续\", \"limit\": 50}",
     "{\"q\": \"麒麟独角兽\"}",
 };
 #define NQUERIES (sizeof QUERIES / sizeof *QUERIES)
@@ -666,7 +668,8 @@ END_TEST
 START_TEST(identical_weights)
 {
     static const char *const qs[] = {"天津看牙能用医保报销吗", "医保", "牙", "医", "title:牙", "\"参保地\" 变更",
-                                     "医保 -兰州", "社保 date:2015..2020", "醫療保險", "ＡＰＰ 激活"};
+                                     "医保 -兰州", "社保 date:2015..2020", "醫療保險", "ＡＰＰ 激活",
+                                     "参保地变更以后医疗保险报销比例和门诊慢特病待遇怎样办理转移接续手续"};
     for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
         compare_weights(g_single, g_stub, qs[i]);
         compare_weights(g_single, g_local, qs[i]);
