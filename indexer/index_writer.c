@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "facets.h"
 #include "index_writer.h"
 #include "shard.h"
 
@@ -81,6 +82,7 @@ struct indexer {
     int sharded;              /* targets are the shards of a sharded index */
     sx_stub *stub;            /* the stub read (MODE_UPDATE of a sharded index) */
     char run[64];             /* this run's name in the shards' SOU_META_RUN marks */
+    sou_fields fields;        /* the index's facets and labels, with opt.fields merged in */
     char *build_dir;          /* fresh build: DIR.sou-build (owned) */
     pthread_mutex_t problem_mu; /* one problem callback at a time */
     atomic_int failed;        /* a database write failed: stop */
@@ -302,6 +304,8 @@ static void index_one(worker *w, sou_xpassages *xd, const sou_doc *doc)
     sx_status st;
 
     st = sou_document_build(doc, ix->opt.unigrams, xd, &e);
+    if (st == SX_OK)
+        st = sou_facets_add(&ix->fields, doc, xd, &e);
     idlen = sou_document_idterm(doc->id, idterm, sizeof idterm);
     if (st != SX_OK || idlen == 0) {
         snprintf(msg, sizeof msg, "document %s not indexed: %s", doc->id,
@@ -614,6 +618,58 @@ static sx_status open_target(indexer *ix, sx_error *err)
     return SX_OK;
 }
 
+/* Store f as db's metadata (fields.h); commit too when commit is set. */
+static sx_status put_fields(sx_db *db, const sou_fields *f, int commit, sx_error *err)
+{
+    char *text = sou_fields_json(f, NULL);
+    sx_status s;
+    if (!text) {
+        set_error(err, SX_ERR_NO_MEMORY, "out of memory");
+        return SX_ERR_NO_MEMORY;
+    }
+    s = sx_db_set_metadata(db, SOU_FIELDS_KEY, text, err);
+    free(text);
+    return s == SX_OK && commit ? sx_db_commit(db, err) : s;
+}
+
+/* The index's facets and labels: its metadata (DIR's, or the first shard's)
+ * with opt.fields merged in and, when there is something to merge, written
+ * back at once to DIR or every shard (a fresh build writes them again into
+ * what it builds).  A facet new to an index that already holds documents is
+ * said: those documents have no value for it. */
+static sx_status load_fields(indexer *ix, sx_error *err)
+{
+    sx_db *from = ix->mode == MODE_UPDATE ? ix->targets[0].db : ix->db;
+    char *text = NULL, why[256];
+    size_t len = 0;
+    sx_status s;
+
+    if ((s = sx_db_get_metadata(from, SOU_FIELDS_KEY, &text, &len, err)) != SX_OK)
+        return s;
+    if (sou_fields_parse(&ix->fields, text, len, why, sizeof why) < 0) {
+        free(text);
+        set_error(err, SX_ERR_CORRUPT, "%s: %s", ix->opt.db_path, why);
+        return SX_ERR_CORRUPT;
+    }
+    free(text);
+    if (!ix->opt.fields)
+        return SX_OK; /* nothing to add: the metadata stays as it is */
+    size_t before = ix->fields.n;
+    if (sou_fields_merge(&ix->fields, ix->opt.fields, why, sizeof why) < 0) {
+        set_error(err, SX_ERR_INVALID_ARG, "%s: %s", ix->opt.db_path, why);
+        return SX_ERR_INVALID_ARG;
+    }
+    for (size_t i = before; i < ix->fields.n && ix->mode == MODE_UPDATE; i++)
+        warn(ix, "%s: new facet \"%s\": the documents indexed before have no value for it (index them "
+             "again to count them)", ix->opt.db_path, ix->fields.facets[i].name);
+    if (ix->mode != MODE_UPDATE)
+        return put_fields(ix->db, &ix->fields, 1, err);
+    for (unsigned i = 0; i < ix->ntargets; i++)
+        if ((s = put_fields(ix->targets[i].db, &ix->fields, 1, err)) != SX_OK)
+            return s;
+    return SX_OK;
+}
+
 /* DIR.sou-build, emptied of what a killed run may have left there. */
 static sx_status make_build_dir(indexer *ix, sx_error *err)
 {
@@ -719,6 +775,14 @@ static sx_status finish_fresh(indexer *ix, sx_error *err)
     progress(ix, 1);
     if ((s = sx_db_compact(src, ix->nworkers, merged, err)) != SX_OK)
         goto done;
+    /* the workers' shards hold no metadata: the merged index gets the fields */
+    sx_db *mdb = NULL;
+    if ((s = sx_db_open_writable(merged, SX_DB_OPEN, &mdb, err)) != SX_OK)
+        goto done;
+    s = put_fields(mdb, &ix->fields, 1, err);
+    sx_db_close(mdb);
+    if (s != SX_OK)
+        goto done;
     s = swap_into_place(ix, merged, err);
 
 done:
@@ -798,6 +862,7 @@ static sx_status finish_sharded_fresh(indexer *ix, sx_error *err)
         snprintf(mark, sizeof mark, "%u/%u", i, ix->ntargets);
         if ((s = sx_db_set_metadata(t->db, SOU_META_SHARD, mark, err)) != SX_OK ||
             (s = sx_db_set_metadata(t->db, SOU_META_RUN, run, err)) != SX_OK ||
+            (s = put_fields(t->db, &ix->fields, 0, err)) != SX_OK ||
             (s = sx_db_commit_transaction(t->db, err)) != SX_OK)
             return s;
         sx_db_close(t->db);
@@ -869,7 +934,7 @@ static int feed_input(const char *path, sou_input_kind kind, void *ctx)
 {
     feed_state *f = ctx;
     indexer *ix = f->ix;
-    sou_reader_options ropt = {reader_problem, ix, ix->opt.max_line};
+    sou_reader_options ropt = {reader_problem, ix, ix->opt.max_line, ix->opt.article_rules};
     sou_reader *r;
     sou_doc *doc;
     size_t counted = 0;
@@ -989,7 +1054,11 @@ sou_index_result sou_index_run(const sou_index_options *opt, const char *const *
         set_error(&e, SX_ERR_INVALID_ARG, "--shards %u: at most %u", opt->shards, SOU_SHARD_MAX);
         goto fatal;
     }
-    if (open_target(ix, &e) != SX_OK)
+    if (sou_fields_init(&ix->fields) < 0) {
+        set_error(&e, SX_ERR_NO_MEMORY, "out of memory");
+        goto fatal;
+    }
+    if (open_target(ix, &e) != SX_OK || load_fields(ix, &e) != SX_OK)
         goto fatal;
     if (apply_deletes(ix, deletes, ndeletes, &e) != SX_OK)
         goto fatal;
@@ -1121,6 +1190,7 @@ done:
         remove_tree(ix->build_dir);
     free(ix->build_dir);
     free(ix->workers);
+    sou_fields_destroy(&ix->fields);
     pthread_mutex_destroy(&ix->problem_mu);
     pthread_mutex_destroy(&ix->fail_mu);
     pthread_mutex_destroy(&ix->done_mu);

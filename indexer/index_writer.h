@@ -22,6 +22,11 @@
  * end, so Xapian's lock on DIR keeps any other writer out for the whole
  * run (it gets SX_ERR_LOCKED: "database is locked").
  *
+ * The index's facets and labels (fields.h) are read from DIR's metadata,
+ * merged with opt->fields and written back before any document, so every
+ * document of the run, and of later runs without --facet, gets the same
+ * facets.
+ *
  * Sharded indexes (shard.h).  When db_path is a stub (a stub file, or a
  * directory holding XAPIANDB), each of its shards is opened writable (local
  * paths, or xapian-tcpsrv --writable servers) and held to the end, and each
@@ -53,6 +58,7 @@
 #include <stdint.h>
 
 #include "document.h"
+#include "fields.h"
 #include "reader.h"
 #include "sou_xapian.h"
 
@@ -96,10 +102,13 @@ typedef struct {
     void *progress_ctx;
     unsigned progress_ms;              /* 0 = 200 */
     size_t max_line;                   /* reader cap; 0 = SOU_READER_MAX_LINE */
+    const sou_fields *fields;          /* facets and labels to add to those the index has
+                                        * (fields.h); NULL: just the index's own */
     unsigned shards;                   /* > 0: a new DIR becomes this many local shards (an
                                         * existing sharded DIR must have as many); 0: as DIR is */
     void (*warn)(const char *msg, void *ctx); /* notices about the index (may be NULL) */
     void *warn_ctx;
+    const sou_article_rules *article_rules; /* borrowed; NULL = the built-in ones */
 } sou_index_options;
 
 typedef enum {

@@ -78,6 +78,13 @@ static void usage(FILE *out)
             "  --batch N        documents between commits (default %u)\n"
             "  --threads N      worker threads (default: number of processors)\n"
             "  --quiet          no progress line, no summary\n"
+            "  --article-rules FILE  the footer and disclaimer lines dropped from article\n"
+            "                   files (default: the seed site's; format in article_rules.h)\n"
+            "  --facet FIELD    count and filter on the stored field FIELD (repeatable); the\n"
+            "                   index remembers its facets: later runs need not repeat them\n"
+            "  --label FIELD=NAME, --label FIELD:VALUE=NAME\n"
+            "                   the name shown for a field or one of its values (repeatable;\n"
+            "                   --label category=类别 --label category:DLC=地方性法规)\n"
             "  --unigrams MODE  run-end (default), terms, positions or none: for measurements\n"
             "                   only: searchd expects the default\n"
             "  --help           this text\n"
@@ -86,6 +93,33 @@ static void usage(FILE *out)
             "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
             "error, 130 interrupted (what was read is committed).\n",
             SOU_INDEX_DEFAULT_BATCH);
+}
+
+/* The article rules in path (article_rules.h), or NULL with the reason on
+ * stderr. */
+static sou_article_rules *load_rules(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    char *text = NULL, err[512];
+    size_t len = 0, cap = 0;
+    sou_article_rules *rules = NULL;
+
+    if (!f) {
+        fprintf(stderr, "indexer: --article-rules %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    if (getdelim(&text, &cap, '\0', f) < 0 && ferror(f)) {
+        fprintf(stderr, "indexer: --article-rules %s: %s\n", path, strerror(errno));
+    } else {
+        len = text ? strlen(text) : 0;
+        if (!feof(f)) /* getdelim stopped at a NUL byte */
+            fprintf(stderr, "indexer: --article-rules %s: NUL byte in the file\n", path);
+        else if (!(rules = sou_article_rules_parse(text ? text : "", len, path, err, sizeof err)))
+            fprintf(stderr, "indexer: %s\n", err);
+    }
+    free(text);
+    fclose(f);
+    return rules;
 }
 
 static int parse_count(const char *arg, const char *name, unsigned *out)
@@ -108,21 +142,27 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},      {"delete", required_argument, NULL, 'x'},
         {"batch", required_argument, NULL, 'b'},   {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},         {"unigrams", required_argument, NULL, 'u'},
-        {"shards", required_argument, NULL, 's'},  {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
+        {"facet", required_argument, NULL, 'f'},   {"label", required_argument, NULL, 'l'},
+        {"shards", required_argument, NULL, 's'},  {"article-rules", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     sou_index_options opt = {0};
+    sou_article_rules *rules = NULL;
     sou_index_stats stats;
     sx_error err = {SX_OK, "", ""};
     const char **deletes = NULL;
     size_t ndeletes = 0;
     int quiet = 0, c, status = EXIT_USAGE;
     struct sigaction sa;
-    char summary[512], threshold[32];
+    char summary[512], threshold[32], why[256];
+    sou_fields fields;
+    int have_fields = 0;
 
     deletes = calloc((size_t)argc, sizeof *deletes);
-    if (!deletes)
+    if (!deletes || sou_fields_init(&fields) < 0) {
+        free(deletes);
         return EXIT_DATABASE;
+    }
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -139,12 +179,26 @@ int main(int argc, char **argv)
             if (parse_count(optarg, "threads", &opt.threads))
                 goto done;
             break;
+        case 'f':
+        case 'l':
+            if ((c == 'f' ? sou_fields_add_facet(&fields, optarg, why, sizeof why)
+                          : sou_fields_add_label(&fields, optarg, why, sizeof why)) < 0) {
+                fprintf(stderr, "indexer: --%s: %s\n", c == 'f' ? "facet" : "label", why);
+                goto done;
+            }
+            have_fields = 1;
+            break;
         case 'q':
             quiet = 1;
             break;
         case 's':
             if (parse_count(optarg, "shards", &opt.shards))
                 goto done;
+            break;
+        case 'r':
+            if (!(rules = load_rules(optarg)))
+                goto done;
+            opt.article_rules = rules;
             break;
         case 'u':
             if (strcmp(optarg, "run-end") == 0)
@@ -178,8 +232,8 @@ int main(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    if (optind == argc && ndeletes == 0) {
-        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, - or --delete\n");
+    if (optind == argc && ndeletes == 0 && !have_fields) {
+        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, -, --delete, --facet or --label\n");
         usage(stderr);
         goto done;
     }
@@ -202,6 +256,7 @@ int main(int argc, char **argv)
 
     sou_progress_init(&progress_line, stderr, quiet ? 0 : -1);
     opt.stop = &stop_signal;
+    opt.fields = have_fields ? &fields : NULL;
     opt.problem = print_problem;
     opt.warn = print_warning;
     opt.progress = print_progress;
@@ -237,6 +292,8 @@ int main(int argc, char **argv)
     }
 
 done:
+    sou_article_rules_free(rules);
     free(deletes);
+    sou_fields_destroy(&fields);
     return status;
 }

@@ -14,7 +14,8 @@ target_include_directories(sou_text PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(sou_text PUBLIC m)
 
 # sou_json: the one compact JSON writer, for the document data the indexer
-# stores and for every answer searchd sends.
-add_library(sou_json STATIC ${CMAKE_CURRENT_LIST_DIR}/json_line.c)
+# stores and for every answer searchd sends; and fields.c, an index's facets
+# and labels as the database metadata holds them (indexer and searchd).
+add_library(sou_json STATIC ${CMAKE_CURRENT_LIST_DIR}/json_line.c ${CMAKE_CURRENT_LIST_DIR}/fields.c)
 target_include_directories(sou_json PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(sou_json PUBLIC sou_text PkgConfig::JANSSON)

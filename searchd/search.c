@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "facet_search.h"
 #include "highlight.h"
 #include "query_build.h"
 #include "query_parse.h"
@@ -27,6 +28,7 @@ struct sou_searcher {
     char *path;
     sou_rank_params rank;
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
+    sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
     void *match_hook_ctx;
 };
@@ -78,9 +80,10 @@ const sou_lexicon *sou_search_lexicon(sou_error *err)
 typedef struct {
     const char *q;
     size_t q_len;
-    unsigned limit, offset, passages, passage_chars;
+    unsigned limit, offset, passages, passage_chars, facet_limit;
     enum { SORT_RELEVANCE, SORT_DATE, SORT_DATE_ASC } sort;
     char date_from[9], date_to[9];
+    const json_t *facets, *filter; /* borrowed: read by sou_facet_request_parse */
 } search_opts;
 
 static const char *const SORT_NAMES[] = {"relevance", "date", "date_asc"};
@@ -112,6 +115,29 @@ static double now_ms(void)
 
 /* ------------------------------------------------------------ lifecycle */
 
+/* The index's facets and labels from its metadata (fields.h; a sharded
+ * index's first shard up holds the same as every other).  0, or -1 with
+ * err when they cannot be read; with no shard up they stay as they were. */
+static int load_fields(sou_searcher *s, sou_error *err)
+{
+    sx_error xe = {0};
+    sou_error ignored;
+    char *text = NULL, why[256];
+    size_t len = 0;
+    sx_db *db = sou_shards_db(s->shards, &ignored);
+    if (!db)
+        return 0;
+    if (sx_db_get_metadata(db, SOU_FIELDS_KEY, &text, &len, &xe) != SX_OK) {
+        from_sx(err, &xe, "reading the index's fields");
+        return -1;
+    }
+    int rc = sou_fields_parse(&s->fields, text, len, why, sizeof why);
+    free(text);
+    if (rc < 0)
+        sou_error_set(err, SOU_EUNAVAILABLE, "%s: %s", s->path, why);
+    return rc;
+}
+
 sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_options *opt, sou_error *err)
 {
     sou_searcher *s = NULL;
@@ -127,7 +153,11 @@ sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_option
     sou_rank_params_init(&s->rank);
     if (!(s->lex = sou_search_lexicon(err)))
         goto fail;
-    if (!(s->shards = sou_shards_open(db_path, opt, err)))
+    if (sou_fields_init(&s->fields) < 0) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory opening %s", db_path);
+        goto fail;
+    }
+    if (!(s->shards = sou_shards_open(db_path, opt, err)) || load_fields(s, err) < 0)
         goto fail;
     return s;
 fail:
@@ -145,6 +175,7 @@ void sou_searcher_free(sou_searcher *s)
     if (!s)
         return;
     sou_shards_free(s->shards);
+    sou_fields_destroy(&s->fields);
     free(s->path);
     free(s);
 }
@@ -156,7 +187,10 @@ void sou_searcher_set_rank(sou_searcher *s, const sou_rank_params *rp)
 
 int sou_searcher_refresh(sou_searcher *s, sou_error *err)
 {
-    return sou_shards_refresh(s->shards, err);
+    int rc = sou_shards_refresh(s->shards, err);
+    if (rc == 1 && load_fields(s, err) < 0)
+        return -1;
+    return rc;
 }
 
 /* A sharded index: every shard checked now, the documents of those up. */
@@ -174,7 +208,9 @@ static json_t *sharded_info(sou_searcher *s, sou_error *err)
     json_t *j = json_pack("{s:I,s:n,s:s,s:s,s:o}", "documents", docs, "revision", "db", s->path, "status",
                           up == json_array_size(shards) ? "ok" : up ? "degraded" : "unavailable", "shards",
                           shards);
-    if (!j)
+    if (j)
+        json_object_set_new(j, "fields", sou_fields_info(&s->fields));
+    else
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
     return j;
 }
@@ -193,8 +229,8 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
         from_sx(err, &xe, "reading the index statistics");
         return NULL;
     }
-    json_t *j = json_pack("{s:I,s:I,s:s}", "documents", (json_int_t)docs, "revision", (json_int_t)rev,
-                          "db", s->path);
+    json_t *j = json_pack("{s:I,s:I,s:s,s:o}", "documents", (json_int_t)docs, "revision", (json_int_t)rev,
+                          "db", s->path, "fields", sou_fields_info(&s->fields));
     if (!j)
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
     return j;
@@ -202,8 +238,9 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
 
 /* ------------------------------------------------------------ options */
 
-static const char *const KNOWN_OPTIONS[] = {"q",        "limit",   "offset",        "sort",
-                                            "date_from", "date_to", "passages",      "passage_chars"};
+static const char *const KNOWN_OPTIONS[] = {"q",        "limit",   "offset",        "sort",   "date_from",
+                                            "date_to",  "passages", "passage_chars", "facets", "filter",
+                                            "facet_limit"};
 
 /* An integer option: a JSON integer or a decimal string; absent or "" gives def. */
 static int opt_uint(const json_t *o, const char *key, unsigned min, unsigned max, unsigned def,
@@ -282,7 +319,7 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
         if (k == sizeof KNOWN_OPTIONS / sizeof *KNOWN_OPTIONS) {
             sou_error_fail(err, SOU_R_UNKNOWN_OPTION,
                            "option \"%.64s\": unknown (known: q, limit, offset, sort, date_from, date_to, "
-                           "passages, passage_chars)",
+                           "passages, passage_chars, facets, filter, facet_limit)",
                            key);
             sou_error_where(err, key, NULL, 0, 0, 0);
             return -1;
@@ -304,8 +341,11 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
     if (opt_uint(o, "limit", 1, 100, 10, &opt->limit, err) < 0 ||
         opt_uint(o, "offset", 0, 10000, 0, &opt->offset, err) < 0 ||
         opt_uint(o, "passages", 0, 10, 2, &opt->passages, err) < 0 ||
-        opt_uint(o, "passage_chars", 10, 1000, 100, &opt->passage_chars, err) < 0)
+        opt_uint(o, "passage_chars", 10, 1000, 100, &opt->passage_chars, err) < 0 ||
+        opt_uint(o, "facet_limit", 1, SOU_FACET_LIMIT_MAX, SOU_FACET_LIMIT_DEFAULT, &opt->facet_limit, err) < 0)
         return -1;
+    opt->facets = json_object_get(o, "facets");
+    opt->filter = json_object_get(o, "filter");
     const char *sort, *from, *to;
     if (opt_string(o, "sort", &sort, err) < 0 || opt_string(o, "date_from", &from, err) < 0 ||
         opt_string(o, "date_to", &to, err) < 0)
@@ -561,6 +601,26 @@ done:
     return rc;
 }
 
+/* Restrict bq's query to the filters of fr; *unfiltered keeps the query
+ * as it was (for counting facets).  Returns 0 or -1 with err. */
+static int apply_filters(sou_built_query *bq, const sou_facet_request *fr, sx_query **unfiltered, sou_error *err)
+{
+    sx_error xe = {0};
+    sx_query *filt = sou_facet_filter(fr, NULL, &xe), *q = NULL;
+    if (filt) {
+        const sx_query *pair[2] = {bq->query, filt};
+        q = sx_query_combine(SX_OP_FILTER, pair, 2, 0, &xe);
+    }
+    sx_query_free(filt);
+    if (!q) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory applying the filters");
+        return -1;
+    }
+    *unfiltered = bq->query;
+    bq->query = q;
+    return 0;
+}
+
 /* Hits fetched past the page so that small totals are exact. */
 #define TOTAL_SLACK 10u
 
@@ -675,29 +735,52 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
  * the exclusions, the matching and the page.  0 with *bq, *hl, *out and
  * hits filled; 1 when the index moved on underneath; -1 with err, and *xe
  * when db failed. */
-static int search_once(sou_searcher *s, sx_db *db, const sou_parsed_query *pq, const search_opts *opt,
-                       sou_built_query *bq, sou_hl_terms **hl, sx_mset **out, json_t *hits, sx_error *xe,
-                       sou_error *err)
+/* What one search needs and gives, across its attempts. */
+typedef struct {
+    const sou_parsed_query *pq;
+    const search_opts *opt;
+    const sou_facet_request *fr;
+    sou_built_query *bq;
+    sou_hl_terms **hl;
+    sx_mset **out;
+    json_t *hits;
+    json_t **facets; /* set when fr counts */
+} search_run;
+
+static int search_once(sou_searcher *s, sx_db *db, search_run *r, sx_error *xe, sou_error *err)
 {
     sou_query_env env = {s->lex, db};
-    if (sou_query_build(&env, pq, &s->rank, bq, err) < 0) {
-        *xe = bq->xe;
+    sx_query *unfiltered = NULL;
+    int rc;
+    if (sou_query_build(&env, r->pq, &s->rank, r->bq, err) < 0) {
+        *xe = r->bq->xe;
         return -1;
     }
-    if (!(*hl = hl_terms_of(bq))) {
+    if (!(*r->hl = hl_terms_of(r->bq))) {
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
         return -1;
     }
-    if (bq->exclude && exclude_articles(db, bq, xe, err) < 0)
+    if (r->bq->exclude && exclude_articles(db, r->bq, xe, err) < 0)
         return xe->status == SX_ERR_MODIFIED ? 1 : -1;
-    return match_and_read(s, db, bq, opt, *hl, out, hits, xe, err);
+    if (r->fr->ngroups && apply_filters(r->bq, r->fr, &unfiltered, err) < 0)
+        return -1;
+    rc = match_and_read(s, db, r->bq, r->opt, *r->hl, r->out, r->hits, xe, err);
+    /* the counts from the same revision as the hits */
+    if (rc == 0 && r->fr->ncount) {
+        json_decref(*r->facets);
+        *r->facets = sou_facet_count(db, &s->fields, r->fr, unfiltered ? unfiltered : r->bq->query,
+                                     s->rank.limits.time_limit, xe, err);
+        if (!*r->facets)
+            rc = xe->status == SX_ERR_MODIFIED ? 1 : -1;
+    }
+    sx_query_free(unfiltered);
+    return rc;
 }
 
 /* search_once until an answer holds still: on a fresh revision while the
  * index changes underneath (at most SEARCH_MAX_ATTEMPTS times), and without
  * a shard that failed, or on its replica (at most once a shard). */
-static int run_search(sou_searcher *s, const sou_parsed_query *pq, const search_opts *opt, sou_built_query *bq,
-                      sou_hl_terms **hl, sx_mset **out, json_t *hits, sou_error *err)
+static int run_search(sou_searcher *s, search_run *r, sou_error *err)
 {
     int changed = 0;
     size_t failovers = 0;
@@ -706,11 +789,11 @@ static int run_search(sou_searcher *s, const sou_parsed_query *pq, const search_
         sx_db *db = sou_shards_db(s->shards, err);
         if (!db)
             return -1;
-        sou_built_query_destroy(bq);
-        memset(bq, 0, sizeof *bq);
-        sou_hl_terms_free(*hl);
-        *hl = NULL;
-        int rc = search_once(s, db, pq, opt, bq, hl, out, hits, &xe, err);
+        sou_built_query_destroy(r->bq);
+        memset(r->bq, 0, sizeof *r->bq);
+        sou_hl_terms_free(*r->hl);
+        *r->hl = NULL;
+        int rc = search_once(s, db, r, &xe, err);
         if (rc == 0)
             return 0;
         if (rc > 0) {
@@ -735,9 +818,12 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     sou_built_query bq = {0};
     sou_hl_terms *hl = NULL;
     sx_mset *m = NULL;
-    json_t *answer = NULL, *hits = NULL, *query = NULL;
+    json_t *answer = NULL, *hits = NULL, *query = NULL, *facets = NULL;
+    sou_facet_request fr = {0};
 
-    if (parse_options(options, &opt, err) < 0 || sou_query_parse(opt.q, opt.q_len, &pq, err) < 0)
+    if (parse_options(options, &opt, err) < 0 ||
+        sou_facet_request_parse(&s->fields, opt.facets, opt.filter, opt.facet_limit, &fr, err) < 0 ||
+        sou_query_parse(opt.q, opt.q_len, &pq, err) < 0)
         goto fail;
     /* Date options and date: in the query narrow each other. */
     if (opt.date_from[0] && (!pq.date_from[0] || strcmp(opt.date_from, pq.date_from) > 0))
@@ -753,22 +839,32 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     hits = json_array();
     if (!hits)
         goto oom;
-    if (run_search(s, &pq, &opt, &bq, &hl, &m, hits, err) < 0)
+    search_run run = {&pq, &opt, &fr, &bq, &hl, &m, hits, &facets};
+    if (run_search(s, &run, err) < 0)
         goto fail;
     unsigned lower = sx_mset_lower_bound(m), upper = sx_mset_upper_bound(m);
     unsigned total = lower == upper ? lower : sx_mset_estimated(m);
+    /* Filtered and counted, a field's chosen values add up to the exact
+     * number of articles (each has one value, and the field is counted
+     * under the other filters): better than Xapian's estimate. */
+    long counted = sou_facet_filtered_total(&fr, facets);
+    if (counted >= 0)
+        total = lower = upper = (unsigned)counted;
     query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms", bq.terms,
                       "dropped", bq.dropped, "phrases", bq.phrases, "excluded", bq.excluded, "title_terms",
                       bq.title_terms, "date_from", date_json(pq.date_from), "date_to",
                       date_json(pq.date_to), "sort", SORT_NAMES[opt.sort]);
-    if (!query)
+    if (!query || json_object_set_new(query, "filters", json_incref(fr.applied)) < 0)
         goto oom;
     answer = json_pack("{s:o,s:I,s:b,s:i,s:i,s:f,s:o}", "query", query, "total", (json_int_t)total,
                        "exact", lower == upper, "offset", (int)opt.offset, "limit", (int)opt.limit,
                        "took_ms", 0.0, "hits", hits);
     query = hits = NULL; /* stolen by json_pack, even on failure */
-    if (!answer)
+    if (!answer || (facets && json_object_set_new(answer, "facets", facets) < 0)) {
+        facets = NULL;
         goto oom;
+    }
+    facets = NULL;
     if (sou_shards_sharded(s->shards) &&
         (json_object_set_new(answer, "shards", sou_shards_answer_json(s->shards)) < 0 ||
          json_object_set_new(answer, "partial", json_boolean(sou_shards_partial(s->shards))) < 0))
@@ -784,6 +880,8 @@ fail:
 done:
     json_decref(hits);
     json_decref(query);
+    json_decref(facets);
+    sou_facet_request_destroy(&fr);
     sx_mset_free(m);
     sou_hl_terms_free(hl);
     sou_built_query_destroy(&bq);

@@ -6,11 +6,12 @@ add_library(sou_search STATIC
   ${CMAKE_CURRENT_LIST_DIR}/stopwords.c
   ${CMAKE_CURRENT_LIST_DIR}/query_build.c
   ${CMAKE_CURRENT_LIST_DIR}/highlight.c
+  ${CMAKE_CURRENT_LIST_DIR}/facet_search.c
   ${CMAKE_CURRENT_LIST_DIR}/stored.c
   ${CMAKE_CURRENT_LIST_DIR}/shards.c
   ${CMAKE_CURRENT_LIST_DIR}/search.c)
 target_include_directories(sou_search PUBLIC ${CMAKE_CURRENT_LIST_DIR} ${PROJECT_SOURCE_DIR}/indexer)
-target_link_libraries(sou_search PUBLIC sou_text sou_shim PkgConfig::JANSSON Threads::Threads m)
+target_link_libraries(sou_search PUBLIC sou_text sou_json sou_shim PkgConfig::JANSSON Threads::Threads m)
 
 # The lexicon queries are segmented with (search.h: sou_search_set_lexicon):
 # jieba's dictionary as Debian's python3-jieba ships it, then sou's own words.

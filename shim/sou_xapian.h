@@ -374,6 +374,29 @@ sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err);
 /* Sort by value slot, ties by relevance.  descending != 0: largest first. */
 sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int descending, sx_error *err);
 
+/* Boolean weighting: every match weighs 0 (for runs that only count). */
+sx_status sx_enquire_set_bool_weight(sx_enquire *e, sx_error *err);
+
+/* Counting the values of a slot over every match of a run (Xapian's
+ * ValueCountMatchSpy, which also works over the remote backend).  The spy
+ * is owned by the caller (sx_spy_free) and must outlive the runs of every
+ * enquire it was added to; it counts the documents of every run it sees,
+ * so pass sx_enquire_run a check_at_least of at least the number of
+ * documents for every match to be counted. */
+typedef struct sx_spy sx_spy;
+sx_spy *sx_spy_new(unsigned slot, sx_error *err);
+void sx_spy_free(sx_spy *spy);
+sx_status sx_enquire_add_spy(sx_enquire *e, sx_spy *spy, sx_error *err);
+
+/* Documents the spy saw (with a value in its slot or not). */
+unsigned sx_spy_total(const sx_spy *spy);
+
+/* Visit every value seen and its number of documents, in ascending byte
+ * order of the values; fn returns non-zero to stop.  value is borrowed for
+ * the call. */
+typedef int (*sx_value_count_fn)(const char *value, size_t len, unsigned count, void *ctx);
+sx_status sx_spy_each(const sx_spy *spy, sx_value_count_fn fn, void *ctx, sx_error *err);
+
 /* Stop matching after seconds of CPU-bound work (0 = no limit): the answer
  * then holds the best hits found so far and an inexact total.  Xapian checks
  * the clock between postings, so one very long posting list can overrun it:

@@ -62,6 +62,66 @@ extern "C" sx_status sx_enquire_set_bm25(sx_enquire *e, double k1, double k2, do
     }
 }
 
+extern "C" sx_status sx_enquire_set_bool_weight(sx_enquire *e, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    try {
+        e->enq.set_weighting_scheme(Xapian::BoolWeight());
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" sx_spy *sx_spy_new(unsigned slot, sx_error *err)
+{
+    SX_REQUIRE_NULL(slot != Xapian::BAD_VALUENO, err, "slot is Xapian::BAD_VALUENO");
+    try {
+        return new sx_spy(slot);
+    } catch (...) {
+        sx_fail(err, nullptr);
+        return nullptr;
+    }
+}
+
+extern "C" void sx_spy_free(sx_spy *spy)
+{
+    delete spy;
+}
+
+extern "C" sx_status sx_enquire_add_spy(sx_enquire *e, sx_spy *spy, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    SX_REQUIRE(spy, err, "spy is NULL");
+    try {
+        e->enq.add_matchspy(&spy->spy); /* borrowed: not released to the enquire */
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" unsigned sx_spy_total(const sx_spy *spy)
+{
+    return spy ? (unsigned)spy->spy.get_total() : 0;
+}
+
+extern "C" sx_status sx_spy_each(const sx_spy *spy, sx_value_count_fn fn, void *ctx, sx_error *err)
+{
+    SX_REQUIRE(spy, err, "spy is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        for (Xapian::TermIterator t = spy->spy.values_begin(); t != spy->spy.values_end(); ++t) {
+            const std::string v = *t;
+            if (fn(v.data(), v.size(), t.get_termfreq(), ctx))
+                break;
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
 extern "C" sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err)
 {
     SX_REQUIRE(e, err, "enquire is NULL");

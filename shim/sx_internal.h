@@ -56,6 +56,11 @@ struct sx_enquire {
     explicit sx_enquire(sx_db *d) : db(d), enq(d->db()) {}
 };
 
+struct sx_spy {
+    Xapian::ValueCountMatchSpy spy;
+    explicit sx_spy(Xapian::valueno slot) : spy(slot) {}
+};
+
 struct sx_mset {
     Xapian::MSet mset;
     sx_db *db = nullptr;           /* borrowed: the database searched */
