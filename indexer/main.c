@@ -17,6 +17,8 @@
 
 #include "index_writer.h"
 #include "progress.h"
+#include "segment.h"
+#include "synonyms.h"
 
 #define EXIT_PROBLEMS 1
 #define EXIT_USAGE 2
@@ -78,6 +80,9 @@ static void usage(FILE *out)
             "  --batch N        documents between commits (default %u)\n"
             "  --threads N      worker threads (default: number of processors)\n"
             "  --quiet          no progress line, no summary\n"
+            "  --synonyms FILE  replace the index's synonyms with the rules in FILE\n"
+            "                   (repeatable; no re-indexing; without it a new index\n"
+            "                   gets the default list, %s)\n"
             "  --article-rules FILE  the footer and disclaimer lines dropped from article\n"
             "                   files (default: the seed site's; format in article_rules.h)\n"
             "  --facet FIELD    count and filter on the stored field FIELD (repeatable); the\n"
@@ -92,7 +97,12 @@ static void usage(FILE *out)
             "\n"
             "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
             "error, 130 interrupted (what was read is committed).\n",
-            SOU_INDEX_DEFAULT_BATCH);
+            SOU_INDEX_DEFAULT_BATCH, SOU_SYNONYMS_DEFAULT);
+}
+
+static int check_pair(const char *term, const char *synonym, void *ctx)
+{
+    return 0;
 }
 
 /* The article rules in path (article_rules.h), or NULL with the reason on
@@ -145,13 +155,14 @@ int main(int argc, char **argv)
         {"facet", required_argument, NULL, 'f'},   {"label", required_argument, NULL, 'l'},
         {"shards", required_argument, NULL, 's'},  {"article-rules", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+        {"synonyms", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
     sou_index_options opt = {0};
     sou_article_rules *rules = NULL;
     sou_index_stats stats;
     sx_error err = {SX_OK, "", ""};
-    const char **deletes = NULL;
-    size_t ndeletes = 0;
+    const char **deletes = NULL, **synonyms = NULL;
+    size_t ndeletes = 0, nsynonyms = 0;
     int quiet = 0, c, status = EXIT_USAGE;
     struct sigaction sa;
     char summary[512], threshold[32], why[256];
@@ -159,8 +170,10 @@ int main(int argc, char **argv)
     int have_fields = 0;
 
     deletes = calloc((size_t)argc, sizeof *deletes);
-    if (!deletes || sou_fields_init(&fields) < 0) {
+    synonyms = calloc((size_t)argc, sizeof *synonyms);
+    if (!deletes || !synonyms || sou_fields_init(&fields) < 0) {
         free(deletes);
+        free(synonyms);
         return EXIT_DATABASE;
     }
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -170,6 +183,9 @@ int main(int argc, char **argv)
             break;
         case 'x':
             deletes[ndeletes++] = optarg;
+            break;
+        case 'S':
+            synonyms[nsynonyms++] = optarg;
             break;
         case 'b':
             if (parse_count(optarg, "batch", &opt.batch))
@@ -232,8 +248,9 @@ int main(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    if (optind == argc && ndeletes == 0 && !have_fields) {
-        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, -, --delete, --facet or --label\n");
+    if (optind == argc && ndeletes == 0 && !have_fields && nsynonyms == 0) {
+        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, -, --delete, --facet, "
+                        "--label or --synonyms\n");
         usage(stderr);
         goto done;
     }
@@ -261,8 +278,23 @@ int main(int argc, char **argv)
     opt.warn = print_warning;
     opt.progress = print_progress;
 
-    switch (sou_index_run(&opt, (const char *const *)argv + optind, (size_t)(argc - optind),
-                          deletes, ndeletes, &stats, &err)) {
+    /* A bad synonym file fails before any indexing is done. */
+    char synerr[600];
+    if (!sou_lexicon_shared(synerr, sizeof synerr)) { /* document.c reads place names from it */
+        fprintf(stderr, "indexer: %s\n", synerr);
+        status = EXIT_DATABASE;
+        goto done;
+    }
+    if (nsynonyms && sou_synonyms_read(synonyms, nsynonyms, check_pair, NULL, synerr, sizeof synerr) < 0) {
+        fprintf(stderr, "indexer: --synonyms: %s\n", synerr);
+        goto done;
+    }
+    memset(&stats, 0, sizeof stats);
+    status = 0;
+    int indexing = optind < argc || ndeletes || have_fields;
+    if (indexing)
+        switch (sou_index_run(&opt, (const char *const *)argv + optind, (size_t)(argc - optind),
+                              deletes, ndeletes, &stats, &err)) {
     case SOU_INDEX_OK:
         status = 0;
         break;
@@ -286,14 +318,27 @@ int main(int argc, char **argv)
                 stats.delete_missing == 1 ? " was" : "s were");
     if (stop_signal)
         fprintf(stderr, "indexer: interrupted; what was read is committed\n");
-    if (!quiet && status != EXIT_DATABASE) { /* after a database error, nothing to sum up */
+    if (!quiet && status != EXIT_DATABASE && indexing) {
+        /* after a database error, nothing to sum up */
         sou_progress_summary(&stats, summary, sizeof summary);
         printf("indexer: %s\n", summary);
+    }
+    if (status == 0 || status == EXIT_PROBLEMS) {
+        long rules = 0;
+        if (sou_synonyms_update(opt.db_path, synonyms, nsynonyms, SOU_SYNONYMS_DEFAULT, &rules, synerr,
+                                sizeof synerr) < 0) {
+            fprintf(stderr, "indexer: synonyms: %s\n", synerr);
+            status = EXIT_DATABASE;
+        } else if (rules && !quiet) {
+            printf("indexer: %ld synonym rules from %s\n", rules,
+                   nsynonyms ? (nsynonyms == 1 ? synonyms[0] : "the --synonyms files") : SOU_SYNONYMS_DEFAULT);
+        }
     }
 
 done:
     sou_article_rules_free(rules);
     free(deletes);
     sou_fields_destroy(&fields);
+    free(synonyms);
     return status;
 }

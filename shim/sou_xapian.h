@@ -165,6 +165,21 @@ typedef int (*sx_docid_fn)(unsigned docid, void *ctx);
 sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn, void *ctx,
                              sx_error *err);
 
+/* Xapian's synonym table (written by the indexer, read by searchd: it needs
+ * no re-indexing of documents to change).  Writable only: add synonym as a
+ * synonym of term; remove every entry. */
+sx_status sx_db_add_synonym(sx_db *db, const char *term, const char *synonym, sx_error *err);
+sx_status sx_db_clear_synonyms(sx_db *db, sx_error *err);
+
+/* Visit the synonyms of term in sorted order; fn returns non-zero to stop.
+ * syn is borrowed for the call only (not NUL-terminated). */
+typedef int (*sx_synonym_fn)(const char *syn, size_t len, void *ctx);
+sx_status sx_db_each_synonym(sx_db *db, const char *term, size_t term_len, sx_synonym_fn fn, void *ctx,
+                             sx_error *err);
+
+/* Number of terms that have synonyms. */
+sx_status sx_db_synonym_count(sx_db *db, unsigned *keys, sx_error *err);
+
 /* Merge the databases at src[0..n) into a new database at dest (which must
  * not exist), like xapian-compact: document ids are renumbered into one range. */
 sx_status sx_db_compact(const char *const *src, size_t n, const char *dest, sx_error *err);
@@ -342,6 +357,9 @@ sx_query *sx_query_prefix_in(sx_db *db, const char *prefix, size_t len, unsigned
 /* Every document / no document. */
 sx_query *sx_query_match_all(sx_error *err);
 sx_query *sx_query_match_nothing(sx_error *err);
+/* Every document, each with the same weight (Xapian's FixedWeightPostingSource):
+ * combined with FILTER / AND_NOT, a fixed bonus for a class of documents. */
+sx_query *sx_query_fixed_weight(double weight, sx_error *err);
 
 /* 1 if the query matches nothing by construction. */
 int sx_query_empty(const sx_query *q);
