@@ -134,6 +134,13 @@ sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len, unsigned 
 /* Number of documents with a value in slot (0 if none). */
 sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, sx_error *err);
 
+/* The numbers of documents holding each of terms[0..n) (lengths lens[i])
+ * into out[0..n), counted over the whole database (every shard of a
+ * union).  Over remote shards this is one query's statistics exchange (two
+ * round trips, the shards in parallel), not a round trip per term and shard. */
+sx_status sx_db_termfreqs(sx_db *db, const char *const *terms, const size_t *lens, size_t n, unsigned *out,
+                          sx_error *err);
+
 /* Document id of the document indexed by the unique term idterm.
  * SX_ERR_NOT_FOUND if there is none. */
 sx_status sx_db_find_by_term(sx_db *db, const char *idterm, unsigned *docid, sx_error *err);
