@@ -937,7 +937,7 @@ static int feed_input(const char *path, sou_input_kind kind, void *ctx)
 {
     feed_state *f = ctx;
     indexer *ix = f->ix;
-    sou_reader_options ropt = {reader_problem, ix, ix->opt.max_line};
+    sou_reader_options ropt = {reader_problem, ix, ix->opt.max_line, ix->opt.article_rules};
     sou_reader *r;
     sou_doc *doc;
     size_t counted = 0;

@@ -111,6 +111,7 @@ typedef struct {
                                         * existing sharded DIR must have as many); 0: as DIR is */
     void (*warn)(const char *msg, void *ctx); /* notices about the index (may be NULL) */
     void *warn_ctx;
+    const sou_article_rules *article_rules; /* borrowed; NULL = the built-in ones */
 } sou_index_options;
 
 typedef enum {

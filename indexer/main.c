@@ -14,9 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "index_writer.h"
 #include "progress.h"
+#include "segment.h"
+#include "synonyms.h"
 
 #define EXIT_PROBLEMS 1
 #define EXIT_USAGE 2
@@ -78,6 +81,11 @@ static void usage(FILE *out)
             "  --batch N        documents between commits (default %u)\n"
             "  --threads N      worker threads (default: number of processors)\n"
             "  --quiet          no progress line, no summary\n"
+            "  --synonyms FILE  replace the index's synonyms with the rules in FILE\n"
+            "                   (repeatable; no re-indexing; without it a new index\n"
+            "                   gets sou's list, share/sou/synonyms.txt of the install)\n"
+            "  --article-rules FILE  the footer and disclaimer lines dropped from article\n"
+            "                   files (default: the seed site's; format in article_rules.h)\n"
             "  --facet FIELD    count and filter on the stored field FIELD (repeatable); the\n"
             "                   index remembers its facets: later runs need not repeat them\n"
             "  --label FIELD=NAME, --label FIELD:VALUE=NAME\n"
@@ -91,6 +99,62 @@ static void usage(FILE *out)
             "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
             "error, 130 interrupted (what was read is committed).\n",
             SOU_INDEX_DEFAULT_BATCH);
+}
+
+/* sou's synonym list: installed as PREFIX/share/sou/synonyms.txt beside
+ * PREFIX/bin/indexer (cmake --install, the Debian package), else, for a
+ * program run from its build tree, the source's indexer/synonyms.txt
+ * (SOU_SYNONYMS_DEFAULT).  Found from the program's own path, so an
+ * installed tree can be moved. */
+static const char *default_synonyms(void)
+{
+    static char path[4096];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash;
+
+    if (n > 0) {
+        exe[n] = '\0';
+        if ((slash = strrchr(exe, '/')) != NULL) {
+            *slash = '\0';
+            if (snprintf(path, sizeof path, "%s/../share/sou/synonyms.txt", exe) < (int)sizeof path &&
+                access(path, R_OK) == 0)
+                return path;
+        }
+    }
+    return SOU_SYNONYMS_DEFAULT;
+}
+
+static int check_pair(const char *term, const char *synonym, void *ctx)
+{
+    return 0;
+}
+
+/* The article rules in path (article_rules.h), or NULL with the reason on
+ * stderr. */
+static sou_article_rules *load_rules(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    char *text = NULL, err[512];
+    size_t len = 0, cap = 0;
+    sou_article_rules *rules = NULL;
+
+    if (!f) {
+        fprintf(stderr, "indexer: --article-rules %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    if (getdelim(&text, &cap, '\0', f) < 0 && ferror(f)) {
+        fprintf(stderr, "indexer: --article-rules %s: %s\n", path, strerror(errno));
+    } else {
+        len = text ? strlen(text) : 0;
+        if (!feof(f)) /* getdelim stopped at a NUL byte */
+            fprintf(stderr, "indexer: --article-rules %s: NUL byte in the file\n", path);
+        else if (!(rules = sou_article_rules_parse(text ? text : "", len, path, err, sizeof err)))
+            fprintf(stderr, "indexer: %s\n", err);
+    }
+    free(text);
+    fclose(f);
+    return rules;
 }
 
 static int parse_count(const char *arg, const char *name, unsigned *out)
@@ -114,24 +178,27 @@ int main(int argc, char **argv)
         {"batch", required_argument, NULL, 'b'},   {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},         {"unigrams", required_argument, NULL, 'u'},
         {"facet", required_argument, NULL, 'f'},   {"label", required_argument, NULL, 'l'},
-        {"shards", required_argument, NULL, 's'},  {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
+        {"shards", required_argument, NULL, 's'},  {"article-rules", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+        {"synonyms", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
     sou_index_options opt = {0};
+    sou_article_rules *rules = NULL;
     sou_index_stats stats;
     sx_error err = {SX_OK, "", ""};
-    const char **deletes = NULL;
-    size_t ndeletes = 0;
+    const char **deletes = NULL, **synonyms = NULL;
+    size_t ndeletes = 0, nsynonyms = 0;
     int quiet = 0, c, status = EXIT_USAGE;
     struct sigaction sa;
     char summary[512], threshold[32], why[256];
     sou_fields fields;
-    sou_lexicon *lexicon = NULL;
     int have_fields = 0;
 
     deletes = calloc((size_t)argc, sizeof *deletes);
-    if (!deletes || sou_fields_init(&fields) < 0) {
+    synonyms = calloc((size_t)argc, sizeof *synonyms);
+    if (!deletes || !synonyms || sou_fields_init(&fields) < 0) {
         free(deletes);
+        free(synonyms);
         return EXIT_DATABASE;
     }
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -141,6 +208,9 @@ int main(int argc, char **argv)
             break;
         case 'x':
             deletes[ndeletes++] = optarg;
+            break;
+        case 'S':
+            synonyms[nsynonyms++] = optarg;
             break;
         case 'b':
             if (parse_count(optarg, "batch", &opt.batch))
@@ -165,6 +235,11 @@ int main(int argc, char **argv)
         case 's':
             if (parse_count(optarg, "shards", &opt.shards))
                 goto done;
+            break;
+        case 'r':
+            if (!(rules = load_rules(optarg)))
+                goto done;
+            opt.article_rules = rules;
             break;
         case 'u':
             if (strcmp(optarg, "run-end") == 0)
@@ -198,8 +273,9 @@ int main(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    if (optind == argc && ndeletes == 0 && !have_fields) {
-        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, -, --delete, --facet or --label\n");
+    if (optind == argc && ndeletes == 0 && !have_fields && nsynonyms == 0) {
+        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, -, --delete, --facet, "
+                        "--label or --synonyms\n");
         usage(stderr);
         goto done;
     }
@@ -223,20 +299,29 @@ int main(int argc, char **argv)
     sou_progress_init(&progress_line, stderr, quiet ? 0 : -1);
     opt.stop = &stop_signal;
     opt.fields = have_fields ? &fields : NULL;
-    /* titles are segmented as queries are, for the suggestions */
-    lexicon = sou_lexicon_load_list(sou_lexicon_default_paths(), why, sizeof why);
-    if (!lexicon) {
-        fprintf(stderr, "indexer: cannot load the lexicon: %s\n", why);
-        status = EXIT_USAGE;
-        goto done;
-    }
-    opt.lexicon = lexicon;
     opt.problem = print_problem;
     opt.warn = print_warning;
     opt.progress = print_progress;
 
-    switch (sou_index_run(&opt, (const char *const *)argv + optind, (size_t)(argc - optind),
-                          deletes, ndeletes, &stats, &err)) {
+    /* A bad synonym file fails before any indexing is done. */
+    char synerr[600];
+    /* document.c reads place names from it; titles are segmented with it
+     * (as queries are) for the suggestions */
+    if (!(opt.lexicon = sou_lexicon_shared(synerr, sizeof synerr))) {
+        fprintf(stderr, "indexer: %s\n", synerr);
+        status = EXIT_DATABASE;
+        goto done;
+    }
+    if (nsynonyms && sou_synonyms_read(synonyms, nsynonyms, check_pair, NULL, synerr, sizeof synerr) < 0) {
+        fprintf(stderr, "indexer: --synonyms: %s\n", synerr);
+        goto done;
+    }
+    memset(&stats, 0, sizeof stats);
+    status = 0;
+    int indexing = optind < argc || ndeletes || have_fields;
+    if (indexing)
+        switch (sou_index_run(&opt, (const char *const *)argv + optind, (size_t)(argc - optind),
+                              deletes, ndeletes, &stats, &err)) {
     case SOU_INDEX_OK:
         status = 0;
         break;
@@ -260,14 +345,27 @@ int main(int argc, char **argv)
                 stats.delete_missing == 1 ? " was" : "s were");
     if (stop_signal)
         fprintf(stderr, "indexer: interrupted; what was read is committed\n");
-    if (!quiet && status != EXIT_DATABASE) { /* after a database error, nothing to sum up */
+    if (!quiet && status != EXIT_DATABASE && indexing) {
+        /* after a database error, nothing to sum up */
         sou_progress_summary(&stats, summary, sizeof summary);
         printf("indexer: %s\n", summary);
     }
+    if (status == 0 || status == EXIT_PROBLEMS) {
+        long rules = 0;
+        if (sou_synonyms_update(opt.db_path, synonyms, nsynonyms, default_synonyms(), &rules, synerr,
+                                sizeof synerr) < 0) {
+            fprintf(stderr, "indexer: synonyms: %s\n", synerr);
+            status = EXIT_DATABASE;
+        } else if (rules && !quiet) {
+            printf("indexer: %ld synonym rules from %s\n", rules,
+                   nsynonyms ? (nsynonyms == 1 ? synonyms[0] : "the --synonyms files") : default_synonyms());
+        }
+    }
 
 done:
+    sou_article_rules_free(rules);
     free(deletes);
     sou_fields_destroy(&fields);
-    sou_lexicon_free(lexicon);
+    free(synonyms);
     return status;
 }

@@ -4,11 +4,11 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "facet_search.h"
 #include "highlight.h"
@@ -30,6 +30,7 @@ struct sou_searcher {
     char *path;
     sou_rank_params rank;
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
+    sx_db *synonyms;        /* a sharded index's synonym table (schema.h), or NULL: in the db */
     sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
     json_t *examples;       /* the example queries of this revision (sou_suggest), or NULL */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
@@ -43,34 +44,18 @@ struct sou_searcher {
 
 /* ------------------------------------------------------------ the lexicon */
 
-/* One lexicon for the whole process: loading jieba's 349,000 words takes a
- * quarter of a second and 20 MB, and a loaded lexicon is read-only, so every
- * searcher (one per worker thread) shares it. */
-static pthread_once_t lexicon_once = PTHREAD_ONCE_INIT;
-static sou_lexicon *lexicon;
-static char lexicon_paths[4096];
-static char lexicon_error[512];
-
 int sou_search_set_lexicon(const char *paths)
 {
-    if (strlen(paths) >= sizeof lexicon_paths)
-        return -1;
-    strcpy(lexicon_paths, paths);
-    return 0;
-}
-
-static void lexicon_load(void)
-{
-    lexicon = sou_lexicon_load_list(lexicon_paths[0] ? lexicon_paths : sou_lexicon_default_paths(), lexicon_error,
-                                    sizeof lexicon_error);
+    return sou_lexicon_set_paths(paths);
 }
 
 const sou_lexicon *sou_search_lexicon(sou_error *err)
 {
-    pthread_once(&lexicon_once, lexicon_load);
-    if (!lexicon)
-        sou_error_set(err, SOU_EUNAVAILABLE, "cannot load the lexicon: %s", lexicon_error);
-    return lexicon;
+    char msg[600];
+    const sou_lexicon *lex = sou_lexicon_shared(msg, sizeof msg);
+    if (!lex)
+        sou_error_set(err, SOU_EUNAVAILABLE, "%s", msg);
+    return lex;
 }
 
 /* The options a request may carry (search.h). */
@@ -156,6 +141,10 @@ sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_option
     }
     if (!(s->shards = sou_shards_open(db_path, opt, err)) || load_fields(s, err) < 0)
         goto fail;
+    char where[4096];
+    if (sou_shards_sharded(s->shards) && sou_schema_synonyms_path(db_path, where, sizeof where) &&
+        access(where, F_OK) == 0)
+        sx_db_open_readonly(where, &s->synonyms, NULL); /* without it: no synonyms, still searching */
     return s;
 fail:
     sou_searcher_free(s);
@@ -172,6 +161,7 @@ void sou_searcher_free(sou_searcher *s)
     if (!s)
         return;
     sou_shards_free(s->shards);
+    sx_db_close(s->synonyms);
     sou_fields_destroy(&s->fields);
     json_decref(s->examples);
     free(s->path);
@@ -185,6 +175,8 @@ void sou_searcher_set_rank(sou_searcher *s, const sou_rank_params *rp)
 
 int sou_searcher_refresh(sou_searcher *s, sou_error *err)
 {
+    if (s->synonyms)
+        sx_db_reopen(s->synonyms, NULL, NULL);
     int rc = sou_shards_refresh(s->shards, err);
     if (rc == 1) {
         json_decref(s->examples); /* another revision: other titles */
@@ -751,7 +743,7 @@ typedef struct {
 
 static int search_once(sou_searcher *s, sx_db *db, search_run *r, sx_error *xe, sou_error *err)
 {
-    sou_query_env env = {s->lex, db};
+    sou_query_env env = {s->lex, db, s->synonyms ? s->synonyms : db};
     sx_query *unfiltered = NULL;
     int rc;
     if (sou_query_build(&env, r->pq, &s->rank, r->bq, err) < 0) {
@@ -852,10 +844,11 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     long counted = sou_facet_filtered_total(&fr, facets);
     if (counted >= 0)
         total = lower = upper = (unsigned)counted;
-    query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms", bq.terms,
-                      "dropped", bq.dropped, "phrases", bq.phrases, "excluded", bq.excluded, "title_terms",
-                      bq.title_terms, "date_from", date_json(pq.date_from), "date_to",
-                      date_json(pq.date_to), "sort", SORT_NAMES[opt.sort]);
+    query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms",
+                      bq.terms, "dropped", bq.dropped, "synonyms", bq.synonyms, "missing", bq.missing,
+                      "phrases", bq.phrases, "excluded", bq.excluded, "title_terms", bq.title_terms,
+                      "date_from", date_json(pq.date_from), "date_to", date_json(pq.date_to), "sort",
+                      SORT_NAMES[opt.sort]);
     if (!query || json_object_set_new(query, "filters", json_incref(fr.applied)) < 0)
         goto oom;
     answer = json_pack("{s:o,s:I,s:b,s:i,s:i,s:f,s:o}", "query", query, "total", (json_int_t)total,
@@ -1129,8 +1122,10 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         json_object_set_new(out, "id", json_string(id));
     add_related(s, out, term);
     if (q && *q) {
-        /* Only the terms to mark are needed: nothing to expand in the index. */
-        sou_query_env env = {s->lex, NULL};
+        /* Only the terms to mark are needed, with the synonyms' (the db's
+         * synonym table); NULL db: marks without synonyms. */
+        sx_db *db = sou_shards_db(s->shards, NULL);
+        sou_query_env env = {s->lex, db, s->synonyms ? s->synonyms : db};
         if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;

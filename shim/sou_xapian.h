@@ -134,6 +134,13 @@ sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len, unsigned 
 /* Number of documents with a value in slot (0 if none). */
 sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, sx_error *err);
 
+/* The numbers of documents holding each of terms[0..n) (lengths lens[i])
+ * into out[0..n), counted over the whole database (every shard of a
+ * union).  Over remote shards this is one query's statistics exchange (two
+ * round trips, the shards in parallel), not a round trip per term and shard. */
+sx_status sx_db_termfreqs(sx_db *db, const char *const *terms, const size_t *lens, size_t n, unsigned *out,
+                          sx_error *err);
+
 /* Document id of the document indexed by the unique term idterm.
  * SX_ERR_NOT_FOUND if there is none. */
 sx_status sx_db_find_by_term(sx_db *db, const char *idterm, unsigned *docid, sx_error *err);
@@ -165,6 +172,21 @@ sx_status sx_db_each_prefixed(sx_db *db, const char *prefix, size_t len, unsigne
 typedef int (*sx_docid_fn)(unsigned docid, void *ctx);
 sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn, void *ctx,
                              sx_error *err);
+
+/* Xapian's synonym table (written by the indexer, read by searchd: it needs
+ * no re-indexing of documents to change).  Writable only: add synonym as a
+ * synonym of term; remove every entry. */
+sx_status sx_db_add_synonym(sx_db *db, const char *term, const char *synonym, sx_error *err);
+sx_status sx_db_clear_synonyms(sx_db *db, sx_error *err);
+
+/* Visit the synonyms of term in sorted order; fn returns non-zero to stop.
+ * syn is borrowed for the call only (not NUL-terminated). */
+typedef int (*sx_synonym_fn)(const char *syn, size_t len, void *ctx);
+sx_status sx_db_each_synonym(sx_db *db, const char *term, size_t term_len, sx_synonym_fn fn, void *ctx,
+                             sx_error *err);
+
+/* Number of terms that have synonyms. */
+sx_status sx_db_synonym_count(sx_db *db, unsigned *keys, sx_error *err);
 
 /* Merge the databases at src[0..n) into a new database at dest (which must
  * not exist), like xapian-compact: document ids are renumbered into one range. */
@@ -343,6 +365,9 @@ sx_query *sx_query_prefix_in(sx_db *db, const char *prefix, size_t len, unsigned
 /* Every document / no document. */
 sx_query *sx_query_match_all(sx_error *err);
 sx_query *sx_query_match_nothing(sx_error *err);
+/* Every document, each with the same weight (Xapian's FixedWeightPostingSource):
+ * combined with FILTER / AND_NOT, a fixed bonus for a class of documents. */
+sx_query *sx_query_fixed_weight(double weight, sx_error *err);
 
 /* 1 if the query matches nothing by construction. */
 int sx_query_empty(const sx_query *q);

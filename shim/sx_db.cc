@@ -283,6 +283,35 @@ extern "C" sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, s
     }
 }
 
+extern "C" sx_status sx_db_termfreqs(sx_db *db, const char *const *terms, const size_t *lens, size_t n,
+                                     unsigned *out, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE((terms && lens && out) || n == 0, err, "terms, lens or out is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        if (!db->remote) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = lens[i] ? d.get_termfreq(std::string(terms[i], lens[i])) : 0;
+            return SX_OK;
+        }
+        /* An empty page of the OR of the terms: the match gathers every
+         * term's statistics from every shard at once, and keeps them. */
+        std::vector<Xapian::Query> subs;
+        for (size_t i = 0; i < n; i++)
+            if (lens[i])
+                subs.emplace_back(std::string(terms[i], lens[i]));
+        Xapian::Enquire e(d);
+        e.set_query(Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end()));
+        Xapian::MSet m = e.get_mset(0, 0);
+        for (size_t i = 0; i < n; i++)
+            out[i] = lens[i] ? m.get_termfreq(std::string(terms[i], lens[i])) : 0;
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_db_find_by_term(sx_db *db, const char *idterm, unsigned *docid,
                                        sx_error *err)
 {
@@ -411,6 +440,72 @@ extern "C" sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term
         for (Xapian::PostingIterator it = d.postlist_begin(t); it != end; ++it)
             if (fn(*it, ctx))
                 break;
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_add_synonym(sx_db *db, const char *term, const char *synonym, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(term && *term && synonym && *synonym, err, "term or synonym is NULL or empty");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        db->wdb.add_synonym(term, synonym);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_clear_synonyms(sx_db *db, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        /* collect first: clearing while iterating the keys is not allowed */
+        std::vector<std::string> keys;
+        for (Xapian::TermIterator k = db->wdb.synonym_keys_begin(); k != db->wdb.synonym_keys_end(); ++k)
+            keys.push_back(*k);
+        for (const std::string &k : keys)
+            db->wdb.clear_synonyms(k);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_each_synonym(sx_db *db, const char *term, size_t term_len, sx_synonym_fn fn,
+                                       void *ctx, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(term, err, "term is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        std::string t(term, term_len);
+        for (Xapian::TermIterator it = d.synonyms_begin(t); it != d.synonyms_end(t); ++it) {
+            const std::string &v = *it;
+            if (fn(v.data(), v.size(), ctx))
+                break;
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_synonym_count(sx_db *db, unsigned *keys, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(keys, err, "keys is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        unsigned n = 0;
+        for (Xapian::TermIterator k = d.synonym_keys_begin(); k != d.synonym_keys_end(); ++k)
+            n++;
+        *keys = n;
         return SX_OK;
     } catch (...) {
         return sx_fail(err, db->path.c_str());

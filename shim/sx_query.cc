@@ -204,6 +204,20 @@ extern "C" sx_query *sx_query_match_all(sx_error *err)
     }
 }
 
+extern "C" sx_query *sx_query_fixed_weight(double weight, sx_error *err)
+{
+    SX_REQUIRE_NULL(std::isfinite(weight) && weight >= 0, err, "weight must be finite and >= 0");
+    try {
+        /* release(): the query owns the source (and Xapian's remote backend
+         * knows how to send this one to a shard) */
+        Xapian::PostingSource *src = new Xapian::FixedWeightPostingSource(weight);
+        return wrap(Xapian::Query(src->release()));
+    } catch (...) {
+        sx_fail(err, nullptr);
+        return nullptr;
+    }
+}
+
 extern "C" sx_query *sx_query_match_nothing(sx_error *err)
 {
     try {

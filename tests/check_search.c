@@ -624,8 +624,9 @@ START_TEST(suggestions)
     ck_assert(has_suggestion(a, "候鸟迁徙观测站的通知"));
     size_t i;
     const json_t *v;
-    json_array_foreach(json_object_get(a, "suggestions"), i, v)
+    json_array_foreach(json_object_get(a, "suggestions"), i, v) {
         ck_assert_msg(strncmp(json_string_value(v), "候鸟", strlen("候鸟")) == 0, "%s", json_string_value(v));
+    }
     ck_assert_str_eq(json_string_value(json_object_get(a, "q")), "候鸟");
     json_decref(a);
     /* typed in traditional script, with a space after it */

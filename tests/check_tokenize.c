@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sou_testserver.h"
 #include "tokenize.h"
 #include "utf8.h"
 
@@ -98,30 +99,6 @@ static char *terms_of(const char *text, sou_tokenize_purpose purpose)
     return d.buf;
 }
 
-static char *read_file(const char *path, size_t *len_out)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    if (!f)
-        return NULL;
-    do {
-        if (len + 4096 + 1 > cap) {
-            cap = (len + 4096 + 1) * 2;
-            char *grown = realloc(buf, cap);
-            ck_assert_ptr_nonnull(grown);
-            buf = grown;
-        }
-        n = fread(buf + len, 1, 4096, f);
-        len += n;
-    } while (n > 0);
-    fclose(f);
-    buf[len] = '\0';
-    if (len_out)
-        *len_out = len;
-    return buf;
-}
-
 /* ---- golden files ------------------------------------------------------ */
 
 #define MAX_CASES 64
@@ -167,14 +144,14 @@ START_TEST(test_golden)
     sou_tokenize_purpose purpose = SOU_TOKENIZE_QUERY;
 
     snprintf(path, sizeof path, "%s/%s/input.txt", golden_root, name);
-    input = read_file(path, &in_len);
+    input = sou_test_read_file(path, &in_len);
     ck_assert_msg(input != NULL, "%s: cannot read", path);
     snprintf(path, sizeof path, "%s/%s/flags", golden_root, name);
-    flags = read_file(path, NULL);
+    flags = sou_test_read_file(path, NULL);
     if (flags && strstr(flags, "unigrams"))
         purpose = SOU_TOKENIZE_CHARS;
     snprintf(path, sizeof path, "%s/%s/expected.txt", golden_root, name);
-    expected = read_file(path, NULL);
+    expected = sou_test_read_file(path, NULL);
     ck_assert_msg(expected != NULL, "%s: cannot read", path);
 
     actual = tokenize_dump(input, in_len, purpose);
