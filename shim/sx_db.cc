@@ -405,6 +405,28 @@ extern "C" sx_status sx_db_each_term(sx_db *db, unsigned docid, sx_term_fn fn, v
     }
 }
 
+extern "C" sx_status sx_db_each_prefixed(sx_db *db, const char *prefix, size_t len, unsigned max,
+                                        sx_term_freq_fn fn, void *ctx, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(prefix || len == 0, err, "prefix is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        const std::string p(prefix ? prefix : "", len);
+        Xapian::TermIterator end = d.allterms_end(p);
+        unsigned n = 0;
+        for (Xapian::TermIterator it = d.allterms_begin(p); it != end && (max == 0 || n < max); ++it, ++n) {
+            const std::string &t = *it;
+            if (fn(t.data(), t.size(), it.get_termfreq(), ctx))
+                break;
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn,
                                        void *ctx, sx_error *err)
 {
