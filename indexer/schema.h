@@ -9,9 +9,9 @@
  *   K            (boolean) on the first passage only: one per article, so its
  *                term frequency counts articles
  *   S<term>      title terms, with positions, on every passage  e.g. S参保
- *   XS, XS<place> (boolean) a place's own regulation: its title starts with a
+ *   XP, XP<place> (boolean) a place's own regulation: its title starts with a
  *                place name and 省/市/区/县... and ends as a regulation does
- *                (条例, 办法, 规定 ...): 上海市生活垃圾管理条例 -> XS, XS上海
+ *                (条例, 办法, 规定 ...): 上海市生活垃圾管理条例 -> XP, XP上海
  *   <term>       the passage's body terms: CJK bigrams with positions, CJK
  *                unigrams, words; and the title's terms, without positions, with
  *                wdf SOU_TITLE_BODY_WDF (the title weighted into the body, BM25F-style)
@@ -43,7 +43,7 @@
 #define SOU_PREFIX_ID "Q"
 #define SOU_PREFIX_TITLE "S"
 #define SOU_TERM_ARTICLE "K"
-#define SOU_PREFIX_SCOPE "XS"
+#define SOU_PREFIX_SCOPE "XP" /* not XS: title_terms.h has it */
 #define SOU_TITLE_BODY_WDF 3u /* 3 and 6 ranked the same on gd and laws; 0 ranked gd 0.05 lower */
 #define SOU_VALUE_DATE 0u
 #define SOU_VALUE_ARTICLE 1u

@@ -1,6 +1,7 @@
 /* query_build.c: parsed query -> sx_query (the ranking; see query_build.h). */
 #include "query_build.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -130,6 +131,77 @@ static ssize_t qtoks_find(const qtoks *t, const char *term, size_t len, int has_
     return -1;
 }
 
+/* Term frequencies looked up while building, most of them fetched in one
+ * go (tf_prefetch): over remote shards each sx_db_termfreq is a round trip
+ * to every shard in turn, sx_db_termfreqs one statistics exchange. */
+typedef struct {
+    char **terms;
+    size_t *lens;
+    unsigned *tf;
+    size_t n, cap;
+} tf_cache;
+
+static void tf_cache_free(tf_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->terms[i]);
+    free(c->terms);
+    free(c->lens);
+    free(c->tf);
+    memset(c, 0, sizeof *c);
+}
+
+static ssize_t tf_find(const tf_cache *c, const char *term, size_t len)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->lens[i] == len && memcmp(c->terms[i], term, len) == 0)
+            return (ssize_t)i;
+    return -1;
+}
+
+/* Add term (unique) with frequency tf; -1 when out of memory. */
+static int tf_add(tf_cache *c, const char *term, size_t len, unsigned tf)
+{
+    if (tf_find(c, term, len) >= 0)
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        char **t = realloc(c->terms, cap * sizeof *t);
+        if (t)
+            c->terms = t;
+        size_t *l = realloc(c->lens, cap * sizeof *l);
+        if (l)
+            c->lens = l;
+        unsigned *f = realloc(c->tf, cap * sizeof *f);
+        if (f)
+            c->tf = f;
+        if (!t || !l || !f)
+            return -1;
+        c->cap = cap;
+    }
+    if (!(c->terms[c->n] = malloc(len + 1)))
+        return -1;
+    memcpy(c->terms[c->n], term, len);
+    c->terms[c->n][len] = '\0';
+    c->lens[c->n] = len;
+    c->tf[c->n++] = tf;
+    return 0;
+}
+
+/* The frequency of term in db, from the cache or asked (and kept). */
+static sx_status tf_get(tf_cache *c, sx_db *db, const char *term, size_t len, unsigned *out, sx_error *xe)
+{
+    ssize_t k = tf_find(c, term, len);
+    if (k >= 0) {
+        *out = c->tf[k];
+        return SX_OK;
+    }
+    sx_status st = sx_db_termfreq(db, term, len, out, xe);
+    if (st == SX_OK)
+        tf_add(c, term, len, *out); /* out of memory: asked again next time */
+    return st;
+}
+
 /* ------------------------------------------------------------ query pool */
 
 /* Every sx_query made while building goes into the pool, which frees them
@@ -141,6 +213,7 @@ typedef struct {
     sx_error xe;
     int failed;
     sx_db *db; /* borrowed, may be NULL: where single characters are expanded (env->db) */
+    tf_cache *tfc; /* borrowed: the term frequencies fetched for this build */
     /* The budget's counters for this build (budget_check reads them). */
     unsigned per_char; /* terms each expanding character may stand for */
     unsigned n_chars;  /* expanding characters so far */
@@ -250,6 +323,93 @@ static sx_query *scale(qpool *p, sx_query *q, double f)
     return keep(p, sx_query_scale(q, f, &p->xe));
 }
 
+/* The OR of the `keep` subqueries of subs[0..t->n) (the terms of t, each
+ * with prefix, scaled by junction_weight when a junction) that can weigh
+ * the most.  Xapian's ELITE_SET makes that choice inside each shard, from
+ * the shard's own bounds (a term's largest wdf there, whether the shard has
+ * it at all), so the shards of a sharded index would each search other
+ * terms.  With the database known the choice is made here, once, from the
+ * whole index's statistics: BM25's term weight as Xapian computes it,
+ * log((N - tf + 0.5) / (tf + 0.5)) (raised to tw / 2 + 1 below 2), times
+ * the scale; a term no document holds is left out (Xapian gives it no
+ * weight either); ties go to the earlier term; a word with synonyms is
+ * always kept (it stands for several terms).  The frequencies come from
+ * the build's cache (tf_prefetch fetched them with the rest).  Expanded
+ * characters (no single frequency) and queries without a database keep
+ * ELITE_SET. */
+static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query **subs, double junction_weight,
+                         unsigned keep, int expanded)
+{
+    if (p->failed)
+        return NULL;
+    if (!p->db || expanded)
+        return combine(p, SX_OP_ELITE_SET, subs, t->n, keep);
+    size_t n = t->n, pl = strlen(prefix);
+    char **terms = calloc(n, sizeof *terms);
+    size_t *lens = calloc(n, sizeof *lens);
+    unsigned *tf = calloc(n, sizeof *tf), docs = 0;
+    double *key = calloc(n, sizeof *key);
+    sx_query **kept = calloc(n, sizeof *kept);
+    sx_query *q = NULL;
+    int oom = !terms || !lens || !tf || !key || !kept;
+    for (size_t i = 0; !oom && i < n; i++) {
+        if (!(terms[i] = malloc(pl + t->v[i].len + 1))) {
+            oom = 1;
+            break;
+        }
+        memcpy(terms[i], prefix, pl);
+        memcpy(terms[i] + pl, t->v[i].term, t->v[i].len);
+        lens[i] = pl + t->v[i].len;
+    }
+    if (oom) {
+        p->failed = 1;
+        p->xe.status = SX_ERR_NO_MEMORY;
+        snprintf(p->xe.message, sizeof p->xe.message, "out of memory");
+        goto done;
+    }
+    if (sx_db_doccount(p->db, &docs, &p->xe) != SX_OK) {
+        p->failed = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* a word with synonyms stands for several terms: always searched */
+        if (t->v[i].alts) {
+            key[i] = INFINITY;
+            continue;
+        }
+        if (tf_get(p->tfc, p->db, terms[i], lens[i], &tf[i], &p->xe) != SX_OK) {
+            p->failed = 1;
+            goto done;
+        }
+        double tw = ((double)docs - tf[i] + 0.5) / (tf[i] + 0.5);
+        if (tw < 2)
+            tw = tw * 0.5 + 1;
+        key[i] = tf[i] ? log(tw) * (t->v[i].junction ? junction_weight : 1.0) : -1;
+    }
+    size_t nk = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (key[i] < 0)
+            continue;
+        size_t better = 0; /* terms that beat term i: more weight, or as much and earlier */
+        for (size_t j = 0; j < n && better < keep; j++)
+            if (key[j] > key[i] || (j < i && key[j] == key[i]))
+                better++;
+        if (better < keep)
+            kept[nk++] = subs[i];
+    }
+    /* No term of the query is in the index: nothing matches either way. */
+    q = nk ? combine(p, SX_OP_OR, kept, nk, 0) : combine(p, SX_OP_ELITE_SET, subs, n, keep);
+done:
+    for (size_t i = 0; terms && i < n; i++)
+        free(terms[i]);
+    free(terms);
+    free(lens);
+    free(tf);
+    free(key);
+    free(kept);
+    return q;
+}
+
 /* The tokens t[0..n) (none a single character) as an exact phrase. */
 static sx_query *positional_phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n,
                                      sx_query **subs)
@@ -356,6 +516,13 @@ static size_t chars_before(const char *s, size_t n)
     return c;
 }
 
+static int collect_synonym(const char *syn, size_t len, void *ctx)
+{
+    json_t *a = ctx;
+    /* a list is short; a pathological one is cut (each costs a query part) */
+    return json_array_size(a) >= SOU_MAX_SYNONYMS || json_array_append_new(a, json_stringn(syn, len)) < 0;
+}
+
 /* The synonyms of text[0..len) in the table (object: word -> [synonyms]):
  * a new reference, or NULL when it has none. */
 static json_t *synonyms_of(const json_t *table, const char *text, size_t len)
@@ -369,39 +536,60 @@ static json_t *synonyms_of(const json_t *table, const char *text, size_t len)
     return json_array_size(a) ? json_incref(a) : NULL;
 }
 
-/* Record word w[0..len) (with its synonyms alts, may be NULL) as one to
- * check for the answer's "missing": [word, [tokens of w], [tokens of each
- * synonym]...]; the searcher calls it missing when every spelling has a
- * token in no document (sou_query_missing).  -1 when out of memory. */
-static int add_check(json_t *checks, const char *w, size_t len, const json_t *alts)
+/* The body and title forms of every token of pq's plain text, counted in db
+ * at once.  0, -1 when out of memory, -2 with *xe when db failed. */
+static int tf_prefetch(tf_cache *c, sx_db *db, const sou_parsed_query *pq, sx_error *xe)
 {
-    json_t *c = json_array();
-    int rc = c && json_array_append_new(c, json_stringn(w, len)) == 0 ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i <= json_array_size(alts); i++) {
-        const char *t = i == 0 ? w : json_string_value(json_array_get(alts, i - 1));
-        size_t tl = i == 0 ? len : json_string_length(json_array_get(alts, i - 1));
-        qtoks toks = {0};
-        json_t *spell = json_array();
-        tokenize_into(&toks, t, tl, 0);
-        rc = spell && !toks.oom ? 0 : -1;
-        for (size_t k = 0; rc == 0 && k < toks.n; k++)
-            rc = json_array_append_new(spell, json_stringn(toks.v[k].term, toks.v[k].len));
-        qtoks_free(&toks);
-        if (rc == 0)
-            rc = json_array_append_new(c, spell);
-        else
-            json_decref(spell);
+    qtoks t = {0};
+    char st[256];
+    for (size_t i = 0; i < pq->n; i++)
+        if (pq->items[i].kind == SOU_QITEM_TEXT)
+            tokenize_into(&t, pq->items[i].text, pq->items[i].len, 0);
+    int rc = t.oom ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < t.n; i++) {
+        size_t n = t.v[i].len < sizeof st - 2 ? t.v[i].len : sizeof st - 2;
+        st[0] = SOU_PREFIX_TITLE[0];
+        memcpy(st + 1, t.v[i].term, n);
+        if (tf_add(c, t.v[i].term, t.v[i].len, 0) < 0 || tf_add(c, st, n + 1, 0) < 0)
+            rc = -1;
     }
-    if (rc == 0)
-        return json_array_append_new(checks, c);
-    json_decref(c);
-    return -1;
+    qtoks_free(&t);
+    if (rc == 0 && c->n &&
+        sx_db_termfreqs(db, (const char *const *)c->terms, c->lens, c->n, c->tf, xe) != SX_OK)
+        rc = -2;
+    return rc;
 }
 
-/* Append w[0..len) to the array of strings a unless it is there. */
-static int add_unique(json_t *a, const char *w, size_t len)
+/* 1 if no document has text[0..len) in its body or title: some token of it
+ * is in no document (a necessary condition for the words to be there); 0
+ * when it may be there or db is NULL; -1 with *xe when db failed (a shard:
+ * the caller retries without it). */
+static int text_missing(tf_cache *tfc, sx_db *db, const char *text, size_t len, sx_error *xe)
 {
-    drop_ctx d = {a, 0};
+    qtoks t = {0};
+    int missing = 0;
+    if (!db)
+        return 0;
+    tokenize_into(&t, text, len, 0);
+    for (size_t i = 0; i < t.n && missing == 0; i++) {
+        char st[256];
+        unsigned body = 1, title = 1;
+        size_t n = t.v[i].len < sizeof st - 2 ? t.v[i].len : sizeof st - 2;
+        st[0] = SOU_PREFIX_TITLE[0];
+        memcpy(st + 1, t.v[i].term, n);
+        if (tf_get(tfc, db, t.v[i].term, t.v[i].len, &body, xe) != SX_OK ||
+            tf_get(tfc, db, st, n + 1, &title, xe) != SX_OK)
+            missing = -1;
+        else
+            missing = body == 0 && title == 0;
+    }
+    qtoks_free(&t);
+    return missing;
+}
+
+static int add_missing(json_t *missing, const char *w, size_t len)
+{
+    drop_ctx d = {missing, 0};
     on_drop(w, len, &d); /* the same unique-append */
     return d.oom ? -1 : 0;
 }
@@ -420,10 +608,12 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
  * 意/定/监护), so 意定 must stay; between two dictionary words the straddling
  * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
  * dropped as whole words.  With drop == 0 nothing is dropped. */
-static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, int drop, int leftovers,
-                        qtoks *out, json_t *dropped, json_t *checks, json_t *places)
+static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parsed_query *pq, int drop,
+                        int leftovers, qtoks *out, json_t *dropped, json_t *missing, json_t *places, sx_error *dbe)
 {
+    int dbfail = 0; /* the database failed (dbe says why): -2 */
     const sou_lexicon *lex = env ? env->lex : NULL;
+    sx_db *db = env ? env->db : NULL;
     const json_t *syn = env ? env->synonyms : NULL;
     uint32_t pos = 0;
     drop_ctx dc = {dropped, 0};
@@ -476,13 +666,16 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 out->junction = prev->chars > 1 && w->chars > 1;
                 tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
                 /* two characters the lexicon left apart: a word of their own */
-                if (!out->junction && prev->chars == 1 && w->chars == 1 &&
-                    add_check(checks, it->text + a, b + cl - a, NULL) < 0)
-                    out->oom = 1;
+                if (!out->junction && prev->chars == 1 && w->chars == 1) {
+                    int gone = text_missing(tfc, db, it->text + a, b + cl - a, dbe);
+                    dbfail |= gone < 0;
+                    if (gone > 0 && add_missing(missing, it->text + a, b + cl - a) < 0)
+                        out->oom = 1;
+                }
                 out->junction = 0;
             }
             if (cjk && sou_lexicon_is_place(lex, it->text + w->start, w->end - w->start) &&
-                add_unique(places, it->text + w->start, w->end - w->start) < 0)
+                add_missing(places, it->text + w->start, w->end - w->start) < 0)
                 out->oom = 1;
             /* The longest run of up to SOU_SYNONYM_WORDS joined words from
              * here that the synonym table knows (退一赔三 may be cut into
@@ -508,7 +701,12 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 }
                 out->v[out->n - 1].alts = alts;
                 syn_end = k + span;
-                if (add_check(checks, it->text + w->start, len, alts) < 0)
+                int gone = text_missing(tfc, db, it->text + w->start, len, dbe);
+                for (size_t m = 0; gone > 0 && m < json_array_size(alts); m++)
+                    gone = text_missing(tfc, db, json_string_value(json_array_get(alts, m)),
+                                        json_string_length(json_array_get(alts, m)), dbe);
+                dbfail |= gone < 0;
+                if (gone > 0 && add_missing(missing, it->text + w->start, len) < 0)
                     out->oom = 1;
                 continue;
             }
@@ -523,12 +721,16 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 }
             }
             tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
-            if ((w->chars > 1 || !cjk) && add_check(checks, it->text + w->start, w->end - w->start, NULL) < 0)
-                out->oom = 1;
+            if (w->chars > 1 || !cjk) {
+                int gone = text_missing(tfc, db, it->text + w->start, w->end - w->start, dbe);
+                dbfail |= gone < 0;
+                if (gone > 0 && add_missing(missing, it->text + w->start, w->end - w->start) < 0)
+                    out->oom = 1;
+            }
         }
         pos += (uint32_t)chars_before(it->text, it->len) + 2; /* items never adjacent */
     }
-    rc = out->oom || dc.oom ? -1 : 0;
+    rc = out->oom || dc.oom ? -1 : dbfail ? -2 : 0;
 done:
     free(ws.v);
     return rc;
@@ -552,7 +754,7 @@ static int add_hl(sou_built_query *bq, const char *term, size_t len)
     return 0;
 }
 
-/* A place's own regulation (schema.h: XS<place>) answers the people of that
+/* A place's own regulation (schema.h: XP<place>) answers the people of that
  * place: when the question names no place, every document that is not one
  * gets a fixed bonus (the national law before 23 cities' versions of it);
  * when it names some, their own regulations get twice the bonus and the
@@ -655,6 +857,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
     sou_rank_params rp;
     qtoks plain = {0}, uniq = {0}, item = {0};
     qpool pool = {0};
+    tf_cache tfc = {0};
     json_t *places = json_array(); /* place names among the query's words */
     pool.per_char = per_char;
     sx_query **req = NULL, **excl = NULL, **subs = NULL;
@@ -663,6 +866,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
 
     memset(bq, 0, sizeof *bq);
     pool.db = env ? env->db : NULL;
+    pool.tfc = &tfc;
     if (rp_in)
         rp = *rp_in;
     else
@@ -673,10 +877,10 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
     bq->excluded = json_array();
     bq->title_terms = json_array();
     bq->synonyms = json_object();
-    bq->checks = json_array();
+    bq->missing = json_array();
     req = calloc(pq->n + 1, sizeof *req);
     excl = calloc(pq->n + 1, sizeof *excl);
-    if (!bq->terms || !bq->dropped || !bq->phrases || !bq->excluded || !bq->title_terms || !bq->synonyms || !bq->checks || !places || !req ||
+    if (!bq->terms || !bq->dropped || !bq->phrases || !bq->excluded || !bq->title_terms || !bq->synonyms || !bq->missing || !places || !req ||
         !excl)
         goto oom;
 
@@ -687,15 +891,21 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         has_plain |= pq->items[i].kind == SOU_QITEM_TEXT;
         has_required |= pq->items[i].kind == SOU_QITEM_PHRASE || pq->items[i].kind == SOU_QITEM_TITLE;
     }
-    if (plain_tokens(env, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped, bq->checks,
-                     places) < 0)
-        goto oom;
-    if (has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
+    int pt = pool.db ? tf_prefetch(&tfc, pool.db, pq, &pool.xe) : 0;
+    if (pt == 0)
+        pt = plain_tokens(env, &tfc, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped,
+                          bq->missing, places, &pool.xe);
+    if (pt == 0 && has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
         json_array_clear(bq->dropped);
-        json_array_clear(bq->checks);
+        json_array_clear(bq->missing);
         json_array_clear(places);
-        if (plain_tokens(env, pq, 0, 1, &plain, bq->dropped, bq->checks, places) < 0)
-            goto oom;
+        pt = plain_tokens(env, &tfc, pq, 0, 1, &plain, bq->dropped, bq->missing, places, &pool.xe);
+    }
+    if (pt == -1)
+        goto oom;
+    if (pt == -2) { /* the database failed looking up synonyms or term frequencies */
+        pool.failed = 1;
+        goto failed;
     }
 
     /* Unique terms with their within-query frequency. */
@@ -746,7 +956,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
             subs[i] = scale(&pool, word_q(&pool, "", &uniq.v[i], expand),
                             uniq.v[i].junction ? rp.junction_weight : 1.0);
         if (rp.elite && uniq.n > rp.elite)
-            ranked = combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.elite);
+            ranked = elite_q(&pool, "", &uniq, subs, rp.junction_weight, rp.elite, expand);
         else
             ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
         if (rp.title_weight > 0) {
@@ -754,7 +964,8 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
                 subs[i] = scale(&pool, word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand),
                                 uniq.v[i].junction ? rp.junction_weight : 1.0);
             sx_query *tor = rp.title_elite && uniq.n > rp.title_elite
-                                ? combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.title_elite)
+                                ? elite_q(&pool, SOU_PREFIX_TITLE, &uniq, subs, rp.junction_weight,
+                                          rp.title_elite, expand)
                                 : combine(&pool, SX_OP_OR, subs, uniq.n, 0);
             sx_query *title = scale(&pool, tor, rp.title_weight);
             ranked = combine2(&pool, SX_OP_OR, ranked, title);
@@ -867,9 +1078,11 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
                                                            pq->date_to[0] ? hi : NULL, &pool.xe));
         q = combine2(&pool, SX_OP_FILTER, q, range);
     }
+failed:
     if (pool.failed || !q) {
-        /* Only the expansion in db reads the database: its failures are
-         * the index's (a shard gone), the caller may retry without it. */
+        /* Only the expansion in db, the synonyms and the term frequencies
+         * read the database: their failures are the index's (a shard
+         * gone), the caller may retry without it. */
         int db_failed = pool.xe.status != SX_ERR_NO_MEMORY && pool.xe.status != SX_ERR_INVALID_ARG &&
                         pool.xe.status != SX_ERR_QUERY && pool.xe.status != SX_OK && pool.db;
         bq->xe = pool.xe;
@@ -893,6 +1106,7 @@ done:
     qtoks_free(&item);
     json_decref(places);
     qpool_free(&pool);
+    tf_cache_free(&tfc);
     free(req);
     free(excl);
     free(subs);
@@ -974,42 +1188,11 @@ void sou_built_query_destroy(sou_built_query *bq)
     json_decref(bq->excluded);
     json_decref(bq->title_terms);
     json_decref(bq->synonyms);
-    json_decref(bq->checks);
+    json_decref(bq->missing);
     for (size_t i = 0; i < bq->n_hl; i++)
         free(bq->hl_terms[i]);
     free(bq->hl_terms);
     memset(bq, 0, sizeof *bq);
-}
-
-json_t *sou_query_missing(const sou_built_query *bq, const sx_mset *m, sx_error *xe)
-{
-    json_t *missing = json_array();
-    size_t i;
-    json_t *c;
-    json_array_foreach(bq->checks, i, c)
-    {
-        int gone = 1;
-        for (size_t s = 1; gone && s < json_array_size(c); s++) {
-            const json_t *spell = json_array_get(c, s);
-            int absent = 0;
-            for (size_t k = 0; !absent && k < json_array_size(spell); k++) {
-                unsigned tf = 0;
-                const json_t *t = json_array_get(spell, k);
-                if (sx_mset_termfreq(m, json_string_value(t), json_string_length(t), &tf, xe) != SX_OK) {
-                    json_decref(missing);
-                    return NULL;
-                }
-                absent = tf == 0;
-            }
-            gone = absent;
-        }
-        const json_t *w = json_array_get(c, 0);
-        if (gone && (!missing || add_unique(missing, json_string_value(w), json_string_length(w)) < 0)) {
-            json_decref(missing);
-            return NULL;
-        }
-    }
-    return missing;
 }
 
 typedef struct {
@@ -1019,18 +1202,12 @@ typedef struct {
     int failed;
 } syn_load;
 
-static int add_synonym_of(const char *syn, size_t len, void *ctx)
-{
-    json_t *a = ctx;
-    return json_array_size(a) >= SOU_MAX_SYNONYMS || json_array_append_new(a, json_stringn(syn, len)) < 0;
-}
-
 static int load_key(const char *key, size_t len, void *ctx)
 {
     syn_load *l = ctx;
     json_t *a = json_array();
     if (!a || json_object_setn_new(l->table, key, len, a) < 0 ||
-        sx_db_each_synonym(l->db, key, len, add_synonym_of, a, l->xe) != SX_OK) {
+        sx_db_each_synonym(l->db, key, len, collect_synonym, a, l->xe) != SX_OK) {
         l->failed = 1;
         return 1;
     }

@@ -86,8 +86,7 @@ typedef struct {
     json_t *excluded;
     json_t *title_terms;
     json_t *synonyms;    /* owned object: query word -> [its synonyms searched] */
-    json_t *checks;      /* owned: the words "missing" is about: [[word, [tokens], [tokens of
-                          * a synonym]...], ...] (sou_query_missing) */
+    json_t *missing;     /* owned array: query words in no document (with their synonyms) */
     char **hl_terms;     /* owned: the positive terms the highlighter marks */
     size_t n_hl;
     int ranked;          /* 1 if some part of the query carries weight */
@@ -97,13 +96,13 @@ typedef struct {
 /* What building a query reads besides the query: borrowed, may be NULL. */
 typedef struct {
     const sou_lexicon *lex; /* the query's words (segment.h); NULL: each CJK run is one word */
-    sx_db *db;              /* the database the query will run on: its synonym table and term
-                             * frequencies, and a single character is expanded in it now
+    sx_db *db;              /* the database the query will run on: its term frequencies,
+                             * and a single character is expanded in it now
                              * (sx_query_prefix_in), so that a sharded index scores it as one
                              * index would; NULL: none of these, Xapian expands when it runs */
     const json_t *synonyms; /* the index's synonym table, {"word": ["synonym", ...]}
                              * (sou_synonym_table); NULL: no synonyms */
-    int scoped;             /* the index holds places' regulations (schema.h XS): rank by place */
+    int scoped;             /* the index holds places' regulations (schema.h XP): rank by place */
 } sou_query_env;
 
 /* Synonyms a query word may bring at most, and the most segmenter words a
@@ -120,12 +119,6 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
                     sou_built_query *out, sou_error *err);
 
 void sou_built_query_destroy(sou_built_query *bq);
-
-/* The query words in no document, from the match's term statistics m (the
- * tokens are the query's: no extra look-up): a word is missing when every
- * spelling of it (itself, each synonym) has a token in no document.  New
- * array; NULL when out of memory, or on a database error (xe filled). */
-json_t *sou_query_missing(const sou_built_query *bq, const sx_mset *m, sx_error *xe);
 
 /* The synonym table of db as {"word": ["synonym", ...], ...}: what
  * sou_query_env.synonyms wants, read once per revision instead of a look-up

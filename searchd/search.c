@@ -15,6 +15,8 @@
 #include "highlight.h"
 #include "query_build.h"
 #include "query_parse.h"
+#include "related.h"
+#include "suggest.h"
 #include "schema.h"
 #include "shards.h"
 #include "sou_xapian.h"
@@ -31,8 +33,9 @@ struct sou_searcher {
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
     sx_db *synonyms;        /* a sharded index's synonym database (schema.h), or NULL: in the db */
     json_t *syn_table;      /* the synonym table as of the last open or reopen (sou_synonym_table) */
-    int scoped;             /* the index has places' regulations (schema.h XS), as of then too */
+    int scoped;             /* the index has places' regulations (schema.h XP), as of then too */
     sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
+    json_t *examples;       /* the example queries of this revision (sou_suggest), or NULL */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
     void *match_hook_ctx;
 };
@@ -189,6 +192,7 @@ void sou_searcher_free(sou_searcher *s)
     sx_db_close(s->synonyms);
     json_decref(s->syn_table);
     sou_fields_destroy(&s->fields);
+    json_decref(s->examples);
     free(s->path);
     free(s);
 }
@@ -204,8 +208,12 @@ int sou_searcher_refresh(sou_searcher *s, sou_error *err)
     if (s->synonyms)
         sx_db_reopen(s->synonyms, &syn_changed, NULL);
     int rc = sou_shards_refresh(s->shards, err);
-    if (rc == 1 && load_fields(s, err) < 0)
-        return -1;
+    if (rc == 1) {
+        json_decref(s->examples); /* another revision: other titles */
+        s->examples = NULL;
+        if (load_fields(s, err) < 0)
+            return -1;
+    }
     if ((rc == 1 || syn_changed) && load_synonyms(s, err) < 0)
         return -1;
     return rc;
@@ -1036,7 +1044,7 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     sou_built_query bq = {0};
     sou_hl_terms *hl = NULL;
     sx_mset *m = NULL;
-    json_t *answer = NULL, *hits = NULL, *query = NULL, *facets = NULL, *missing = NULL;
+    json_t *answer = NULL, *hits = NULL, *query = NULL, *facets = NULL;
     sou_facet_request fr = {0};
 
     if (parse_options(options, &opt, err) < 0 ||
@@ -1062,11 +1070,6 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
         goto fail;
     unsigned lower = sx_mset_lower_bound(m), upper = sx_mset_upper_bound(m);
     unsigned total = lower == upper ? lower : sx_mset_estimated(m);
-    sx_error mxe = {0};
-    if (!(missing = sou_query_missing(&bq, m, &mxe))) {
-        from_sx(err, &mxe, "counting the query's words");
-        goto fail;
-    }
     /* Filtered and counted, a field's chosen values add up to the exact
      * number of articles (each has one value, and the field is counted
      * under the other filters): better than Xapian's estimate. */
@@ -1074,7 +1077,7 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     if (counted >= 0)
         total = lower = upper = (unsigned)counted;
     query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms",
-                      bq.terms, "dropped", bq.dropped, "synonyms", bq.synonyms, "missing", missing,
+                      bq.terms, "dropped", bq.dropped, "synonyms", bq.synonyms, "missing", bq.missing,
                       "phrases", bq.phrases, "excluded", bq.excluded, "title_terms", bq.title_terms,
                       "date_from", date_json(pq.date_from), "date_to", date_json(pq.date_to), "sort",
                       SORT_NAMES[opt.sort]);
@@ -1104,7 +1107,6 @@ fail:
 done:
     json_decref(hits);
     json_decref(query);
-    json_decref(missing);
     json_decref(facets);
     sou_facet_request_destroy(&fr);
     sx_mset_free(m);
@@ -1114,26 +1116,76 @@ done:
     return answer;
 }
 
+/* ------------------------------------------------------------ suggestions */
+
+json_t *sou_suggest(sou_searcher *s, const json_t *options, sou_error *err)
+{
+    const char *key;
+    const json_t *v;
+    unsigned limit;
+    if (!json_is_object(options)) {
+        sou_error_fail(err, SOU_R_BAD_REQUEST, "options: expected a JSON object");
+        return NULL;
+    }
+    json_object_foreach((json_t *)options, key, v)
+        if (strcmp(key, "q") != 0 && strcmp(key, "limit") != 0) {
+            sou_error_fail(err, SOU_R_UNKNOWN_OPTION, "option \"%.64s\": unknown (known: q, limit)", key);
+            sou_error_where(err, key, NULL, 0, 0, 0);
+            return NULL;
+        }
+    const json_t *q = json_object_get(options, "q");
+    if (!json_is_string(q)) {
+        sou_error_fail(err, q ? SOU_R_BAD_OPTION : SOU_R_MISSING_OPTION, "option \"q\": %s",
+                       q ? "must be a string" : "missing (the prefix typed, or \"\" for examples)");
+        sou_error_where(err, "q", NULL, 0, 0, 0);
+        return NULL;
+    }
+    if (opt_uint(options, "limit", 1, SOU_SUGGEST_MAX, SOU_SUGGEST_DEFAULT, &limit, err) < 0)
+        return NULL;
+    json_t *list = NULL;
+    /* once more after a reopen when an indexer commit moved the index on */
+    for (int attempt = 0; !list && attempt < 2; attempt++) {
+        sx_error xe = {0};
+        sx_db *db = sou_shards_db(s->shards, err);
+        if (!db)
+            return NULL;
+        if (json_string_length(q) > 0) {
+            list = sou_suggest_prefix(db, json_string_value(q), json_string_length(q), limit, &xe, err);
+        } else {
+            if (!s->examples)
+                s->examples = sou_suggest_examples(db, s->lex, SOU_SUGGEST_MAX, &xe, err);
+            list = s->examples ? json_array() : NULL;
+            for (size_t i = 0; list && i < json_array_size(s->examples) && i < limit; i++)
+                json_array_append(list, json_array_get(s->examples, i));
+        }
+        if (!list && xe.status != SX_ERR_MODIFIED)
+            return NULL;
+        if (!list)
+            sou_shards_reopen(s->shards);
+    }
+    if (!list)
+        return NULL;
+    json_t *answer = json_pack("{s:O,s:o}", "q", q, "suggestions", list);
+    if (!answer)
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+    return answer;
+}
+
 /* ------------------------------------------------------------ documents */
 
-typedef struct {
-    unsigned *v;
-    size_t n, cap;
-} docid_list;
-
-static int collect_docid(unsigned docid, void *ctx)
+/* doc's "related" (related.h).  An extra: when it cannot be found (the
+ * index moving on, a shard down) the document is answered without it. */
+static void add_related(sou_searcher *s, json_t *doc, const char *idterm)
 {
-    docid_list *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        unsigned *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return 1;
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n++] = docid;
-    return 0;
+    sx_error xe = {0};
+    sou_error ignored;
+    sx_db *db = sou_shards_db(s->shards, &ignored);
+    size_t tlen;
+    json_t *related = db ? sou_related(db, idterm, str_field(doc, "title", &tlen), SOU_RELATED_MAX,
+                                       s->rank.limits.time_limit, &xe, &ignored)
+                         : NULL;
+    if (related)
+        json_object_set_new(doc, "related", related);
 }
 
 typedef struct {
@@ -1153,12 +1205,15 @@ static int by_offset(const void *a, const void *b)
 static json_t *article_read_once(sx_db *db, const char *idterm, sx_error *xep, sou_error *err)
 {
     sx_error xe = {0};
-    docid_list ids = {0};
+    struct {
+        unsigned *v;
+        size_t n;
+    } ids = {NULL, 0};
     passage_data *ps = NULL;
     sou_strbuf body = {0};
     json_t *out = NULL;
     size_t n = 0;
-    if (sx_db_each_posting(db, idterm, strlen(idterm), collect_docid, &ids, &xe) != SX_OK) {
+    if (sx_db_postings(db, idterm, strlen(idterm), &ids.v, &ids.n, &xe) != SX_OK) {
         *xep = xe;
         from_sx(err, &xe, "reading the document");
         goto done;
@@ -1287,6 +1342,7 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
     }
     if (!json_object_get(out, "id"))
         json_object_set_new(out, "id", json_string(id));
+    add_related(s, out, term);
     if (q && *q) {
         /* Only the terms to mark are needed, with the synonyms' (the db's
          * synonym table); NULL db: marks without synonyms. */
