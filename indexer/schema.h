@@ -9,6 +9,9 @@
  *   K            (boolean) on the first passage only: one per article, so its
  *                term frequency counts articles
  *   S<term>      title terms, with positions, on every passage  e.g. S参保
+ *   XW<word>, XP<phrase> (boolean) the title's words and phrases, on the first
+ *                passage only: the examples and the suggestions (title_terms.h)
+ *   XF<field>:<value> (boolean) facet filters (fields.h)
  *   XS, XS<place> (boolean) a place's own regulation: its title starts with a
  *                place name and 省/市/区/县... and ends as a regulation does
  *                (条例, 办法, 规定 ...): 上海市生活垃圾管理条例 -> XS, XS上海
@@ -39,6 +42,11 @@
 #define SOU_PREFIX_TITLE "S"
 #define SOU_TERM_ARTICLE "K"
 #define SOU_PREFIX_SCOPE "XS"
+/* Every term prefix is defined here, so that two can never collide (title
+ * phrases were XS too, beside the scope terms, until 2026-12-01). */
+#define SOU_PREFIX_TITLE_WORD "XW"   /* XW<word>: the title's words (title_terms.h) */
+#define SOU_PREFIX_TITLE_PHRASE "XP" /* XP<phrase>: the title's phrases, for suggestions */
+#define SOU_TITLE_PHRASE_CHARS 24u   /* longest XP phrase, characters */
 #define SOU_TITLE_BODY_WDF 3u /* 3 and 6 ranked the same on gd and laws; 0 ranked gd 0.05 lower */
 #define SOU_VALUE_DATE 0u
 #define SOU_VALUE_ARTICLE 1u
