@@ -839,6 +839,16 @@
     const phrases = list('phrases');
     if (dropped.length)
       parts.push(['已忽略：', dropped.join('、')]);
+    /* words of the question no document has (searchd's "missing"), struck
+     * through as search pages do, and the synonyms searched too */
+    const missing = list('missing');
+    if (missing.length)
+      parts.push(['缺少：', el('s', { class: 'missing' }, missing.join('、'))]);
+    const syn = query && query.synonyms && typeof query.synonyms === 'object' && !Array.isArray(query.synonyms)
+      ? Object.entries(query.synonyms).filter(([, v]) => Array.isArray(v) && v.length) : [];
+    if (syn.length)
+      parts.push(['同义词：', syn.map(([k, v]) => `${k}＝${v.filter((x) => typeof x === 'string').join('／')}`)
+        .join('、')]);
     if (phrases.length)
       parts.push(['短语：', phrases.map((x) => `“${x}”`).join('、')]);
     if (excluded.length)
