@@ -134,7 +134,7 @@ static sx_status add_title_to_body(term_ctx *c, const char *title)
     return c->status;
 }
 
-/* The place whose own regulation the title names (schema.h: XP<place>), into
+/* The place whose own regulation the title names (schema.h: XS<place>), into
  * out (cap bytes); its length, or 0 when the title is not a place's
  * regulation.  Place names are the lexicon's (segment.h). */
 static size_t title_scope(const char *title, char *out, size_t cap)

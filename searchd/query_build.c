@@ -754,7 +754,7 @@ static int add_hl(sou_built_query *bq, const char *term, size_t len)
     return 0;
 }
 
-/* A place's own regulation (schema.h: XP<place>) answers the people of that
+/* A place's own regulation (schema.h: XS<place>) answers the people of that
  * place: when the question names no place, every document that is not one
  * gets a fixed bonus (the national law before 23 cities' versions of it);
  * when it names some, their own regulations get twice the bonus and the

@@ -102,7 +102,7 @@ typedef struct {
                              * index would; NULL: none of these, Xapian expands when it runs */
     const json_t *synonyms; /* the index's synonym table, {"word": ["synonym", ...]}
                              * (sou_synonym_table); NULL: no synonyms */
-    int scoped;             /* the index holds places' regulations (schema.h XP): rank by place */
+    int scoped;             /* the index holds places' regulations (schema.h XS): rank by place */
 } sou_query_env;
 
 /* Synonyms a query word may bring at most, and the most segmenter words a

@@ -33,7 +33,7 @@ struct sou_searcher {
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
     sx_db *synonyms;        /* a sharded index's synonym database (schema.h), or NULL: in the db */
     json_t *syn_table;      /* the synonym table as of the last open or reopen (sou_synonym_table) */
-    int scoped;             /* the index has places' regulations (schema.h XP), as of then too */
+    int scoped;             /* the index has places' regulations (schema.h XS), as of then too */
     sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
     json_t *examples;       /* the example queries of this revision (sou_suggest), or NULL */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */

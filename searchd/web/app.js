@@ -1073,11 +1073,13 @@
   /* Open the document at character offset at of its body: the paragraph
    * holding it is marked as the passage, the first match from there on
    * becomes the current one (上一处/下一处 and n/N go on from it) and is
-   * scrolled to the middle of the screen.  False if the body is empty. */
+   * scrolled to the middle of the screen.  False if the body is empty or
+   * shorter than at. */
   function openAt(at) {
     const blocks = Array.from(ui.docBody.querySelectorAll('[data-at]'));
-    if (blocks.length === 0)
-      return false;
+    const last = blocks[blocks.length - 1];
+    if (blocks.length === 0 || at > Number(last.dataset.at) + Array.from(last.textContent).length)
+      return false;          /* no such place in this body (an edited link, a re-indexed article) */
     let lo = 0;
     let hi = blocks.length - 1;
     while (lo < hi) {               /* the last block starting at or before at */
