@@ -19,10 +19,15 @@
  *                unigrams, words; and the title's terms, without positions, with
  *                wdf SOU_TITLE_BODY_WDF (the title weighted into the body, BM25F-style)
  *   value 0      date, "YYYYMMDDhhmmss" (digits only, sortable, missing parts 0)
- *   value 1      the article id: the collapse key that folds passages back into
- *                one hit per article
+ *   value 1      the article id, on an article of several passages: the
+ *                collapse key that folds passages back into one hit per
+ *                article (an article of one passage has none: Xapian's collapsing
+ *                then skips it, most of its cost on news stories)
  *   value 2      the passage's offset in the article body, in characters, as 10
  *                decimal digits (sorts the passages back into order)
+ *   value 3      the near-copy signature of the title and the passage
+ *                (nearcopy.h: SOU_NC_BYTES bytes): hits that are near-copies are
+ *                shown as one
  *   value 10     the same date with every digit d written as 9 - d, so that sorting
  *                it in descending order gives the oldest first and still puts the
  *                undated documents (no value) last, as the newest-first sort on
@@ -51,6 +56,7 @@
 #define SOU_VALUE_DATE 0u
 #define SOU_VALUE_ARTICLE 1u
 #define SOU_VALUE_OFFSET 2u
+#define SOU_VALUE_NEARCOPY 3u
 #define SOU_VALUE_DATE_ASC 10u
 
 /* Where a sharded index (a stub) keeps its synonym table: a database of its
