@@ -19,8 +19,8 @@
  *                unigrams, words; and the title's terms, without positions, with
  *                wdf SOU_TITLE_BODY_WDF (the title weighted into the body, BM25F-style)
  *   value 0      date, "YYYYMMDDhhmmss" (digits only, sortable, missing parts 0)
- *   value 1      the article id, on an article of several passages: the
- *                collapse key that folds passages back into one hit per
+ *   value 1      the article id, on the passages of an article that has several:
+ *                the collapse key that folds passages back into one hit per
  *                article (an article of one passage has none: Xapian's collapsing
  *                then skips it, most of its cost on news stories)
  *   value 2      the passage's offset in the article body, in characters, as 10
