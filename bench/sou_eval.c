@@ -112,6 +112,10 @@ int main(int argc, char **argv)
             rp.b = v;
         else if (!strcmp(a, "--title"))
             rp.title_weight = v;
+        else if (!strcmp(a, "--scope"))
+            rp.scope_weight = v;
+        else if (!strcmp(a, "--title-all"))
+            rp.title_all_weight = v;
         else if (!strcmp(a, "--junction"))
             rp.junction_weight = v;
         else if (!strcmp(a, "--phrase"))

@@ -8,6 +8,7 @@
 #include "document.h"
 #include "json_line.h"
 #include "passage.h"
+#include "segment.h"
 #include "schema.h"
 #include "tokenize.h"
 
@@ -47,15 +48,16 @@ static int add_token(const sou_token *tok, void *arg)
 
 static sx_status add_text(term_ctx *c, const char *prefix, const char *text, size_t len, int positions)
 {
-    unsigned flags = c->mode == SOU_UNIGRAMS_RUN_END ? SOU_TOKENIZE_RUN_END
-                     : c->mode == SOU_UNIGRAMS_NONE  ? 0
-                                                     : SOU_TOKENIZE_UNIGRAMS;
+    /* The schema's tokens; the other modes only exist to measure it against. */
+    sou_tokenize_purpose purpose = c->mode == SOU_UNIGRAMS_RUN_END ? SOU_TOKENIZE_DOCUMENT
+                                   : c->mode == SOU_UNIGRAMS_NONE  ? SOU_TOKENIZE_QUERY
+                                                                   : SOU_TOKENIZE_CHARS;
 
     c->prefix_len = strlen(prefix);
     c->positions = positions;
     memcpy(c->term, prefix, c->prefix_len);
     c->status = SX_OK;
-    sou_tokenize(text, len, SOU_FIRST_POS, flags, add_token, c, NULL);
+    sou_tokenize(text, len, SOU_FIRST_POS, purpose, add_token, c, NULL);
     return c->status;
 }
 
@@ -110,6 +112,75 @@ int sou_document_date_value(const char *date, char out[15])
     return 1;
 }
 
+/* The title's words counted in the body too, SOU_TITLE_BODY_WDF times each
+ * (no positions): BM25F's way of weighting a field, one document length and
+ * one saturation for both, so a title word weighs more in a short guide than
+ * in a long story (docs/ranking.md).  The S-prefixed title terms stay for
+ * title: searches and the query-time title boost. */
+static int add_title_token(const sou_token *tok, void *arg)
+{
+    term_ctx *c = arg;
+    if (tok->term_len > SOU_DOCUMENT_MAX_TERM)
+        return 0;
+    c->status = sx_doc_add_term(c->doc, tok->term, tok->term_len, SOU_TITLE_BODY_WDF, c->err);
+    return c->status != SX_OK;
+}
+
+static sx_status add_title_to_body(term_ctx *c, const char *title)
+{
+    c->status = SX_OK;
+    sou_tokenize(title, strlen(title), SOU_FIRST_POS, 0, add_title_token, c, NULL);
+    return c->status;
+}
+
+/* The place whose own regulation the title names (schema.h: XS<place>), into
+ * out (cap bytes); its length, or 0 when the title is not a place's
+ * regulation.  Place names are the lexicon's (segment.h). */
+static size_t title_scope(const char *title, char *out, size_t cap)
+{
+    static const char *const UNITS[] = {"特别行政区", "自治区", "自治州", "省", "市", "区", "县"};
+    static const char *const ENDS[] = {"条例", "办法", "规定", "规则", "细则", "决定", "意见", "通知", "规划", "标准"};
+    const sou_lexicon *lex = sou_lexicon_shared(NULL, 0);
+    char t[512];
+    size_t n = sou_normalize(title, strlen(title), t, sizeof t, NULL);
+    if (!lex || n >= sizeof t)
+        return 0;
+    /* the end: a regulation's kind, perhaps followed by "(...)" */
+    size_t e = n;
+    if (e && t[e - 1] == ')') {
+        char *open = memrchr(t, '(', e);
+        if (open)
+            e = (size_t)(open - t);
+    }
+    int regulation = 0;
+    for (size_t i = 0; i < sizeof ENDS / sizeof *ENDS && !regulation; i++) {
+        size_t k = strlen(ENDS[i]);
+        regulation = e >= k && memcmp(t + e - k, ENDS[i], k) == 0;
+    }
+    if (!regulation)
+        return 0;
+    /* the start: the longest place name followed by an administrative unit */
+    size_t ends[9] = {0}, nc = 0;
+    for (size_t i = 0; i < n && nc < 9;) {
+        i += ((unsigned char)t[i] < 0x80) ? 1 : ((unsigned char)t[i] < 0xE0) ? 2 : ((unsigned char)t[i] < 0xF0) ? 3 : 4;
+        ends[nc++] = i;
+    }
+    for (size_t c = nc; c-- > 1;) { /* 2..9 characters */
+        size_t len = ends[c];
+        if (len >= n || !sou_lexicon_is_place(lex, t, len))
+            continue;
+        for (size_t u = 0; u < sizeof UNITS / sizeof *UNITS; u++)
+            if (!strncmp(t + len, UNITS[u], strlen(UNITS[u]))) {
+                if (len >= cap)
+                    return 0;
+                memcpy(out, t, len);
+                out[len] = '\0';
+                return len;
+            }
+    }
+    return 0;
+}
+
 static sx_status no_memory(sx_error *err)
 {
     if (err) {
@@ -161,6 +232,10 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
         goto done;
     }
     has_date = in->date && sou_document_date_value(in->date, date);
+    char scope[SOU_DOCUMENT_MAX_TERM + 1];
+    size_t scope_len = strlen(SOU_PREFIX_SCOPE);
+    memcpy(scope, SOU_PREFIX_SCOPE, scope_len);
+    size_t place_len = title_scope(in->title, scope + scope_len, sizeof scope - scope_len);
     if (has_date) {
         memcpy(date_asc, date, sizeof date);
         for (int i = 0; i < 14; i++)
@@ -189,6 +264,9 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
              * a position list per title term and passage. */
             (st = add_text(&c, SOU_PREFIX_TITLE, in->title, strlen(in->title), i == 0)) != SX_OK ||
             (st = add_text(&c, "", in->body + p->start, p->end - p->start, 1)) != SX_OK ||
+            (st = add_title_to_body(&c, in->title)) != SX_OK ||
+            (place_len && (st = sx_doc_add_boolean_term(d, scope, scope_len, err)) != SX_OK) ||
+            (place_len && (st = sx_doc_add_boolean_term(d, scope, scope_len + place_len, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE, date, 14, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE_ASC, date_asc, 14, err)) != SX_OK) ||
             (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK ||

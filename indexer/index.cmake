@@ -4,15 +4,23 @@
 add_library(sou_index STATIC
   ${CMAKE_CURRENT_LIST_DIR}/reader.c
   ${CMAKE_CURRENT_LIST_DIR}/reader_article.c
+  ${CMAKE_CURRENT_LIST_DIR}/article_rules.c
   ${CMAKE_CURRENT_LIST_DIR}/reader_jsonl.c
   ${CMAKE_CURRENT_LIST_DIR}/document.c
+  ${CMAKE_CURRENT_LIST_DIR}/facets.c
+  ${CMAKE_CURRENT_LIST_DIR}/shard.c
   ${CMAKE_CURRENT_LIST_DIR}/index_writer.c
-  ${CMAKE_CURRENT_LIST_DIR}/progress.c)
+  ${CMAKE_CURRENT_LIST_DIR}/progress.c
+  ${CMAKE_CURRENT_LIST_DIR}/synonyms.c)
 target_include_directories(sou_index PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(sou_index PUBLIC sou_text sou_json sou_shim PkgConfig::JANSSON ZLIB::ZLIB Threads::Threads)
 
 add_executable(indexer ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_link_libraries(indexer PRIVATE sou_index)
+# The synonym list a new index gets (synonyms.h): the one shipped here.
+set(SOU_SYNONYMS_DEFAULT "${CMAKE_CURRENT_LIST_DIR}/synonyms.txt" CACHE FILEPATH
+    "synonym rules written into a new index when indexer is given no --synonyms")
+target_compile_definitions(indexer PRIVATE SOU_SYNONYMS_DEFAULT="${SOU_SYNONYMS_DEFAULT}")
 install(TARGETS indexer RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 # Xapian's in-memory change buffers are std::maps of small nodes: with

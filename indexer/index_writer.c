@@ -1,6 +1,7 @@
 /*
- * index_writer.c: the reader in the calling thread, N workers, shards or one
- * shared writer, and the final compaction and swap (see index_writer.h).
+ * index_writer.c: the reader in the calling thread, N workers, per-worker
+ * build shards or the writers of the target (DIR, or each shard of a
+ * sharded index), and the final compaction and swap (see index_writer.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "facets.h"
 #include "index_writer.h"
+#include "shard.h"
 
 /* Documents waiting per worker: enough to ride over a slow commit, small
  * enough that an interrupt does not have much left to index. */
@@ -42,6 +45,24 @@ typedef struct {
     unsigned long since_commit;
 } worker;
 
+/* A database the run writes documents into, one worker at a time: DIR when
+ * updating one index, each shard of a sharded index. */
+typedef struct {
+    char *name;          /* owned: for messages ("remote HOST:PORT", a path) */
+    char *build_path;    /* fresh sharded build: where it is built (owned), else NULL */
+    sx_db *db;           /* owned, held to the end (its lock keeps other writers out) */
+    pthread_mutex_t mu;  /* guards db and since_commit */
+    unsigned long since_commit;
+    int durable;         /* commits must survive a crash (not for build shards) */
+    int deleted;         /* --delete removed something here: commit it */
+} target;
+
+typedef enum {
+    MODE_FRESH,         /* new single index: per-worker shards, compacted into DIR */
+    MODE_UPDATE,        /* existing index, or the shards of a stub: write in place */
+    MODE_SHARDED_FRESH  /* --shards N into a new DIR: build shards, compact, stub, swap */
+} write_mode;
+
 struct indexer {
     sou_index_options opt;
     struct timespec t0, last_progress;
@@ -53,10 +74,15 @@ struct indexer {
     const char *phase;
     unsigned nworkers;
     worker *workers;
-    sx_db *db;                /* DIR, held (and so locked) for the whole run */
-    pthread_mutex_t db_mu;    /* update mode: guards db and db_since_commit */
-    unsigned long db_since_commit;
-    int fresh;
+    write_mode mode;
+    int fresh;                /* MODE_FRESH or MODE_SHARDED_FRESH */
+    sx_db *db;                /* fresh builds: DIR, held (and so locked) for the whole run */
+    target *targets;          /* MODE_UPDATE: DIR or the stub's shards; sharded fresh: the shards */
+    unsigned ntargets;
+    int sharded;              /* targets are the shards of a sharded index */
+    sx_stub *stub;            /* the stub read (MODE_UPDATE of a sharded index) */
+    char run[64];             /* this run's name in the shards' SOU_META_RUN marks */
+    sou_fields fields;        /* the index's facets and labels, with opt.fields merged in */
     char *build_dir;          /* fresh build: DIR.sou-build (owned) */
     pthread_mutex_t problem_mu; /* one problem callback at a time */
     atomic_int failed;        /* a database write failed: stop */
@@ -85,6 +111,7 @@ static void set_error(sx_error *err, sx_status status, const char *fmt, ...)
     if (!err)
         return;
     err->status = status;
+    err->context[0] = '\0';
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
@@ -97,6 +124,22 @@ static void problem(indexer *ix, const char *file, unsigned long line, const cha
         return;
     pthread_mutex_lock(&ix->problem_mu);
     ix->opt.problem(file, line, msg, ix->opt.problem_ctx);
+    pthread_mutex_unlock(&ix->problem_mu);
+}
+
+static void warn(indexer *ix, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void warn(indexer *ix, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    if (!ix->opt.warn)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&ix->problem_mu);
+    ix->opt.warn(msg, ix->opt.warn_ctx);
     pthread_mutex_unlock(&ix->problem_mu);
 }
 
@@ -132,6 +175,7 @@ static void snapshot(indexer *ix, sou_index_stats *s)
     s->phase = ix->phase;
     s->threads = ix->nworkers;
     s->fresh = ix->fresh;
+    s->shards = ix->sharded ? ix->ntargets : 0;
 }
 
 static void progress(indexer *ix, int force)
@@ -163,13 +207,6 @@ static int remove_tree(const char *path)
     return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static uint32_t hash_id(const char *id)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *id; id++)
-        h = (h ^ (unsigned char)*id) * 16777619u;
-    return h;
-}
 
 /* ---------------------------------------------------------------- workers */
 
@@ -243,20 +280,32 @@ static sx_status commit_batch(sx_db *db, int shard, sx_error *e)
     return st == SX_OK ? begin_batch(db, shard, e) : st;
 }
 
-/* Write one document: into the worker's shard, or into DIR under db_mu. */
+/* The target an article's documents go to (shard.h: by the ARTICLE id, so
+ * that every document of one article lands on one shard). */
+static target *target_of(indexer *ix, const sou_doc *doc)
+{
+    return &ix->targets[sou_shard_of(doc->id, strlen(doc->id), ix->ntargets)];
+}
+
+/* Write one document: into the worker's shard, or into its target under
+ * the target's mutex. */
 static void index_one(worker *w, sou_xpassages *xd, const sou_doc *doc)
 {
     indexer *ix = w->ix;
     char idterm[SOU_DOCUMENT_MAX_TERM + 16], msg[400];
     size_t idlen;
     unsigned existed = 0;
-    sx_db *db = w->shard ? w->shard : ix->db;
-    unsigned long *since = w->shard ? &w->since_commit : &ix->db_since_commit;
+    target *t = w->shard ? NULL : target_of(ix, doc);
+    sx_db *db = t ? t->db : w->shard;
+    unsigned long *since = t ? &t->since_commit : &w->since_commit;
+    int durable = t ? t->durable : 0;
     unsigned batch = ix->opt.batch ? ix->opt.batch : SOU_INDEX_DEFAULT_BATCH;
     sx_error e;
     sx_status st;
 
     st = sou_document_build(doc, ix->opt.unigrams, xd, &e);
+    if (st == SX_OK)
+        st = sou_facets_add(&ix->fields, doc, xd, &e);
     idlen = sou_document_idterm(doc->id, idterm, sizeof idterm);
     if (st != SX_OK || idlen == 0) {
         snprintf(msg, sizeof msg, "document %s not indexed: %s", doc->id,
@@ -265,17 +314,17 @@ static void index_one(worker *w, sou_xpassages *xd, const sou_doc *doc)
         problem(ix, doc->file, doc->line, msg);
         return;
     }
-    if (!w->shard)
-        pthread_mutex_lock(&ix->db_mu);
+    if (t)
+        pthread_mutex_lock(&t->mu);
     st = sx_db_termfreq(db, idterm, idlen, &existed, &e);
     if (st == SX_OK)
         st = sou_document_write(db, idterm, xd, &e);
     if (st == SX_OK && ++*since >= batch) {
-        st = commit_batch(db, w->shard != NULL, &e);
+        st = commit_batch(db, !durable, &e);
         *since = 0;
     }
-    if (!w->shard)
-        pthread_mutex_unlock(&ix->db_mu);
+    if (t)
+        pthread_mutex_unlock(&t->mu);
     if (st != SX_OK) {
         fail(ix, &e);
         return;
@@ -309,6 +358,12 @@ static void *worker_main(void *arg)
 
 /* ---------------------------------------------------------------- the target database */
 
+/* Remote shards: an answer may wait for the server's commit of a whole
+ * batch, which takes seconds on a big shard; a server that is gone still
+ * fails at once (connection refused or reset). */
+#define REMOTE_TIMEOUT_MS 600000u
+#define REMOTE_CONNECT_TIMEOUT_MS 10000u
+
 static int is_xapian_dir(const char *path)
 {
     static const char *const marks[] = {"iamglass", "iamchert", "XAPIANDB"};
@@ -335,7 +390,176 @@ static int dir_is_empty(const char *path)
     return empty;
 }
 
-/* Open (creating) DIR and keep it: the lock lasts the whole run. */
+static sx_status add_targets(indexer *ix, unsigned n, sx_error *err)
+{
+    ix->targets = calloc(n, sizeof *ix->targets);
+    if (!ix->targets) {
+        set_error(err, SX_ERR_NO_MEMORY, "out of memory");
+        return SX_ERR_NO_MEMORY;
+    }
+    ix->ntargets = n;
+    for (unsigned i = 0; i < n; i++) {
+        pthread_mutex_init(&ix->targets[i].mu, NULL);
+        ix->targets[i].durable = 1;
+    }
+    return SX_OK;
+}
+
+static sx_status locked_error(const char *name, sx_status s, sx_error *err)
+{
+    if (s == SX_ERR_LOCKED)
+        set_error(err, s, "%s: database is locked (another indexer is writing to it)", name);
+    return s;
+}
+
+/* Open shard i of the stub for writing: a local path (created if missing),
+ * or the server on the shard line (its #sou-replica copies are only read). */
+static sx_status open_stub_shard(indexer *ix, unsigned i, sx_error *err)
+{
+    const sx_shard_spec *spec = &ix->stub->shards[i];
+    target *t = &ix->targets[i];
+    sx_status s;
+
+    if (asprintf(&t->name, "%s:%u (%s)", ix->stub->path, spec->line, spec->name) < 0) {
+        t->name = NULL;
+        set_error(err, SX_ERR_NO_MEMORY, "out of memory");
+        return SX_ERR_NO_MEMORY;
+    }
+    switch (spec->kind) {
+    case SX_SHARD_LOCAL:
+        s = sx_db_open_writable(spec->path, SX_DB_CREATE_OR_OPEN, &t->db, err);
+        break;
+    case SX_SHARD_REMOTE:
+        s = sx_db_open_remote(spec->hosts[0], spec->ports[0], REMOTE_TIMEOUT_MS,
+                              REMOTE_CONNECT_TIMEOUT_MS, 1, &t->db, err);
+        break;
+    default:
+        s = sx_db_open_remote_program(spec->path, spec->args, REMOTE_TIMEOUT_MS, 1, &t->db, err);
+        break;
+    }
+    if (s != SX_OK && s != SX_ERR_LOCKED && err) {
+        /* Say which line of the stub could not be opened. */
+        char why[sizeof err->message];
+        memcpy(why, err->message, sizeof why);
+        set_error(err, s, "%s: %s", t->name, why);
+    }
+    return locked_error(t->name, s, err);
+}
+
+/* A shard's SOU_META_SHARD mark must say it is shard i of n, or be absent
+ * on an empty shard (which then gets it): anything else means the stub's
+ * lines were reordered, or the shard is from another set, and routing would
+ * put ids where an existing copy is not found (duplicates). */
+static sx_status check_shard_mark(indexer *ix, unsigned i, sx_error *err)
+{
+    target *t = &ix->targets[i];
+    char *mark = NULL, want[32];
+    unsigned docs = 0, mi, mn;
+    sx_status s;
+
+    snprintf(want, sizeof want, "%u/%u", i, ix->ntargets);
+    if ((s = sx_db_get_metadata(t->db, SOU_META_SHARD, &mark, NULL, err)) != SX_OK ||
+        (s = sx_db_doccount(t->db, &docs, err)) != SX_OK)
+        goto done;
+    if (!*mark) {
+        if (docs > 0) {
+            s = SX_ERR_INVALID_ARG;
+            set_error(err, s,
+                      "%s: holds %u documents but no shard mark (%s): it was not built by sou's "
+                      "indexer as shard %u of %u, so its ids are not where routing looks for them; "
+                      "index into empty shards",
+                      t->name, docs, SOU_META_SHARD, i, ix->ntargets);
+        }
+    } else if (strcmp(mark, want) != 0) {
+        s = SX_ERR_INVALID_ARG;
+        if (sscanf(mark, "%u/%u", &mi, &mn) == 2 && mn == ix->ntargets)
+            set_error(err, s,
+                      "%s: is shard %u of %u but is listed as shard %u: the order of the stub's "
+                      "lines decides where each id goes; restore it",
+                      t->name, mi, mn, i);
+        else if (sscanf(mark, "%u/%u", &mi, &mn) == 2)
+            set_error(err, s,
+                      "%s: is shard %u of a %u-shard index, but the stub lists %u shards: "
+                      "re-shard by indexing everything into a new set of shards",
+                      t->name, mi, mn, ix->ntargets);
+        else
+            set_error(err, s, "%s: unreadable shard mark \"%.32s\"", t->name, mark);
+    }
+done:
+    free(mark);
+    return s;
+}
+
+/* Before writing to a sharded index: say which shards a previous run left
+ * half done, then mark every shard as written by this run (committed), so
+ * that a crash before the final commits is seen by the next run. */
+static sx_status start_sharded_run(indexer *ix, sx_error *err)
+{
+    char unfinished[512] = "", prev[64] = "", value[96], mark[32];
+    size_t used = 0;
+    sx_status s;
+
+    for (unsigned i = 0; i < ix->ntargets; i++) {
+        char *run = NULL;
+        if ((s = sx_db_get_metadata(ix->targets[i].db, SOU_META_RUN, &run, NULL, err)) != SX_OK)
+            return s;
+        size_t rl = strlen(run);
+        if (rl > 8 && strcmp(run + rl - 8, " running") == 0) {
+            snprintf(prev, sizeof prev, "%.*s", (int)(rl - 8), run);
+            if (used < sizeof unfinished)
+                used += (size_t)snprintf(unfinished + used, sizeof unfinished - used, "%s%u",
+                                         used ? ", " : "", i);
+        }
+        free(run);
+    }
+    if (*unfinished)
+        warn(ix,
+             "%s: the last indexer run (%s) did not finish on shard%s %s (killed between shard "
+             "commits?): those shards may lack documents it wrote to the others; run the same "
+             "inputs again to repair (re-indexing an id replaces it)",
+             ix->opt.db_path, prev, strchr(unfinished, ',') ? "s" : "", unfinished);
+    snprintf(value, sizeof value, "%s running", ix->run);
+    for (unsigned i = 0; i < ix->ntargets; i++) {
+        target *t = &ix->targets[i];
+        snprintf(mark, sizeof mark, "%u/%u", i, ix->ntargets);
+        if ((s = sx_db_set_metadata(t->db, SOU_META_SHARD, mark, err)) != SX_OK ||
+            (s = sx_db_set_metadata(t->db, SOU_META_RUN, value, err)) != SX_OK ||
+            (s = sx_db_commit(t->db, err)) != SX_OK)
+            return s;
+    }
+    return SX_OK;
+}
+
+static sx_status open_stub_targets(indexer *ix, sx_error *err)
+{
+    sx_status s;
+
+    if ((s = sx_stub_read(ix->opt.db_path, &ix->stub, err)) != SX_OK)
+        return s;
+    if (ix->stub->n > SOU_SHARD_MAX) {
+        set_error(err, SX_ERR_INVALID_ARG, "%s: lists %zu shards, at most %u", ix->stub->path,
+                  ix->stub->n, SOU_SHARD_MAX);
+        return SX_ERR_INVALID_ARG;
+    }
+    if (ix->opt.shards && ix->opt.shards != ix->stub->n) {
+        set_error(err, SX_ERR_INVALID_ARG,
+                  "%s: has %zu shards, --shards asks for %u: re-shard by indexing everything "
+                  "into a new directory",
+                  ix->opt.db_path, ix->stub->n, ix->opt.shards);
+        return SX_ERR_INVALID_ARG;
+    }
+    if ((s = add_targets(ix, (unsigned)ix->stub->n, err)) != SX_OK)
+        return s;
+    ix->sharded = 1;
+    ix->mode = MODE_UPDATE;
+    for (unsigned i = 0; i < ix->ntargets; i++)
+        if ((s = open_stub_shard(ix, i, err)) != SX_OK || (s = check_shard_mark(ix, i, err)) != SX_OK)
+            return s;
+    return start_sharded_run(ix, err);
+}
+
+/* Open (creating) what opt.db_path names and keep it: the locks last the
+ * whole run.  Decides the mode. */
 static sx_status open_target(indexer *ix, sx_error *err)
 {
     const char *path = ix->opt.db_path;
@@ -343,6 +567,8 @@ static sx_status open_target(indexer *ix, sx_error *err)
     unsigned count = 0;
     sx_status s;
 
+    if (sx_stub_is_stub(path))
+        return open_stub_targets(ix, err);
     if (stat(path, &st) == 0) {
         if (!S_ISDIR(st.st_mode)) {
             set_error(err, SX_ERR_INVALID_ARG, "%s: exists and is not a directory", path);
@@ -358,15 +584,89 @@ static sx_status open_target(indexer *ix, sx_error *err)
         return SX_ERR_IO;
     }
     s = sx_db_open_writable(path, SX_DB_CREATE_OR_OPEN, &ix->db, err);
-    if (s == SX_ERR_LOCKED) {
-        set_error(err, s, "%s: database is locked (another indexer is writing to it)", path);
-        return s;
-    }
     if (s != SX_OK)
-        return s;
+        return locked_error(path, s, err);
     if ((s = sx_db_doccount(ix->db, &count, err)) != SX_OK)
         return s;
-    ix->fresh = count == 0;
+    if (ix->opt.shards) {
+        if (count > 0) {
+            set_error(err, SX_ERR_INVALID_ARG,
+                      "%s: holds an index of %u documents in one database; --shards builds a new "
+                      "sharded index: give a new directory",
+                      path, count);
+            return SX_ERR_INVALID_ARG;
+        }
+        ix->mode = MODE_SHARDED_FRESH;
+        ix->fresh = 1;
+        ix->sharded = 1;
+        return add_targets(ix, ix->opt.shards, err);
+    }
+    if (count == 0) {
+        ix->mode = MODE_FRESH;
+        ix->fresh = 1;
+        return SX_OK;
+    }
+    ix->mode = MODE_UPDATE;
+    if ((s = add_targets(ix, 1, err)) != SX_OK)
+        return s;
+    ix->targets[0].db = ix->db; /* the target owns DIR from here */
+    ix->db = NULL;
+    if (!(ix->targets[0].name = strdup(path))) {
+        set_error(err, SX_ERR_NO_MEMORY, "out of memory");
+        return SX_ERR_NO_MEMORY;
+    }
+    return SX_OK;
+}
+
+/* Store f as db's metadata (fields.h); commit too when commit is set. */
+static sx_status put_fields(sx_db *db, const sou_fields *f, int commit, sx_error *err)
+{
+    char *text = sou_fields_json(f, NULL);
+    sx_status s;
+    if (!text) {
+        set_error(err, SX_ERR_NO_MEMORY, "out of memory");
+        return SX_ERR_NO_MEMORY;
+    }
+    s = sx_db_set_metadata(db, SOU_FIELDS_KEY, text, err);
+    free(text);
+    return s == SX_OK && commit ? sx_db_commit(db, err) : s;
+}
+
+/* The index's facets and labels: its metadata (DIR's, or the first shard's)
+ * with opt.fields merged in and, when there is something to merge, written
+ * back at once to DIR or every shard (a fresh build writes them again into
+ * what it builds).  A facet new to an index that already holds documents is
+ * said: those documents have no value for it. */
+static sx_status load_fields(indexer *ix, sx_error *err)
+{
+    sx_db *from = ix->mode == MODE_UPDATE ? ix->targets[0].db : ix->db;
+    char *text = NULL, why[256];
+    size_t len = 0;
+    sx_status s;
+
+    if ((s = sx_db_get_metadata(from, SOU_FIELDS_KEY, &text, &len, err)) != SX_OK)
+        return s;
+    if (sou_fields_parse(&ix->fields, text, len, why, sizeof why) < 0) {
+        free(text);
+        set_error(err, SX_ERR_CORRUPT, "%s: %s", ix->opt.db_path, why);
+        return SX_ERR_CORRUPT;
+    }
+    free(text);
+    if (!ix->opt.fields)
+        return SX_OK; /* nothing to add: the metadata stays as it is */
+    size_t before = ix->fields.n;
+    if (sou_fields_merge(&ix->fields, ix->opt.fields, why, sizeof why) < 0) {
+        set_error(err, SX_ERR_INVALID_ARG, "%s: %s", ix->opt.db_path, why);
+        return SX_ERR_INVALID_ARG;
+    }
+    for (size_t i = before; i < ix->fields.n && ix->mode == MODE_UPDATE; i++)
+        warn(ix, "%s: new facet \"%s\": the documents indexed before have no value for it (index them "
+             "again to count them)", ix->opt.db_path, ix->fields.facets[i].name);
+    if (ix->mode != MODE_UPDATE)
+        return put_fields(ix->db, &ix->fields, 1, err);
+    for (unsigned i = 0; i < ix->ntargets; i++)
+        if ((s = put_fields(ix->targets[i].db, &ix->fields, 1, err)) != SX_OK)
+            return s;
     return SX_OK;
 }
 
@@ -403,11 +703,56 @@ static sx_status make_build_dir(indexer *ix, sx_error *err)
     return SX_OK;
 }
 
+/* The build shards of a sharded fresh build, DIR.sou-build/shard-<i>. */
+static sx_status open_build_targets(indexer *ix, sx_error *err)
+{
+    sx_status s;
+    for (unsigned i = 0; i < ix->ntargets; i++) {
+        target *t = &ix->targets[i];
+        if (asprintf(&t->build_path, "%s/shard-%u", ix->build_dir, i) < 0) {
+            t->build_path = NULL;
+            set_error(err, SX_ERR_NO_MEMORY, "out of memory");
+            return SX_ERR_NO_MEMORY;
+        }
+        if (!(t->name = strdup(t->build_path))) {
+            set_error(err, SX_ERR_NO_MEMORY, "out of memory");
+            return SX_ERR_NO_MEMORY;
+        }
+        t->durable = 0;
+        if ((s = sx_db_open_writable(t->build_path, SX_DB_CREATE_OR_OVERWRITE, &t->db, err)) != SX_OK)
+            return s;
+    }
+    return SX_OK;
+}
+
+/* Put newdir in DIR's place in one atomic step where the file system allows
+ * it: a reader opening DIR sees either the old (empty) database or the new
+ * index, never a mix.  The old one ends up in DIR.sou-build (removed). */
+static sx_status swap_into_place(indexer *ix, const char *newdir, sx_error *err)
+{
+    char *old = NULL;
+    sx_status s = SX_OK;
+
+    if (renameat2(AT_FDCWD, newdir, AT_FDCWD, ix->opt.db_path, RENAME_EXCHANGE) == 0)
+        return SX_OK;
+    if (asprintf(&old, "%s/old", ix->build_dir) < 0) {
+        set_error(err, SX_ERR_NO_MEMORY, "out of memory");
+        return SX_ERR_NO_MEMORY;
+    }
+    if (rename(ix->opt.db_path, old) != 0 || rename(newdir, ix->opt.db_path) != 0) {
+        s = SX_ERR_IO;
+        set_error(err, s, "%s: cannot move the new database into place: %s", ix->opt.db_path,
+                  strerror(errno));
+    }
+    free(old);
+    return s;
+}
+
 /* Compact the shards into DIR.sou-build/merged and put that in DIR's place. */
 static sx_status finish_fresh(indexer *ix, sx_error *err)
 {
     const char **src = NULL;
-    char *merged = NULL, *old = NULL;
+    char *merged = NULL;
     sx_status s = SX_OK;
     unsigned i;
 
@@ -418,9 +763,8 @@ static sx_status finish_fresh(indexer *ix, sx_error *err)
     if (atomic_load(&ix->added) + atomic_load(&ix->replaced) == 0)
         return SX_OK; /* nothing indexed: DIR stays the empty database it is */
     src = malloc(ix->nworkers * sizeof *src);
-    if (!src || asprintf(&merged, "%s/merged", ix->build_dir) < 0 ||
-        asprintf(&old, "%s/old", ix->build_dir) < 0) {
-        merged = old = NULL;
+    if (!src || asprintf(&merged, "%s/merged", ix->build_dir) < 0) {
+        merged = NULL;
         s = SX_ERR_NO_MEMORY;
         set_error(err, s, "out of memory");
         goto done;
@@ -431,22 +775,152 @@ static sx_status finish_fresh(indexer *ix, sx_error *err)
     progress(ix, 1);
     if ((s = sx_db_compact(src, ix->nworkers, merged, err)) != SX_OK)
         goto done;
-    /* One atomic step where the file system allows it: a reader opening DIR
-     * sees either the old (empty) database or the new one, never a mix. */
-    if (renameat2(AT_FDCWD, merged, AT_FDCWD, ix->opt.db_path, RENAME_EXCHANGE) != 0) {
-        if (rename(ix->opt.db_path, old) != 0 || rename(merged, ix->opt.db_path) != 0) {
-            s = SX_ERR_IO;
-            set_error(err, s, "%s: cannot move the new database into place: %s",
-                      ix->opt.db_path, strerror(errno));
-            goto done;
-        }
-    }
+    /* the workers' shards hold no metadata: the merged index gets the fields */
+    sx_db *mdb = NULL;
+    if ((s = sx_db_open_writable(merged, SX_DB_OPEN, &mdb, err)) != SX_OK)
+        goto done;
+    s = put_fields(mdb, &ix->fields, 1, err);
+    sx_db_close(mdb);
+    if (s != SX_OK)
+        goto done;
+    s = swap_into_place(ix, merged, err);
 
 done:
     free(src);
     free(merged);
-    free(old);
     return s;
+}
+
+/* Parallel compaction of the build shards: threads take the next shard. */
+typedef struct {
+    indexer *ix;
+    const char *out_dir;
+    atomic_uint next;
+} compact_pool;
+
+static void *compact_main(void *arg)
+{
+    compact_pool *cp = arg;
+    indexer *ix = cp->ix;
+    unsigned i;
+
+    while (!atomic_load(&ix->failed) && (i = atomic_fetch_add(&cp->next, 1)) < ix->ntargets) {
+        char *dest = NULL;
+        const char *src = ix->targets[i].build_path;
+        sx_error e;
+        if (asprintf(&dest, "%s/shard-%u", cp->out_dir, i) < 0) {
+            set_error(&e, SX_ERR_NO_MEMORY, "out of memory");
+            fail(ix, &e);
+            break;
+        }
+        if (sx_db_compact(&src, 1, dest, &e) != SX_OK)
+            fail(ix, &e);
+        free(dest);
+    }
+    return NULL;
+}
+
+/* The stub that makes DIR one index for Xapian, searchd and every tool. */
+static sx_status write_stub(const char *out_dir, unsigned n, sx_error *err)
+{
+    char path[4096];
+    FILE *f;
+    int bad;
+
+    snprintf(path, sizeof path, "%s/XAPIANDB", out_dir);
+    if (!(f = fopen(path, "w"))) {
+        set_error(err, SX_ERR_IO, "%s: %s", path, strerror(errno));
+        return SX_ERR_IO;
+    }
+    fprintf(f,
+            "# sou: an index in %u shards, written by indexer --shards %u.\n"
+            "# Each article is on shard (FNV-1a of its id) mod %u: keep the lines in this order.\n",
+            n, n, n);
+    for (unsigned i = 0; i < n; i++)
+        fprintf(f, "auto shard-%u\n", i);
+    bad = ferror(f) | (fclose(f) != 0);
+    if (bad) {
+        set_error(err, SX_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        return SX_ERR_IO;
+    }
+    return SX_OK;
+}
+
+/* Mark and commit the build shards, compact them in parallel into
+ * DIR.sou-build/out, write its stub and swap it in as DIR. */
+static sx_status finish_sharded_fresh(indexer *ix, sx_error *err)
+{
+    char *out_dir = NULL, mark[32], run[96];
+    compact_pool cp;
+    pthread_t threads[MAX_THREADS];
+    unsigned nthreads, started = 0, i;
+    sx_status s = SX_OK;
+
+    snprintf(run, sizeof run, "%s done", ix->run);
+    for (i = 0; i < ix->ntargets; i++) {
+        target *t = &ix->targets[i];
+        snprintf(mark, sizeof mark, "%u/%u", i, ix->ntargets);
+        if ((s = sx_db_set_metadata(t->db, SOU_META_SHARD, mark, err)) != SX_OK ||
+            (s = sx_db_set_metadata(t->db, SOU_META_RUN, run, err)) != SX_OK ||
+            (s = put_fields(t->db, &ix->fields, 0, err)) != SX_OK ||
+            (s = sx_db_commit_transaction(t->db, err)) != SX_OK)
+            return s;
+        sx_db_close(t->db);
+        t->db = NULL;
+    }
+    if (asprintf(&out_dir, "%s/out", ix->build_dir) < 0 || mkdir(out_dir, 0777) != 0) {
+        s = SX_ERR_IO;
+        set_error(err, s, "%s/out: %s", ix->build_dir, out_dir ? strerror(errno) : "out of memory");
+        goto done;
+    }
+    ix->phase = "compacting";
+    progress(ix, 1);
+    cp.ix = ix;
+    cp.out_dir = out_dir;
+    atomic_init(&cp.next, 0);
+    nthreads = ix->nworkers < ix->ntargets ? ix->nworkers : ix->ntargets;
+    for (i = 1; i < nthreads; i++)
+        if (pthread_create(&threads[started], NULL, compact_main, &cp) == 0)
+            started++;
+    compact_main(&cp); /* this thread compacts too */
+    for (i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    if (atomic_load(&ix->failed)) {
+        *err = ix->fail_err;
+        s = err->status;
+        goto done;
+    }
+    if ((s = write_stub(out_dir, ix->ntargets, err)) != SX_OK)
+        goto done;
+    s = swap_into_place(ix, out_dir, err);
+done:
+    free(out_dir);
+    return s;
+}
+
+/* Commit every target (MODE_UPDATE), a sharded index's with its "done"
+ * mark in the same commit.  A shard that fails to commit does not stop the
+ * others; the first failure is returned. */
+static sx_status commit_targets(indexer *ix, sx_error *err)
+{
+    char run[96];
+    sx_status first = SX_OK;
+
+    snprintf(run, sizeof run, "%s done", ix->run);
+    for (unsigned i = 0; i < ix->ntargets; i++) {
+        target *t = &ix->targets[i];
+        sx_error e;
+        sx_status s = SX_OK;
+        if (ix->sharded)
+            s = sx_db_set_metadata(t->db, SOU_META_RUN, run, &e);
+        if (s == SX_OK)
+            s = sx_db_commit_transaction(t->db, &e);
+        if (s != SX_OK && first == SX_OK) {
+            first = s;
+            *err = e;
+        }
+    }
+    return first;
 }
 
 /* ---------------------------------------------------------------- reading */
@@ -460,7 +934,7 @@ static int feed_input(const char *path, sou_input_kind kind, void *ctx)
 {
     feed_state *f = ctx;
     indexer *ix = f->ix;
-    sou_reader_options ropt = {reader_problem, ix, ix->opt.max_line};
+    sou_reader_options ropt = {reader_problem, ix, ix->opt.max_line, ix->opt.article_rules};
     sou_reader *r;
     sou_doc *doc;
     size_t counted = 0;
@@ -473,7 +947,9 @@ static int feed_input(const char *path, sou_input_kind kind, void *ctx)
     if (!r)
         return 0; /* reported; go on with the next input */
     while (sou_reader_next(r, &doc) == 1) {
-        worker *w = &ix->workers[hash_id(doc->id) % ix->nworkers];
+        /* The same hash as the shards': with N shards and a worker count
+         * that divides N, each worker writes to shards of its own. */
+        worker *w = &ix->workers[sou_id_hash(doc->id, strlen(doc->id)) % ix->nworkers];
         ix->read++;
         ix->bytes += sou_reader_bytes(r) - counted;
         counted = sou_reader_bytes(r);
@@ -503,6 +979,8 @@ static unsigned default_threads(void)
     return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
+/* --delete: each id on the target that holds it (nothing to do in a fresh
+ * build, whose DIR is empty); the targets touched are committed at once. */
 static sx_status apply_deletes(indexer *ix, const char *const *ids, size_t n, sx_error *err)
 {
     char idterm[SOU_DOCUMENT_MAX_TERM + 16];
@@ -511,19 +989,34 @@ static sx_status apply_deletes(indexer *ix, const char *const *ids, size_t n, sx
     for (size_t i = 0; i < n && s == SX_OK; i++) {
         size_t len = sou_document_idterm(ids[i], idterm, sizeof idterm);
         int deleted = 0;
-        if (len == 0) {
+        if (len == 0 || ix->mode != MODE_UPDATE) {
             ix->delete_missing++;
             continue;
         }
-        s = sx_db_delete_by_term(ix->db, idterm, &deleted, err);
+        /* By the article id, as the documents were routed (shard.h). */
+        target *t = &ix->targets[sou_shard_of(ids[i], strlen(ids[i]), ix->ntargets)];
+        s = sx_db_delete_by_term(t->db, idterm, &deleted, err);
+        t->deleted |= deleted;
         if (deleted)
             ix->deleted++;
         else
             ix->delete_missing++;
     }
-    if (s == SX_OK && n)
-        s = sx_db_commit(ix->db, err);
+    for (unsigned k = 0; s == SX_OK && k < ix->ntargets; k++)
+        if (ix->targets[k].deleted)
+            s = sx_db_commit(ix->targets[k].db, err);
     return s;
+}
+
+/* This run's name for the shards' SOU_META_RUN marks: UTC time and pid. */
+static void name_run(indexer *ix)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char when[32];
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(ix->run, sizeof ix->run, "%s pid %ld", when, (long)getpid());
 }
 
 sou_index_result sou_index_run(const sou_index_options *opt, const char *const *inputs,
@@ -545,26 +1038,37 @@ sou_index_result sou_index_run(const sou_index_options *opt, const char *const *
     ix->phase = "indexing";
     clock_gettime(CLOCK_MONOTONIC, &ix->t0);
     ix->last_progress = ix->t0;
-    pthread_mutex_init(&ix->db_mu, NULL);
     pthread_mutex_init(&ix->problem_mu, NULL);
     pthread_mutex_init(&ix->fail_mu, NULL);
     pthread_mutex_init(&ix->done_mu, NULL);
     pthread_cond_init(&ix->done_cond, NULL);
     ix->nworkers = opt->threads ? (opt->threads > MAX_THREADS ? MAX_THREADS : opt->threads)
                                 : default_threads();
+    name_run(ix);
 
     if (!opt->db_path || !*opt->db_path) {
         set_error(&e, SX_ERR_INVALID_ARG, "no database path");
         goto fatal;
     }
-    if (open_target(ix, &e) != SX_OK)
+    if (opt->shards > SOU_SHARD_MAX) {
+        set_error(&e, SX_ERR_INVALID_ARG, "--shards %u: at most %u", opt->shards, SOU_SHARD_MAX);
+        goto fatal;
+    }
+    if (sou_fields_init(&ix->fields) < 0) {
+        set_error(&e, SX_ERR_NO_MEMORY, "out of memory");
+        goto fatal;
+    }
+    if (open_target(ix, &e) != SX_OK || load_fields(ix, &e) != SX_OK)
         goto fatal;
     if (apply_deletes(ix, deletes, ndeletes, &e) != SX_OK)
         goto fatal;
     if (ix->fresh && make_build_dir(ix, &e) != SX_OK)
         goto fatal;
-    if (!ix->fresh && begin_batch(ix->db, 0, &e) != SX_OK)
+    if (ix->mode == MODE_SHARDED_FRESH && open_build_targets(ix, &e) != SX_OK)
         goto fatal;
+    for (i = 0; i < ix->ntargets; i++)
+        if (begin_batch(ix->targets[i].db, !ix->targets[i].durable, &e) != SX_OK)
+            goto fatal;
 
     ix->workers = calloc(ix->nworkers, sizeof *ix->workers);
     if (!ix->workers) {
@@ -580,7 +1084,7 @@ sou_index_result sou_index_run(const sou_index_options *opt, const char *const *
     }
     for (i = 0; i < ix->nworkers; i++) {
         worker *w = &ix->workers[i];
-        if (ix->fresh) {
+        if (ix->mode == MODE_FRESH) {
             if (asprintf(&w->shard_path, "%s/shard-%u", ix->build_dir, i) < 0) {
                 w->shard_path = NULL;
                 set_error(&e, SX_ERR_NO_MEMORY, "out of memory");
@@ -627,10 +1131,12 @@ stop_workers:
         e = ix->fail_err;
         goto fatal;
     }
-    if (ix->fresh)
+    if (ix->mode == MODE_FRESH)
         s = finish_fresh(ix, &e);
+    else if (ix->mode == MODE_SHARDED_FRESH)
+        s = finish_sharded_fresh(ix, &e);
     else
-        s = sx_db_commit_transaction(ix->db, &e);
+        s = commit_targets(ix, &e);
     if (s != SX_OK)
         goto fatal;
     sx_db_close(ix->db); /* nothing pending: this only drops the handle and the lock */
@@ -646,8 +1152,10 @@ stop_workers:
 fatal:
     if (err)
         *err = e;
-    if (ix->db && !ix->fresh)
-        sx_db_cancel_transaction(ix->db, NULL); /* DIR stays at its last commit */
+    if (ix->mode == MODE_UPDATE) /* DIR, or each shard, stays at its last commit */
+        for (i = 0; i < ix->ntargets; i++)
+            if (ix->targets[i].db)
+                sx_db_cancel_transaction(ix->targets[i].db, NULL);
     result = SOU_INDEX_FAILED;
 done:
     ix->phase = "done";
@@ -668,12 +1176,21 @@ done:
             pthread_cond_destroy(&w->cond);
         }
     }
+    for (i = 0; i < ix->ntargets; i++) {
+        target *t = &ix->targets[i];
+        sx_db_close(t->db);
+        free(t->name);
+        free(t->build_path);
+        pthread_mutex_destroy(&t->mu);
+    }
+    free(ix->targets);
+    sx_stub_free(ix->stub);
     sx_db_close(ix->db);
     if (ix->build_dir)
         remove_tree(ix->build_dir);
     free(ix->build_dir);
     free(ix->workers);
-    pthread_mutex_destroy(&ix->db_mu);
+    sou_fields_destroy(&ix->fields);
     pthread_mutex_destroy(&ix->problem_mu);
     pthread_mutex_destroy(&ix->fail_mu);
     pthread_mutex_destroy(&ix->done_mu);

@@ -22,6 +22,30 @@
  * end, so Xapian's lock on DIR keeps any other writer out for the whole
  * run (it gets SX_ERR_LOCKED: "database is locked").
  *
+ * The index's facets and labels (fields.h) are read from DIR's metadata,
+ * merged with opt->fields and written back before any document, so every
+ * document of the run, and of later runs without --facet, gets the same
+ * facets.
+ *
+ * Sharded indexes (shard.h).  When db_path is a stub (a stub file, or a
+ * directory holding XAPIANDB), each of its shards is opened writable (local
+ * paths, or xapian-tcpsrv --writable servers) and held to the end, and each
+ * document goes to shard sou_shard_of(article id): the update case above,
+ * with one writer, one batch counter and one commit per shard.  Shards
+ * commit one after the other, so a crash between two shard commits leaves
+ * some shards with more of the input than others (each document whole on
+ * its shard or absent, never on two); the shards' SOU_META_RUN marks tell
+ * the next run, which warns, and running the same inputs again repairs it
+ * (re-indexing an id replaces it in place).  Before writing, each shard's
+ * SOU_META_SHARD mark must match its place in the stub.
+ *
+ * With shards = N and a new DIR, the fresh build makes N shards in
+ * DIR.sou-build (each document to its shard, the workers writing in
+ * parallel), compacts them in parallel into DIR.sou-build/out/shard-<i>,
+ * writes the stub DIR.sou-build/out/XAPIANDB ("auto shard-<i>" lines) and
+ * swaps that directory in as DIR: every Xapian tool and searchd then open
+ * DIR as the whole index.
+ *
  * Deletions (--delete) are applied first, then the inputs.  Setting *stop
  * (from a signal handler, say) stops the reading; what was read is indexed
  * and committed before sou_index_run returns SOU_INDEX_INTERRUPTED.
@@ -34,6 +58,7 @@
 #include <stdint.h>
 
 #include "document.h"
+#include "fields.h"
 #include "reader.h"
 #include "sou_xapian.h"
 
@@ -58,6 +83,7 @@ typedef struct {
     const char *phase;            /* "indexing", "compacting", "done" (static strings) */
     unsigned threads;             /* workers used */
     int fresh;                    /* 1 when built as shards and compacted */
+    unsigned shards;              /* shards of a sharded index written; 0 for one database */
 } sou_index_stats;
 
 /* Called from the thread that called sou_index_run, at most every
@@ -76,6 +102,13 @@ typedef struct {
     void *progress_ctx;
     unsigned progress_ms;              /* 0 = 200 */
     size_t max_line;                   /* reader cap; 0 = SOU_READER_MAX_LINE */
+    const sou_fields *fields;          /* facets and labels to add to those the index has
+                                        * (fields.h); NULL: just the index's own */
+    unsigned shards;                   /* > 0: a new DIR becomes this many local shards (an
+                                        * existing sharded DIR must have as many); 0: as DIR is */
+    void (*warn)(const char *msg, void *ctx); /* notices about the index (may be NULL) */
+    void *warn_ctx;
+    const sou_article_rules *article_rules; /* borrowed; NULL = the built-in ones */
 } sou_index_options;
 
 typedef enum {

@@ -6,47 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 /* sou_json_line's output buffer. */
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int oom;
-} jbuf;
-
-static int jb_reserve(jbuf *b, size_t n)
-{
-    if (b->oom)
-        return -1;
-    if (b->len + n <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + n)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-        b->oom = 1;
-        return -1;
-    }
-    b->p = p;
-    b->cap = cap;
-    return 0;
-}
-
-static void jb_put(jbuf *b, const char *s, size_t n)
-{
-    if (jb_reserve(b, n) < 0)
-        return;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
 /* A JSON string as jansson writes it without JSON_ENSURE_ASCII or
  * JSON_ESCAPE_SLASH: UTF-8 as is (a json_t string is valid UTF-8 already),
  * \" \\ \b \f \n \r \t, other control characters as \u00XX. */
-static void jb_string(jbuf *b, const char *s, size_t n)
+static void jb_string(sou_strbuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
-    if (jb_reserve(b, n + 2) < 0)
+    if (sou_strbuf_reserve(b, n + 2) < 0)
         return;
     b->p[b->len++] = '"';
     size_t i = 0;
@@ -65,7 +34,7 @@ static void jb_string(jbuf *b, const char *s, size_t n)
         }
         while (run < n && (unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\')
             run++;
-        jb_put(b, s + i, run - i);
+        sou_strbuf_put(b, s + i, run - i);
         if (run == n)
             break;
         unsigned char c = (unsigned char)s[run];
@@ -87,15 +56,15 @@ static void jb_string(jbuf *b, const char *s, size_t n)
             esc[5] = hex[c & 15];
             el = 6;
         }
-        jb_put(b, esc, el);
+        sou_strbuf_put(b, esc, el);
         i = run + 1;
     }
-    jb_put(b, "\"", 1);
+    sou_strbuf_put(b, "\"", 1);
 }
 
 /* A real as jansson prints it with JSON_REAL_PRECISION(9): %.9g, ".0" when
  * that looks like an integer, no '+' or leading zeros in the exponent. */
-static void jb_real(jbuf *b, double v)
+static void jb_real(sou_strbuf *b, double v)
 {
     char buf[64];
     int n = snprintf(buf, sizeof buf, "%.9g", v);
@@ -124,10 +93,10 @@ static void jb_real(jbuf *b, double v)
             len -= (size_t)(end - start);
         }
     }
-    jb_put(b, buf, len);
+    sou_strbuf_put(b, buf, len);
 }
 
-static void jb_value(jbuf *b, const json_t *v, int depth)
+static void jb_value(sou_strbuf *b, const json_t *v, int depth)
 {
     char num[32];
     if (depth > 2048) { /* jansson's own limit; sou's answers are 4 deep */
@@ -139,28 +108,28 @@ static void jb_value(jbuf *b, const json_t *v, int depth)
         const char *key;
         json_t *m;
         int first = 1;
-        jb_put(b, "{", 1);
+        sou_strbuf_put(b, "{", 1);
         json_object_foreach((json_t *)v, key, m)
         {
             if (!first)
-                jb_put(b, ",", 1);
+                sou_strbuf_put(b, ",", 1);
             first = 0;
             jb_string(b, key, strlen(key));
-            jb_put(b, ":", 1);
+            sou_strbuf_put(b, ":", 1);
             jb_value(b, m, depth + 1);
         }
-        jb_put(b, "}", 1);
+        sou_strbuf_put(b, "}", 1);
         break;
     }
     case JSON_ARRAY: {
         size_t n = json_array_size(v);
-        jb_put(b, "[", 1);
+        sou_strbuf_put(b, "[", 1);
         for (size_t i = 0; i < n; i++) {
             if (i)
-                jb_put(b, ",", 1);
+                sou_strbuf_put(b, ",", 1);
             jb_value(b, json_array_get(v, i), depth + 1);
         }
-        jb_put(b, "]", 1);
+        sou_strbuf_put(b, "]", 1);
         break;
     }
     case JSON_STRING:
@@ -168,20 +137,20 @@ static void jb_value(jbuf *b, const json_t *v, int depth)
         break;
     case JSON_INTEGER: {
         int n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        jb_put(b, num, (size_t)n);
+        sou_strbuf_put(b, num, (size_t)n);
         break;
     }
     case JSON_REAL:
         jb_real(b, json_real_value(v));
         break;
     case JSON_TRUE:
-        jb_put(b, "true", 4);
+        sou_strbuf_put(b, "true", 4);
         break;
     case JSON_FALSE:
-        jb_put(b, "false", 5);
+        sou_strbuf_put(b, "false", 5);
         break;
     case JSON_NULL:
-        jb_put(b, "null", 4);
+        sou_strbuf_put(b, "null", 4);
         break;
     }
 }
@@ -195,17 +164,11 @@ char *sou_json_line(const json_t *answer, size_t *len)
      * output never has a newline (strings escape theirs), so one answer is
      * exactly one line.  Non-ASCII stays UTF-8.  Nine significant digits
      * print 0.1 as 0.1, not 0.10000000000000001. */
-    jbuf b = {0};
+    sou_strbuf b = {0};
     if (!answer || !(json_is_object(answer) || json_is_array(answer)))
         return NULL; /* json_dumps's rule without JSON_ENCODE_ANY */
+    sou_strbuf_reserve(&b, 4095); /* an answer is a few KB: one allocation, mostly */
     jb_value(&b, answer, 0);
-    jb_put(&b, "", 1);
-    if (b.oom) {
-        free(b.p);
-        return NULL;
-    }
-    if (len)
-        *len = b.len - 1;
-    return b.p;
+    return sou_strbuf_steal(&b, len);
 }
 

@@ -17,6 +17,8 @@
 
 #include "index_writer.h"
 #include "progress.h"
+#include "segment.h"
+#include "synonyms.h"
 
 #define EXIT_PROBLEMS 1
 #define EXIT_USAGE 2
@@ -44,6 +46,14 @@ static void print_problem(const char *file, unsigned long line, const char *msg,
     pthread_mutex_unlock(&out_mu);
 }
 
+static void print_warning(const char *msg, void *ctx)
+{
+    pthread_mutex_lock(&out_mu);
+    sou_progress_clear(&progress_line);
+    fprintf(stderr, "indexer: warning: %s\n", msg);
+    pthread_mutex_unlock(&out_mu);
+}
+
 static void print_progress(const sou_index_stats *s, void *ctx)
 {
     pthread_mutex_lock(&out_mu);
@@ -61,11 +71,25 @@ static void usage(FILE *out)
             "recursively for those), or - for JSONL on standard input.\n"
             "\n"
             "Options:\n"
-            "  --db DIR         the index to create or update\n"
+            "  --db DIR         the index to create or update; a Xapian stub file (or a\n"
+            "                   directory holding XAPIANDB) is a sharded index: each\n"
+            "                   article goes to one of its shards (local paths or\n"
+            "                   xapian-tcpsrv --writable servers) by a hash of its id\n"
+            "  --shards N       build a new DIR as N local shards plus the stub DIR/XAPIANDB\n"
             "  --delete ID      remove the document with this id (repeatable; done first)\n"
             "  --batch N        documents between commits (default %u)\n"
             "  --threads N      worker threads (default: number of processors)\n"
             "  --quiet          no progress line, no summary\n"
+            "  --synonyms FILE  replace the index's synonyms with the rules in FILE\n"
+            "                   (repeatable; no re-indexing; without it a new index\n"
+            "                   gets the default list, %s)\n"
+            "  --article-rules FILE  the footer and disclaimer lines dropped from article\n"
+            "                   files (default: the seed site's; format in article_rules.h)\n"
+            "  --facet FIELD    count and filter on the stored field FIELD (repeatable); the\n"
+            "                   index remembers its facets: later runs need not repeat them\n"
+            "  --label FIELD=NAME, --label FIELD:VALUE=NAME\n"
+            "                   the name shown for a field or one of its values (repeatable;\n"
+            "                   --label category=类别 --label category:DLC=地方性法规)\n"
             "  --unigrams MODE  run-end (default), terms, positions or none: for measurements\n"
             "                   only: searchd expects the default\n"
             "  --help           this text\n"
@@ -73,7 +97,39 @@ static void usage(FILE *out)
             "\n"
             "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
             "error, 130 interrupted (what was read is committed).\n",
-            SOU_INDEX_DEFAULT_BATCH);
+            SOU_INDEX_DEFAULT_BATCH, SOU_SYNONYMS_DEFAULT);
+}
+
+static int check_pair(const char *term, const char *synonym, void *ctx)
+{
+    return 0;
+}
+
+/* The article rules in path (article_rules.h), or NULL with the reason on
+ * stderr. */
+static sou_article_rules *load_rules(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    char *text = NULL, err[512];
+    size_t len = 0, cap = 0;
+    sou_article_rules *rules = NULL;
+
+    if (!f) {
+        fprintf(stderr, "indexer: --article-rules %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    if (getdelim(&text, &cap, '\0', f) < 0 && ferror(f)) {
+        fprintf(stderr, "indexer: --article-rules %s: %s\n", path, strerror(errno));
+    } else {
+        len = text ? strlen(text) : 0;
+        if (!feof(f)) /* getdelim stopped at a NUL byte */
+            fprintf(stderr, "indexer: --article-rules %s: NUL byte in the file\n", path);
+        else if (!(rules = sou_article_rules_parse(text ? text : "", len, path, err, sizeof err)))
+            fprintf(stderr, "indexer: %s\n", err);
+    }
+    free(text);
+    fclose(f);
+    return rules;
 }
 
 static int parse_count(const char *arg, const char *name, unsigned *out)
@@ -96,20 +152,30 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},      {"delete", required_argument, NULL, 'x'},
         {"batch", required_argument, NULL, 'b'},   {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},         {"unigrams", required_argument, NULL, 'u'},
+        {"facet", required_argument, NULL, 'f'},   {"label", required_argument, NULL, 'l'},
+        {"shards", required_argument, NULL, 's'},  {"article-rules", required_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+        {"synonyms", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
     sou_index_options opt = {0};
+    sou_article_rules *rules = NULL;
     sou_index_stats stats;
-    sx_error err = {SX_OK, ""};
-    const char **deletes = NULL;
-    size_t ndeletes = 0;
+    sx_error err = {SX_OK, "", ""};
+    const char **deletes = NULL, **synonyms = NULL;
+    size_t ndeletes = 0, nsynonyms = 0;
     int quiet = 0, c, status = EXIT_USAGE;
     struct sigaction sa;
-    char summary[512], threshold[32];
+    char summary[512], threshold[32], why[256];
+    sou_fields fields;
+    int have_fields = 0;
 
     deletes = calloc((size_t)argc, sizeof *deletes);
-    if (!deletes)
+    synonyms = calloc((size_t)argc, sizeof *synonyms);
+    if (!deletes || !synonyms || sou_fields_init(&fields) < 0) {
+        free(deletes);
+        free(synonyms);
         return EXIT_DATABASE;
+    }
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
@@ -117,6 +183,9 @@ int main(int argc, char **argv)
             break;
         case 'x':
             deletes[ndeletes++] = optarg;
+            break;
+        case 'S':
+            synonyms[nsynonyms++] = optarg;
             break;
         case 'b':
             if (parse_count(optarg, "batch", &opt.batch))
@@ -126,8 +195,26 @@ int main(int argc, char **argv)
             if (parse_count(optarg, "threads", &opt.threads))
                 goto done;
             break;
+        case 'f':
+        case 'l':
+            if ((c == 'f' ? sou_fields_add_facet(&fields, optarg, why, sizeof why)
+                          : sou_fields_add_label(&fields, optarg, why, sizeof why)) < 0) {
+                fprintf(stderr, "indexer: --%s: %s\n", c == 'f' ? "facet" : "label", why);
+                goto done;
+            }
+            have_fields = 1;
+            break;
         case 'q':
             quiet = 1;
+            break;
+        case 's':
+            if (parse_count(optarg, "shards", &opt.shards))
+                goto done;
+            break;
+        case 'r':
+            if (!(rules = load_rules(optarg)))
+                goto done;
+            opt.article_rules = rules;
             break;
         case 'u':
             if (strcmp(optarg, "run-end") == 0)
@@ -161,8 +248,9 @@ int main(int argc, char **argv)
         usage(stderr);
         goto done;
     }
-    if (optind == argc && ndeletes == 0) {
-        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, - or --delete\n");
+    if (optind == argc && ndeletes == 0 && !have_fields && nsynonyms == 0) {
+        fprintf(stderr, "indexer: nothing to do: give INPUT files or directories, -, --delete, --facet, "
+                        "--label or --synonyms\n");
         usage(stderr);
         goto done;
     }
@@ -185,11 +273,28 @@ int main(int argc, char **argv)
 
     sou_progress_init(&progress_line, stderr, quiet ? 0 : -1);
     opt.stop = &stop_signal;
+    opt.fields = have_fields ? &fields : NULL;
     opt.problem = print_problem;
+    opt.warn = print_warning;
     opt.progress = print_progress;
 
-    switch (sou_index_run(&opt, (const char *const *)argv + optind, (size_t)(argc - optind),
-                          deletes, ndeletes, &stats, &err)) {
+    /* A bad synonym file fails before any indexing is done. */
+    char synerr[600];
+    if (!sou_lexicon_shared(synerr, sizeof synerr)) { /* document.c reads place names from it */
+        fprintf(stderr, "indexer: %s\n", synerr);
+        status = EXIT_DATABASE;
+        goto done;
+    }
+    if (nsynonyms && sou_synonyms_read(synonyms, nsynonyms, check_pair, NULL, synerr, sizeof synerr) < 0) {
+        fprintf(stderr, "indexer: --synonyms: %s\n", synerr);
+        goto done;
+    }
+    memset(&stats, 0, sizeof stats);
+    status = 0;
+    int indexing = optind < argc || ndeletes || have_fields;
+    if (indexing)
+        switch (sou_index_run(&opt, (const char *const *)argv + optind, (size_t)(argc - optind),
+                              deletes, ndeletes, &stats, &err)) {
     case SOU_INDEX_OK:
         status = 0;
         break;
@@ -213,12 +318,27 @@ int main(int argc, char **argv)
                 stats.delete_missing == 1 ? " was" : "s were");
     if (stop_signal)
         fprintf(stderr, "indexer: interrupted; what was read is committed\n");
-    if (!quiet && status != EXIT_DATABASE) { /* after a database error, nothing to sum up */
+    if (!quiet && status != EXIT_DATABASE && indexing) {
+        /* after a database error, nothing to sum up */
         sou_progress_summary(&stats, summary, sizeof summary);
         printf("indexer: %s\n", summary);
     }
+    if (status == 0 || status == EXIT_PROBLEMS) {
+        long rules = 0;
+        if (sou_synonyms_update(opt.db_path, synonyms, nsynonyms, SOU_SYNONYMS_DEFAULT, &rules, synerr,
+                                sizeof synerr) < 0) {
+            fprintf(stderr, "indexer: synonyms: %s\n", synerr);
+            status = EXIT_DATABASE;
+        } else if (rules && !quiet) {
+            printf("indexer: %ld synonym rules from %s\n", rules,
+                   nsynonyms ? (nsynonyms == 1 ? synonyms[0] : "the --synonyms files") : SOU_SYNONYMS_DEFAULT);
+        }
+    }
 
 done:
+    sou_article_rules_free(rules);
     free(deletes);
+    sou_fields_destroy(&fields);
+    free(synonyms);
     return status;
 }

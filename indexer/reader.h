@@ -4,8 +4,8 @@
  * Two formats are read:
  *   - article text files (the seed format of corpus/, see corpus/README.md):
  *     a title line, a "YYYY-MM-DD hh:mm:ss<source>" line, the body, then a
- *     footer (the "社保网声明" line and the related-article lines) that is
- *     dropped, as are disclaimer lines such as "温馨提示:本数据仅供参考!...".
+ *     footer (the site's statement and the related-article lines) that is
+ *     dropped, as are disclaimer lines (which are the site's: article_rules.h).
  *     The id is the file name without its extension;
  *   - JSONL, plain or gzip-compressed (zlib reads both), one JSON object a
  *     line with string fields "id", "title", "body" and any others ("url",
@@ -22,6 +22,8 @@
 #include <stddef.h>
 
 #include <jansson.h>
+
+#include "article_rules.h"
 
 /* A problem found in the input.  file is the path as given ("-" for stdin),
  * line is 1-based (0 when the problem concerns the whole file).  Both
@@ -70,6 +72,7 @@ typedef struct {
     sou_problem_fn problem; /* may be NULL: problems are then only counted */
     void *problem_ctx;
     size_t max_line;        /* 0 = SOU_READER_MAX_LINE */
+    const sou_article_rules *article_rules; /* borrowed; NULL = sou_article_rules_default() */
 } sou_reader_options;
 
 typedef struct sou_reader sou_reader;
@@ -128,8 +131,10 @@ size_t sou_nul_to_space(char *s, size_t len, size_t *first);
 sou_doc *sou_doc_from_fields(json_t *fields, const char *file, unsigned long line, size_t bytes);
 
 /* Parse one article text file held in text[0..len) (already valid UTF-8)
- * into a document with the given id.  Returns NULL when out of memory. */
+ * into a document with the given id, dropping its footer and disclaimers as
+ * rules say (NULL: only the related-article list).  Returns NULL when out
+ * of memory. */
 sou_doc *sou_article_parse(const char *text, size_t len, const char *id, const char *file,
-                           size_t bytes);
+                           size_t bytes, const sou_article_rules *rules);
 
 #endif /* SOU_READER_H */

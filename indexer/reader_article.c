@@ -10,6 +10,8 @@
  *
  * Why the footer goes: its related-article links name every other topic of
  * the site, so keeping them would make every article match every query.
+ * Which lines start the footer and which are disclaimers is data
+ * (article_rules.h: the seed site's by default, indexer --article-rules).
  * Only disclaimer *lines* are dropped, not what follows them: a line that is
  * just "温馨提示:" is a section heading (003) and the body goes on after it.
  * A file whose second non-empty line is not a date line has no title line:
@@ -33,17 +35,6 @@ typedef struct {
 static int is_digit(char c)
 {
     return c >= '0' && c <= '9';
-}
-
-static int starts_with(span l, const char *prefix)
-{
-    size_t m = strlen(prefix);
-    return l.n >= m && memcmp(l.s, prefix, m) == 0;
-}
-
-static int contains(span l, const char *needle)
-{
-    return memmem(l.s, l.n, needle, strlen(needle)) != NULL;
 }
 
 /* Trim ASCII white space and U+3000 (ideographic space) from both ends. */
@@ -140,18 +131,17 @@ static int related_line(span l)
     return 1;
 }
 
-/* The footer starts with the site's statement or the related-article list. */
-static int footer_line(span l)
+/* The footer starts with the site's statement (the rules) or with the
+ * related-article list. */
+static int footer_line(const sou_article_rules *rules, span l)
 {
-    return starts_with(l, "社保网声明") || starts_with(l, "免责声明") || related_line(l);
+    return (rules && sou_article_rules_footer(rules, l.s, l.n)) || related_line(l);
 }
 
-/* A disclaimer is a single line; the heading "温馨提示:" alone is not one. */
-static int disclaimer_line(span l)
+/* A disclaimer is a single line (the rules say which). */
+static int disclaimer_line(const sou_article_rules *rules, span l)
 {
-    return contains(l, "仅供参考") &&
-           (starts_with(l, "温馨提示") || starts_with(l, "备注") || starts_with(l, "(备注") ||
-            starts_with(l, "（备注"));
+    return rules && sou_article_rules_disclaimer(rules, l.s, l.n);
 }
 
 /* At most max characters of l, cut at a character boundary. */
@@ -174,7 +164,7 @@ static json_t *string_of(span l)
 }
 
 sou_doc *sou_article_parse(const char *text, size_t len, const char *id, const char *file,
-                           size_t bytes)
+                           size_t bytes, const sou_article_rules *rules)
 {
     span *lines = NULL, title = {"", 0}, date = {NULL, 0}, source = {NULL, 0};
     size_t nlines = 0, cap = 1, i, first = 0, body_from, body_len = 0;
@@ -220,9 +210,9 @@ sou_doc *sou_article_parse(const char *text, size_t len, const char *id, const c
         goto done;
     for (i = body_from; i < nlines; i++) {
         span l = lines[i];
-        if (footer_line(l))
+        if (footer_line(rules, l))
             break;
-        if (l.n == 0 || disclaimer_line(l))
+        if (l.n == 0 || disclaimer_line(rules, l))
             continue;
         if (body_len)
             body[body_len++] = '\n';
@@ -328,7 +318,8 @@ int sou_article_next(sou_reader *r, sou_doc **out)
                               SOU_READER_MAX_ID);
             goto done;
         }
-        *out = sou_article_parse(text, clean, id, r->path, len);
+        *out = sou_article_parse(text, clean, id, r->path, len,
+                                 r->opt.article_rules ? r->opt.article_rules : sou_article_rules_default());
         if (!*out)
             goto oom;
     }

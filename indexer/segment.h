@@ -49,6 +49,20 @@ size_t sou_lexicon_size(const sou_lexicon *lex);
 /* Frequency of word[0..len) (normalised UTF-8), 0 if absent. */
 uint64_t sou_lexicon_freq(const sou_lexicon *lex, const char *word, size_t len);
 
+/* 1 if word[0..len) is a place name (jieba's tag ns: 上海, 兰州, 广东). */
+int sou_lexicon_is_place(const sou_lexicon *lex, const char *word, size_t len);
+
+/* The process-wide lexicon, loaded at the first call from the ':'-separated
+ * paths given to sou_lexicon_set_paths, else $SOU_LEXICON, else the built-in
+ * default (jieba's dictionary from Debian's python3-jieba).  Borrowed: it
+ * lives until exit.  NULL with the file and line in err when it cannot be
+ * loaded.  Thread-safe. */
+const sou_lexicon *sou_lexicon_shared(char *err, size_t errlen);
+
+/* Set the paths sou_lexicon_shared loads; call before its first call.
+ * Returns -1 if the list is too long (4 KiB). */
+int sou_lexicon_set_paths(const char *paths);
+
 typedef enum {
     SOU_SEG_CJK = 1,  /* a word of CJK characters */
     SOU_SEG_OTHER = 2 /* a run of letters and digits */

@@ -30,7 +30,8 @@ enum run_kind { RUN_NONE, RUN_CJK, RUN_WORD };
 typedef struct {
     sou_token_fn fn;
     void *ctx;
-    unsigned flags;
+    int run_end_unigram; /* the last character of a run alone too */
+    int every_unigram;   /* every character alone too */
     uint32_t pos;      /* next free position */
     int after_token;   /* a run was seen since the last break */
     enum run_kind run; /* what is open */
@@ -82,7 +83,7 @@ static int end_run(tk_state *st)
         return end_word(st);
     if (st->run == RUN_CJK) {
         st->run = RUN_NONE;
-        if (st->run_len == 1 || (st->flags & (SOU_TOKENIZE_UNIGRAMS | SOU_TOKENIZE_RUN_END)))
+        if (st->run_len == 1 || (st->run_end_unigram || st->every_unigram))
             return emit_unigram(st);
     }
     return 0;
@@ -101,7 +102,7 @@ static int add_cjk(tk_state *st, uint32_t cp, size_t start, size_t end)
         size_t n = sou_utf8_encode(st->prev_cp, buf);
         n += sou_utf8_encode(cp, buf + n);
         buf[n] = '\0';
-        if (st->flags & SOU_TOKENIZE_UNIGRAMS) {
+        if (st->every_unigram) {
             if ((rc = emit_unigram(st)) != 0)
                 return rc;
         }
@@ -176,7 +177,7 @@ static void fill_stats(sou_tokenize_stats *stats, size_t chars, size_t invalid, 
     }
 }
 
-int sou_tokenize(const char *text, size_t len, uint32_t first_pos, unsigned flags,
+int sou_tokenize(const char *text, size_t len, uint32_t first_pos, sou_tokenize_purpose purpose,
                  sou_token_fn fn, void *ctx, sou_tokenize_stats *stats)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -184,7 +185,12 @@ int sou_tokenize(const char *text, size_t len, uint32_t first_pos, unsigned flag
     int rc = 0;
     /* Every other field is zero: set before it is read, but a whole state
      * is what a reader (and cppcheck) can check. */
-    tk_state st = {.fn = fn, .ctx = ctx, .flags = flags, .pos = first_pos, .run = RUN_NONE};
+    tk_state st = {.fn = fn,
+                   .ctx = ctx,
+                   .run_end_unigram = purpose == SOU_TOKENIZE_DOCUMENT,
+                   .every_unigram = purpose == SOU_TOKENIZE_CHARS,
+                   .pos = first_pos,
+                   .run = RUN_NONE};
 
     assert(fn != NULL);
 

@@ -8,9 +8,9 @@
  *
  *   - a run of CJK ideographs (all Unified Ideograph blocks and the
  *     compatibility ideographs) gives overlapping bigrams, one per position:
- *     "参保地" -> 参保@p, 保地@p+1; and, with SOU_TOKENIZE_UNIGRAMS, every
- *     character alone as a unigram at the position of the bigram it starts;
- *     a run of one character gives only its unigram (always);
+ *     "参保地" -> 参保@p, 保地@p+1; and, depending on the purpose (below),
+ *     some characters alone as unigrams at the position of the bigram they
+ *     start; a run of one character gives only its unigram (always);
  *   - a run of Latin letters and digits gives one lowercase word ("APP" ->
  *     "app", "１２３" -> "123"); it ends where it meets CJK ("2026年" -> "2026", "年");
  *   - anything else (punctuation, spaces, symbols, emoji) breaks runs: no token
@@ -48,19 +48,30 @@ typedef struct {
     uint32_t next_pos;    /* first free position after the text */
 } sou_tokenize_stats;
 
-enum {
-    SOU_TOKENIZE_UNIGRAMS = 1, /* also emit a unigram for every CJK character */
-    /* Also emit a unigram for the last character of every CJK run (one-character
-     * runs always give theirs).  With the bigrams this covers every occurrence
-     * of every character: c at i < end is the first half of bigram c·x, c at the
-     * end is a unigram; so "terms starting with c" finds every document with c,
-     * at a small fraction of the postings of SOU_TOKENIZE_UNIGRAMS. */
-    SOU_TOKENIZE_RUN_END = 2
-};
+/* Why text is tokenised.  The purpose decides which CJK characters are also
+ * emitted alone (unigrams), in the tokenizer, so the indexer, the query side
+ * and the highlighter cannot drift apart (SQLite FTS5 passes
+ * FTS5_TOKENIZE_DOCUMENT / QUERY / AUX the same way).  Bigrams and words are
+ * the same for every purpose; a one-character run always gives its unigram. */
+typedef enum {
+    /* A query, or text matched against a query of bigrams and words: no
+     * other unigrams. */
+    SOU_TOKENIZE_QUERY,
+    /* Indexing (schema.h): also the last character of every CJK run.  With
+     * the bigrams this covers every occurrence of every character: c at
+     * i < end is the first half of bigram c·x, c at the end is a unigram; so
+     * "terms starting with c" finds every document with c, at a small
+     * fraction of the postings of SOU_TOKENIZE_CHARS. */
+    SOU_TOKENIZE_DOCUMENT,
+    /* Finding single characters anywhere: every CJK character alone too,
+     * at the position of the bigram it starts (the highlighter, for a query
+     * that searched a single character; indexer --unigrams terms). */
+    SOU_TOKENIZE_CHARS
+} sou_tokenize_purpose;
 
 /* Tokenise text[0..len) starting at position first_pos.  stats may be NULL.
  * Returns 0, or the non-zero value fn returned to stop early. */
-int sou_tokenize(const char *text, size_t len, uint32_t first_pos, unsigned flags,
+int sou_tokenize(const char *text, size_t len, uint32_t first_pos, sou_tokenize_purpose purpose,
                  sou_token_fn fn, void *ctx, sou_tokenize_stats *stats);
 
 /* Normalise text[0..len) into out (at most cap bytes, always NUL-terminated

@@ -13,6 +13,8 @@ SOU_EXTRA_PACKAGES="$SOU_EXTRA_PACKAGES dpkg-dev file groff-base cppcheck"
 SOU_EXTRA_PACKAGES="$SOU_EXTRA_PACKAGES valgrind"
 # The tests' build fails on any compiler warning.
 SOU_CMAKE_FLAGS="${SOU_CMAKE_FLAGS:-} -DSOU_WERROR=ON"
+# tests/check_cluster runs Xapian's own servers: xapian-tcpsrv, xapian-replicate(-server), xapian-delve.
+SOU_EXTRA_PACKAGES="$SOU_EXTRA_PACKAGES xapian-tools"
 command -v node >/dev/null 2>&1 || SOU_EXTRA_PACKAGES="$SOU_EXTRA_PACKAGES nodejs npm"
 source "$SOU_ROOT/scripts/setup.sh"
 if [ ! -d "$SOU_ROOT/tests/browser/node_modules/playwright-core" ]; then

@@ -1,16 +1,21 @@
 /* client.c: see client.h. */
 #include "client.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <locale.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <wchar.h>
 #include <fcntl.h>
 
 #include "hostport.h"
+#include "json_line.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 #define MAX_ANSWER (64u << 20) /* an answer longer than this is not from searchd */
@@ -18,8 +23,7 @@
 struct sou_client {
     int fd;
     int timeout_ms;
-    char *buf; /* bytes read past the last answer */
-    size_t len, cap;
+    sou_strbuf in; /* bytes read past the last answer */
 };
 
 /* connect() with a timeout: non-blocking connect, poll, then back to blocking. */
@@ -104,7 +108,7 @@ void sou_client_close(sou_client *c)
     if (!c)
         return;
     close(c->fd);
-    free(c->buf);
+    sou_strbuf_destroy(&c->in);
     free(c);
 }
 
@@ -139,18 +143,16 @@ json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_erro
         sou_error_set(err, SOU_EUNAVAILABLE, "sending to searchd: %s", strerror(errno));
         return NULL;
     }
-    while (!(nl = c->len ? memchr(c->buf, '\n', c->len) : NULL)) {
+    while (!(nl = c->in.len ? memchr(c->in.p, '\n', c->in.len) : NULL)) {
         struct pollfd p = {c->fd, POLLIN, 0};
         ssize_t n;
-        if (c->len + 65536 > c->cap) {
-            size_t cap = c->cap ? c->cap * 2 : 131072;
-            char *b = cap > MAX_ANSWER ? NULL : realloc(c->buf, cap);
-            if (!b) {
-                sou_error_set(err, SOU_EINTERNAL, "answer from searchd is too long");
-                return NULL;
-            }
-            c->buf = b;
-            c->cap = cap;
+        if (c->in.len + 65536 > MAX_ANSWER) {
+            sou_error_set(err, SOU_EINTERNAL, "answer from searchd is too long");
+            return NULL;
+        }
+        if (sou_strbuf_reserve(&c->in, 65536) < 0) {
+            sou_error_set(err, SOU_EINTERNAL, "out of memory reading searchd's answer");
+            return NULL;
         }
         n = poll(&p, 1, c->timeout_ms);
         if (n == 0) {
@@ -158,7 +160,7 @@ json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_erro
             return NULL;
         }
         if (n > 0)
-            n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+            n = recv(c->fd, c->in.p + c->in.len, c->in.cap - c->in.len - 1, 0); /* keep the NUL's byte */
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -166,56 +168,31 @@ json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_erro
                           n < 0 ? strerror(errno) : "");
             return NULL;
         }
-        c->len += (size_t)n;
+        c->in.len += (size_t)n;
     }
-    line_len = (size_t)(nl - c->buf);
-    answer = json_loadb(c->buf, line_len, 0, &jerr);
+    line_len = (size_t)(nl - c->in.p);
+    answer = json_loadb(c->in.p, line_len, 0, &jerr);
     if (!answer) {
         sou_error_set(err, SOU_EINTERNAL, "searchd's answer is not JSON: %s", jerr.text);
-    } else if (raw && !(*raw = strndup(c->buf, line_len))) {
+    } else if (raw && !(*raw = strndup(c->in.p, line_len))) {
         json_decref(answer);
         answer = NULL;
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
     }
-    memmove(c->buf, nl + 1, c->len - line_len - 1);
-    c->len -= line_len + 1;
+    memmove(c->in.p, nl + 1, c->in.len - line_len - 1);
+    c->in.len -= line_len + 1;
     return answer;
 }
 
-char *sou_client_search_line(const char *q, int limit)
+char *sou_client_request_line(const char *command, const json_t *options)
 {
-    json_t *o = json_pack("{s:s}", "q", q);
-    char *body, *line = NULL;
+    size_t len = 0;
+    char *body = sou_json_line(options, &len), *line = NULL;
 
-    if (!o)
-        return NULL;
-    if (limit > 0)
-        json_object_set_new(o, "limit", json_integer(limit));
-    body = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (body && asprintf(&line, "SEARCH %s", body) < 0)
+    if (body && asprintf(&line, "%s %s", command, body) < 0)
         line = NULL;
     free(body);
-    json_decref(o);
     return line;
-}
-
-/* Append s[0..n) to the growing string *out. */
-static int put(char **out, size_t *len, size_t *cap, const char *s, size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t c = (*cap ? *cap : 64);
-        while (c < *len + n + 1)
-            c *= 2;
-        char *b = realloc(*out, c);
-        if (!b)
-            return -1;
-        *out = b;
-        *cap = c;
-    }
-    memcpy(*out + *len, s, n);
-    *len += n;
-    (*out)[*len] = '\0';
-    return 0;
 }
 
 /* cp as UTF-8 into b; 0 for what an entity must not produce: NUL, a
@@ -259,44 +236,29 @@ size_t sou_strip_controls(char *s)
     return (size_t)(out - (unsigned char *)s);
 }
 
-/* Write s to out without terminal controls. */
-static void put_clean(FILE *out, const char *s)
-{
-    char *copy = strdup(s);
-    if (!copy)
-        return;
-    sou_strip_controls(copy);
-    fputs(copy, out);
-    free(copy);
-}
-
 char *sou_render_html(const char *html, const char *mark_on, const char *mark_off)
 {
     static const struct {
         const char *name;
         const char *text;
     } entities[] = {{"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}};
-    char *out = NULL;
-    size_t len = 0, cap = 0;
+    sou_strbuf out = {0};
     const char *p = html;
 
-    if (put(&out, &len, &cap, "", 0) < 0)
-        return NULL;
     while (*p) {
-        int rc = 0;
         if (*p == '<') {
             const char *end = strchr(p, '>');
             if (!end) {
-                size_t start = len;
-                rc = put(&out, &len, &cap, p, strlen(p)); /* not a tag: keep the text */
-                if (rc == 0)
-                    len = start + sou_strip_controls(out + start);
+                size_t start = out.len;
+                sou_strbuf_put(&out, p, strlen(p)); /* not a tag: keep the text */
+                if (!out.oom)
+                    out.len = start + sou_strip_controls(out.p + start);
                 p += strlen(p);
             } else {
                 if (strncmp(p, "<mark>", 6) == 0)
-                    rc = put(&out, &len, &cap, mark_on, strlen(mark_on));
+                    sou_strbuf_put(&out, mark_on, strlen(mark_on));
                 else if (strncmp(p, "</mark>", 7) == 0)
-                    rc = put(&out, &len, &cap, mark_off, strlen(mark_off));
+                    sou_strbuf_put(&out, mark_off, strlen(mark_off));
                 p = end + 1; /* any other tag vanishes */
             }
         } else if (*p == '&') {
@@ -317,29 +279,25 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
                     }
             }
             if (blen && control_len((const unsigned char *)b)) {
-                rc = put(&out, &len, &cap, " ", 1); /* &#27; decodes to ESC: never as itself */
+                sou_strbuf_put(&out, " ", 1); /* &#27; decodes to ESC: never as itself */
                 p = semi + 1;
             } else if (blen) {
-                rc = put(&out, &len, &cap, b, blen);
+                sou_strbuf_put(&out, b, blen);
                 p = semi + 1;
             } else {
-                rc = put(&out, &len, &cap, "&", 1); /* a bare ampersand stays */
+                sou_strbuf_put(&out, "&", 1); /* a bare ampersand stays */
                 p++;
             }
         } else {
             size_t n = strcspn(p, "<&");
-            size_t start = len;
-            rc = put(&out, &len, &cap, p, n);
-            if (rc == 0)
-                len = start + sou_strip_controls(out + start);
+            size_t start = out.len;
+            sou_strbuf_put(&out, p, n);
+            if (!out.oom)
+                out.len = start + sou_strip_controls(out.p + start);
             p += n;
         }
-        if (rc < 0) {
-            free(out);
-            return NULL;
-        }
     }
-    return out;
+    return sou_strbuf_steal(&out, NULL);
 }
 
 #define BOLD "\033[1m"
@@ -347,18 +305,227 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
 #define DIM "\033[2m"
 #define RESET "\033[0m"
 
-/* Print html rendered, with marks coloured or dropped. */
-static void print_html(FILE *out, const char *html, int color, const char *after)
+/* Display columns of the code point cp on a terminal (CJK is 2 wide):
+ * glibc's wcwidth, in a UTF-8 locale whatever the process's locale is. */
+static unsigned columns_of(uint32_t cp)
 {
-    char *text = sou_render_html(html, color ? MARK : "", color ? RESET : "");
-    if (text)
-        fputs(text, out);
-    if (color && after)
+    static locale_t utf8;
+    if (cp < 0x7F)
+        return 1;
+    if (!utf8)
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    locale_t old = utf8 ? uselocale(utf8) : (locale_t)0;
+    int w = wcwidth((wchar_t)cp);
+    if (utf8)
+        uselocale(old);
+    return w < 0 ? 1 : (unsigned)w;
+}
+
+/* The UTF-8 character at s (NUL-terminated): its length, at least 1 (a
+ * malformed byte counts as one character of its own). */
+static size_t char_at(const char *s, uint32_t *cp)
+{
+    size_t n = sou_utf8_decode((const unsigned char *)s, strnlen(s, 4), cp);
+    if (n == 0) {
+        *cp = 0xFFFD;
+        n = 1;
+    }
+    return n;
+}
+
+/* Columns of s[0..len), SGR escapes (\033[...m) counting nothing. */
+static unsigned width_of(const char *s, size_t len)
+{
+    unsigned w = 0;
+    for (size_t i = 0; i < len;) {
+        if (s[i] == '\033') {
+            while (i < len && s[i] != 'm')
+                i++;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        i += char_at(s + i, &cp);
+        w += columns_of(cp);
+    }
+    return w;
+}
+
+/* The next unit of text that must not be broken: an escape sequence, a run
+ * of ASCII letters and digits (a word, at most 60 bytes: a URL still
+ * breaks), or one other character (CJK breaks between any two). */
+static size_t unit_at(const char *s)
+{
+    size_t i = 0;
+    if (s[0] == '\033') {
+        for (i = 1; s[i] && s[i] != 'm'; i++)
+            ;
+        return s[i] ? i + 1 : i;
+    }
+    while (i < 60 && (isalnum((unsigned char)s[i]) || (i > 0 && strchr("._-'", s[i]) && s[i])))
+        i++;
+    if (i > 0)
+        return i;
+    uint32_t cp;
+    return char_at(s, &cp);
+}
+
+/* Punctuation that must not begin a line (the CJK line-breaking rule):
+ * it may hang into the last two columns instead. */
+static int no_line_start(const char *s, size_t n)
+{
+    static const char *const marks[] = {"，", "。", "、", "；", "：", "？", "！", "）", "」", "』", "》", "〉",
+                                        "】", "〕", "”", "’", "…", ",", ".", ";", ":", "?", "!", ")", "]"};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (strlen(marks[i]) == n && memcmp(s, marks[i], n) == 0)
+            return 1;
+    return 0;
+}
+
+void sou_print_wrapped(FILE *out, const char *text, unsigned indent, unsigned width, unsigned *col)
+{
+    unsigned c = *col;
+    /* ordinary text stops two columns short, so that a closing mark can hang there */
+    unsigned limit = width > indent + 8 ? width - 2 : width;
+    for (const char *p = text; *p;) {
+        if (*p == '\n') {
+            fputc('\n', out);
+            fprintf(out, "%*s", (int)indent, "");
+            c = indent;
+            p++;
+            while (*p == ' ')
+                p++;
+            continue;
+        }
+        size_t n = unit_at(p);
+        unsigned w = width_of(p, n);
+        if (width && w > 0 && c + w > (no_line_start(p, n) ? width : limit) && c > indent) {
+            fputc('\n', out);
+            fprintf(out, "%*s", (int)indent, "");
+            c = indent;
+            if (*p == ' ') { /* the break replaces the space */
+                p++;
+                continue;
+            }
+        }
+        fwrite(p, 1, n, out);
+        c += w;
+        p += n;
+    }
+    *col = c;
+}
+
+/* Print text from an answer wrapped, without terminal controls (a line
+ * break or a tab shows as a space). */
+static void print_text(FILE *out, const char *text, unsigned indent, const sou_print_opts *po, unsigned *col)
+{
+    char *clean = strdup(text ? text : "");
+    if (!clean)
+        return;
+    sou_strip_controls(clean);
+    for (char *t = clean; (t = strchr(t, '\t')) != NULL;)
+        *t = ' ';
+    sou_print_wrapped(out, clean, indent, po->width, col);
+    free(clean);
+}
+
+/* Print html rendered (control characters dropped), marks coloured or dropped. */
+static void print_html(FILE *out, const char *html, const char *after, unsigned indent, const sou_print_opts *po,
+                       unsigned *col)
+{
+    char *text = sou_render_html(html, po->color ? MARK : "", po->color ? RESET : "");
+    sou_print_wrapped(out, text ? text : "", indent, po->width, col);
+    if (po->color && after)
         fputs(after, out); /* a mark's reset also ends an enclosing bold: restore it */
     free(text);
 }
 
-int sou_print_answer(FILE *out, const json_t *answer, int color)
+static const char *str_of(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* A list of strings from answer.query[key] as "a, b, c" (caller frees), or NULL if empty. */
+static char *query_list(const json_t *answer, const char *key)
+{
+    const json_t *a = json_object_get(json_object_get(answer, "query"), key);
+    sou_strbuf out = {0};
+    size_t i;
+    const json_t *v;
+    json_array_foreach(a, i, v) {
+        const char *s = json_string_value(v);
+        if (!s)
+            continue;
+        if (out.len)
+            sou_strbuf_puts(&out, ", ");
+        sou_strbuf_puts(&out, s);
+    }
+    return out.len ? sou_strbuf_steal(&out, NULL) : (sou_strbuf_destroy(&out), NULL);
+}
+
+/* Why nothing was found: what the query was understood as. */
+static void print_no_results(FILE *out, const json_t *answer, const sou_print_opts *po)
+{
+    json_int_t total = json_integer_value(json_object_get(answer, "total"));
+    json_int_t offset = json_integer_value(json_object_get(answer, "offset"));
+    const json_t *q = json_object_get(answer, "query");
+    unsigned col = 0;
+    if (total > 0) {
+        fprintf(out, "no results on this page: %lld result%s in all, --offset %lld is past the end\n",
+                (long long)total, total == 1 ? "" : "s", (long long)offset);
+        return;
+    }
+    fputs("no results for ", out);
+    col = 15;
+    print_text(out, str_of(q, "text"), 2, po, &col);
+    fputc('\n', out);
+    static const struct {
+        const char *key, *label;
+    } parts[] = {{"missing", "in no document"},  {"dropped", "ignored"},    {"phrases", "phrases required"},
+                 {"title_terms", "in the title"}, {"excluded", "excluded"}, {"filters", "filters"}};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        char *list = query_list(answer, parts[i].key);
+        if (list) {
+            fprintf(out, "  %s: ", parts[i].label);
+            col = 4 + (unsigned)strlen(parts[i].label);
+            print_text(out, list, 4, po, &col);
+            fputc('\n', out);
+        }
+        free(list);
+    }
+    const char *from = json_string_value(json_object_get(q, "date_from"));
+    const char *to = json_string_value(json_object_get(q, "date_to"));
+    if (from || to)
+        fprintf(out, "  dates: %s to %s\n", from ? from : "the first", to ? to : "the last");
+}
+
+/* "category: 司法解释 12, 案例 3" for each counted field. */
+static void print_facets(FILE *out, const json_t *answer, const sou_print_opts *po)
+{
+    const char *field;
+    const json_t *values;
+    json_object_foreach((json_t *)json_object_get(answer, "facets"), field, values) {
+        unsigned col = 0;
+        fputs(po->color ? BOLD : "", out);
+        print_text(out, field, 2, po, &col);
+        fputs(po->color ? RESET ":" : ":", out);
+        col++;
+        size_t i;
+        const json_t *v;
+        json_array_foreach(values, i, v) {
+            char count[32];
+            snprintf(count, sizeof count, " %lld", (long long)json_integer_value(json_object_get(v, "count")));
+            print_text(out, i ? ", " : " ", 2, po, &col);
+            const char *name = json_string_value(json_object_get(v, "label"));
+            print_text(out, name ? name : str_of(v, "value"), 2, po, &col);
+            print_text(out, count, 2, po, &col);
+        }
+        fputc('\n', out);
+    }
+}
+
+int sou_print_answer(FILE *out, const json_t *answer, const sou_print_opts *po)
 {
     const json_t *hits = json_object_get(answer, "hits");
     size_t i;
@@ -371,40 +538,110 @@ int sou_print_answer(FILE *out, const json_t *answer, int color)
     json_array_foreach(hits, i, hit) {
         const char *title_html = json_string_value(json_object_get(hit, "title_html"));
         const char *title = json_string_value(json_object_get(hit, "title"));
-        const char *date = json_string_value(json_object_get(hit, "date"));
-        const char *url = json_string_value(json_object_get(hit, "url"));
-        const char *id = json_string_value(json_object_get(hit, "id"));
-        const char *snippet = json_string_value(json_object_get(hit, "snippet"));
+        const char *date = str_of(hit, "date");
+        const char *url = str_of(hit, "url");
+        const char *snippet = str_of(hit, "snippet");
         json_int_t rank = json_integer_value(json_object_get(hit, "rank"));
+        char head[32];
+        unsigned col = 0;
 
-        fprintf(out, "%s%lld.%s ", color ? BOLD : "", (long long)(rank ? rank : (json_int_t)i + 1),
-                color ? "" : "");
-        if (title_html && color)
-            print_html(out, title_html, color, BOLD);
+        snprintf(head, sizeof head, "%lld. ", (long long)(rank ? rank : (json_int_t)i + 1));
+        fprintf(out, "%s%s", po->color ? BOLD : "", head);
+        col = (unsigned)strlen(head);
+        if (title_html && po->color)
+            print_html(out, title_html, BOLD, 3, po, &col);
         else
-            put_clean(out, title ? title : (title_html ? title_html : "(untitled)"));
-        fprintf(out, "%s", color ? RESET : "");
-        if (date && *date) {
-            fputs("  ", out);
-            put_clean(out, date);
+            print_text(out, title ? title : "(untitled)", 3, po, &col);
+        fputs(po->color ? RESET : "", out);
+        if (*date) {
+            print_text(out, "  ", 3, po, &col);
+            print_text(out, date, 3, po, &col);
         }
-        if ((url && *url) || id) {
-            fprintf(out, "  %s", color ? DIM : "");
-            put_clean(out, url && *url ? url : id);
-            fputs(color ? RESET : "", out);
-        }
+        fputs("  ", out);
+        col += 2;
+        fputs(po->color ? DIM : "", out);
+        print_text(out, *url ? url : str_of(hit, "id"), 3, po, &col);
+        fputs(po->color ? RESET : "", out);
         fputc('\n', out);
-        if (snippet && *snippet) {
+        if (*snippet) {
             fputs("   ", out);
-            print_html(out, snippet, color, NULL);
+            col = 3;
+            print_html(out, snippet, NULL, 3, po, &col);
             fputc('\n', out);
         }
         printed++;
     }
     if (printed == 0)
-        fprintf(out, "no results\n");
+        print_no_results(out, answer, po);
     else
-        fprintf(out, "%s%d of %s%lld result%s, %.2f ms%s\n", color ? DIM : "", printed, exact ? "" : "about ",
-                (long long)total, total == 1 ? "" : "s", took, color ? RESET : "");
+        fprintf(out, "%s%d of %s%lld result%s, %.2f ms%s\n", po->color ? DIM : "", printed, exact ? "" : "about ",
+                (long long)total, total == 1 ? "" : "s", took, po->color ? RESET : "");
+    print_facets(out, answer, po);
     return printed;
+}
+
+void sou_print_document(FILE *out, const json_t *doc, const json_t *fields, const sou_print_opts *po)
+{
+    static const char *const shown[] = {"id", "title", "body", "url", "date", "related", "title_html", "body_html"};
+    unsigned col = 0;
+    const char *key;
+    const json_t *v;
+
+    fputs(po->color ? BOLD : "", out);
+    print_text(out, *str_of(doc, "title") ? str_of(doc, "title") : "(untitled)", 0, po, &col);
+    fputs(po->color ? RESET "\n" : "\n", out);
+    /* id, date, the other fields, url: one line, wrapped */
+    col = 0;
+    fputs(po->color ? DIM : "", out);
+    print_text(out, str_of(doc, "id"), 2, po, &col);
+    if (*str_of(doc, "date")) {
+        print_text(out, "  ", 2, po, &col);
+        print_text(out, str_of(doc, "date"), 2, po, &col);
+    }
+    json_object_foreach((json_t *)doc, key, v) {
+        size_t k;
+        for (k = 0; k < sizeof shown / sizeof shown[0]; k++)
+            if (strcmp(key, shown[k]) == 0)
+                break;
+        if (k < sizeof shown / sizeof shown[0] || !json_is_string(v) || !*json_string_value(v))
+            continue;
+        const char *name = json_string_value(json_object_get(json_object_get(fields, "labels"), key));
+        const char *value = json_string_value(v);
+        const char *vname =
+            json_string_value(json_object_get(json_object_get(json_object_get(fields, "values"), key), value));
+        print_text(out, "  ", 2, po, &col);
+        print_text(out, name ? name : key, 2, po, &col);
+        print_text(out, ": ", 2, po, &col);
+        print_text(out, vname ? vname : value, 2, po, &col);
+    }
+    if (*str_of(doc, "url")) {
+        print_text(out, "  ", 2, po, &col);
+        print_text(out, str_of(doc, "url"), 2, po, &col);
+    }
+    fputs(po->color ? RESET "\n\n" : "\n\n", out);
+    for (const char *line = str_of(doc, "body"); *line;) {
+        size_t len = strcspn(line, "\n");
+        char *one = strndup(line, len);
+        col = 0;
+        print_text(out, one ? one : "", 0, po, &col);
+        fputc('\n', out);
+        free(one);
+        line += len + (line[len] == '\n');
+    }
+    const json_t *related = json_object_get(doc, "related");
+    if (json_array_size(related) > 0) {
+        size_t i;
+        fprintf(out, "\n%srelated:%s\n", po->color ? BOLD : "", po->color ? RESET : "");
+        json_array_foreach(related, i, v) {
+            char head[32];
+            snprintf(head, sizeof head, "  %zu. ", i + 1);
+            fputs(head, out);
+            col = (unsigned)strlen(head);
+            print_text(out, str_of(v, "title"), 5, po, &col);
+            fputs(po->color ? "  " DIM : "  ", out);
+            col += 2;
+            print_text(out, str_of(v, "id"), 5, po, &col);
+            fputs(po->color ? RESET "\n" : "\n", out);
+        }
+    }
 }

@@ -30,10 +30,10 @@ json_t *sou_client_call(sou_client *c, const char *request, char **raw, sou_erro
 
 void sou_client_close(sou_client *c);
 
-/* The SEARCH request line for a query and a limit (0 = server default):
+/* The request line "<command> <options as compact JSON>" (SEARCH, GET):
  * always the JSON form, so a query starting with '{' stays a query.
- * Caller frees; NULL on OOM or invalid UTF-8 in q. */
-char *sou_client_search_line(const char *q, int limit);
+ * Caller frees; NULL on OOM. */
+char *sou_client_request_line(const char *command, const json_t *options);
 
 /* HTML from searchd (a snippet or title_html: escaped text and <mark>)
  * to plain text: <mark> becomes mark_on, </mark> mark_off, other tags
@@ -47,9 +47,33 @@ char *sou_render_html(const char *html, const char *mark_on, const char *mark_of
  * goes through it (sou_render_html does it too), with or without colour. */
 size_t sou_strip_controls(char *s);
 
+/* How answers are printed. */
+typedef struct {
+    int color;      /* ANSI bold for titles, bold red for marks; else plain text */
+    unsigned width; /* wrap lines at this many columns (CJK counts 2), keeping the
+                     * indent of what is wrapped; 0: do not wrap (output to a pipe) */
+} sou_print_opts;
+
+/* Write text to out, wrapped at po->width columns (0: not at all); *col is
+ * the column the cursor is at, and is updated.  Continuation lines (and
+ * lines after a '\n' in text) start with indent spaces; a break replaces
+ * the space it falls on; runs of ASCII letters and digits are kept whole;
+ * closing punctuation (，。）」…) never starts a line: other text stops two
+ * columns short so that it can hang there; SGR escapes (\033[...m) take no
+ * room.  text is printed as it is: strip it first (sou_strip_controls). */
+void sou_print_wrapped(FILE *out, const char *text, unsigned indent, unsigned width, unsigned *col);
+
 /* Print a search answer as a ranked list: rank, title, date, url or id, the
- * passage, then a summary line.  color: ANSI bold/colour for marks; else
- * marks are dropped.  Returns the number of hits printed. */
-int sou_print_answer(FILE *out, const json_t *answer, int color);
+ * passage (wrapped lines indented under it), then a summary line and the
+ * facet counts.  With no hits, what the query was understood as (ignored
+ * words, words in no document, phrases, dates, filters) or that the page is
+ * past the end.  Returns the number of hits printed. */
+int sou_print_answer(FILE *out, const json_t *answer, const sou_print_opts *po);
+
+/* Print a document answer (GET): title, id, date, the other stored fields
+ * and url on one line, the body, then the related articles.  fields (may
+ * be NULL): the index's FIELDS answer, for the names of fields and values
+ * ("类别: 地方性法规" instead of "category: DLC"). */
+void sou_print_document(FILE *out, const json_t *doc, const json_t *fields, const sou_print_opts *po);
 
 #endif /* SOU_CLIENT_H */

@@ -6,11 +6,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "search.h" /* the shard defaults: sou_shard_options_init */
 
 typedef enum { OPT_STRING, OPT_INT, OPT_SIZE, OPT_LEVEL } opt_type;
 
@@ -45,6 +48,10 @@ static const opt_spec options[] = {
     {"max_pipeline", OPT_INT, F(max_pipeline), 1, 100000, "N", "unanswered requests per connection before pausing"},
     {"max_queue", OPT_INT, F(max_queue), 1, 10000000, "N", "waiting jobs before answering 503"},
     {"shutdown_timeout", OPT_INT, F(shutdown_timeout), 0, 3600, "SECONDS", "SIGTERM waits this long for in-flight work"},
+    {"shard_timeout", OPT_INT, F(shard_timeout), 1, 3600000, "MS", "sharded index: a remote shard slower than this is left out"},
+    {"shard_connect_timeout", OPT_INT, F(shard_connect_timeout), 1, 3600000, "MS", "sharded index: connecting to a remote shard"},
+    {"shard_retry", OPT_INT, F(shard_retry), 1, 3600000, "MS", "sharded index: a failed shard is tried again after this"},
+    {"shard_refresh", OPT_INT, F(shard_refresh), 1, 3600000, "MS", "sharded index: reconnect remote shards this often (new commits)"},
 };
 #undef F
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -75,6 +82,14 @@ void sou_config_defaults(sou_config *cfg)
     cfg->max_pipeline = 128;                 /* bounds memory per client; beyond it TCP pushes back */
     cfg->max_queue = 10000;                  /* ~seconds of work; beyond it 503 beats unbounded latency */
     cfg->shutdown_timeout = 10;              /* searches take milliseconds; 10 s is generous */
+    {
+        sou_shard_options so;                /* the searcher's defaults, each explained there */
+        sou_shard_options_init(&so);
+        cfg->shard_timeout = (int)so.timeout_ms;
+        cfg->shard_connect_timeout = (int)so.connect_timeout_ms;
+        cfg->shard_retry = (int)so.retry_ms;
+        cfg->shard_refresh = (int)so.refresh_ms;
+    }
 }
 
 void sou_config_destroy(sou_config *cfg)
@@ -103,7 +118,20 @@ static const opt_spec *find_option(const char *key, size_t len)
     return NULL;
 }
 
-static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou_error *err)
+/* Fill err with a printf-style message; returns -1. */
+static int config_error(sou_config_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int config_error(sou_config_error *err, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou_config_error *err)
 {
     char *field = (char *)cfg + o->offset;
 
@@ -111,7 +139,7 @@ static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou
     case OPT_STRING: {
         char *copy = strdup(value);
         if (!copy) {
-            sou_error_set(err, SOU_EINTERNAL, "%s: out of memory", o->name);
+            config_error(err, "%s: out of memory", o->name);
             return -1;
         }
         free(*(char **)field);
@@ -121,7 +149,7 @@ static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou
     case OPT_LEVEL: {
         int level = sou_log_level_parse(value);
         if (level < 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "%s: \"%.40s\" is not debug, info, warn or error", o->name,
+            config_error(err, "%s: \"%.40s\" is not debug, info, warn or error", o->name,
                           value);
             return -1;
         }
@@ -143,7 +171,7 @@ static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou
         /* The range is checked before multiplying: 9000000000000000000M overflowed. */
         if (end == value || *end != '\0' || errno == ERANGE || n < 0 || n > o->max / unit ||
             n * unit < o->min) {
-            sou_error_set(err, SOU_EBADREQUEST, "%s: \"%.40s\" is not a number in %lld..%lld", o->name, value,
+            config_error(err, "%s: \"%.40s\" is not a number in %lld..%lld", o->name, value,
                           o->min, o->max);
             return -1;
         }
@@ -158,12 +186,12 @@ static int set_option(sou_config *cfg, const opt_spec *o, const char *value, sou
     return -1;
 }
 
-int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_error *err)
+int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_config_error *err)
 {
     const opt_spec *o = find_option(key, strlen(key));
 
     if (!o) {
-        sou_error_set(err, SOU_EBADREQUEST, "unknown setting \"%.60s\"", key);
+        config_error(err, "unknown setting \"%.60s\"", key);
         return -1;
     }
     return set_option(cfg, o, value, err);
@@ -181,7 +209,7 @@ static char *trim(char *s)
     return s;
 }
 
-int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err)
+int sou_config_load_file(sou_config *cfg, const char *path, sou_config_error *err)
 {
     FILE *f = fopen(path, "re");
     char *buf = NULL;
@@ -189,17 +217,17 @@ int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err)
     ssize_t n;
     unsigned lineno = 0;
     int rc = -1;
-    sou_error e;
+    sou_config_error e;
 
     if (!f) {
-        sou_error_set(err, SOU_EBADREQUEST, "%s: %s", path, strerror(errno));
+        config_error(err, "%s: %s", path, strerror(errno));
         return -1;
     }
     while ((n = getline(&buf, &cap, f)) >= 0) {
         char *line, *eq, *key, *value;
         lineno++;
         if (memchr(buf, '\0', (size_t)n)) {
-            sou_error_set(err, SOU_EBADREQUEST, "%s:%u: NUL byte in line", path, lineno);
+            config_error(err, "%s:%u: NUL byte in line", path, lineno);
             goto done;
         }
         line = trim(buf);
@@ -207,24 +235,24 @@ int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err)
             continue;
         eq = strchr(line, '=');
         if (!eq) {
-            sou_error_set(err, SOU_EBADREQUEST, "%s:%u: expected `key = value`", path, lineno);
+            config_error(err, "%s:%u: expected `key = value`", path, lineno);
             goto done;
         }
         *eq = '\0';
         key = trim(line);
         value = trim(eq + 1);
         if (strcmp(key, "config") == 0) {
-            sou_error_set(err, SOU_EBADREQUEST, "%s:%u: \"config\" cannot be set in a config file", path,
+            config_error(err, "%s:%u: \"config\" cannot be set in a config file", path,
                           lineno);
             goto done;
         }
         if (sou_config_set(cfg, key, value, &e) < 0) {
-            sou_error_set(err, e.code, "%s:%u: %s", path, lineno, e.message);
+            config_error(err, "%s:%u: %s", path, lineno, e.message);
             goto done;
         }
     }
     if (ferror(f)) {
-        sou_error_set(err, SOU_EBADREQUEST, "%s:%u: read error: %s", path, lineno + 1, strerror(errno));
+        config_error(err, "%s:%u: read error: %s", path, lineno + 1, strerror(errno));
         goto done;
     }
     rc = 0;
@@ -236,7 +264,7 @@ done:
 
 /* Split argv[*i] into an option and its value; returns the spec or NULL
  * (err filled).  *value points into argv. */
-static const opt_spec *flag_at(int argc, char **argv, int *i, const char **value, sou_error *err)
+static const opt_spec *flag_at(int argc, char **argv, int *i, const char **value, sou_config_error *err)
 {
     const char *arg = argv[*i];
     const char *name = arg + 2;
@@ -245,12 +273,12 @@ static const opt_spec *flag_at(int argc, char **argv, int *i, const char **value
     const opt_spec *o;
 
     if (strncmp(arg, "--", 2) != 0 || len == 0) {
-        sou_error_set(err, SOU_EBADREQUEST, "unexpected argument \"%.60s\" (options are --name value)", arg);
+        config_error(err, "unexpected argument \"%.60s\" (options are --name value)", arg);
         return NULL;
     }
     o = find_option(name, len);
     if (!o) {
-        sou_error_set(err, SOU_EBADREQUEST, "unknown option \"%.60s\" (see --help)", arg);
+        config_error(err, "unknown option \"%.60s\" (see --help)", arg);
         return NULL;
     }
     if (eq) {
@@ -258,17 +286,17 @@ static const opt_spec *flag_at(int argc, char **argv, int *i, const char **value
     } else if (*i + 1 < argc) {
         *value = argv[++*i];
     } else {
-        sou_error_set(err, SOU_EBADREQUEST, "option --%s needs a value (%s)", name, o->arg);
+        config_error(err, "option --%s needs a value (%s)", name, o->arg);
         return NULL;
     }
     return o;
 }
 
-int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err)
+int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_config_error *err)
 {
     const char *value;
     const opt_spec *o;
-    sou_error e;
+    sou_config_error e;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
@@ -289,12 +317,12 @@ int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err
         if (!(o = flag_at(argc, argv, &i, &value, err)))
             return -1;
         if (strcmp(o->name, "config") != 0 && set_option(cfg, o, value, &e) < 0) {
-            sou_error_set(err, e.code, "--%s", e.message);
+            config_error(err, "--%s", e.message);
             return -1;
         }
     }
     if (!cfg->db || !*cfg->db) {
-        sou_error_set(err, SOU_EBADREQUEST, "--db DIR is required (the index directory)");
+        config_error(err, "--db DIR is required (the index directory)");
         return -1;
     }
     return 0;

@@ -13,7 +13,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "search.h"
+/* Why a setting, a flag or a config file was refused, with where:
+ * "searchd.conf:3: threads: \"many\" is not a number in 1..256". */
+typedef struct {
+    char message[320];
+} sou_config_error;
 
 typedef struct {
     char *db;             /* index directory (required); owned */
@@ -36,6 +40,10 @@ typedef struct {
     int max_pipeline;     /* unanswered requests per line connection before reading pauses */
     int max_queue;        /* jobs waiting for a worker before answering 503 */
     int shutdown_timeout; /* seconds SIGTERM waits for in-flight requests */
+    int shard_timeout;    /* ms a remote shard may take to answer before it is left out */
+    int shard_connect_timeout; /* ms to connect to a remote shard */
+    int shard_retry;      /* ms before a shard that failed is tried again */
+    int shard_refresh;    /* ms between fresh connections to a remote shard (new commits) */
 } sou_config;
 
 /* Set every field to its default (strings are strdup'ed). */
@@ -46,17 +54,17 @@ void sou_config_destroy(sou_config *cfg);
 
 /* Set one key ("threads", "idle-timeout" ...) from text.  Returns 0, or -1
  * with err saying which key and why (no location: callers add it). */
-int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_error *err);
+int sou_config_set(sou_config *cfg, const char *key, const char *value, sou_config_error *err);
 
 /* Read a `key = value` file.  Returns 0, or -1 with err = "path:line: message". */
-int sou_config_load_file(sou_config *cfg, const char *path, sou_error *err);
+int sou_config_load_file(sou_config *cfg, const char *path, sou_config_error *err);
 
 /* Apply the command line: first the file named by --config (if any), then
  * every flag, so flags win.  Returns 0, 1 when --help was asked for, 2 for
  * --version, or -1
  * with err filled (unknown flag, missing value, bad value, bad file).
  * Finally checks that db is set. */
-int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_error *err);
+int sou_config_parse_args(sou_config *cfg, int argc, char **argv, sou_config_error *err);
 
 /* Write the usage text (every flag, its default) to out. */
 void sou_config_usage(FILE *out, const char *program);

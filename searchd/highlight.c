@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "strbuf.h"
 #include "tokenize.h"
 #include "utf8.h"
 
@@ -162,54 +163,6 @@ int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
     return 0;
 }
 
-/* ------------------------------------------------------------ output buffer */
-
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-/* sb_put for the few bytes of one character: no call when it fits. */
-static inline void sb_put_small(sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        sb_put(b, s, n);
-        return;
-    }
-    char *d = b->p + b->len;
-    for (size_t i = 0; i < n; i++)
-        d[i] = s[i];
-    b->len += n;
-    d[n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
 /* ------------------------------------------------------------ the text */
 
 typedef struct {
@@ -237,7 +190,7 @@ typedef struct {
     size_t nspans;
     int oom;
     /* output */
-    sbuf html, plain;
+    sou_strbuf html, plain;
     uint32_t out_chars; /* characters written to plain */
     uint32_t (*marks)[2];
     size_t nmarks, capmarks;
@@ -396,13 +349,16 @@ static int hl_prepare(hl *h, const sou_hl_terms *t, const char *text, size_t len
         return -1;
 
     if (t && t->n && len) {
-        unsigned flags = t->has_unigram ? SOU_TOKENIZE_UNIGRAMS : 0;
+        /* Every character alone only when the query searched one: else the
+         * unigrams would be looked up for nothing (+1.3% instructions over
+         * 200 cmrc2018 questions in sou-eval). */
+        sou_tokenize_purpose purpose = t->has_unigram ? SOU_TOKENIZE_CHARS : SOU_TOKENIZE_QUERY;
         if (t->no_filter) {
-            sou_tokenize(h->text, len, 0, flags, occ_cb, h, NULL);
+            sou_tokenize(h->text, len, 0, purpose, occ_cb, h, NULL);
         } else {
             for (size_t i = 0; i < h->npieces && !h->oom; i++) {
                 h->base = h->pieces[i][0];
-                sou_tokenize(h->text + h->base, h->pieces[i][1] - h->base, 0, flags, occ_cb, h, NULL);
+                sou_tokenize(h->text + h->base, h->pieces[i][1] - h->base, 0, purpose, occ_cb, h, NULL);
             }
         }
         if (h->oom)
@@ -439,8 +395,8 @@ static void hl_destroy(hl *h)
     free(h->pieces);
     free(h->occ);
     free(h->spans);
-    free(h->html.p);
-    free(h->plain.p);
+    sou_strbuf_destroy(&h->html);
+    sou_strbuf_destroy(&h->plain);
     free(h->marks);
 }
 
@@ -449,21 +405,21 @@ static void hl_destroy(hl *h)
 static void out_char(hl *h, uint32_t c, const char *bytes, size_t n)
 {
     switch (c) {
-    case '&': sb_str(&h->html, "&amp;"); break;
-    case '<': sb_str(&h->html, "&lt;"); break;
-    case '>': sb_str(&h->html, "&gt;"); break;
-    case '"': sb_str(&h->html, "&quot;"); break;
-    case '\'': sb_str(&h->html, "&#39;"); break;
-    default: sb_put_small(&h->html, bytes, n);
+    case '&': sou_strbuf_puts(&h->html, "&amp;"); break;
+    case '<': sou_strbuf_puts(&h->html, "&lt;"); break;
+    case '>': sou_strbuf_puts(&h->html, "&gt;"); break;
+    case '"': sou_strbuf_puts(&h->html, "&quot;"); break;
+    case '\'': sou_strbuf_puts(&h->html, "&#39;"); break;
+    default: sou_strbuf_put_small(&h->html, bytes, n);
     }
-    sb_put_small(&h->plain, bytes, n);
+    sou_strbuf_put_small(&h->plain, bytes, n);
     h->out_chars++;
 }
 
 static void out_literal(hl *h, const char *s, uint32_t chars)
 {
-    sb_str(&h->html, s);
-    sb_str(&h->plain, s);
+    sou_strbuf_puts(&h->html, s);
+    sou_strbuf_puts(&h->plain, s);
     h->out_chars += chars;
 }
 
@@ -509,7 +465,7 @@ static void emit_range(hl *h, uint32_t s, uint32_t e, int collapse)
     uint32_t mark_start = 0;
     for (uint32_t c = s; c < e; c++) {
         if (!in_mark && sp < h->nspans && h->spans[sp].cs <= c) {
-            sb_str(&h->html, "<mark>");
+            sou_strbuf_puts(&h->html, "<mark>");
             in_mark = 1;
             mark_start = h->out_chars;
         }
@@ -529,14 +485,14 @@ static void emit_range(hl *h, uint32_t s, uint32_t e, int collapse)
             prev_space = 0;
         }
         if (in_mark && c + 1 >= h->spans[sp].ce) {
-            sb_str(&h->html, "</mark>");
+            sou_strbuf_puts(&h->html, "</mark>");
             add_mark(h, mark_start, h->out_chars);
             in_mark = 0;
             sp++;
         }
     }
     if (in_mark) { /* a span cut by the passage's end */
-        sb_str(&h->html, "</mark>");
+        sou_strbuf_puts(&h->html, "</mark>");
         add_mark(h, mark_start, h->out_chars);
     }
 }
@@ -546,9 +502,9 @@ static int hl_finish(hl *h, sou_hl_result *out)
     if (h->oom || h->html.oom || h->plain.oom)
         return -1;
     if (!h->html.p)
-        sb_put(&h->html, "", 0);
+        sou_strbuf_put(&h->html, "", 0);
     if (!h->plain.p)
-        sb_put(&h->plain, "", 0);
+        sou_strbuf_put(&h->plain, "", 0);
     if (h->html.oom || h->plain.oom)
         return -1;
     out->html = h->html.p;

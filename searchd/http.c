@@ -3,8 +3,10 @@
  *
  *   GET /search?q=..&limit=..  the search (options as in search.h)
  *   GET /doc/<id>[?q=..]       one document, matches marked when q is given
- *   GET /health                200 {"status":"ok",...} or 503 while the index cannot be opened
+ *   GET /health                200 {"status":"ok",...} or 503 while the index cannot be opened;
+ *                              a sharded index: "ok" | "degraded" and "shards": [...], 503 when no shard answers
  *   GET /stats                 counters, latency percentiles, documents, revision, uptime
+ *   GET /fields                the index's facets and the labels of fields and values
  *   GET /metrics               the same and more in Prometheus' text format
  *   GET / and other paths      the search page's files (sou_web), else 404
  *
@@ -47,7 +49,7 @@ typedef struct {
     sou_server *srv;
     struct evhttp_request *req; /* evhttp frees it after we reply */
     sou_req_kind kind;
-    enum { ANSWER_BODY, ANSWER_STATS, ANSWER_HEALTH, ANSWER_METRICS } answer;
+    enum { ANSWER_BODY, ANSWER_STATS, ANSWER_HEALTH, ANSWER_METRICS, ANSWER_FIELDS } answer;
     double t0;
 } http_req;
 
@@ -265,6 +267,21 @@ static void send_error(sou_server *s, struct evhttp_request *req, sou_req_kind k
     json_decref(e);
 }
 
+/* Parameters that may be given more than once (filter=a:1&filter=b:2):
+ * they become an array of strings, in order. */
+static int repeatable(const char *key)
+{
+    return strcmp(key, "filter") == 0 || strcmp(key, "facets") == 0;
+}
+
+static int add_repeated(json_t *options, const char *key, const char *value, size_t len)
+{
+    json_t *a = json_object_get(options, key);
+    if (!a && json_object_set_new(options, key, a = json_array()) < 0)
+        return -1;
+    return json_array_append_new(a, json_stringn(value, len));
+}
+
 static int is_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -321,7 +338,7 @@ json_t *sou_http_search_options(const char *query, sou_error *err)
             sou_error_set(err, SOU_EBADREQUEST, "query string: a parameter without a name");
         } else if (strlen(key) != klen || sou_utf8_valid_prefix(key, klen) != klen) {
             sou_error_set(err, SOU_EBADREQUEST, "query string: a parameter name is not valid UTF-8 text");
-        } else if (json_object_get(options, key)) {
+        } else if (json_object_get(options, key) && !repeatable(key)) {
             sou_error_set(err, SOU_EBADREQUEST, "query string: parameter \"%.40s\" given twice", key);
             sou_error_where(err, key, value, vlen, 0, 0);
         } else if (strlen(value) != vlen) {
@@ -329,7 +346,8 @@ json_t *sou_http_search_options(const char *query, sou_error *err)
         } else if (sou_utf8_valid_prefix(value, vlen) != vlen) {
             sou_error_fail(err, SOU_R_BAD_UTF8, "parameter \"%.40s\": not valid UTF-8 (at byte %zu)", key,
                            sou_utf8_valid_prefix(value, vlen));
-        } else if (json_object_set_new(options, key, json_stringn(value, vlen)) < 0) {
+        } else if (repeatable(key) ? add_repeated(options, key, value, vlen) < 0
+                                     : json_object_set_new(options, key, json_stringn(value, vlen)) < 0) {
             sou_error_set(err, SOU_EINTERNAL, "out of memory");
         } else {
             ok = 1;
@@ -366,11 +384,16 @@ static void http_job_done(sou_job *job)
         else
             send_json(s, h->req, h->kind, h->t0, 500, NULL);
         free(text);
+    } else if (h->answer == ANSWER_FIELDS && job->status == 200) {
+        send_json(s, h->req, h->kind, h->t0, 200, json_object_get(job->answer, "fields"));
     } else if (h->answer == ANSWER_HEALTH && job->status == 200) {
-        json_t *o = json_pack("{s:s, s:O?, s:O?}", "status", "ok", "documents",
+        /* A sharded index says "ok", "degraded" or "unavailable" (503), and how each shard is. */
+        const char *status = json_string_value(json_object_get(job->answer, "status"));
+        json_t *o = json_pack("{s:s, s:O?, s:O?, s:O*}", "status", status ? status : "ok", "documents",
                               json_object_get(job->answer, "documents"), "revision",
-                              json_object_get(job->answer, "revision"));
-        send_json(s, h->req, h->kind, h->t0, 200, o);
+                              json_object_get(job->answer, "revision"), "shards",
+                              json_object_get(job->answer, "shards"));
+        send_json(s, h->req, h->kind, h->t0, status && strcmp(status, "unavailable") == 0 ? 503 : 200, o);
         json_decref(o);
     } else {
         send_body(s, h->req, h->kind, h->t0, job->status, "application/json; charset=utf-8", job->body,
@@ -517,6 +540,8 @@ static void handle_request(struct evhttp_request *req, void *arg)
         submit(s, req, t0, SOU_REQ_OTHER, ANSWER_HEALTH, SOU_JOB_INFO, NULL);
     } else if (strcmp(path, "/stats") == 0) {
         submit(s, req, t0, SOU_REQ_OTHER, ANSWER_STATS, SOU_JOB_INFO, NULL);
+    } else if (strcmp(path, "/fields") == 0) {
+        submit(s, req, t0, SOU_REQ_OTHER, ANSWER_FIELDS, SOU_JOB_INFO, NULL);
     } else if (strcmp(path, "/metrics") == 0) {
         submit(s, req, t0, SOU_REQ_OTHER, ANSWER_METRICS, SOU_JOB_INFO, NULL);
     } else {

@@ -54,7 +54,7 @@ struct line_req {
     sou_server *srv;
     line_conn *conn; /* NULL once the connection is gone */
     sou_req_kind kind;
-    int is_stats;
+    enum { INFO_NONE, INFO_STATS, INFO_FIELDS } info; /* what to answer from an info job */
     int done;
     int close_after; /* QUIT */
     int status;
@@ -178,6 +178,7 @@ static const struct {
     {"GET", SOU_CMD_GET, ARG_REQUIRED, parse_get, "GET <id> | GET {\"id\":..,\"q\":..}"},
     {"PING", SOU_CMD_PING, ARG_NONE, NULL, "PING"},
     {"STATS", SOU_CMD_STATS, ARG_NONE, NULL, "STATS"},
+    {"FIELDS", SOU_CMD_FIELDS, ARG_NONE, NULL, "FIELDS"},
     {"QUIT", SOU_CMD_QUIT, ARG_NONE, NULL, "QUIT"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -202,7 +203,7 @@ int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_erro
     for (end = len; end > start && is_blank(line[end - 1]); end--)
         ;
     if (start == end)
-        return sou_error_set(err, SOU_EBADREQUEST, "empty request (commands: SEARCH, GET, PING, STATS, QUIT)"),
+        return sou_error_set(err, SOU_EBADREQUEST, "empty request (commands: SEARCH, GET, PING, STATS, FIELDS, QUIT)"),
                -1;
     for (name_len = 0; start + name_len < end && !is_blank(line[start + name_len]); name_len++)
         ;
@@ -225,7 +226,7 @@ int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_erro
         return commands[i].parse ? commands[i].parse(arg, arg_len, req, err) : 0;
     }
     return sou_error_fail(err, SOU_R_UNKNOWN_COMMAND,
-                          "unknown command \"%.*s\" (commands: SEARCH, GET, PING, STATS, QUIT)",
+                          "unknown command \"%.*s\" (commands: SEARCH, GET, PING, STATS, FIELDS, QUIT)",
                           quote_len(line + start, name_len, 40), line + start),
            -1;
 }
@@ -292,7 +293,19 @@ static void line_job_done(sou_job *job)
         sou_server_maybe_done(s);
         return;
     }
-    if (r->is_stats) {
+    if (r->info == INFO_FIELDS && job->status == 200) {
+        size_t len = 0;
+        const json_t *fields = json_object_get(job->answer, "fields");
+        char *text = fields ? sou_json_line(fields, &len) : NULL;
+        if (text) {
+            req_answer(r, 200, text, len);
+            free(text);
+        } else {
+            sou_error e;
+            sou_error_set(&e, SOU_EINTERNAL, "out of memory building FIELDS");
+            req_answer_error(r, &e);
+        }
+    } else if (r->info == INFO_STATS) {
         json_t *st = sou_server_stats(s, job);
         size_t len = 0;
         char *text = st ? sou_json_line(st, &len) : NULL;
@@ -410,7 +423,8 @@ static void conn_request(line_conn *c, const char *line, size_t len)
         job = sou_job_new(SOU_JOB_GET, lr.options, line_job_done, r);
         break;
     case SOU_CMD_STATS:
-        r->is_stats = 1;
+    case SOU_CMD_FIELDS:
+        r->info = lr.cmd == SOU_CMD_STATS ? INFO_STATS : INFO_FIELDS;
         job = sou_job_new(SOU_JOB_INFO, NULL, line_job_done, r);
         break;
     }

@@ -39,13 +39,14 @@ static int setup_process(void)
 int main(int argc, char **argv)
 {
     sou_config cfg;
+    sou_config_error cerr = {""};
     sou_error err = {0};
     sou_server *server = NULL;
     char where[200];
     int rc, status = 1;
 
     sou_config_defaults(&cfg);
-    rc = sou_config_parse_args(&cfg, argc, argv, &err);
+    rc = sou_config_parse_args(&cfg, argc, argv, &cerr);
     if (rc == 1) {
         sou_config_usage(stdout, "searchd");
         status = 0;
@@ -57,7 +58,7 @@ int main(int argc, char **argv)
         goto done;
     }
     if (rc < 0) {
-        fprintf(stderr, "searchd: %s\n", err.message);
+        fprintf(stderr, "searchd: %s\n", cerr.message);
         status = 2;
         goto done;
     }

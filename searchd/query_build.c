@@ -41,6 +41,8 @@ void sou_rank_params_init(sou_rank_params *rp)
     rp->phrase_weight = 0;   /* off: costs 50x at p99 and lost 0.3-0.6 points (overlapping bigrams
                               * already reward adjacency) */
     rp->junction_weight = 0.5;
+    rp->scope_weight = 2; /* laws s1 0.45 -> 0.575, MRR 0.60 -> 0.70; gd unchanged (docs/ranking.md) */
+    rp->title_all_weight = 1; /* gd s1 +0.05, laws +0.05 (with synonyms), cmrc2018 unchanged */
     rp->drop_stopwords = 1;
     rp->leftover_unigrams = 1;
     rp->title_elite = 6;     /* the title boost needs only the rarest few: p99 -30%, same relevance */
@@ -60,6 +62,7 @@ typedef struct {
     sou_token_kind kind;
     unsigned wqf; /* for unique lists */
     int junction; /* a bigram across two words (plain_tokens) */
+    json_t *alts; /* owned, or NULL: the word's synonyms; term is then the word */
 } qtok;
 
 typedef struct {
@@ -71,8 +74,10 @@ typedef struct {
 
 static void qtoks_free(qtoks *t)
 {
-    for (size_t i = 0; i < t->n; i++)
+    for (size_t i = 0; i < t->n; i++) {
         free(t->v[i].term);
+        json_decref(t->v[i].alts);
+    }
     free(t->v);
     memset(t, 0, sizeof *t);
 }
@@ -92,7 +97,7 @@ static int qtoks_push(qtoks *t, const char *term, size_t len, uint32_t pos, sou_
         return -1;
     memcpy(copy, term, len);
     copy[len] = '\0';
-    t->v[t->n++] = (qtok){copy, len, pos, kind, 1, t->junction};
+    t->v[t->n++] = (qtok){copy, len, pos, kind, 1, t->junction, NULL};
     /* t->v owns copy now: cppcheck misses the compound literal. */
     /* cppcheck-suppress memleak */
     return 0;
@@ -112,14 +117,15 @@ static int collect_cb(const sou_token *tok, void *ctx)
 static uint32_t tokenize_into(qtoks *t, const char *text, size_t len, uint32_t first)
 {
     sou_tokenize_stats st = {0};
-    sou_tokenize(text, len, first, 0, collect_cb, t, &st);
+    sou_tokenize(text, len, first, SOU_TOKENIZE_QUERY, collect_cb, t, &st);
     return st.next_pos > first ? st.next_pos : first;
 }
 
-static ssize_t qtoks_find(const qtoks *t, const char *term, size_t len)
+/* The entry for term (a word with synonyms or not: has_alts), or -1. */
+static ssize_t qtoks_find(const qtoks *t, const char *term, size_t len, int has_alts)
 {
     for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].len == len && memcmp(t->v[i].term, term, len) == 0)
+        if (t->v[i].len == len && memcmp(t->v[i].term, term, len) == 0 && (t->v[i].alts != NULL) == has_alts)
             return (ssize_t)i;
     return -1;
 }
@@ -134,6 +140,7 @@ typedef struct {
     size_t n, cap;
     sx_error xe;
     int failed;
+    sx_db *db; /* borrowed, may be NULL: where single characters are expanded (env->db) */
     /* The budget's counters for this build (budget_check reads them). */
     unsigned per_char; /* terms each expanding character may stand for */
     unsigned n_chars;  /* expanding characters so far */
@@ -190,7 +197,7 @@ static int is_unigram(const char *term, size_t len)
 
 /* A query term.  With expand, a single CJK character becomes every term that
  * starts with it: the index stores a character alone only at the end of a
- * CJK run (see SOU_TOKENIZE_RUN_END); elsewhere it is the first half of a
+ * CJK run (see SOU_TOKENIZE_DOCUMENT); elsewhere it is the first half of a
  * bigram. */
 static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t len, unsigned wqf,
                         unsigned pos, int expand)
@@ -204,7 +211,11 @@ static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t l
         memcpy(u, prefix, pl);
         memcpy(u + pl, term, len);
         p->n_chars++;
-        return keep(p, sx_query_prefix(u, pl + len, p->per_char, &p->xe));
+        /* Expanded here, over the whole index, when the database is known:
+         * a deferred expansion happens inside each shard, and the scores
+         * would then depend on how the documents are split. */
+        return keep(p, p->db ? sx_query_prefix_in(p->db, u, pl + len, p->per_char, &p->xe)
+                             : sx_query_prefix(u, pl + len, p->per_char, &p->xe));
     }
     char buf[256];
     size_t pl = strlen(prefix);
@@ -345,6 +356,65 @@ static size_t chars_before(const char *s, size_t n)
     return c;
 }
 
+static int collect_synonym(const char *syn, size_t len, void *ctx)
+{
+    json_t *a = ctx;
+    /* a list is short; a pathological one is cut (each costs a query part) */
+    return json_array_size(a) >= SOU_MAX_SYNONYMS || json_array_append_new(a, json_stringn(syn, len)) < 0;
+}
+
+/* The synonyms of text[0..len) in db's synonym table: a new array, or NULL
+ * when it has none (or db is NULL, or *failed is set with *xe filled). */
+static json_t *synonyms_of(sx_db *db, const char *text, size_t len, int *failed, sx_error *xe)
+{
+    if (!db)
+        return NULL;
+    json_t *a = json_array();
+    if (!a)
+        return NULL;
+    if (sx_db_each_synonym(db, text, len, collect_synonym, a, xe) != SX_OK)
+        *failed = 1;
+    if (*failed || json_array_size(a) == 0) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* 1 if no document has text[0..len) in its body or title: some token of it
+ * is in no document (a necessary condition for the words to be there); 0
+ * when it may be there or db is NULL; -1 with *xe when db failed (a shard:
+ * the caller retries without it). */
+static int text_missing(sx_db *db, const char *text, size_t len, sx_error *xe)
+{
+    qtoks t = {0};
+    int missing = 0;
+    if (!db)
+        return 0;
+    tokenize_into(&t, text, len, 0);
+    for (size_t i = 0; i < t.n && missing == 0; i++) {
+        char st[256];
+        unsigned body = 1, title = 1;
+        size_t n = t.v[i].len < sizeof st - 2 ? t.v[i].len : sizeof st - 2;
+        st[0] = SOU_PREFIX_TITLE[0];
+        memcpy(st + 1, t.v[i].term, n);
+        if (sx_db_termfreq(db, t.v[i].term, t.v[i].len, &body, xe) != SX_OK ||
+            sx_db_termfreq(db, st, n + 1, &title, xe) != SX_OK)
+            missing = -1;
+        else
+            missing = body == 0 && title == 0;
+    }
+    qtoks_free(&t);
+    return missing;
+}
+
+static int add_missing(json_t *missing, const char *w, size_t len)
+{
+    drop_ctx d = {missing, 0};
+    on_drop(w, len, &d); /* the same unique-append */
+    return d.oom ? -1 : 0;
+}
+
 /* 1 if the word is dropped from the ranking: a stopword (question words,
  * particles), or a lone function character (在, 被, 把, 对 ...). */
 static int word_is_stop(const char *w, size_t len, unsigned chars)
@@ -359,9 +429,12 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
  * 意/定/监护), so 意定 must stay; between two dictionary words the straddling
  * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
  * dropped as whole words.  With drop == 0 nothing is dropped. */
-static int plain_tokens(const sou_lexicon *lex, const sou_parsed_query *pq, int drop, int leftovers,
-                        qtoks *out, json_t *dropped)
+static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, int drop, int leftovers,
+                        qtoks *out, json_t *dropped, json_t *missing, json_t *places, sx_error *dbe)
 {
+    int dbfail = 0; /* the database failed (dbe says why): -2 */
+    const sou_lexicon *lex = env ? env->lex : NULL;
+    sx_db *db = env ? env->db : NULL, *syn = env ? env->synonyms : NULL;
     uint32_t pos = 0;
     drop_ctx dc = {dropped, 0};
     qwords ws = {0};
@@ -383,10 +456,15 @@ static int plain_tokens(const sou_lexicon *lex, const sou_parsed_query *pq, int 
         size_t kept = 0;
         for (size_t k = 0; k < ws.n; k++)
             kept += !ws.v[k].stop;
+        size_t syn_end = 0; /* words before this index belong to a synonym window */
         for (size_t k = 0; k < ws.n; k++) {
             const qword *w = &ws.v[k], *prev = k ? &ws.v[k - 1] : NULL;
             if (w->stop)
                 continue;
+            if (k < syn_end) {
+                /* inside a word with synonyms: only the junction out of it */
+                continue;
+            }
             /* positions are character offsets: bigrams of adjacent
              * characters are adjacent, whatever the word boundaries */
             uint32_t wpos = pos + (uint32_t)chars_before(it->text, w->start);
@@ -407,7 +485,50 @@ static int plain_tokens(const sou_lexicon *lex, const sou_parsed_query *pq, int 
                 size_t cl = sou_utf8_decode((const unsigned char *)it->text + b, w->end - b, &cp);
                 out->junction = prev->chars > 1 && w->chars > 1;
                 tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
+                /* two characters the lexicon left apart: a word of their own */
+                if (!out->junction && prev->chars == 1 && w->chars == 1) {
+                    int gone = text_missing(db, it->text + a, b + cl - a, dbe);
+                    dbfail |= gone < 0;
+                    if (gone > 0 && add_missing(missing, it->text + a, b + cl - a) < 0)
+                        out->oom = 1;
+                }
                 out->junction = 0;
+            }
+            if (cjk && sou_lexicon_is_place(lex, it->text + w->start, w->end - w->start) &&
+                add_missing(places, it->text + w->start, w->end - w->start) < 0)
+                out->oom = 1;
+            /* The longest run of up to SOU_SYNONYM_WORDS joined words from
+             * here that the synonym table knows (退一赔三 may be cut into
+             * four): searched as one concept, the words or any synonym. */
+            size_t span = 0;
+            json_t *alts = NULL;
+            for (size_t j = SOU_SYNONYM_WORDS; syn && j-- > 0 && !alts;) {
+                if (k + j >= ws.n)
+                    continue;
+                int ok = 1;
+                for (size_t m = k + 1; m <= k + j && ok; m++)
+                    ok = !ws.v[m].stop && ws.v[m].joined && ws.v[m].kind == SOU_SEG_CJK && cjk;
+                if (ok && (alts = synonyms_of(syn, it->text + w->start, ws.v[k + j].end - w->start, &dbfail, dbe)))
+                    span = j + 1;
+            }
+            if (alts) {
+                size_t len = ws.v[k + span - 1].end - w->start;
+                out->junction = 0;
+                if (qtoks_push(out, it->text + w->start, len, wpos, SOU_TOKEN_WORD) < 0) {
+                    json_decref(alts);
+                    out->oom = 1;
+                    goto done;
+                }
+                out->v[out->n - 1].alts = alts;
+                syn_end = k + span;
+                int gone = text_missing(db, it->text + w->start, len, dbe);
+                for (size_t m = 0; gone > 0 && m < json_array_size(alts); m++)
+                    gone = text_missing(db, json_string_value(json_array_get(alts, m)),
+                                        json_string_length(json_array_get(alts, m)), dbe);
+                dbfail |= gone < 0;
+                if (gone > 0 && add_missing(missing, it->text + w->start, len) < 0)
+                    out->oom = 1;
+                continue;
             }
             if (w->chars == 1 && cjk) {
                 /* A lone character inside a longer question is a weak signal:
@@ -420,10 +541,16 @@ static int plain_tokens(const sou_lexicon *lex, const sou_parsed_query *pq, int 
                 }
             }
             tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
+            if (w->chars > 1 || !cjk) {
+                int gone = text_missing(db, it->text + w->start, w->end - w->start, dbe);
+                dbfail |= gone < 0;
+                if (gone > 0 && add_missing(missing, it->text + w->start, w->end - w->start) < 0)
+                    out->oom = 1;
+            }
         }
         pos += (uint32_t)chars_before(it->text, it->len) + 2; /* items never adjacent */
     }
-    rc = out->oom || dc.oom ? -1 : 0;
+    rc = out->oom || dc.oom ? -1 : dbfail ? -2 : 0;
 done:
     free(ws.v);
     return rc;
@@ -447,22 +574,117 @@ static int add_hl(sou_built_query *bq, const char *term, size_t len)
     return 0;
 }
 
+/* A place's own regulation (schema.h: XS<place>) answers the people of that
+ * place: when the question names no place, every document that is not one
+ * gets a fixed bonus (the national law before 23 cities' versions of it);
+ * when it names some, their own regulations get twice the bonus and the
+ * other places' none. */
+static sx_query *scope_bonus(qpool *p, sx_query *ranked, const json_t *places, double w)
+{
+    if (w <= 0 || p->failed)
+        return ranked;
+    char term[256];
+    size_t pl = strlen(SOU_PREFIX_SCOPE);
+    memcpy(term, SOU_PREFIX_SCOPE, pl);
+    sx_query *any = keep(p, sx_query_term(term, pl, 1, 0, &p->xe));
+    sx_query *general = combine2(p, SX_OP_AND_NOT, keep(p, sx_query_fixed_weight(w, &p->xe)), any);
+    sx_query *bonus = general;
+    size_t n = json_array_size(places);
+    if (n) {
+        sx_query *subs[8];
+        size_t k = 0;
+        for (size_t i = 0; i < n && k < 8; i++) {
+            size_t len = json_string_length(json_array_get(places, i));
+            if (pl + len >= sizeof term)
+                continue;
+            memcpy(term + pl, json_string_value(json_array_get(places, i)), len);
+            subs[k++] = keep(p, sx_query_term(term, pl + len, 1, 0, &p->xe));
+        }
+        if (k) {
+            sx_query *own = combine2(p, SX_OP_FILTER, keep(p, sx_query_fixed_weight(2 * w, &p->xe)),
+                                     combine(p, SX_OP_OR, subs, k, 0));
+            bonus = combine2(p, SX_OP_OR, general, own);
+        }
+    }
+    return combine2(p, SX_OP_AND_MAYBE, ranked, bonus);
+}
+
+/* text as searched: its one token's term, or the phrase of its tokens. */
+static sx_query *text_q(qpool *p, const char *prefix, const char *text, size_t len, unsigned wqf, unsigned pos)
+{
+    qtoks t = {0};
+    sx_query *q = NULL;
+    tokenize_into(&t, text, len, pos);
+    if (t.oom) {
+        p->failed = 1;
+        p->xe.status = SX_ERR_NO_MEMORY;
+        strcpy(p->xe.message, "out of memory");
+    } else if (t.n == 1) {
+        q = term_q(p, prefix, t.v[0].term, t.v[0].len, wqf, t.v[0].pos + 1, 1);
+    } else if (t.n > 1) {
+        q = phrase_q(p, prefix, t.v, t.n);
+    }
+    qtoks_free(&t);
+    return q;
+}
+
+/* A query term: the term itself, or, for a word with synonyms, the word
+ * and every synonym as one concept (OP_SYNONYM: ranked as a single term
+ * that occurs wherever any of them does). */
+static sx_query *word_q(qpool *p, const char *prefix, const qtok *t, int expand)
+{
+    if (!t->alts)
+        return term_q(p, prefix, t->term, t->len, t->wqf, t->pos + 1, expand);
+    size_t n = json_array_size(t->alts) + 1, k = 0;
+    sx_query *subs[SOU_MAX_SYNONYMS + 1];
+    sx_query *w = text_q(p, prefix, t->term, t->len, t->wqf, t->pos);
+    if (w)
+        subs[k++] = w;
+    for (size_t i = 0; i + 1 < n; i++) {
+        json_t *a = json_array_get(t->alts, i);
+        sx_query *q = text_q(p, prefix, json_string_value(a), json_string_length(a), t->wqf, t->pos);
+        if (q)
+            subs[k++] = q;
+    }
+    if (p->failed || k == 0)
+        return NULL;
+    return combine(p, SX_OP_SYNONYM, subs, k, 0);
+}
+
+/* The highlighter's terms for a word with synonyms: the tokens of the word
+ * and of each synonym. */
+static int hl_words(sou_built_query *bq, const qtok *t)
+{
+    qtoks toks = {0};
+    tokenize_into(&toks, t->term, t->len, 0);
+    for (size_t i = 0; i < json_array_size(t->alts); i++) {
+        json_t *a = json_array_get(t->alts, i);
+        tokenize_into(&toks, json_string_value(a), json_string_length(a), 0);
+    }
+    int rc = toks.oom ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < toks.n; i++)
+        rc = add_hl(bq, toks.v[i].term, toks.v[i].len);
+    qtoks_free(&toks);
+    return rc;
+}
+
 /* One build of pq with every expanding character standing for at most
  * per_char terms; *n_chars and *n_terms get what it used (budget_check). */
 static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp_in,
                  unsigned per_char, sou_built_query *bq, unsigned *n_chars, unsigned *n_terms,
                  sou_error *err)
 {
-    const sou_lexicon *lex = env ? env->lex : NULL;
     sou_rank_params rp;
     qtoks plain = {0}, uniq = {0}, item = {0};
     qpool pool = {0};
+    json_t *places = json_array(); /* place names among the query's words */
     pool.per_char = per_char;
     sx_query **req = NULL, **excl = NULL, **subs = NULL;
     size_t nreq = 0, nexcl = 0;
     int rc = -1, oom = 0;
 
     memset(bq, 0, sizeof *bq);
+    pool.db = env ? env->db : NULL;
     if (rp_in)
         rp = *rp_in;
     else
@@ -472,9 +694,11 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
     bq->phrases = json_array();
     bq->excluded = json_array();
     bq->title_terms = json_array();
+    bq->synonyms = json_object();
+    bq->missing = json_array();
     req = calloc(pq->n + 1, sizeof *req);
     excl = calloc(pq->n + 1, sizeof *excl);
-    if (!bq->terms || !bq->dropped || !bq->phrases || !bq->excluded || !bq->title_terms || !req ||
+    if (!bq->terms || !bq->dropped || !bq->phrases || !bq->excluded || !bq->title_terms || !bq->synonyms || !bq->missing || !places || !req ||
         !excl)
         goto oom;
 
@@ -485,27 +709,41 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         has_plain |= pq->items[i].kind == SOU_QITEM_TEXT;
         has_required |= pq->items[i].kind == SOU_QITEM_PHRASE || pq->items[i].kind == SOU_QITEM_TITLE;
     }
-    if (plain_tokens(lex, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped) < 0)
-        goto oom;
-    if (has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
+    int pt = plain_tokens(env, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped, bq->missing,
+                          places, &pool.xe);
+    if (pt == 0 && has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
         json_array_clear(bq->dropped);
-        if (plain_tokens(lex, pq, 0, 1, &plain, bq->dropped) < 0)
-            goto oom;
+        json_array_clear(bq->missing);
+        json_array_clear(places);
+        pt = plain_tokens(env, pq, 0, 1, &plain, bq->dropped, bq->missing, places, &pool.xe);
+    }
+    if (pt == -1)
+        goto oom;
+    if (pt == -2) { /* the database failed looking up synonyms or term frequencies */
+        pool.failed = 1;
+        goto failed;
     }
 
     /* Unique terms with their within-query frequency. */
     for (size_t i = 0; i < plain.n; i++) {
-        ssize_t k = qtoks_find(&uniq, plain.v[i].term, plain.v[i].len);
+        const qtok *pt = &plain.v[i];
+        ssize_t k = qtoks_find(&uniq, pt->term, pt->len, pt->alts != NULL);
         if (k >= 0) {
             uniq.v[k].wqf++;
-            uniq.v[k].junction &= plain.v[i].junction;
+            uniq.v[k].junction &= pt->junction;
             continue;
         }
-        uniq.junction = plain.v[i].junction;
-        if (qtoks_push(&uniq, plain.v[i].term, plain.v[i].len, plain.v[i].pos, plain.v[i].kind) < 0 ||
-            json_array_append_new(bq->terms, json_stringn(plain.v[i].term, plain.v[i].len)) < 0 ||
-            add_hl(bq, plain.v[i].term, plain.v[i].len) < 0)
+        uniq.junction = pt->junction;
+        if (qtoks_push(&uniq, pt->term, pt->len, pt->pos, pt->kind) < 0 ||
+            json_array_append_new(bq->terms, json_stringn(pt->term, pt->len)) < 0)
             goto oom;
+        if (pt->alts) {
+            uniq.v[uniq.n - 1].alts = json_incref(pt->alts);
+            if (json_object_setn(bq->synonyms, pt->term, pt->len, pt->alts) < 0 || hl_words(bq, pt) < 0)
+                goto oom;
+        } else if (add_hl(bq, pt->term, pt->len) < 0) {
+            goto oom;
+        }
     }
 
     sx_query *ranked = NULL;
@@ -531,8 +769,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
          * adjacency (evidence when the document has them side by side) or
          * a chance string (产继 in 遗产继承 found in 财产继续). */
         for (size_t i = 0; i < uniq.n; i++)
-            subs[i] = scale(&pool, term_q(&pool, "", uniq.v[i].term, uniq.v[i].len, uniq.v[i].wqf,
-                                          uniq.v[i].pos + 1, expand),
+            subs[i] = scale(&pool, word_q(&pool, "", &uniq.v[i], expand),
                             uniq.v[i].junction ? rp.junction_weight : 1.0);
         if (rp.elite && uniq.n > rp.elite)
             ranked = combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.elite);
@@ -540,8 +777,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
             ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
         if (rp.title_weight > 0) {
             for (size_t i = 0; i < uniq.n; i++)
-                subs[i] = scale(&pool, term_q(&pool, SOU_PREFIX_TITLE, uniq.v[i].term, uniq.v[i].len,
-                                              uniq.v[i].wqf, uniq.v[i].pos + 1, expand),
+                subs[i] = scale(&pool, word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand),
                                 uniq.v[i].junction ? rp.junction_weight : 1.0);
             sx_query *tor = rp.title_elite && uniq.n > rp.title_elite
                                 ? combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.title_elite)
@@ -564,6 +800,21 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
             sx_query *prox = scale(&pool, combine(&pool, SX_OP_OR, subs, npairs, 0), rp.phrase_weight);
             ranked = combine2(&pool, SX_OP_AND_MAYBE, ranked, prox);
         }
+        /* A title that names everything the question asks about (every
+         * word, or a synonym of it) is the document for it: a guide titled
+         * 企业职工社会保险费断缴补缴申报 for 社保断交了能补交吗.  Long questions
+         * (cmrc2018's) rarely have such a title, short ones often. */
+        size_t nwords = 0;
+        if (rp.title_all_weight > 0) {
+            for (size_t i = 0; i < uniq.n; i++)
+                if (!uniq.v[i].junction)
+                    subs[nwords++] = word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand);
+        }
+        if (nwords >= 2) {
+            sx_query *all = scale(&pool, combine(&pool, SX_OP_AND, subs, nwords, 0), rp.title_all_weight);
+            ranked = combine2(&pool, SX_OP_AND_MAYBE, ranked, all);
+        }
+        ranked = scope_bonus(&pool, ranked, places, rp.scope_weight);
         bq->ranked = 1;
     }
 
@@ -639,9 +890,16 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
                                                            pq->date_to[0] ? hi : NULL, &pool.xe));
         q = combine2(&pool, SX_OP_FILTER, q, range);
     }
+failed:
     if (pool.failed || !q) {
-        sou_error_set(err, pool.xe.status == SX_ERR_NO_MEMORY ? SOU_EINTERNAL : SOU_EINTERNAL,
-                      "building the query: %s", pool.xe.message);
+        /* Only the expansion in db, the synonyms and the term frequencies
+         * read the database: their failures are the index's (a shard
+         * gone), the caller may retry without it. */
+        int db_failed = pool.xe.status != SX_ERR_NO_MEMORY && pool.xe.status != SX_ERR_INVALID_ARG &&
+                        pool.xe.status != SX_ERR_QUERY && pool.xe.status != SX_OK && pool.db;
+        bq->xe = pool.xe;
+        sou_error_set(err, db_failed ? SOU_EUNAVAILABLE : SOU_EINTERNAL, "building the query: %s",
+                      pool.xe.message);
         goto done;
     }
     bq->query = detach(&pool, q);
@@ -658,6 +916,7 @@ done:
     qtoks_free(&plain);
     qtoks_free(&uniq);
     qtoks_free(&item);
+    json_decref(places);
     qpool_free(&pool);
     free(req);
     free(excl);
@@ -739,6 +998,8 @@ void sou_built_query_destroy(sou_built_query *bq)
     json_decref(bq->phrases);
     json_decref(bq->excluded);
     json_decref(bq->title_terms);
+    json_decref(bq->synonyms);
+    json_decref(bq->missing);
     for (size_t i = 0; i < bq->n_hl; i++)
         free(bq->hl_terms[i]);
     free(bq->hl_terms);

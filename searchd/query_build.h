@@ -63,6 +63,8 @@ typedef struct {
     double title_weight;   /* scale of title (S-prefixed) matches; 0 = off */
     double phrase_weight;  /* scale of adjacent query-bigram pairs; 0 = off */
     double junction_weight; /* scale of a bigram across two query words (0 = not searched) */
+    double title_all_weight; /* scale of the bonus for a title holding every query word; 0 = off */
+    double scope_weight;   /* bonus for documents whose place fits the question's (0 = off) */
     int drop_stopwords;    /* 1: drop question/function words (stopwords.h) */
     int leftover_unigrams; /* 1: a single character left between stopwords is searched */
     unsigned elite;        /* > 0: a query with more body terms than this searches only that
@@ -83,20 +85,34 @@ typedef struct {
     json_t *phrases;
     json_t *excluded;
     json_t *title_terms;
+    json_t *synonyms;    /* owned object: query word -> [its synonyms searched] */
+    json_t *missing;     /* owned array: query words in no document (with their synonyms) */
     char **hl_terms;     /* owned: the positive terms the highlighter marks */
     size_t n_hl;
     int ranked;          /* 1 if some part of the query carries weight */
+    sx_error xe;         /* why the database failed, when building fails with SOU_EUNAVAILABLE */
 } sou_built_query;
 
 /* What building a query reads besides the query: borrowed, may be NULL. */
 typedef struct {
     const sou_lexicon *lex; /* the query's words (segment.h); NULL: each CJK run is one word */
+    sx_db *db;              /* the database the query will run on: its synonym table and term
+                             * frequencies, and a single character is expanded in it now
+                             * (sx_query_prefix_in), so that a sharded index scores it as one
+                             * index would; NULL: none of these, Xapian expands when it runs */
+    sx_db *synonyms;        /* where the synonym table is (schema.h); NULL: no synonyms */
 } sou_query_env;
+
+/* Synonyms a query word may bring at most, and the most segmenter words a
+ * synonym-table key may span (退一赔三 -> 退/一/赔/三). */
+#define SOU_MAX_SYNONYMS 8
+#define SOU_SYNONYM_WORDS 4
 
 /* Build the query for pq with rp (NULL = defaults) in env (may be NULL).  out is caller-owned,
  * fully initialised here; release with sou_built_query_destroy (also after
  * a failure).  Returns 0 or -1 with err (SOU_EBADREQUEST when nothing in the
- * query is searchable, e.g. only punctuation; SOU_EINTERNAL otherwise). */
+ * query is searchable, e.g. only punctuation; SOU_EUNAVAILABLE when env->db
+ * failed during an expansion, its error in out->xe; SOU_EINTERNAL otherwise). */
 int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp,
                     sou_built_query *out, sou_error *err);
 

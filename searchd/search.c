@@ -4,27 +4,32 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "facet_search.h"
 #include "highlight.h"
 #include "query_build.h"
 #include "query_parse.h"
 #include "schema.h"
+#include "shards.h"
 #include "sou_xapian.h"
+#include "strbuf.h"
 #include "stored.h"
 #include "utf8.h"
 
 #define SOU_ID_TERM_MAX 256 /* Q + an id of at most 240 bytes */
 
 struct sou_searcher {
-    sx_db *db;
+    sou_shards *shards; /* the database, or the shards of a sharded index */
     char *path;
     sou_rank_params rank;
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
+    sx_db *synonyms;        /* a sharded index's synonym table (schema.h), or NULL: in the db */
+    sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
     void *match_hook_ctx;
 };
@@ -36,49 +41,28 @@ struct sou_searcher {
 
 /* ------------------------------------------------------------ the lexicon */
 
-/* One lexicon for the whole process: loading jieba's 349,000 words takes a
- * quarter of a second and 20 MB, and a loaded lexicon is read-only, so every
- * searcher (one per worker thread) shares it. */
-static pthread_once_t lexicon_once = PTHREAD_ONCE_INIT;
-static sou_lexicon *lexicon;
-static char lexicon_paths[4096];
-static char lexicon_error[512];
-
 int sou_search_set_lexicon(const char *paths)
 {
-    if (strlen(paths) >= sizeof lexicon_paths)
-        return -1;
-    strcpy(lexicon_paths, paths);
-    return 0;
-}
-
-static void lexicon_load(void)
-{
-    char list[sizeof lexicon_paths];
-    const char *env = getenv("SOU_LEXICON");
-    snprintf(list, sizeof list, "%s", lexicon_paths[0] ? lexicon_paths : env && *env ? env : SOU_LEXICON_DEFAULT);
-    const char *paths[32];
-    size_t n = 0;
-    for (char *save = NULL, *p = strtok_r(list, ":", &save); p && n < 32; p = strtok_r(NULL, ":", &save))
-        paths[n++] = p;
-    lexicon = sou_lexicon_load(paths, n, lexicon_error, sizeof lexicon_error);
+    return sou_lexicon_set_paths(paths);
 }
 
 const sou_lexicon *sou_search_lexicon(sou_error *err)
 {
-    pthread_once(&lexicon_once, lexicon_load);
-    if (!lexicon)
-        sou_error_set(err, SOU_EUNAVAILABLE, "cannot load the lexicon: %s", lexicon_error);
-    return lexicon;
+    char msg[600];
+    const sou_lexicon *lex = sou_lexicon_shared(msg, sizeof msg);
+    if (!lex)
+        sou_error_set(err, SOU_EUNAVAILABLE, "%s", msg);
+    return lex;
 }
 
 /* The options a request may carry (search.h). */
 typedef struct {
     const char *q;
     size_t q_len;
-    unsigned limit, offset, passages, passage_chars;
+    unsigned limit, offset, passages, passage_chars, facet_limit;
     enum { SORT_RELEVANCE, SORT_DATE, SORT_DATE_ASC } sort;
     char date_from[9], date_to[9];
+    const json_t *facets, *filter; /* borrowed: read by sou_facet_request_parse */
 } search_opts;
 
 static const char *const SORT_NAMES[] = {"relevance", "date", "date_asc"};
@@ -110,9 +94,31 @@ static double now_ms(void)
 
 /* ------------------------------------------------------------ lifecycle */
 
-sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
+/* The index's facets and labels from its metadata (fields.h; a sharded
+ * index's first shard up holds the same as every other).  0, or -1 with
+ * err when they cannot be read; with no shard up they stay as they were. */
+static int load_fields(sou_searcher *s, sou_error *err)
 {
     sx_error xe = {0};
+    sou_error ignored;
+    char *text = NULL, why[256];
+    size_t len = 0;
+    sx_db *db = sou_shards_db(s->shards, &ignored);
+    if (!db)
+        return 0;
+    if (sx_db_get_metadata(db, SOU_FIELDS_KEY, &text, &len, &xe) != SX_OK) {
+        from_sx(err, &xe, "reading the index's fields");
+        return -1;
+    }
+    int rc = sou_fields_parse(&s->fields, text, len, why, sizeof why);
+    free(text);
+    if (rc < 0)
+        sou_error_set(err, SOU_EUNAVAILABLE, "%s: %s", s->path, why);
+    return rc;
+}
+
+sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_options *opt, sou_error *err)
+{
     sou_searcher *s = NULL;
     if (!db_path || !*db_path) {
         sou_error_set(err, SOU_EUNAVAILABLE, "no index path given");
@@ -126,21 +132,34 @@ sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
     sou_rank_params_init(&s->rank);
     if (!(s->lex = sou_search_lexicon(err)))
         goto fail;
-    if (sx_db_open_readonly(db_path, &s->db, &xe) != SX_OK) {
-        sou_error_set(err, SOU_EUNAVAILABLE, "cannot open the index at %s: %s", db_path, xe.message);
+    if (sou_fields_init(&s->fields) < 0) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory opening %s", db_path);
         goto fail;
     }
+    if (!(s->shards = sou_shards_open(db_path, opt, err)) || load_fields(s, err) < 0)
+        goto fail;
+    char where[4096];
+    if (sou_shards_sharded(s->shards) && sou_schema_synonyms_path(db_path, where, sizeof where) &&
+        access(where, F_OK) == 0)
+        sx_db_open_readonly(where, &s->synonyms, NULL); /* without it: no synonyms, still searching */
     return s;
 fail:
     sou_searcher_free(s);
     return NULL;
 }
 
+sou_searcher *sou_searcher_open(const char *db_path, sou_error *err)
+{
+    return sou_searcher_open_with(db_path, NULL, err);
+}
+
 void sou_searcher_free(sou_searcher *s)
 {
     if (!s)
         return;
-    sx_db_close(s->db);
+    sou_shards_free(s->shards);
+    sx_db_close(s->synonyms);
+    sou_fields_destroy(&s->fields);
     free(s->path);
     free(s);
 }
@@ -152,13 +171,34 @@ void sou_searcher_set_rank(sou_searcher *s, const sou_rank_params *rp)
 
 int sou_searcher_refresh(sou_searcher *s, sou_error *err)
 {
-    sx_error xe = {0};
-    int changed = 0;
-    if (sx_db_reopen(s->db, &changed, &xe) != SX_OK) {
-        from_sx(err, &xe, "reopening the index");
+    if (s->synonyms)
+        sx_db_reopen(s->synonyms, NULL, NULL);
+    int rc = sou_shards_refresh(s->shards, err);
+    if (rc == 1 && load_fields(s, err) < 0)
         return -1;
+    return rc;
+}
+
+/* A sharded index: every shard checked now, the documents of those up. */
+static json_t *sharded_info(sou_searcher *s, sou_error *err)
+{
+    unsigned up = 0;
+    json_int_t docs = 0;
+    json_t *shards = sou_shards_health_json(s->shards, &up), *sd;
+    size_t i;
+    if (!shards) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        return NULL;
     }
-    return changed ? 1 : 0;
+    json_array_foreach(shards, i, sd) docs += json_integer_value(json_object_get(sd, "documents"));
+    json_t *j = json_pack("{s:I,s:n,s:s,s:s,s:o}", "documents", docs, "revision", "db", s->path, "status",
+                          up == json_array_size(shards) ? "ok" : up ? "degraded" : "unavailable", "shards",
+                          shards);
+    if (j)
+        json_object_set_new(j, "fields", sou_fields_info(&s->fields));
+    else
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+    return j;
 }
 
 json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
@@ -166,14 +206,17 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
     sx_error xe = {0};
     unsigned docs = 0;
     uint64_t rev = 0;
+    if (sou_shards_sharded(s->shards))
+        return sharded_info(s, err);
+    sx_db *db = sou_shards_db(s->shards, err);
     /* articles, not passages: the first passage of each carries SOU_TERM_ARTICLE */
-    if (sx_db_termfreq(s->db, SOU_TERM_ARTICLE, strlen(SOU_TERM_ARTICLE), &docs, &xe) != SX_OK ||
-        sx_db_revision(s->db, &rev, &xe) != SX_OK) {
+    if (sx_db_termfreq(db, SOU_TERM_ARTICLE, strlen(SOU_TERM_ARTICLE), &docs, &xe) != SX_OK ||
+        sx_db_revision(db, &rev, &xe) != SX_OK) {
         from_sx(err, &xe, "reading the index statistics");
         return NULL;
     }
-    json_t *j = json_pack("{s:I,s:I,s:s}", "documents", (json_int_t)docs, "revision", (json_int_t)rev,
-                          "db", s->path);
+    json_t *j = json_pack("{s:I,s:I,s:s,s:o}", "documents", (json_int_t)docs, "revision", (json_int_t)rev,
+                          "db", s->path, "fields", sou_fields_info(&s->fields));
     if (!j)
         sou_error_set(err, SOU_EINTERNAL, "out of memory");
     return j;
@@ -181,8 +224,9 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
 
 /* ------------------------------------------------------------ options */
 
-static const char *const KNOWN_OPTIONS[] = {"q",        "limit",   "offset",        "sort",
-                                            "date_from", "date_to", "passages",      "passage_chars"};
+static const char *const KNOWN_OPTIONS[] = {"q",        "limit",   "offset",        "sort",   "date_from",
+                                            "date_to",  "passages", "passage_chars", "facets", "filter",
+                                            "facet_limit"};
 
 /* An integer option: a JSON integer or a decimal string; absent or "" gives def. */
 static int opt_uint(const json_t *o, const char *key, unsigned min, unsigned max, unsigned def,
@@ -261,7 +305,7 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
         if (k == sizeof KNOWN_OPTIONS / sizeof *KNOWN_OPTIONS) {
             sou_error_fail(err, SOU_R_UNKNOWN_OPTION,
                            "option \"%.64s\": unknown (known: q, limit, offset, sort, date_from, date_to, "
-                           "passages, passage_chars)",
+                           "passages, passage_chars, facets, filter, facet_limit)",
                            key);
             sou_error_where(err, key, NULL, 0, 0, 0);
             return -1;
@@ -283,8 +327,11 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
     if (opt_uint(o, "limit", 1, 100, 10, &opt->limit, err) < 0 ||
         opt_uint(o, "offset", 0, 10000, 0, &opt->offset, err) < 0 ||
         opt_uint(o, "passages", 0, 10, 2, &opt->passages, err) < 0 ||
-        opt_uint(o, "passage_chars", 10, 1000, 100, &opt->passage_chars, err) < 0)
+        opt_uint(o, "passage_chars", 10, 1000, 100, &opt->passage_chars, err) < 0 ||
+        opt_uint(o, "facet_limit", 1, SOU_FACET_LIMIT_MAX, SOU_FACET_LIMIT_DEFAULT, &opt->facet_limit, err) < 0)
         return -1;
+    opt->facets = json_object_get(o, "facets");
+    opt->filter = json_object_get(o, "filter");
     const char *sort, *from, *to;
     if (opt_string(o, "sort", &sort, err) < 0 || opt_string(o, "date_from", &from, err) < 0 ||
         opt_string(o, "date_to", &to, err) < 0)
@@ -478,17 +525,18 @@ static sou_hl_terms *hl_terms_of(const sou_built_query *bq)
  * passage matching bq->exclude are found (one hit per article: collapsed)
  * and their id terms excluded too.  Returns 0 or -1 with err (400 when the
  * exclusion is in more than EXCLUDE_MAX_ARTICLES articles). */
-static int exclude_articles(sou_searcher *s, sou_built_query *bq, sou_error *err)
+static int exclude_articles(sx_db *db, sou_built_query *bq, sx_error *xep, sou_error *err)
 {
     sx_error xe = {0};
     sx_mset *m = NULL;
     sx_query **ids = NULL, *any = NULL, *q = NULL;
     unsigned n = 0;
     int rc = -1;
-    sx_enquire *e = sx_enquire_new(s->db, &xe);
+    sx_enquire *e = sx_enquire_new(db, &xe);
     if (!e || sx_enquire_set_query(e, bq->exclude, &xe) != SX_OK ||
         sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe) != SX_OK ||
         sx_enquire_run(e, 0, EXCLUDE_MAX_ARTICLES + 1, 0, &m, &xe) != SX_OK) {
+        *xep = xe;
         from_sx(err, &xe, "finding the excluded articles");
         goto done;
     }
@@ -509,6 +557,7 @@ static int exclude_articles(sou_searcher *s, sou_built_query *bq, sou_error *err
         char *key = NULL, term[SOU_ID_TERM_MAX];
         size_t len = 0;
         if (sx_mset_collapse_key(m, i, &key, &len, &xe) != SX_OK) {
+            *xep = xe;
             from_sx(err, &xe, "finding the excluded articles");
             goto done;
         }
@@ -538,16 +587,36 @@ done:
     return rc;
 }
 
+/* Restrict bq's query to the filters of fr; *unfiltered keeps the query
+ * as it was (for counting facets).  Returns 0 or -1 with err. */
+static int apply_filters(sou_built_query *bq, const sou_facet_request *fr, sx_query **unfiltered, sou_error *err)
+{
+    sx_error xe = {0};
+    sx_query *filt = sou_facet_filter(fr, NULL, &xe), *q = NULL;
+    if (filt) {
+        const sx_query *pair[2] = {bq->query, filt};
+        q = sx_query_combine(SX_OP_FILTER, pair, 2, 0, &xe);
+    }
+    sx_query_free(filt);
+    if (!q) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory applying the filters");
+        return -1;
+    }
+    *unfiltered = bq->query;
+    bq->query = q;
+    return 0;
+}
+
 /* Hits fetched past the page so that small totals are exact. */
 #define TOTAL_SLACK 10u
 
 /* Oldest first, undated last: descending on the complemented date
  * (schema.h).  An index written before that value existed has only value
  * 0: ascending on it, undated first. */
-static sx_status date_asc_sort(sou_searcher *s, sx_enquire *e, sx_error *xe)
+static sx_status date_asc_sort(sx_db *db, sx_enquire *e, sx_error *xe)
 {
     unsigned with_key = 0;
-    sx_status st = sx_db_value_freq(s->db, SOU_VALUE_DATE_ASC, &with_key, xe);
+    sx_status st = sx_db_value_freq(db, SOU_VALUE_DATE_ASC, &with_key, xe);
     if (st != SX_OK)
         return st;
     if (with_key == 0)
@@ -561,16 +630,17 @@ void sou_searcher_set_match_hook(sou_searcher *s, int (*fn)(void *ctx), void *ct
     s->match_hook_ctx = ctx;
 }
 
-/* The matching and the page's hits, all read from one revision of the
- * index.  Returns 0 with *out and hits filled; 1 when the index moved on
+/* The matching and the page's hits, all read from one revision of db.
+ * Returns 0 with *out and hits filled; 1 when the index moved on
  * underneath (Xapian's DatabaseModifiedError: reopen and start again, hits
- * emptied); -1 with err. */
-static int match_and_read(sou_searcher *s, const sou_built_query *bq, const search_opts *opt,
-                          const sou_hl_terms *hl, sx_mset **out, json_t *hits, sou_error *err)
+ * emptied); -1 with err, and *xep when db failed (a shard, perhaps). */
+static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq, const search_opts *opt,
+                          const sou_hl_terms *hl, sx_mset **out, json_t *hits, sx_error *xep, sou_error *err)
 {
     sx_error xe = {0};
     sx_mset *m = NULL;
-    sx_enquire *e = sx_enquire_new(s->db, &xe);
+    sx_doc **docs = NULL;
+    sx_enquire *e = sx_enquire_new(db, &xe);
     sx_status st = e ? SX_OK : xe.status;
     if (st == SX_OK)
         st = sx_enquire_set_query(e, bq->query, &xe);
@@ -587,7 +657,7 @@ static int match_and_read(sou_searcher *s, const sou_built_query *bq, const sear
         else if (opt->sort == SORT_DATE)
             st = sx_enquire_sort_by_value(e, SOU_VALUE_DATE, 1, &xe);
         else
-            st = date_asc_sort(s, e, &xe);
+            st = date_asc_sort(db, e, &xe);
     }
     /* Asking for a few hits past the page keeps the total exact for small
      * result sets at almost no cost (with collapsing, Xapian's bounds are
@@ -602,14 +672,20 @@ static int match_and_read(sou_searcher *s, const sou_built_query *bq, const sear
         snprintf(xe.message, sizeof xe.message, "DatabaseModifiedError (injected by a test)");
     }
     unsigned page = st == SX_OK ? (sx_mset_size(m) < opt->limit ? sx_mset_size(m) : opt->limit) : 0;
+    /* The page's documents in one go (sx_mset_documents: one prefetch, the
+     * shards' in parallel), not a round trip per hit. */
+    if (st == SX_OK && page) {
+        if (!(docs = calloc(page, sizeof *docs))) {
+            sx_mset_free(m);
+            sou_error_set(err, SOU_EINTERNAL, "out of memory building the answer");
+            return -1;
+        }
+        st = sx_mset_documents(m, page, docs, &xe);
+    }
     for (unsigned i = 0; st == SX_OK && i < page; i++) {
-        sx_doc *doc = NULL;
         sou_stored_fields data;
-        if ((st = sx_mset_document(m, i, &doc, &xe)) != SX_OK)
-            break;
-        int rd = doc_fields_read(doc, &data, &xe);
-        long poff = passage_offset(doc);
-        sx_doc_free(doc);
+        int rd = doc_fields_read(docs[i], &data, &xe);
+        long poff = passage_offset(docs[i]);
         json_t *hit = rd == 0 ? hit_json(&data, opt->offset + i + 1, sx_mset_weight(m, i), poff, hl, opt) : NULL;
         sou_stored_fields_free(&data);
         if (rd == -2) {
@@ -617,11 +693,17 @@ static int match_and_read(sou_searcher *s, const sou_built_query *bq, const sear
             break;
         }
         if (!hit || json_array_append_new(hits, hit) < 0) {
+            for (unsigned k = 0; k < page; k++)
+                sx_doc_free(docs[k]);
+            free(docs);
             sx_mset_free(m);
             sou_error_set(err, SOU_EINTERNAL, "out of memory building the answer");
             return -1;
         }
     }
+    for (unsigned k = 0; docs && k < page; k++)
+        sx_doc_free(docs[k]);
+    free(docs);
     if (st == SX_OK) {
         *out = m;
         return 0;
@@ -630,28 +712,87 @@ static int match_and_read(sou_searcher *s, const sou_built_query *bq, const sear
     json_array_clear(hits);
     if (st == SX_ERR_MODIFIED)
         return 1;
+    *xep = xe;
     from_sx(err, &xe, "searching");
     return -1;
 }
 
-/* Matching and reading, again on a fresh revision until one holds still. */
-static int run_query(sou_searcher *s, const sou_built_query *bq, const search_opts *opt,
-                     const sou_hl_terms *hl, sx_mset **out, json_t *hits, sou_error *err)
+/* One attempt on db: build the query (a single character expands in db),
+ * the exclusions, the matching and the page.  0 with *bq, *hl, *out and
+ * hits filled; 1 when the index moved on underneath; -1 with err, and *xe
+ * when db failed. */
+/* What one search needs and gives, across its attempts. */
+typedef struct {
+    const sou_parsed_query *pq;
+    const search_opts *opt;
+    const sou_facet_request *fr;
+    sou_built_query *bq;
+    sou_hl_terms **hl;
+    sx_mset **out;
+    json_t *hits;
+    json_t **facets; /* set when fr counts */
+} search_run;
+
+static int search_once(sou_searcher *s, sx_db *db, search_run *r, sx_error *xe, sou_error *err)
 {
-    for (int attempt = 1;; attempt++) {
-        int rc = match_and_read(s, bq, opt, hl, out, hits, err);
-        if (rc <= 0)
-            return rc;
+    sou_query_env env = {s->lex, db, s->synonyms ? s->synonyms : db};
+    sx_query *unfiltered = NULL;
+    int rc;
+    if (sou_query_build(&env, r->pq, &s->rank, r->bq, err) < 0) {
+        *xe = r->bq->xe;
+        return -1;
+    }
+    if (!(*r->hl = hl_terms_of(r->bq))) {
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+        return -1;
+    }
+    if (r->bq->exclude && exclude_articles(db, r->bq, xe, err) < 0)
+        return xe->status == SX_ERR_MODIFIED ? 1 : -1;
+    if (r->fr->ngroups && apply_filters(r->bq, r->fr, &unfiltered, err) < 0)
+        return -1;
+    rc = match_and_read(s, db, r->bq, r->opt, *r->hl, r->out, r->hits, xe, err);
+    /* the counts from the same revision as the hits */
+    if (rc == 0 && r->fr->ncount) {
+        json_decref(*r->facets);
+        *r->facets = sou_facet_count(db, &s->fields, r->fr, unfiltered ? unfiltered : r->bq->query,
+                                     s->rank.limits.time_limit, xe, err);
+        if (!*r->facets)
+            rc = xe->status == SX_ERR_MODIFIED ? 1 : -1;
+    }
+    sx_query_free(unfiltered);
+    return rc;
+}
+
+/* search_once until an answer holds still: on a fresh revision while the
+ * index changes underneath (at most SEARCH_MAX_ATTEMPTS times), and without
+ * a shard that failed, or on its replica (at most once a shard). */
+static int run_search(sou_searcher *s, search_run *r, sou_error *err)
+{
+    int changed = 0;
+    size_t failovers = 0;
+    for (;;) {
         sx_error xe = {0};
-        if (attempt == SEARCH_MAX_ATTEMPTS) {
-            sou_error_set(err, SOU_EUNAVAILABLE,
-                          "searching: the index changed %d times during this search; try again", attempt);
+        sx_db *db = sou_shards_db(s->shards, err);
+        if (!db)
             return -1;
+        sou_built_query_destroy(r->bq);
+        memset(r->bq, 0, sizeof *r->bq);
+        sou_hl_terms_free(*r->hl);
+        *r->hl = NULL;
+        int rc = search_once(s, db, r, &xe, err);
+        if (rc == 0)
+            return 0;
+        if (rc > 0) {
+            if (++changed == SEARCH_MAX_ATTEMPTS) {
+                sou_error_set(err, SOU_EUNAVAILABLE,
+                              "searching: the index changed %d times during this search; try again", changed);
+                return -1;
+            }
+            sou_shards_reopen(s->shards);
+            continue;
         }
-        if (sx_db_reopen(s->db, NULL, &xe) != SX_OK) {
-            from_sx(err, &xe, "reopening the index");
-            return -1;
-        }
+        if (failovers++ >= sou_shards_count(s->shards) || !sou_shards_failure(s->shards, &xe))
+            return -1; /* err says why */
     }
 }
 
@@ -663,9 +804,12 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
     sou_built_query bq = {0};
     sou_hl_terms *hl = NULL;
     sx_mset *m = NULL;
-    json_t *answer = NULL, *hits = NULL, *query = NULL;
+    json_t *answer = NULL, *hits = NULL, *query = NULL, *facets = NULL;
+    sou_facet_request fr = {0};
 
-    if (parse_options(options, &opt, err) < 0 || sou_query_parse(opt.q, opt.q_len, &pq, err) < 0)
+    if (parse_options(options, &opt, err) < 0 ||
+        sou_facet_request_parse(&s->fields, opt.facets, opt.filter, opt.facet_limit, &fr, err) < 0 ||
+        sou_query_parse(opt.q, opt.q_len, &pq, err) < 0)
         goto fail;
     /* Date options and date: in the query narrow each other. */
     if (opt.date_from[0] && (!pq.date_from[0] || strcmp(opt.date_from, pq.date_from) > 0))
@@ -678,33 +822,39 @@ json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err)
         sou_error_where(err, opt.date_from[0] ? "date_from" : "date_to", NULL, 0, 0, 0);
         goto fail;
     }
-    sou_query_env env = {s->lex};
-    if (sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
-        goto fail;
-    if (!(hl = hl_terms_of(&bq))) {
-        sou_error_set(err, SOU_EINTERNAL, "out of memory");
-        goto fail;
-    }
-    if (bq.exclude && exclude_articles(s, &bq, err) < 0)
-        goto fail;
     hits = json_array();
     if (!hits)
         goto oom;
-    if (run_query(s, &bq, &opt, hl, &m, hits, err) < 0)
+    search_run run = {&pq, &opt, &fr, &bq, &hl, &m, hits, &facets};
+    if (run_search(s, &run, err) < 0)
         goto fail;
     unsigned lower = sx_mset_lower_bound(m), upper = sx_mset_upper_bound(m);
     unsigned total = lower == upper ? lower : sx_mset_estimated(m);
-    query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms", bq.terms,
-                      "dropped", bq.dropped, "phrases", bq.phrases, "excluded", bq.excluded, "title_terms",
-                      bq.title_terms, "date_from", date_json(pq.date_from), "date_to",
-                      date_json(pq.date_to), "sort", SORT_NAMES[opt.sort]);
-    if (!query)
+    /* Filtered and counted, a field's chosen values add up to the exact
+     * number of articles (each has one value, and the field is counted
+     * under the other filters): better than Xapian's estimate. */
+    long counted = sou_facet_filtered_total(&fr, facets);
+    if (counted >= 0)
+        total = lower = upper = (unsigned)counted;
+    query = json_pack("{s:s%,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:o,s:o,s:s}", "text", opt.q, opt.q_len, "terms",
+                      bq.terms, "dropped", bq.dropped, "synonyms", bq.synonyms, "missing", bq.missing,
+                      "phrases", bq.phrases, "excluded", bq.excluded, "title_terms", bq.title_terms,
+                      "date_from", date_json(pq.date_from), "date_to", date_json(pq.date_to), "sort",
+                      SORT_NAMES[opt.sort]);
+    if (!query || json_object_set_new(query, "filters", json_incref(fr.applied)) < 0)
         goto oom;
     answer = json_pack("{s:o,s:I,s:b,s:i,s:i,s:f,s:o}", "query", query, "total", (json_int_t)total,
                        "exact", lower == upper, "offset", (int)opt.offset, "limit", (int)opt.limit,
                        "took_ms", 0.0, "hits", hits);
     query = hits = NULL; /* stolen by json_pack, even on failure */
-    if (!answer)
+    if (!answer || (facets && json_object_set_new(answer, "facets", facets) < 0)) {
+        facets = NULL;
+        goto oom;
+    }
+    facets = NULL;
+    if (sou_shards_sharded(s->shards) &&
+        (json_object_set_new(answer, "shards", sou_shards_answer_json(s->shards)) < 0 ||
+         json_object_set_new(answer, "partial", json_boolean(sou_shards_partial(s->shards))) < 0))
         goto oom;
     double took = now_ms() - t0;
     json_object_set_new(answer, "took_ms", json_real((double)(long long)(took * 1000 + 0.5) / 1000));
@@ -717,6 +867,8 @@ fail:
 done:
     json_decref(hits);
     json_decref(query);
+    json_decref(facets);
+    sou_facet_request_destroy(&fr);
     sx_mset_free(m);
     sou_hl_terms_free(hl);
     sou_built_query_destroy(&bq);
@@ -760,16 +912,16 @@ static int by_offset(const void *a, const void *b)
 /* The whole article indexed under idterm: the stored fields of its first
  * passage with "body" the passages' bodies in order (schema.h).  A new
  * object, or NULL with err (SOU_ENOTFOUND when no document has idterm). */
-static json_t *article_read_once(sou_searcher *s, const char *idterm, int *modified, sou_error *err)
+static json_t *article_read_once(sx_db *db, const char *idterm, sx_error *xep, sou_error *err)
 {
     sx_error xe = {0};
     docid_list ids = {0};
     passage_data *ps = NULL;
-    sou_stored_buf body = {0};
+    sou_strbuf body = {0};
     json_t *out = NULL;
     size_t n = 0;
-    if (sx_db_each_posting(s->db, idterm, strlen(idterm), collect_docid, &ids, &xe) != SX_OK) {
-        *modified = xe.status == SX_ERR_MODIFIED;
+    if (sx_db_each_posting(db, idterm, strlen(idterm), collect_docid, &ids, &xe) != SX_OK) {
+        *xep = xe;
         from_sx(err, &xe, "reading the document");
         goto done;
     }
@@ -781,8 +933,8 @@ static json_t *article_read_once(sou_searcher *s, const char *idterm, int *modif
         goto oom;
     for (; n < ids.n; n++) {
         sx_doc *doc = NULL;
-        if (sx_db_get_document(s->db, ids.v[n], &doc, &xe) != SX_OK) {
-            *modified = xe.status == SX_ERR_MODIFIED;
+        if (sx_db_get_document(db, ids.v[n], &doc, &xe) != SX_OK) {
+            *xep = xe;
             from_sx(err, &xe, "reading the document");
             goto done;
         }
@@ -790,7 +942,7 @@ static json_t *article_read_once(sou_searcher *s, const char *idterm, int *modif
         ps[n].data = doc_data(doc, &xe);
         sx_doc_free(doc);
         if (!ps[n].data) {
-            *modified = xe.status == SX_ERR_MODIFIED;
+            *xep = xe;
             from_sx(err, &xe, "reading the document");
             goto done;
         }
@@ -799,11 +951,10 @@ static json_t *article_read_once(sou_searcher *s, const char *idterm, int *modif
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const char *b = str_field(ps[i].data, "body", &len);
-        if (sou_stored_buf_reserve(&body, len) < 0)
-            goto oom;
-        memcpy(body.p + body.len, b, len);
-        body.len += len;
+        sou_strbuf_put(&body, b, len);
     }
+    if (body.oom)
+        goto oom;
     out = ps[0].data;
     ps[0].data = NULL;
     if (json_object_set_new(out, "body", json_stringn(body.p ? body.p : "", body.len)) < 0)
@@ -818,22 +969,41 @@ done:
         json_decref(ps[i].data);
     free(ps);
     free(ids.v);
-    free(body.p);
+    sou_strbuf_destroy(&body);
     return out;
 }
 
 /* article_read_once, again on a fresh revision while the index changes
- * underneath. */
+ * underneath, and without a shard that failed (or on its replica).  An
+ * article that is on no shard that answered is unavailable, not absent. */
 static json_t *article_read(sou_searcher *s, const char *idterm, sou_error *err)
 {
-    for (int attempt = 1;; attempt++) {
-        int modified = 0;
+    int changed = 0;
+    size_t failovers = 0;
+    for (;;) {
         sx_error xe = {0};
-        json_t *out = article_read_once(s, idterm, &modified, err);
-        if (out || !modified)
-            return out;
-        if (attempt == SEARCH_MAX_ATTEMPTS || sx_db_reopen(s->db, NULL, &xe) != SX_OK)
+        sx_db *db = sou_shards_db(s->shards, err);
+        if (!db)
             return NULL;
+        json_t *out = article_read_once(db, idterm, &xe, err);
+        if (out)
+            return out;
+        if (xe.status == SX_ERR_MODIFIED && ++changed < SEARCH_MAX_ATTEMPTS) {
+            sou_shards_reopen(s->shards);
+            continue;
+        }
+        if (err->code != SOU_ENOTFOUND && failovers++ < sou_shards_count(s->shards) &&
+            sou_shards_failure(s->shards, &xe))
+            continue;
+        if (err->code == SOU_ENOTFOUND && sou_shards_partial(s->shards)) {
+            json_t *sh = sou_shards_answer_json(s->shards);
+            char *failed = sh ? json_dumps(json_object_get(sh, "failed"), JSON_COMPACT) : NULL;
+            sou_error_set(err, SOU_EUNAVAILABLE, "%s is not on the shards that answered (down: %s)",
+                          idterm + strlen(SOU_PREFIX_ID), failed ? failed : "some");
+            free(failed);
+            json_decref(sh);
+        }
+        return NULL;
     }
 }
 
@@ -880,7 +1050,10 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
     if (!json_object_get(out, "id"))
         json_object_set_new(out, "id", json_string(id));
     if (q && *q) {
-        sou_query_env env = {s->lex};
+        /* Only the terms to mark are needed, with the synonyms' (the db's
+         * synonym table); NULL db: marks without synonyms. */
+        sx_db *db = sou_shards_db(s->shards, NULL);
+        sou_query_env env = {s->lex, db, s->synonyms ? s->synonyms : db};
         if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;

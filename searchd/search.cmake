@@ -6,21 +6,13 @@ add_library(sou_search STATIC
   ${CMAKE_CURRENT_LIST_DIR}/stopwords.c
   ${CMAKE_CURRENT_LIST_DIR}/query_build.c
   ${CMAKE_CURRENT_LIST_DIR}/highlight.c
+  ${CMAKE_CURRENT_LIST_DIR}/facet_search.c
   ${CMAKE_CURRENT_LIST_DIR}/stored.c
+  ${CMAKE_CURRENT_LIST_DIR}/shards.c
   ${CMAKE_CURRENT_LIST_DIR}/search.c)
 target_include_directories(sou_search PUBLIC ${CMAKE_CURRENT_LIST_DIR} ${PROJECT_SOURCE_DIR}/indexer)
-target_link_libraries(sou_search PUBLIC sou_text sou_shim PkgConfig::JANSSON Threads::Threads)
+target_link_libraries(sou_search PUBLIC sou_text sou_json sou_shim PkgConfig::JANSSON Threads::Threads)
 
-# The lexicon queries are segmented with (search.h: sou_search_set_lexicon):
-# jieba's dictionary as Debian's python3-jieba ships it, then sou's own words.
-find_file(SOU_JIEBA_DICT dict.txt PATHS /usr/lib/python3/dist-packages/jieba /usr/share/python3-jieba
-          NO_DEFAULT_PATH)
-if(NOT SOU_JIEBA_DICT)
-  message(FATAL_ERROR "jieba's dictionary (dict.txt) not found: install python3-jieba (scripts/setup.sh does)")
-endif()
-set(SOU_LEXICON_DEFAULT "${SOU_JIEBA_DICT}" CACHE STRING
-    "':'-separated lexicon files searchd loads when none is configured")
-target_compile_definitions(sou_search PRIVATE SOU_LEXICON_DEFAULT="${SOU_LEXICON_DEFAULT}")
 
 # sou-eval: relevance and latency of sou_search in-process (bench/sou_eval.c).
 add_executable(sou-eval ${PROJECT_SOURCE_DIR}/bench/sou_eval.c)

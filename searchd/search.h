@@ -156,9 +156,32 @@ int sou_search_set_lexicon(const char *paths);
 struct sou_lexicon;
 const struct sou_lexicon *sou_search_lexicon(sou_error *err);
 
-/* Open the index at db_path read-only.  NULL with SOU_EUNAVAILABLE and the
- * path and reason in err when it (or the lexicon) cannot be opened.  Caller frees with
- * sou_searcher_free. */
+/* How a searcher treats the shards of a sharded index (a stub: see
+ * shards.h); sou_shard_options_init sets the defaults.  Unused for one
+ * database. */
+typedef struct {
+    unsigned timeout_ms;         /* a remote shard that owes an answer this long is left out */
+    unsigned connect_timeout_ms; /* connecting to a remote shard */
+    unsigned retry_ms;           /* a shard that failed is tried again after this long */
+    unsigned refresh_ms;         /* remote shards reconnect this often to see new commits */
+    unsigned replica_seed;       /* which replica of each shard to use first (spreads load) */
+    /* Called when a shard goes down or comes back (warn = 1 for down); may
+     * be NULL.  The library never logs by itself. */
+    void (*notify)(int warn, const char *msg, void *ctx);
+    void *notify_ctx;
+} sou_shard_options;
+
+void sou_shard_options_init(sou_shard_options *o);
+
+/* Open the index at db_path read-only: a database, or a stub listing the
+ * shards of a sharded index (a stub file, or a directory holding XAPIANDB).
+ * NULL with SOU_EUNAVAILABLE and the path and reason in err when it (or the
+ * lexicon) cannot be opened (for a sharded index: when the stub cannot be
+ * read; shards that are down are only left out).  opt may be NULL (defaults).  Caller frees
+ * with sou_searcher_free. */
+sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_options *opt, sou_error *err);
+
+/* sou_searcher_open_with(db_path, NULL, err). */
 sou_searcher *sou_searcher_open(const char *db_path, sou_error *err);
 void sou_searcher_free(sou_searcher *s);
 
@@ -169,7 +192,10 @@ int sou_searcher_refresh(sou_searcher *s, sou_error *err);
 
 /* Answer a search.  options is borrowed.  Returns a new reference to the
  * answer object, or NULL with err filled (SOU_EBADREQUEST for a bad query or
- * option, SOU_EUNAVAILABLE / SOU_EINTERNAL for index trouble). */
+ * option, SOU_EUNAVAILABLE / SOU_EINTERNAL for index trouble).  Over a
+ * sharded index the answer also has "shards": {"total": N, "answered": K,
+ * "failed": ["HOST:PORT" or path, ...]} and "partial": K < N; it fails
+ * (SOU_EUNAVAILABLE) only when no shard answers. */
 json_t *sou_search(sou_searcher *s, const json_t *options, sou_error *err);
 
 /* Longest title + body that sou_get_document highlights (bytes). */
@@ -188,7 +214,12 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
  * as if Xapian had thrown DatabaseModifiedError there.  NULL removes it. */
 void sou_searcher_set_match_hook(sou_searcher *s, int (*fn)(void *ctx), void *ctx);
 
-/* {"documents": N, "revision": R, "db": path}; new reference. */
+/* {"documents": N, "revision": R, "db": path}; new reference.  For a
+ * sharded index, after checking every shard (a round trip to each remote
+ * one, and a reconnection attempt to each that is down): "revision": null,
+ * "status": "ok" | "degraded" (some shards down) | "unavailable" (all
+ * down), and "shards": [{"shard", "name", "status": "up" | "down",
+ * "address", "documents", "error", ...}, ...] (see shards.h). */
 json_t *sou_searcher_info(sou_searcher *s, sou_error *err);
 
 #endif /* SOU_SEARCH_H */

@@ -321,7 +321,13 @@ sou_server *sou_server_new(const sou_config *cfg, sou_error *err)
         sou_error_set(err, SOU_EINTERNAL, "cannot create the event loop");
         goto fail;
     }
-    if (!(s->workers = sou_workers_new(s->base, cfg->db, cfg->threads, cfg->max_queue, err)))
+    sou_shard_options so;
+    sou_shard_options_init(&so);
+    so.timeout_ms = (unsigned)cfg->shard_timeout;
+    so.connect_timeout_ms = (unsigned)cfg->shard_connect_timeout;
+    so.retry_ms = (unsigned)cfg->shard_retry;
+    so.refresh_ms = (unsigned)cfg->shard_refresh;
+    if (!(s->workers = sou_workers_new(s->base, cfg->db, &so, cfg->threads, cfg->max_queue, err)))
         goto fail;
     if (!(s->accept_retry = evtimer_new(s->base, accept_retry_cb, s))) {
         sou_error_set(err, SOU_EINTERNAL, "out of memory");

@@ -22,7 +22,7 @@ target_link_libraries(sou_server PRIVATE sou_web)
 
 add_library(sou_client STATIC ${CMAKE_CURRENT_LIST_DIR}/client.c)
 target_include_directories(sou_client PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(sou_client PUBLIC sou_search sou_hostport PkgConfig::JANSSON)
+target_link_libraries(sou_client PUBLIC sou_search sou_json sou_hostport PkgConfig::JANSSON)
 
 # HOST:PORT, parsed one way for the listeners and the client.
 add_library(sou_hostport STATIC ${CMAKE_CURRENT_LIST_DIR}/hostport.c)

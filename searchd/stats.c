@@ -153,6 +153,8 @@ json_t *sou_stats_json(const sou_stats *st, const json_t *info, const char *inde
     if (info) {
         json_object_set(o, "documents", json_object_get(info, "documents"));
         json_object_set(o, "revision", json_object_get(info, "revision"));
+        if (json_object_get(info, "shards"))
+            json_object_set(o, "shards", json_object_get(info, "shards"));
         idx = json_string("ok");
     } else {
         json_object_set_new(o, "documents", json_null());

@@ -14,23 +14,6 @@
  * number, a nested value, bad escapes, control characters) makes it give up
  * (NULL) and the caller falls back to json_loadb, so it only has to be right
  * on what it accepts. */
-typedef sou_stored_buf strbuf;
-
-static int sb_reserve(strbuf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p)
-        return -1;
-    b->p = p;
-    b->cap = cap;
-    return 0;
-}
-
 static int hex4(const char *s, uint32_t *out)
 {
     uint32_t v = 0;
@@ -53,7 +36,7 @@ static int hex4(const char *s, uint32_t *out)
 /* A JSON string starting after its opening quote at s[*i]; decoded and
  * appended to b (NUL-terminated).  *i moves past the closing quote.  -1 when
  * malformed. */
-static int scan_string(const char *s, size_t len, size_t *i, strbuf *b)
+static int scan_string(const char *s, size_t len, size_t *i, sou_strbuf *b)
 {
     size_t k = *i;
     for (;;) {
@@ -72,7 +55,7 @@ static int scan_string(const char *s, size_t len, size_t *i, strbuf *b)
         }
         while (run < len && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20)
             run++;
-        if (sb_reserve(b, run - k + 4) < 0)
+        if (sou_strbuf_reserve(b, run - k + 4) < 0)
             return -1;
         memcpy(b->p + b->len, s + k, run - k);
         b->len += run - k;
@@ -150,50 +133,6 @@ static int after_member(const char *s, size_t len, size_t *i)
     return -1;
 }
 
-static json_t *parse_flat_object(const char *s, size_t len)
-{
-    strbuf key = {0}, val = {0};
-    json_t *o = json_object();
-    size_t i = skip_ws(s, len, 0);
-    if (!o || i >= len || s[i++] != '{')
-        goto fail;
-    i = skip_ws(s, len, i);
-    if (i < len && s[i] == '}') {
-        i++;
-        goto end;
-    }
-    for (;;) {
-        key.len = val.len = 0;
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &key) < 0)
-            goto fail;
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i++] != ':')
-            goto fail;
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i++] != '"' || scan_string(s, len, &i, &val) < 0)
-            goto fail;
-        json_t *v = json_stringn(val.p, val.len); /* validates the UTF-8 */
-        if (!v || strlen(key.p) != key.len || json_object_set_new(o, key.p, v) < 0)
-            goto fail;
-        int more = after_member(s, len, &i);
-        if (more < 0)
-            goto fail;
-        if (!more)
-            break;
-    }
-end:
-    if (skip_ws(s, len, i) != len)
-        goto fail;
-    free(key.p);
-    free(val.p);
-    return o;
-fail:
-    free(key.p);
-    free(val.p);
-    json_decref(o);
-    return NULL;
-}
-
 /* The stored fields of a hit without building JSON values: the answer only
  * copies the short ones, and the body (most of the bytes) only feeds the
  * highlighter, so wrapping it in a json_t (a copy plus jansson's byte-at-a-
@@ -202,45 +141,12 @@ fail:
 
 void sou_stored_fields_free(sou_stored_fields *d)
 {
-    free(d->arena.p);
+    sou_strbuf_destroy(&d->arena);
     free(d->f);
     json_decref(d->fallback);
     memset(d, 0, sizeof *d);
 }
 
-/* Well-formed UTF-8 (the same rule as jansson's, which rejected these
- * before): eight ASCII bytes at a time, the rest through the strict decoder. */
-static int utf8_valid(const char *str, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)str, *e = p + n;
-    while (p < e) {
-        if (e - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            if (!(w & 0x8080808080808080ULL)) {
-                p += 8;
-                continue;
-            }
-        }
-        if (*p < 0x80) {
-            p++;
-            continue;
-        }
-        /* The common case here, a CJK character: three bytes E1-EC or EE-EF
-         * lead (E0 and ED have narrower second bytes: the decoder). */
-        if (e - p >= 3 && ((*p >= 0xE1 && *p <= 0xEC) || *p >= 0xEE) && *p <= 0xEF &&
-            (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-            p += 3;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = sou_utf8_decode(p, (size_t)(e - p), &cp);
-        if (!k)
-            return 0;
-        p += k;
-    }
-    return 1;
-}
 
 const char *sou_stored_field_get(const sou_stored_fields *d, const char *key, size_t *len)
 {
@@ -277,15 +183,16 @@ static int fields_put(sou_stored_fields *d, sou_stored_field f)
     return 0;
 }
 
-/* The scanner of parse_flat_object, into fields.  -1 (d partly filled) when
- * it does not accept the text, exactly where parse_flat_object would fail. */
+/* The scanner: the indexer's flat object of strings into fields.  -1 (d
+ * partly filled) when it does not accept the text. */
 static int scan_fields(const char *s, size_t len, sou_stored_fields *d)
 {
     size_t i = skip_ws(s, len, 0);
     if (i >= len || s[i++] != '{')
         return -1;
     /* Decoding never grows the text: one allocation holds every string. */
-    if (sb_reserve(&d->arena, len + 8) < 0)
+    d->arena.oom = 0; /* the arena may be reused: an earlier failure is not this one's */
+    if (sou_strbuf_reserve(&d->arena, len + 8) < 0)
         return -1;
     i = skip_ws(s, len, i);
     if (i < len && s[i] == '}') {
@@ -308,8 +215,8 @@ static int scan_fields(const char *s, size_t len, sou_stored_fields *d)
             return -1;
         f.val_len = d->arena.len - f.val;
         d->arena.len++;
-        if (strlen(d->arena.p + f.key) != f.key_len || !utf8_valid(d->arena.p + f.key, f.key_len) ||
-            !utf8_valid(d->arena.p + f.val, f.val_len) || fields_put(d, f) < 0)
+        if (strlen(d->arena.p + f.key) != f.key_len || sou_utf8_valid_prefix(d->arena.p + f.key, f.key_len) != f.key_len ||
+            sou_utf8_valid_prefix(d->arena.p + f.val, f.val_len) != f.val_len || fields_put(d, f) < 0)
             return -1;
         int more = after_member(s, len, &i);
         if (more < 0)
@@ -329,10 +236,6 @@ end:
 
 /* ------------------------------------------------------------ the API */
 
-int sou_stored_buf_reserve(sou_stored_buf *b, size_t extra)
-{
-    return sb_reserve(b, extra);
-}
 
 int sou_stored_fields_parse(const char *data, size_t len, sou_stored_fields *d)
 {
@@ -370,12 +273,24 @@ int sou_stored_fields_parse(const char *data, size_t len, sou_stored_fields *d)
 
 json_t *sou_stored_object(const char *data, size_t len)
 {
-    json_t *j = data ? parse_flat_object(data, len) : NULL;
-    if (!j && data) /* not the indexer's flat object of strings: the general parser */
-        j = json_loadb(data, len, 0, NULL);
-    if (j && !json_is_object(j)) {
-        json_decref(j);
-        j = NULL;
+    sou_stored_fields d;
+    json_t *o = NULL;
+
+    if (sou_stored_fields_parse(data, len, &d) < 0)
+        goto done;
+    if (d.fallback) { /* what the general parser read, non-string members too */
+        o = json_incref(d.fallback);
+        goto done;
     }
-    return j ? j : json_object();
+    if (!(o = json_object()))
+        goto done;
+    for (size_t i = 0; i < d.n; i++) /* the scanner checked the UTF-8 */
+        if (json_object_set_new_nocheck(o, d.f[i].key_p, json_stringn_nocheck(d.f[i].val_p, d.f[i].val_len)) < 0) {
+            json_decref(o);
+            o = NULL;
+            goto done;
+        }
+done:
+    sou_stored_fields_free(&d);
+    return o;
 }

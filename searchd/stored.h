@@ -17,10 +17,7 @@
 
 #include <jansson.h>
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-} sou_stored_buf;
+#include "strbuf.h"
 
 typedef struct {
     size_t key, key_len, val, val_len; /* offsets into the arena (scanner) */
@@ -28,7 +25,7 @@ typedef struct {
 } sou_stored_field;
 
 typedef struct {
-    sou_stored_buf arena;  /* every decoded string, one allocation */
+    sou_strbuf arena;      /* every decoded string, one allocation */
     sou_stored_field *f;   /* the string members in stored order, a later duplicate key replacing */
     size_t n, cap;
     json_t *fallback;      /* owned: jansson's object when the scanner gave up */
@@ -43,10 +40,6 @@ int sou_stored_fields_parse(const char *data, size_t len, sou_stored_fields *d);
 const char *sou_stored_field_get(const sou_stored_fields *d, const char *key, size_t *len);
 
 void sou_stored_fields_free(sou_stored_fields *d);
-
-/* Room for extra more bytes (and a NUL) in b.  Returns 0, or -1 when out
- * of memory (b unchanged). */
-int sou_stored_buf_reserve(sou_stored_buf *b, size_t extra);
 
 /* The data as a JSON object: a new reference ({} when data is NULL or not
  * an object), NULL only when out of memory. */

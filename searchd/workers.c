@@ -24,6 +24,7 @@ struct sou_workers {
     struct event_base *base; /* borrowed */
     struct event *wake;      /* user event: done list not empty */
     char *db_path;
+    sou_shard_options shard_opt;
     int nthreads;
     int max_queue;
     worker *workers;
@@ -87,6 +88,16 @@ void sou_job_fail(sou_job *job, const sou_error *err)
     }
 }
 
+/* A shard of a sharded index went down or came back. */
+static void shard_notify(int warn, const char *msg, void *ctx)
+{
+    worker *w = ctx;
+    if (warn)
+        SOU_WARN("worker %d: %s", w->index, msg);
+    else
+        SOU_INFO("worker %d: %s", w->index, msg);
+}
+
 /* Make sure w has an up-to-date searcher.  Returns it, or NULL with err. */
 static sou_searcher *worker_searcher(worker *w, unsigned generation, sou_error *err)
 {
@@ -104,7 +115,11 @@ static sou_searcher *worker_searcher(worker *w, unsigned generation, sou_error *
         w->searcher = NULL;
     }
     if (!w->searcher) {
-        w->searcher = sou_searcher_open(pool->db_path, err);
+        sou_shard_options opt = pool->shard_opt;
+        opt.replica_seed = (unsigned)w->index; /* workers spread over a shard's replicas */
+        opt.notify = shard_notify;
+        opt.notify_ctx = w;
+        w->searcher = sou_searcher_open_with(pool->db_path, &opt, err);
         w->generation = generation;
         if (!w->searcher && w->last_ok)
             SOU_WARN("worker %d: index unavailable: %s", w->index, err->message);
@@ -236,8 +251,8 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
     drain_done(arg);
 }
 
-sou_workers *sou_workers_new(struct event_base *base, const char *db_path, int nthreads, int max_queue,
-                             sou_error *err)
+sou_workers *sou_workers_new(struct event_base *base, const char *db_path, const sou_shard_options *shard_opt,
+                             int nthreads, int max_queue, sou_error *err)
 {
     sou_workers *pool = calloc(1, sizeof *pool);
     int rc;
@@ -250,6 +265,10 @@ sou_workers *sou_workers_new(struct event_base *base, const char *db_path, int n
     pool->nthreads = nthreads;
     pool->max_queue = max_queue;
     pool->db_path = strdup(db_path);
+    if (shard_opt)
+        pool->shard_opt = *shard_opt;
+    else
+        sou_shard_options_init(&pool->shard_opt);
     pool->workers = calloc((size_t)nthreads, sizeof *pool->workers);
     pool->wake = event_new(base, -1, 0, wake_cb, pool);
     if (!pool->db_path || !pool->workers || !pool->wake)

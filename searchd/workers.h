@@ -54,9 +54,11 @@ struct sou_job {
 typedef struct sou_workers sou_workers;
 
 /* Start nthreads workers over the index at db_path (which need not exist
- * yet).  Done jobs are reported through base.  NULL with err on failure. */
-sou_workers *sou_workers_new(struct event_base *base, const char *db_path, int nthreads, int max_queue,
-                             sou_error *err);
+ * yet), a sharded one read with shard_opt (copied; NULL = defaults; each
+ * worker starts at its own replica of each shard).  Done jobs are reported
+ * through base.  NULL with err on failure. */
+sou_workers *sou_workers_new(struct event_base *base, const char *db_path, const sou_shard_options *shard_opt,
+                             int nthreads, int max_queue, sou_error *err);
 
 /* A new job of kind, taking options (stolen, may be NULL).  NULL on OOM. */
 sou_job *sou_job_new(sou_job_kind kind, json_t *options, sou_job_done_fn done, void *arg);

@@ -45,6 +45,8 @@ extern "C" {
     X(SX_ERR_QUERY, "invalid query")                                            \
     X(SX_ERR_NO_MEMORY, "out of memory")                                        \
     X(SX_ERR_IO, "database I/O error")                                          \
+    X(SX_ERR_NETWORK, "network error")            /* a remote database is unreachable or hung up */ \
+    X(SX_ERR_TIMEOUT, "timed out")                /* a remote database did not answer in time */ \
     X(SX_ERR_XAPIAN, "Xapian error")              /* any other Xapian::Error */ \
     X(SX_ERR_UNKNOWN, "unknown C++ exception")
 
@@ -57,6 +59,7 @@ typedef enum {
 typedef struct {
     sx_status status;
     char message[256]; /* human-readable, includes the Xapian error type and path */
+    char context[128]; /* which remote database raised it ("remote:tcp(HOST:PORT)"), else "" */
 } sx_error;
 
 /* Default message for a status; never NULL, static storage. */
@@ -155,9 +158,116 @@ typedef int (*sx_docid_fn)(unsigned docid, void *ctx);
 sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn, void *ctx,
                              sx_error *err);
 
+/* Xapian's synonym table (written by the indexer, read by searchd: it needs
+ * no re-indexing of documents to change).  Writable only: add synonym as a
+ * synonym of term; remove every entry. */
+sx_status sx_db_add_synonym(sx_db *db, const char *term, const char *synonym, sx_error *err);
+sx_status sx_db_clear_synonyms(sx_db *db, sx_error *err);
+
+/* Visit the synonyms of term in sorted order; fn returns non-zero to stop.
+ * syn is borrowed for the call only (not NUL-terminated). */
+typedef int (*sx_synonym_fn)(const char *syn, size_t len, void *ctx);
+sx_status sx_db_each_synonym(sx_db *db, const char *term, size_t term_len, sx_synonym_fn fn, void *ctx,
+                             sx_error *err);
+
+/* Number of terms that have synonyms. */
+sx_status sx_db_synonym_count(sx_db *db, unsigned *keys, sx_error *err);
+
 /* Merge the databases at src[0..n) into a new database at dest (which must
  * not exist), like xapian-compact: document ids are renumbered into one range. */
 sx_status sx_db_compact(const char *const *src, size_t n, const char *dest, sx_error *err);
+
+/* Metadata (Xapian's user metadata: key -> string, beside the documents).
+ * get: *out malloc()ed and NUL-terminated ("" when the key is unset; caller
+ * frees), *len (may be NULL) its length.  set: writable only; an empty value
+ * removes the key; committed with the next commit. */
+sx_status sx_db_get_metadata(sx_db *db, const char *key, char **out, size_t *len, sx_error *err);
+sx_status sx_db_set_metadata(sx_db *db, const char *key, const char *value, sx_error *err);
+
+/* ---------------------------------------------------------------- remote databases and shards */
+
+/* Open the database that xapian-tcpsrv serves at host:port (Xapian's remote
+ * backend), read-only, or writable (the server must run with --writable).
+ * timeout_ms bounds every answer the server owes (a slow or hung server
+ * then fails with SX_ERR_TIMEOUT), connect_timeout_ms the connection; 0
+ * means no limit (Xapian's meaning).  Failures to connect are SX_ERR_NETWORK
+ * or SX_ERR_TIMEOUT.  On success *out is owned by the caller (sx_db_close). */
+sx_status sx_db_open_remote(const char *host, unsigned port, unsigned timeout_ms,
+                            unsigned connect_timeout_ms, int writable, sx_db **out, sx_error *err);
+
+/* The same over a program's stdin/stdout ("remote :PROGRAM ARGS" in a stub,
+ * e.g. xapian-progsrv): Xapian runs program with args (split at spaces). */
+sx_status sx_db_open_remote_program(const char *program, const char *args, unsigned timeout_ms,
+                                    int writable, sx_db **out, sx_error *err);
+
+/* A read-only handle that searches parts[0..n) as one database (Xapian's
+ * multi-database: term statistics are combined, so scores are those of one
+ * index holding every part's documents).  The parts are borrowed and may
+ * be freed after this call, but not closed while the union is in use:
+ * closing a part closes it inside the union too.  *out is owned by the
+ * caller; sx_db_close on it drops the union and leaves the parts open. */
+sx_status sx_db_union(sx_db *const *parts, size_t n, sx_db **out, sx_error *err);
+
+/* A round trip to a remote database (Xapian's keep_alive), bounded by its
+ * timeout: SX_OK if it answered.  Local databases always answer. */
+sx_status sx_db_ping(sx_db *db, sx_error *err);
+
+/* 1 if db (or one of its parts) is remote. */
+int sx_db_is_remote(const sx_db *db);
+
+/* 1 if err was raised by the remote database db: Xapian names the server
+ * in the error's context (err->context).  0 when it cannot tell: errors such
+ * as "connection closed unexpectedly" carry no context. */
+int sx_error_is_from(const sx_error *err, const sx_db *db);
+
+/* A stub database file (Xapian's format, one shard a line: "auto PATH",
+ * "glass PATH", "chert PATH", "remote HOST:PORT", "remote :PROGRAM ARGS";
+ * "#" starts a comment) as data.  sou adds one directive that Xapian reads
+ * as a comment, so every Xapian tool still opens the stub:
+ *
+ *     remote a.example:7001
+ *     #sou-replica b.example:7001
+ *
+ * names another server with a copy of the shard on the line above (a read
+ * replica kept current by xapian-replicate); searchd uses it when the first
+ * fails.  Relative paths are resolved against the stub's directory, as
+ * Xapian does. */
+typedef enum {
+    SX_SHARD_LOCAL,   /* path */
+    SX_SHARD_REMOTE,  /* hosts[i]:ports[i], i < naddrs (the line's own, then its replicas) */
+    SX_SHARD_PROGRAM  /* program, args */
+} sx_shard_kind;
+
+typedef struct {
+    sx_shard_kind kind;
+    unsigned line;        /* line of the stub file (1-based), for messages */
+    char *path;           /* LOCAL: the shard's path (resolved); PROGRAM: the program */
+    char *args;           /* PROGRAM: its arguments ("" if none) */
+    char **hosts;         /* REMOTE: naddrs host names */
+    unsigned *ports;
+    size_t naddrs;
+    char *name;           /* for messages and /health: "remote HOST:PORT", "auto PATH", ... */
+} sx_shard_spec;
+
+typedef struct {
+    char *path;           /* the stub file that was read */
+    sx_shard_spec *shards;
+    size_t n;
+} sx_stub;
+
+/* 1 if path is a stub database: a file that is not a single-file database,
+ * or a directory holding a file XAPIANDB.  0 otherwise (a glass directory,
+ * nothing there). */
+int sx_stub_is_stub(const char *path);
+
+/* Read the stub at path (the file, or the directory holding XAPIANDB).
+ * *out is owned by the caller (sx_stub_free).  SX_ERR_NOT_FOUND when path
+ * is not a stub; SX_ERR_INVALID_ARG, with "FILE:LINE: ..." in the message,
+ * for a line Xapian would not accept, a #sou-replica line without a remote
+ * line above it, or a stub that lists no shard. */
+sx_status sx_stub_read(const char *path, sx_stub **out, sx_error *err);
+void sx_stub_free(sx_stub *stub);
+
 
 /* ---------------------------------------------------------------- documents */
 
@@ -227,9 +337,22 @@ sx_query *sx_query_value_range(unsigned slot, const char *lo, const char *hi, sx
  * hold only its rarest extensions. */
 sx_query *sx_query_prefix(const char *prefix, size_t len, unsigned max_expansion, sx_error *err);
 
+/* The same expanded now, in db (borrowed): the terms of db that start with
+ * prefix, the max_expansion (0 = all) with the most documents (ties: term
+ * order), as one SYNONYM.  Over a union of shards the expansion and its
+ * statistics are the whole index's, so the scores equal one index's; the
+ * deferred expansion above happens inside each shard (on each server for
+ * remote ones), and its weights depend on how the documents are split.
+ * Matches nothing when no term starts with prefix. */
+sx_query *sx_query_prefix_in(sx_db *db, const char *prefix, size_t len, unsigned max_expansion,
+                             sx_error *err);
+
 /* Every document / no document. */
 sx_query *sx_query_match_all(sx_error *err);
 sx_query *sx_query_match_nothing(sx_error *err);
+/* Every document, each with the same weight (Xapian's FixedWeightPostingSource):
+ * combined with FILTER / AND_NOT, a fixed bonus for a class of documents. */
+sx_query *sx_query_fixed_weight(double weight, sx_error *err);
 
 /* 1 if the query matches nothing by construction. */
 int sx_query_empty(const sx_query *q);
@@ -261,6 +384,29 @@ sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err);
 
 /* Sort by value slot, ties by relevance.  descending != 0: largest first. */
 sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int descending, sx_error *err);
+
+/* Boolean weighting: every match weighs 0 (for runs that only count). */
+sx_status sx_enquire_set_bool_weight(sx_enquire *e, sx_error *err);
+
+/* Counting the values of a slot over every match of a run (Xapian's
+ * ValueCountMatchSpy, which also works over the remote backend).  The spy
+ * is owned by the caller (sx_spy_free) and must outlive the runs of every
+ * enquire it was added to; it counts the documents of every run it sees,
+ * so pass sx_enquire_run a check_at_least of at least the number of
+ * documents for every match to be counted. */
+typedef struct sx_spy sx_spy;
+sx_spy *sx_spy_new(unsigned slot, sx_error *err);
+void sx_spy_free(sx_spy *spy);
+sx_status sx_enquire_add_spy(sx_enquire *e, sx_spy *spy, sx_error *err);
+
+/* Documents the spy saw (with a value in its slot or not). */
+unsigned sx_spy_total(const sx_spy *spy);
+
+/* Visit every value seen and its number of documents, in ascending byte
+ * order of the values; fn returns non-zero to stop.  value is borrowed for
+ * the call. */
+typedef int (*sx_value_count_fn)(const char *value, size_t len, unsigned count, void *ctx);
+sx_status sx_spy_each(const sx_spy *spy, sx_value_count_fn fn, void *ctx, sx_error *err);
 
 /* Stop matching after seconds of CPU-bound work (0 = no limit): the answer
  * then holds the best hits found so far and an inexact total.  Xapian checks
@@ -294,6 +440,16 @@ sx_status sx_mset_collapse_key(const sx_mset *m, unsigned i, char **out, size_t 
 
 /* Document of hit i, owned by the caller (sx_doc_free). */
 sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out, sx_error *err);
+
+/* The documents of hits [0, n) in one go (n at most sx_mset_size(m)):
+ * docs[0..n) receive new documents owned by the caller (sx_doc_free each;
+ * all NULL on failure).
+ * Asks Xapian to prefetch them all first (MSet::fetch: glass reads ahead;
+ * Xapian 1.5's remote backend pipelines the requests), and when the hits lie
+ * in several remote shards reads each shard's from its own thread, so a
+ * page costs about one round trip per hit of the busiest shard rather than
+ * one per hit (Xapian 1.4's remote backend asks for documents one at a time). */
+sx_status sx_mset_documents(const sx_mset *m, unsigned n, sx_doc **docs, sx_error *err);
 
 void sx_mset_free(sx_mset *m);
 

@@ -81,8 +81,10 @@ extern "C" void sx_db_close(sx_db *db)
         return;
     try {
         /* close() commits a writable database outside a transaction (and
-         * cancels an open one), then releases the lock at once. */
-        db->db().close();
+         * cancels an open one), then releases the lock at once.  A union
+         * only borrows its parts' internals: leave them open. */
+        if (db->parts.empty())
+            db->db().close();
     } catch (...) {
         /* Documented: failures on close are swallowed. */
     }
@@ -393,6 +395,72 @@ extern "C" sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term
     }
 }
 
+extern "C" sx_status sx_db_add_synonym(sx_db *db, const char *term, const char *synonym, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(term && *term && synonym && *synonym, err, "term or synonym is NULL or empty");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        db->wdb.add_synonym(term, synonym);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_clear_synonyms(sx_db *db, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        /* collect first: clearing while iterating the keys is not allowed */
+        std::vector<std::string> keys;
+        for (Xapian::TermIterator k = db->wdb.synonym_keys_begin(); k != db->wdb.synonym_keys_end(); ++k)
+            keys.push_back(*k);
+        for (const std::string &k : keys)
+            db->wdb.clear_synonyms(k);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_each_synonym(sx_db *db, const char *term, size_t term_len, sx_synonym_fn fn,
+                                       void *ctx, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(term, err, "term is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        std::string t(term, term_len);
+        for (Xapian::TermIterator it = d.synonyms_begin(t); it != d.synonyms_end(t); ++it) {
+            const std::string &v = *it;
+            if (fn(v.data(), v.size(), ctx))
+                break;
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_synonym_count(sx_db *db, unsigned *keys, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(keys, err, "keys is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        unsigned n = 0;
+        for (Xapian::TermIterator k = d.synonym_keys_begin(); k != d.synonym_keys_end(); ++k)
+            n++;
+        *keys = n;
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_db_compact(const char *const *src, size_t n, const char *dest,
                                   sx_error *err)
 {
@@ -418,5 +486,39 @@ extern "C" sx_status sx_db_compact(const char *const *src, size_t n, const char 
         return SX_OK;
     } catch (...) {
         return sx_fail(err, current);
+    }
+}
+
+extern "C" sx_status sx_db_get_metadata(sx_db *db, const char *key, char **out, size_t *len,
+                                       sx_error *err)
+{
+    SX_REQUIRE(out, err, "out is NULL");
+    *out = nullptr;
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(key && *key, err, "key is NULL or empty");
+    try {
+        std::string v = db->db().get_metadata(key);
+        if (!(*out = sx_strndup(v.data(), v.size())))
+            throw std::bad_alloc();
+        if (len)
+            *len = v.size();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_set_metadata(sx_db *db, const char *key, const char *value,
+                                       sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(key && *key, err, "key is NULL or empty");
+    SX_REQUIRE(value, err, "value is NULL");
+    SX_REQUIRE_WRITABLE(db, err);
+    try {
+        db->wdb.set_metadata(key, value);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
     }
 }

@@ -6,7 +6,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <functional>
 #include <new>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 extern "C" sx_enquire *sx_enquire_new(sx_db *db, sx_error *err)
 {
@@ -51,6 +56,66 @@ extern "C" sx_status sx_enquire_set_bm25(sx_enquire *e, double k1, double k2, do
         return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: b = %g: must be <= 1", __func__, b);
     try {
         e->enq.set_weighting_scheme(Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" sx_status sx_enquire_set_bool_weight(sx_enquire *e, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    try {
+        e->enq.set_weighting_scheme(Xapian::BoolWeight());
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" sx_spy *sx_spy_new(unsigned slot, sx_error *err)
+{
+    SX_REQUIRE_NULL(slot != Xapian::BAD_VALUENO, err, "slot is Xapian::BAD_VALUENO");
+    try {
+        return new sx_spy(slot);
+    } catch (...) {
+        sx_fail(err, nullptr);
+        return nullptr;
+    }
+}
+
+extern "C" void sx_spy_free(sx_spy *spy)
+{
+    delete spy;
+}
+
+extern "C" sx_status sx_enquire_add_spy(sx_enquire *e, sx_spy *spy, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    SX_REQUIRE(spy, err, "spy is NULL");
+    try {
+        e->enq.add_matchspy(&spy->spy); /* borrowed: not released to the enquire */
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" unsigned sx_spy_total(const sx_spy *spy)
+{
+    return spy ? (unsigned)spy->spy.get_total() : 0;
+}
+
+extern "C" sx_status sx_spy_each(const sx_spy *spy, sx_value_count_fn fn, void *ctx, sx_error *err)
+{
+    SX_REQUIRE(spy, err, "spy is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        for (Xapian::TermIterator t = spy->spy.values_begin(); t != spy->spy.values_end(); ++t) {
+            const std::string v = *t;
+            if (fn(v.data(), v.size(), t.get_termfreq(), ctx))
+                break;
+        }
         return SX_OK;
     } catch (...) {
         return sx_fail(err, nullptr);
@@ -114,6 +179,7 @@ extern "C" sx_status sx_enquire_run(sx_enquire *e, unsigned offset, unsigned lim
     sx_mset *m = nullptr;
     try {
         m = new sx_mset;
+        m->db = e->db;
         m->mset = e->enq.get_mset(offset, limit, check_at_least);
         *out = m;
         return SX_OK;
@@ -218,6 +284,107 @@ extern "C" sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out
     } catch (...) {
         delete doc;
         return sx_fail(err, nullptr);
+    }
+}
+
+/* The hits [first, first + n) of part `part` of the union searched, read
+ * through that part's own handle (Xapian numbers a union's documents by
+ * interleaving its parts: docid = (local - 1) * nparts + part + 1). */
+struct part_reads {
+    const Xapian::Database *db = nullptr;
+    std::vector<unsigned> hits;   /* indexes into the MSet */
+    std::vector<Xapian::docid> local;
+    std::exception_ptr failure;
+};
+
+static void read_part(part_reads &r, std::vector<Xapian::Document> &out) noexcept
+{
+    try {
+        for (size_t k = 0; k < r.hits.size(); k++)
+            out[r.hits[k]] = r.db->get_document(r.local[k]);
+    } catch (...) {
+        r.failure = std::current_exception();
+    }
+}
+
+extern "C" sx_status sx_mset_documents(const sx_mset *m, unsigned n, sx_doc **docs, sx_error *err)
+{
+    SX_REQUIRE(m, err, "mset is NULL");
+    SX_REQUIRE(n <= m->mset.size(), err, "n is beyond the hits");
+    SX_REQUIRE(docs || n == 0, err, "docs is NULL");
+    for (unsigned i = 0; i < n; i++)
+        docs[i] = nullptr;
+    if (n == 0)
+        return SX_OK;
+    std::vector<Xapian::Document> got(n);
+    try {
+        /* Xapian 1.4.22's MSet::fetch() counts the items from 0 while
+         * fetch_items() expects them to count from the MSet's first item:
+         * with an offset it reads before its array (a crash), and the
+         * iterator overloads pass positions counted from the end (nothing
+         * is fetched).  So the whole MSet is prefetched, for a first page
+         * only (a few hits past the page: readahead hints, no reads). */
+        if (m->mset.get_firstitem() == 0)
+            m->mset.fetch();
+        const sx_db *db = m->db;
+        size_t nparts = db ? db->parts.size() : 0;
+        std::vector<part_reads> reads(nparts);
+        size_t busy_remote = 0;
+        bool simple = nparts > 1 && db->rdb.size() == nparts; /* every part one shard */
+        if (simple) {
+            for (unsigned i = 0; i < n; i++) {
+                Xapian::docid did = *m->mset[i];
+                size_t p = (did - 1) % nparts;
+                reads[p].db = &db->parts[p];
+                reads[p].hits.push_back(i);
+                reads[p].local.push_back((did - 1) / nparts + 1);
+            }
+            for (size_t p = 0; p < nparts; p++)
+                busy_remote += db->part_remote[p] && !reads[p].hits.empty();
+        }
+        if (busy_remote > 1) {
+            /* Several servers owe documents: ask them all at once, the
+             * last one from this thread; local parts need no thread. */
+            std::vector<std::thread> threads;
+            threads.reserve(nparts); /* no reallocation (and bad_alloc) once threads run */
+            size_t last = nparts;
+            for (size_t p = 0; p < nparts; p++)
+                if (!reads[p].hits.empty() && db->part_remote[p])
+                    last = p;
+            for (size_t p = 0; p < nparts; p++) {
+                if (reads[p].hits.empty() || p == last)
+                    continue;
+                if (!db->part_remote[p]) {
+                    read_part(reads[p], got);
+                    continue;
+                }
+                try {
+                    threads.emplace_back(read_part, std::ref(reads[p]), std::ref(got));
+                } catch (const std::system_error &) {
+                    read_part(reads[p], got); /* no thread to spare: read it here */
+                }
+            }
+            read_part(reads[last], got);
+            for (std::thread &t : threads)
+                t.join();
+            for (part_reads &r : reads)
+                if (r.failure)
+                    std::rethrow_exception(r.failure);
+        } else {
+            for (unsigned i = 0; i < n; i++)
+                got[i] = m->mset[i].get_document();
+        }
+        for (unsigned i = 0; i < n; i++) {
+            docs[i] = new sx_doc;
+            docs[i]->doc = got[i];
+        }
+        return SX_OK;
+    } catch (...) {
+        for (unsigned i = 0; i < n; i++) {
+            delete docs[i];
+            docs[i] = nullptr;
+        }
+        return sx_fail(err, m->db ? m->db->path.c_str() : nullptr);
     }
 }
 

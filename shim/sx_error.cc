@@ -59,6 +59,7 @@ static void trim_utf8_tail(char *buf, size_t len)
 static void vfill(sx_error *err, sx_status status, const char *fmt, va_list ap) noexcept
 {
     err->status = status;
+    err->context[0] = '\0';
     int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
     if (n < 0) {
         snprintf(err->message, sizeof err->message, "%s", sx_status_string(status));
@@ -81,6 +82,7 @@ sx_status sx_set_error(sx_error *err, sx_status status, const char *fmt, ...) no
     if (n < 0)
         detail[0] = '\0';
     err->status = status;
+    err->context[0] = '\0';
     n = snprintf(err->message, sizeof err->message, "%s: %s", sx_status_string(status), detail);
     if (n >= 0 && (size_t)n >= sizeof err->message)
         trim_utf8_tail(err->message, sizeof err->message - 1);
@@ -118,9 +120,18 @@ static sx_status from_xapian(sx_error *err, sx_status status, const Xapian::Erro
         errstr = nullptr;
     }
     const std::string &msg = e.get_msg();
-    return fill(err, status, "%s: %s%s%s: %s%s%s%s", sx_status_string(status), path ? path : "",
-                path ? ": " : "", type ? type : "Xapian::Error", msg.c_str(), errstr ? " (" : "",
-                errstr ? errstr : "", errstr ? ")" : "");
+    const std::string &ctx = e.get_context();
+    /* A remote database's errors name the server; say which one. */
+    const char *tail = path ? strrchr(path, ' ') : nullptr; /* "remote HOST:PORT" -> HOST:PORT */
+    tail = tail ? tail + 1 : path;
+    bool show_ctx = !ctx.empty() && (!tail || ctx.find(tail) == std::string::npos);
+    fill(err, status, "%s: %s%s%s%s%s: %s%s%s%s", sx_status_string(status), path ? path : "",
+         path ? ": " : "", show_ctx ? ctx.c_str() : "", show_ctx ? ": " : "",
+         type ? type : "Xapian::Error", msg.c_str(), errstr ? " (" : "", errstr ? errstr : "",
+         errstr ? ")" : "");
+    if (ctx.size() < sizeof err->context)
+        memcpy(err->context, ctx.c_str(), ctx.size() + 1);
+    return status;
 }
 
 sx_status sx_fail(sx_error *err, const char *path) noexcept
@@ -148,6 +159,10 @@ sx_status sx_fail(sx_error *err, const char *path) noexcept
         return from_xapian(err, SX_ERR_INVALID_ARG, e, path);
     } catch (const Xapian::QueryParserError &e) {
         return from_xapian(err, SX_ERR_QUERY, e, path);
+    } catch (const Xapian::NetworkTimeoutError &e) {
+        return from_xapian(err, SX_ERR_TIMEOUT, e, path);
+    } catch (const Xapian::NetworkError &e) {
+        return from_xapian(err, SX_ERR_NETWORK, e, path);
     } catch (const Xapian::DatabaseError &e) {
         return from_xapian(err, SX_ERR_IO, e, path);
     } catch (const Xapian::Error &e) {

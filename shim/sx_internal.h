@@ -23,6 +23,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -43,6 +44,13 @@ struct sx_db {
     Xapian::WritableDatabase wdb;  /* used when writable */
     bool writable = false;
     std::string path;              /* for error messages */
+    std::string context;           /* remote: Xapian's context for it, "remote:tcp(HOST:PORT)" */
+    bool remote = false;           /* this handle or one of its parts talks to a server */
+    /* A union (sx_db_union): the parts, sharing their internals with rdb,
+     * so that the documents of each part can be read from its own thread. */
+    std::vector<Xapian::Database> parts;
+    std::vector<bool> part_remote;
+    std::vector<std::string> part_context;
 
     Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
 };
@@ -61,8 +69,14 @@ struct sx_enquire {
     explicit sx_enquire(sx_db *d) : db(d), enq(d->db()) {}
 };
 
+struct sx_spy {
+    Xapian::ValueCountMatchSpy spy;
+    explicit sx_spy(Xapian::valueno slot) : spy(slot) {}
+};
+
 struct sx_mset {
     Xapian::MSet mset;
+    sx_db *db = nullptr;           /* borrowed: the database searched */
 };
 
 /* Map the exception being handled to a status and fill err (may be NULL).

@@ -3,6 +3,7 @@
  */
 #include "sx_internal.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <new>
@@ -144,10 +145,73 @@ extern "C" sx_query *sx_query_prefix(const char *prefix, size_t len, unsigned ma
     }
 }
 
+extern "C" sx_query *sx_query_prefix_in(sx_db *db, const char *prefix, size_t len,
+                                        unsigned max_expansion, sx_error *err)
+{
+    SX_REQUIRE_NULL(db, err, "db is NULL");
+    SX_REQUIRE_NULL(prefix && len > 0, err, "prefix is NULL or empty");
+    try {
+        std::string p(prefix, len);
+        Xapian::Database &d = db->db();
+        std::vector<std::pair<Xapian::doccount, std::string>> terms;
+        for (Xapian::TermIterator t = d.allterms_begin(p); t != d.allterms_end(p); ++t)
+            terms.emplace_back(t.get_termfreq(), *t);
+        if (max_expansion && terms.size() > max_expansion) {
+            /* The most frequent first, ties in term order: the same choice
+             * whatever the order the shards gave them in. */
+            std::stable_sort(terms.begin(), terms.end(),
+                             [](const auto &a, const auto &b) { return a.first > b.first; });
+            terms.resize(max_expansion);
+            std::sort(terms.begin(), terms.end(),
+                      [](const auto &a, const auto &b) { return a.second < b.second; });
+        }
+        std::vector<Xapian::Query> level;
+        level.reserve(terms.size());
+        for (const auto &t : terms)
+            level.emplace_back(t.second);
+        if (level.empty())
+            return wrap(Xapian::Query::MatchNothing);
+        /* A SYNONYM is weighted as one term whose frequency Xapian estimates
+         * from an OR tree that each shard builds in its own shape (ordered
+         * by the shard's own term frequencies), and each OR node rounds:
+         * the same documents would score differently on different shards.
+         * A nested SYNONYM is just an OR inside one, so pairing the terms
+         * into a balanced binary tree fixes the shape: every shard, and one
+         * index, estimate the same frequency from the same global counts. */
+        while (level.size() > 1) {
+            std::vector<Xapian::Query> up;
+            up.reserve(level.size() / 2 + 1);
+            for (size_t i = 0; i + 1 < level.size(); i += 2)
+                up.emplace_back(Xapian::Query::OP_SYNONYM, level[i], level[i + 1]);
+            if (level.size() % 2)
+                up.push_back(level.back());
+            level.swap(up);
+        }
+        return wrap(Xapian::Query(Xapian::Query::OP_SYNONYM, &level[0], &level[0] + 1));
+    } catch (...) {
+        sx_fail(err, db->path.c_str());
+        return nullptr;
+    }
+}
+
 extern "C" sx_query *sx_query_match_all(sx_error *err)
 {
     try {
         return wrap(Xapian::Query::MatchAll);
+    } catch (...) {
+        sx_fail(err, nullptr);
+        return nullptr;
+    }
+}
+
+extern "C" sx_query *sx_query_fixed_weight(double weight, sx_error *err)
+{
+    SX_REQUIRE_NULL(std::isfinite(weight) && weight >= 0, err, "weight must be finite and >= 0");
+    try {
+        /* release(): the query owns the source (and Xapian's remote backend
+         * knows how to send this one to a shard) */
+        Xapian::PostingSource *src = new Xapian::FixedWeightPostingSource(weight);
+        return wrap(Xapian::Query(src->release()));
     } catch (...) {
         sx_fail(err, nullptr);
         return nullptr;

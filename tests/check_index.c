@@ -104,7 +104,7 @@ static int run_indexer(char *out, size_t cap, const char *const *args)
 
 #define CK_OK(call)                                                               \
     do {                                                                          \
-        sx_error e_ = {SX_OK, ""};                                                \
+        sx_error e_ = {SX_OK, "", ""};                                            \
         sx_error *err = &e_;                                                      \
         sx_status st_ = (call);                                                   \
         ck_assert_msg(st_ == SX_OK, "%s -> %d: %s", #call, (int)st_, e_.message); \
@@ -170,7 +170,7 @@ static unsigned articles_with(sx_db *db, const char *term)
  * up a single character). */
 static unsigned prefix_matches(sx_db *db, const char *prefix)
 {
-    sx_error qe = {SX_OK, ""};
+    sx_error qe = {SX_OK, "", ""};
     sx_query *q = sx_query_prefix(prefix, strlen(prefix), 0, &qe);
     sx_enquire *e = sx_enquire_new(db, &qe);
     sx_mset *m = NULL;
@@ -305,7 +305,7 @@ static sou_index_result run_library(const char *db, const char *input, unsigned 
 {
     sou_index_options opt = {0};
     const char *inputs[1] = {input};
-    sx_error err = {SX_OK, ""};
+    sx_error err = {SX_OK, "", ""};
     sou_index_result r;
 
     opt.db_path = db;

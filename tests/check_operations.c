@@ -18,29 +18,6 @@
 static char *g_tmp;     /* temporary directory for the whole run */
 static char g_db[4096]; /* index of corpus/ */
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *buf = NULL;
-    size_t cap = 0, len = 0, n;
-
-    if (!f)
-        return NULL;
-    do {
-        if (len + 4096 + 1 > cap) {
-            cap = (len + 4096 + 1) * 2;
-            char *grown = realloc(buf, cap);
-            ck_assert_ptr_nonnull(grown);
-            buf = grown;
-        }
-        n = fread(buf + len, 1, 4096, f);
-        len += n;
-    } while (n > 0);
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
-}
-
 /* The value of the sample line "<series> <value>" in text, or -1 if absent. */
 static double sample(const char *text, const char *series)
 {
@@ -225,7 +202,7 @@ START_TEST(test_access_log)
     json_decref(sou_testconn_call(&c, "PING"));
     json_decref(sou_testconn_call(&c, "SEARCH {\"q\":\"医保卡\",\"limit\":1}"));
 
-    text = read_file(log);
+    text = sou_test_read_file(log, NULL);
     ck_assert_ptr_nonnull(text);
     ck_assert_int_eq(json_lines(text, &line), 3);
     ck_assert_str_eq(json_string_value(json_object_get(line, "protocol")), "line");
@@ -245,11 +222,11 @@ START_TEST(test_access_log)
     for (int i = 0; i < 100 && access(log, F_OK) != 0; i++)
         usleep(20 * 1000);
     json_decref(sou_testconn_call(&c, "PING"));
-    text = read_file(log);
+    text = sou_test_read_file(log, NULL);
     ck_assert_ptr_nonnull(text);
     ck_assert_int_eq(json_lines(text, NULL), 1);
     free(text);
-    text = read_file(rotated);
+    text = sou_test_read_file(rotated, NULL);
     ck_assert_int_eq(json_lines(text, NULL), 3);
     free(text);
     sou_testconn_close(&c);

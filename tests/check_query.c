@@ -152,7 +152,7 @@ END_TEST
 static sou_query_env query_env(void)
 {
     sou_error err = {0};
-    sou_query_env env = {sou_search_lexicon(&err)};
+    sou_query_env env = {sou_search_lexicon(&err), NULL, NULL};
     ck_assert_msg(env.lex != NULL, "%s", err.message);
     return env;
 }
@@ -284,7 +284,8 @@ START_TEST(build_question)
     sou_rank_params rp;
     sou_rank_params_init(&rp);
     rp.phrase_weight = 0.5;
-    rp.title_weight = 0; /* and the title boost off */
+    rp.title_weight = 0; /* and the title boosts off */
+    rp.title_all_weight = 0;
     sou_error err = {0};
     ck_assert_int_eq(sou_query_build(&env, &pq, &rp, &bq, &err), 0);
     d = sx_query_describe(bq.query);

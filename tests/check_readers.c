@@ -79,7 +79,7 @@ static int problem_at(const problems *p, unsigned long line)
 static int read_all(const char *path, sou_input_kind kind, size_t max_line, problems *p,
                     sou_doc **docs, int cap)
 {
-    sou_reader_options opt = {collect, p, max_line};
+    sou_reader_options opt = {collect, p, max_line, NULL};
     sou_reader *r = sou_reader_open(path, kind, &opt);
     sou_doc *doc;
     int n = 0;
@@ -205,7 +205,7 @@ START_TEST(jsonl_broken)
     char path[1024];
     problems p = {0};
     sou_doc *docs[16];
-    sou_reader_options opt = {collect, &p, 0};
+    sou_reader_options opt = {collect, &p, 0, NULL};
     sou_reader *r;
     sou_doc *doc;
     int n, i;

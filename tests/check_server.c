@@ -427,6 +427,15 @@ START_TEST(test_error_reasons)
     a = sou_test_http_json(g_srv.http_port, "/nowhere", &status);
     ck_assert_str_eq(error_reason(a), "not_found");
     json_decref(a);
+    /* an index without facets: filtering on one is an unknown field */
+    a = http_search(g_srv.http_port, "医保", "&filter=category:x&filter=category:y", &status);
+    ck_assert_int_eq(status, 400);
+    ck_assert_str_eq(error_reason(a), "unknown_field");
+    json_decref(a);
+    a = sou_test_http_json(g_srv.http_port, "/fields", &status);
+    ck_assert_int_eq(status, 200);
+    ck_assert(json_is_array(json_object_get(a, "facets")) && json_object_get(a, "labels"));
+    json_decref(a);
 
     sou_testconn c;
     ck_assert_int_eq(sou_testconn_open(&c, g_srv.line_port), 0);
@@ -439,6 +448,8 @@ START_TEST(test_error_reasons)
         {"SEARCH 醉驾 date:2025-13", "bad_date"},
         {"SEARCH {\"q\": \"医保\", \"limit\": 0}", "bad_option"},
         {"GET no-such-doc", "not_found"},
+        {"FIELDS now", "bad_request"},
+        {"SEARCH {\"q\": \"医保\", \"facets\": \"category\"}", "unknown_field"},
         {"SEARCH \xff", "bad_utf8"},
     };
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
@@ -448,6 +459,9 @@ START_TEST(test_error_reasons)
                       lines[i].line, error_reason(a), lines[i].reason);
         json_decref(a);
     }
+    a = sou_testconn_call(&c, "FIELDS");
+    ck_assert(a && json_is_array(json_object_get(a, "facets")));
+    json_decref(a);
     sou_testconn_close(&c);
 }
 END_TEST
@@ -952,6 +966,14 @@ START_TEST(test_http_options)
     json_decref(o);
     ck_assert_ptr_null(sou_http_search_options("q=a&q=b", &err));
     ck_assert_ptr_nonnull(strstr(err.message, "twice"));
+    /* filter and facets may repeat: an array, in order */
+    o = sou_http_search_options("q=a&filter=category%3A%E6%A1%88%E4%BE%8B&facets=category&filter=region:x", &err);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_uint_eq(json_array_size(json_object_get(o, "filter")), 2);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o, "filter"), 0)), "category:案例");
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o, "filter"), 1)), "region:x");
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o, "facets"), 0)), "category");
+    json_decref(o);
     ck_assert_ptr_null(sou_http_search_options("q=%C3%28", &err));
     ck_assert_ptr_nonnull(strstr(err.message, "UTF-8"));
     ck_assert_ptr_null(sou_http_search_options("q=a%00b", &err));
@@ -985,7 +1007,7 @@ static char *write_file(const char *name, const char *text)
 START_TEST(test_config)
 {
     sou_config cfg;
-    sou_error err;
+    sou_config_error err = {""};
     char *good = write_file("good.conf", "# searchd\n\ndb = /srv/sou.db\nthreads=3\n  idle-timeout = 7 \n"
                                          "max_line = 1K\nlog_level = debug\n");
     char *bad_key = write_file("bad1.conf", "db = x\n\nfrobnicate = 1\n");

@@ -606,7 +606,7 @@ START_TEST(test_prefix)
     /* a limit keeps the most frequent terms: 参加 (2 documents), not 参保 */
     ck_assert_uint_eq(match_set(db, sx_query_prefix("参", strlen("参"), 1, NULL)), D(2) | D(3));
 
-    sx_error e = {SX_OK, ""};
+    sx_error e = {SX_OK, "", ""};
     ck_assert_ptr_null(sx_query_prefix("", 0, 0, &e));
     ck_assert_int_eq(e.status, SX_ERR_INVALID_ARG);
     ck_assert_ptr_null(sx_query_prefix(NULL, 1, 0, NULL));

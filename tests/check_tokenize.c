@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sou_testserver.h"
 #include "tokenize.h"
 #include "utf8.h"
 
@@ -73,11 +74,11 @@ static int dump_cb(const sou_token *t, void *ctx)
 }
 
 /* Tokenise and dump; the caller frees the result. */
-static char *tokenize_dump(const char *text, size_t len, unsigned flags)
+static char *tokenize_dump(const char *text, size_t len, sou_tokenize_purpose purpose)
 {
     dump_t d = {0};
     sou_tokenize_stats st;
-    int rc = sou_tokenize(text, len, 0, flags, dump_cb, &d, &st);
+    int rc = sou_tokenize(text, len, 0, purpose, dump_cb, &d, &st);
     ck_assert_int_eq(rc, 0);
     dump_printf(&d, "stats %zu %zu %u\n", st.chars, st.invalid_bytes, st.next_pos);
     return d.buf;
@@ -90,36 +91,12 @@ static int terms_cb(const sou_token *t, void *ctx)
     return 0;
 }
 
-static char *terms_of(const char *text, unsigned flags)
+static char *terms_of(const char *text, sou_tokenize_purpose purpose)
 {
     dump_t d = {0};
     dump_printf(&d, "%s", "");
-    ck_assert_int_eq(sou_tokenize(text, strlen(text), 0, flags, terms_cb, &d, NULL), 0);
+    ck_assert_int_eq(sou_tokenize(text, strlen(text), 0, purpose, terms_cb, &d, NULL), 0);
     return d.buf;
-}
-
-static char *read_file(const char *path, size_t *len_out)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    if (!f)
-        return NULL;
-    do {
-        if (len + 4096 + 1 > cap) {
-            cap = (len + 4096 + 1) * 2;
-            char *grown = realloc(buf, cap);
-            ck_assert_ptr_nonnull(grown);
-            buf = grown;
-        }
-        n = fread(buf + len, 1, 4096, f);
-        len += n;
-    } while (n > 0);
-    fclose(f);
-    buf[len] = '\0';
-    if (len_out)
-        *len_out = len;
-    return buf;
 }
 
 /* ---- golden files ------------------------------------------------------ */
@@ -164,20 +141,20 @@ START_TEST(test_golden)
     const char *name = golden_cases[_i];
     size_t in_len, line = 1, k;
     char *input, *expected, *actual, *flags;
-    unsigned fl = 0;
+    sou_tokenize_purpose purpose = SOU_TOKENIZE_QUERY;
 
     snprintf(path, sizeof path, "%s/%s/input.txt", golden_root, name);
-    input = read_file(path, &in_len);
+    input = sou_test_read_file(path, &in_len);
     ck_assert_msg(input != NULL, "%s: cannot read", path);
     snprintf(path, sizeof path, "%s/%s/flags", golden_root, name);
-    flags = read_file(path, NULL);
+    flags = sou_test_read_file(path, NULL);
     if (flags && strstr(flags, "unigrams"))
-        fl |= SOU_TOKENIZE_UNIGRAMS;
+        purpose = SOU_TOKENIZE_CHARS;
     snprintf(path, sizeof path, "%s/%s/expected.txt", golden_root, name);
-    expected = read_file(path, NULL);
+    expected = sou_test_read_file(path, NULL);
     ck_assert_msg(expected != NULL, "%s: cannot read", path);
 
-    actual = tokenize_dump(input, in_len, fl);
+    actual = tokenize_dump(input, in_len, purpose);
     /* report the first differing line */
     for (k = 0; expected[k] && expected[k] == actual[k]; k++)
         if (expected[k] == '\n')
@@ -246,7 +223,7 @@ END_TEST
 START_TEST(test_one_char_run)
 {
     char *a = terms_of("年", 0);
-    char *b = terms_of("，年。", SOU_TOKENIZE_UNIGRAMS);
+    char *b = terms_of("，年。", SOU_TOKENIZE_CHARS);
     ck_assert_str_eq(a, "年 ");
     ck_assert_str_eq(b, "年 ");
     free(a);
@@ -256,7 +233,7 @@ END_TEST
 
 START_TEST(test_unigram_flag)
 {
-    char *a = terms_of("参保地", SOU_TOKENIZE_UNIGRAMS);
+    char *a = terms_of("参保地", SOU_TOKENIZE_CHARS);
     char *b = terms_of("参保地", 0);
     ck_assert_str_eq(a, "参 参保 保 保地 地 ");
     ck_assert_str_eq(b, "参保 保地 ");
@@ -268,7 +245,7 @@ END_TEST
 START_TEST(test_run_end_flag)
 {
     /* the last character of each run alone, and a one-character run */
-    char *a = terms_of("参保地，牙。医保APP", SOU_TOKENIZE_RUN_END);
+    char *a = terms_of("参保地，牙。医保APP", SOU_TOKENIZE_DOCUMENT);
     ck_assert_str_eq(a, "参保 保地 地 牙 医保 保 app ");
     free(a);
 }
@@ -316,10 +293,10 @@ static int range_cb(const sou_token *t, void *ctx)
 
 /* Every token's byte range, normalised, is exactly its term; ranges are in
  * order and inside the text; terms are valid UTF-8.  Returns the count. */
-static size_t check_ranges(const char *text, size_t len, unsigned flags)
+static size_t check_ranges(const char *text, size_t len, sou_tokenize_purpose purpose)
 {
     range_check_t rc = {text, len, 0, 0, 0, ""};
-    int stop = sou_tokenize(text, len, 0, flags, range_cb, &rc, NULL);
+    int stop = sou_tokenize(text, len, 0, purpose, range_cb, &rc, NULL);
     ck_assert_msg(stop == 0 && rc.err[0] == '\0', "%s", rc.err);
     return rc.ntok;
 }
@@ -328,7 +305,7 @@ START_TEST(test_ranges_cover_original)
 {
     const char *t = "﻿医\xe2\x80\x8b保ＡＰＰ，醫療保險v2.0 don’t ３．５ 東京タワー⽣活 ①② 😀👍🏻 end";
     ck_assert_uint_gt(check_ranges(t, strlen(t), 0), 10);
-    ck_assert_uint_gt(check_ranges(t, strlen(t), SOU_TOKENIZE_UNIGRAMS), 20);
+    ck_assert_uint_gt(check_ranges(t, strlen(t), SOU_TOKENIZE_CHARS), 20);
 }
 END_TEST
 
@@ -338,15 +315,15 @@ START_TEST(test_empty)
 {
     sou_tokenize_stats st = {1, 1, 1};
     dump_t d = {0};
-    ck_assert_int_eq(sou_tokenize("", 0, 7, 0, dump_cb, &d, &st), 0);
+    ck_assert_int_eq(sou_tokenize("", 0, 7, SOU_TOKENIZE_QUERY, dump_cb, &d, &st), 0);
     ck_assert_uint_eq(d.ntok, 0);
     ck_assert_uint_eq(st.chars, 0);
     ck_assert_uint_eq(st.invalid_bytes, 0);
     ck_assert_uint_eq(st.next_pos, 7);
-    ck_assert_int_eq(sou_tokenize(NULL, 0, 0, 0, dump_cb, &d, NULL), 0);
+    ck_assert_int_eq(sou_tokenize(NULL, 0, 0, SOU_TOKENIZE_QUERY, dump_cb, &d, NULL), 0);
     ck_assert_uint_eq(d.ntok, 0);
     /* only breaks: no token, no position used */
-    ck_assert_int_eq(sou_tokenize("，。 !", 8, 3, 0, dump_cb, &d, &st), 0);
+    ck_assert_int_eq(sou_tokenize("，。 !", 8, 3, SOU_TOKENIZE_QUERY, dump_cb, &d, &st), 0);
     ck_assert_uint_eq(d.ntok, 0);
     ck_assert_uint_eq(st.next_pos, 3);
     free(d.buf);
@@ -357,7 +334,7 @@ START_TEST(test_first_pos_and_next_pos)
 {
     dump_t d = {0};
     sou_tokenize_stats st;
-    ck_assert_int_eq(sou_tokenize("参保地。", strlen("参保地。"), 100, 0, dump_cb, &d, &st), 0);
+    ck_assert_int_eq(sou_tokenize("参保地。", strlen("参保地。"), 100, SOU_TOKENIZE_QUERY, dump_cb, &d, &st), 0);
     ck_assert_str_eq(d.buf, "bigram 参保 100 0 6\nbigram 保地 101 3 9\n");
     ck_assert_uint_eq(st.next_pos, 104); /* 3 characters + the break */
     ck_assert_uint_eq(st.chars, 4);
@@ -371,14 +348,14 @@ START_TEST(test_early_stop)
     dump_t d = {0};
     sou_tokenize_stats st;
     d.stop_after = 2;
-    ck_assert_int_eq(sou_tokenize(t, strlen(t), 0, 0, dump_cb, &d, &st), 42);
+    ck_assert_int_eq(sou_tokenize(t, strlen(t), 0, SOU_TOKENIZE_QUERY, dump_cb, &d, &st), 42);
     ck_assert_uint_eq(d.ntok, 2);
     ck_assert_str_eq(d.buf, "bigram 参保 0 0 6\nbigram 保地 1 3 9\n");
     /* stopping at the very last token (emitted at the end of the text) */
     free(d.buf);
     memset(&d, 0, sizeof d);
     d.stop_after = 4;
-    ck_assert_int_eq(sou_tokenize(t, strlen(t), 0, 0, dump_cb, &d, NULL), 42);
+    ck_assert_int_eq(sou_tokenize(t, strlen(t), 0, SOU_TOKENIZE_QUERY, dump_cb, &d, NULL), 42);
     ck_assert_uint_eq(d.ntok, 4);
     free(d.buf);
 }
@@ -389,7 +366,7 @@ START_TEST(test_long_word_is_cut)
     char text[300];
     dump_t d = {0};
     memset(text, 'a', 150);
-    ck_assert_int_eq(sou_tokenize(text, 150, 0, 0, dump_cb, &d, NULL), 0);
+    ck_assert_int_eq(sou_tokenize(text, 150, 0, SOU_TOKENIZE_QUERY, dump_cb, &d, NULL), 0);
     ck_assert_uint_eq(d.ntok, 3); /* 64 + 64 + 22 */
     ck_assert_ptr_nonnull(strstr(d.buf, " 0 0 64\n"));
     ck_assert_ptr_nonnull(strstr(d.buf, " 1 64 128\n"));
@@ -487,14 +464,14 @@ START_TEST(test_invalid_bytes)
     char out[64];
     size_t bad = 0;
     dump_printf(&d, "%s", "");
-    ck_assert_int_eq(sou_tokenize(c->bytes, c->len, 0, 0, terms_cb, &d, &st), 0);
+    ck_assert_int_eq(sou_tokenize(c->bytes, c->len, 0, SOU_TOKENIZE_QUERY, terms_cb, &d, &st), 0);
     ck_assert_msg(strcmp(d.buf, c->terms) == 0, "%s: got '%s', want '%s'", c->name, d.buf, c->terms);
     ck_assert_msg(st.invalid_bytes == c->invalid, "%s: %zu invalid bytes, want %zu", c->name,
                   st.invalid_bytes, c->invalid);
     sou_normalize(c->bytes, c->len, out, sizeof out, &bad);
     ck_assert_uint_eq(bad, c->invalid);
     ck_assert(sou_utf8_valid(out, strlen(out), NULL));
-    ck_assert_uint_eq(check_ranges(c->bytes, c->len, SOU_TOKENIZE_UNIGRAMS) > 0, 1);
+    ck_assert_uint_eq(check_ranges(c->bytes, c->len, SOU_TOKENIZE_CHARS) > 0, 1);
     free(d.buf);
 }
 END_TEST
@@ -545,7 +522,7 @@ START_TEST(test_random_bytes)
                 len += n;
             }
         }
-        check_ranges(text, len, (iter & 1) ? SOU_TOKENIZE_UNIGRAMS : 0);
+        check_ranges(text, len, (iter & 1) ? SOU_TOKENIZE_CHARS : SOU_TOKENIZE_QUERY);
         if (!(iter & 2)) {
             /* valid input: the query side may normalise first, then
              * tokenise; that must give the same terms and positions */

@@ -48,7 +48,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
+# python3-jieba: its dict.txt is the lexicon queries are segmented with
+# (searchd/search.cmake); dpkg-shlibdeps cannot see a data file.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, python3-jieba")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_CURRENT_LIST_DIR}/postinst ${CMAKE_CURRENT_LIST_DIR}/prerm ${CMAKE_CURRENT_LIST_DIR}/postrm
     ${CMAKE_CURRENT_LIST_DIR}/conffiles)

@@ -37,7 +37,7 @@
     from: $('date-from'), to: $('date-to'), datesError: $('dates-error'),
     main: $('main'), home: $('home'), homeStats: $('home-stats'), examples: $('examples'),
     serp: $('serp'), status: $('status'), interp: $('interp'), message: $('message'),
-    results: $('results'), pager: $('pager'),
+    results: $('results'), pager: $('pager'), facets: $('facets'), activeFilters: $('active-filters'),
     doc: $('doc'), docBack: $('doc-back'), docMatches: $('doc-matches'),
     docMatchCount: $('doc-match-count'), docPrev: $('doc-prev'), docNext: $('doc-next'),
     docMessage: $('doc-message'), docTitle: $('doc-title'), docMeta: $('doc-meta'), docToc: $('doc-toc'),
@@ -59,10 +59,15 @@
     const sort = p.get('sort') || 'relevance';
     const date = (k) => (p.get(k) || '').trim().slice(0, 32);
     const at = /^\d{1,9}$/.test(p.get('at') || '') ? Number(p.get('at')) : null;
+    const filters = [];
+    for (const f of p.getAll('filter'))
+      if (/^[^:]+:.+$/.test(f) && !filters.includes(f) && filters.length < 32)
+        filters.push(f);
     return {
       q: (p.get('q') || '').trim(),
       doc: p.get('doc') || '',
       at: p.get('doc') ? at : null,
+      filters: filters,
       page: Number.isFinite(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
       sort: SORTS.includes(sort) ? sort : 'relevance',
       from: date('from'),
@@ -81,6 +86,8 @@
       if (s.sort !== 'relevance') p.set('sort', s.sort);
       if (s.from) p.set('from', s.from);
       if (s.to) p.set('to', s.to);
+      for (const f of s.filters || [])
+        p.append('filter', f);
     }
     const qs = p.toString();
     return qs ? '/?' + qs : '/';
@@ -89,7 +96,7 @@
   /* The search options the controls hold now, with query q, page 1. */
   function stateFromControls(q) {
     return {
-      q: q, doc: '', page: 1, sort: ui.sort.value,
+      q: q, doc: '', page: 1, sort: ui.sort.value, filters: (current.filters || []).slice(),
       from: DATE_RE.test(ui.from.value) ? ui.from.value : '',
       to: DATE_RE.test(ui.to.value) ? ui.to.value : '',
     };
@@ -307,15 +314,26 @@
     return s.length > 70 ? s.slice(0, 69) + '…' : s;
   }
 
+  /* The fields shown under a title: the index's facets and the usual
+   * ones, each value by its name (DLC is shown as 地方性法规). */
+  function metaFields() {
+    const keys = ['source', 'category', 'author'];
+    for (const f of fieldInfo.facets)
+      if (!keys.includes(f))
+        keys.push(f);
+    return keys;
+  }
+
   /* The date, source and link line under a title. */
   function metaLine(d, withFullURL) {
     const meta = el('span', { class: 'meta-items' });
     const date = fmtDate(d.date);
     if (date)
       meta.appendChild(el('time', { class: 'date', datetime: DATE_RE.test(date) ? date : null }, date));
-    for (const key of ['source', 'category', 'author']) {
+    for (const key of metaFields()) {
       if (typeof d[key] === 'string' && d[key] !== '')
-        meta.appendChild(el('span', { class: key }, d[key]));
+        meta.appendChild(el('span', { class: 'field', 'data-field': key, title: fieldLabel(key) },
+                            withFullURL ? `${fieldLabel(key)}：${valueLabel(key, d[key])}` : valueLabel(key, d[key])));
     }
     const url = safeURL(d.url);
     if (url) {
@@ -374,6 +392,105 @@
     } catch (e) {
       /* the count is a nicety; searching reports an unreachable server */
     }
+  }
+
+  /* ---------- the index's fields: facets and names ---------- */
+
+  /* Names for common field names when the index gives none (indexer --label). */
+  const FIELD_NAMES = { category: '类别', source: '来源', author: '作者', department: '部门', region: '地区',
+                        type: '类型', status: '状态', publisher: '发布机关' };
+  let fieldInfo = { facets: [], labels: {}, values: {} };
+
+  /* GET /fields once: which fields can be counted and filtered, and the
+   * names to show for fields and their values. */
+  async function loadFields() {
+    try {
+      const r = await fetch('/fields', { headers: { Accept: 'application/json' } });
+      const j = r.ok ? await r.json() : null;
+      if (j && Array.isArray(j.facets))
+        fieldInfo = { facets: j.facets.filter((x) => typeof x === 'string'),
+                      labels: j.labels && typeof j.labels === 'object' ? j.labels : {},
+                      values: j.values && typeof j.values === 'object' ? j.values : {} };
+    } catch (e) {
+      /* an older searchd, or none: no facets; searching says what is wrong */
+    }
+  }
+  const fieldsReady = loadFields();
+
+  const own = (o, k) => o && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k);
+  function fieldLabel(name) {
+    return own(fieldInfo.labels, name) && typeof fieldInfo.labels[name] === 'string' ? fieldInfo.labels[name]
+      : own(FIELD_NAMES, name) ? FIELD_NAMES[name] : name;
+  }
+  function valueLabel(field, value) {
+    const v = own(fieldInfo.values, field) ? fieldInfo.values[field] : null;
+    return own(v, value) && typeof v[value] === 'string' ? v[value] : value;
+  }
+
+  const FACET_SHOWN = 8;            /* values shown before 更多 */
+
+  /* The facet column (a row of chips on a phone): each field's values with
+   * their counts; a value toggles its filter, and the URL carries it. */
+  function renderFacets(s, facets) {
+    clear(ui.facets);
+    clear(ui.activeFilters);
+    const groups = facets && typeof facets === 'object' ? Object.entries(facets) : [];
+    const chosen = s.filters || [];
+    let shown = 0;
+    for (const [field, values] of groups) {
+      if (!Array.isArray(values) || values.length === 0)
+        continue;
+      const list = el('ul', { class: 'facet-values' });
+      /* the chosen values first: on a phone's row of chips they stay in view */
+      const sorted = values.filter((v) => v && chosen.includes(`${field}:${v.value}`))
+        .concat(values.filter((v) => !(v && chosen.includes(`${field}:${v.value}`))));
+      sorted.forEach((v, i) => {
+        if (!v || typeof v.value !== 'string')
+          return;
+        const f = `${field}:${v.value}`;
+        const on = chosen.includes(f);
+        const next = on ? chosen.filter((x) => x !== f) : chosen.concat([f]);
+        const a = el('a', { class: 'facet-value', href: urlFor(Object.assign({}, s, { filters: next, page: 1 })),
+                            'data-filter': f, 'aria-pressed': on ? 'true' : 'false',
+                            title: v.label || valueLabel(field, v.value) },
+                     el('span', { class: 'facet-name' }, v.label || valueLabel(field, v.value)),
+                     el('span', { class: 'facet-count' }, fmtInt(v.count)));
+        list.appendChild(el('li', { class: i >= FACET_SHOWN && !on ? 'facet-more' : null }, a));
+      });
+      const group = el('section', { class: 'facet', 'data-field': field },
+                       el('h2', { class: 'facet-title' }, fieldLabel(field)), list);
+      if (values.length > FACET_SHOWN) {
+        const more = el('button', { type: 'button', class: 'facet-toggle', 'aria-expanded': 'false' },
+                        `更多（${values.length - FACET_SHOWN}）`);
+        more.addEventListener('click', () => {
+          const open = group.classList.toggle('open');
+          more.setAttribute('aria-expanded', String(open));
+          more.textContent = open ? '收起' : `更多（${values.length - FACET_SHOWN}）`;
+        });
+        group.appendChild(more);
+      }
+      ui.facets.appendChild(group);
+      shown++;
+    }
+    ui.facets.hidden = shown === 0;
+    ui.serp.classList.toggle('has-facets', shown > 0);
+    /* the filters in force, each removable, above the results */
+    for (const f of chosen) {
+      const i = f.indexOf(':');
+      const field = f.slice(0, i);
+      const value = f.slice(i + 1);
+      ui.activeFilters.appendChild(
+        el('a', { class: 'filter-chip', href: urlFor(Object.assign({}, s, { filters: chosen.filter((x) => x !== f),
+                                                                          page: 1 })),
+                  'data-filter': f, title: '去掉这个筛选条件' },
+           `${fieldLabel(field)}：${valueLabel(field, value)}`, el('span', { 'aria-hidden': 'true' }, ' ×'),
+           el('span', { class: 'visually-hidden' }, '（去掉）')));
+    }
+    if (chosen.length > 1)
+      ui.activeFilters.appendChild(el('a', { class: 'filter-clear', href: urlFor(Object.assign({}, s, { filters: [],
+                                                                                                       page: 1 })),
+                                             'data-filter': '' }, '清除全部'));
+    ui.activeFilters.hidden = chosen.length === 0;
   }
 
   /* A message box: kind is "empty", "error" or "offline". */
@@ -652,6 +769,10 @@
       p.set('date_from', s.from);
     if (s.to)
       p.set('date_to', s.to);
+    for (const f of s.filters || [])
+      p.append('filter', f);
+    if (fieldInfo.facets.length)
+      p.set('facets', fieldInfo.facets.join(','));
     return '/search?' + p.toString();
   }
 
@@ -682,6 +803,7 @@
     }
     showView('serp');
     document.title = `${s.q} - 搜`;
+    await fieldsReady;
     const answer = await getJSON(searchURL(s), opts.useCache);
     if (answer === null)
       return;
@@ -696,6 +818,7 @@
 
   function renderFailure(s, failure) {
     clear(ui.results);
+    renderFacets(s, null);
     ui.serp.dataset.q = s.q;
     ui.serp.dataset.url = urlFor(s);
     ui.pager.hidden = true;
@@ -738,6 +861,7 @@
     ui.serp.dataset.q = s.q;       /* which query is on screen (tests wait on it) */
     ui.serp.dataset.url = urlFor(s);
     renderInterpretation(ans.query);
+    renderFacets(s, ans.facets);
 
     const took = fmtMs(ans.took_ms);
     if (hits.length === 0) {
@@ -776,6 +900,8 @@
       if (s.from || s.to)
         actions.push(['不限时间再搜一次', () => { setControls(Object.assign({}, s, { from: '', to: '' }));
                                               search(stateFromControls(s.q), 'push'); }]);
+      if (s.filters.length)
+        actions.push(['去掉筛选条件再搜', () => search(Object.assign({}, s, { filters: [], page: 1 }), 'push')]);
     }
     showMessage(ui.message, messageBox('empty', total > 0 ? '没有更多结果了' : '没有找到结果', lines, actions));
   }
@@ -784,7 +910,7 @@
    * starts in the body (characters), so the view opens there. */
   function docHref(id, q, at) {
     return urlFor({ doc: id, q: q, at: Number.isInteger(at) && at >= 0 ? at : null,
-                    page: 1, sort: 'relevance', from: '', to: '' });
+                    page: 1, sort: 'relevance', from: '', to: '', filters: [] });
   }
 
   function renderHit(s, h) {
@@ -1203,7 +1329,7 @@
   function openDoc(id, at) {
     clearTimeout(debounceTimer);
     showDoc({ doc: id, at: at, q: current.q, page: current.page, sort: current.sort,
-              from: current.from, to: current.to }, 'push');
+              from: current.from, to: current.to, filters: (current.filters || []).slice() }, 'push');
   }
 
   /* Back to the results this document was opened from. */
@@ -1323,6 +1449,10 @@
       openDoc(target.doc, target.at);
       /* openDoc pushed the document's entry: Back from it may use history.back() */
       history.replaceState(Object.assign({}, history.state, { cameFromResults: true }), '', location.href);
+    } else if (a.dataset.filter !== undefined && (a.classList.contains('facet-value') ||
+               a.classList.contains('filter-chip') || a.classList.contains('filter-clear'))) {
+      const target = stateFromURL(a.search);
+      search(Object.assign({}, current, { filters: target.filters, page: 1 }), 'push');
     } else if (a === ui.docBack) {
       backToResults();
     } else if (a.classList.contains('page')) {

@@ -141,7 +141,9 @@ function indexCorpus(opt, dir) {
   const jsonl = path.join(dir, 'xss.jsonl');
   fs.writeFileSync(jsonl, [XSS_DOC, ...FIXTURES].map((d) => JSON.stringify(d)).join('\n') + '\n');
   const db = path.join(dir, 'db');
-  const r = spawnSync(path.join(opt.bin, 'indexer'), ['--db', db, path.join(opt.source, 'corpus'), jsonl],
+  const r = spawnSync(path.join(opt.bin, 'indexer'),
+                      ['--db', db, '--facet', 'category', '--label', 'category=类别',
+                       '--label', 'category:DLC=地方性法规', path.join(opt.source, 'corpus'), jsonl],
                       { encoding: 'utf8' });
   if (r.status !== 0)
     throw new Error(`indexer failed (status ${r.status}): ${r.stderr || r.stdout}`);
@@ -566,6 +568,44 @@ async function main() {
       assert(st.q === '人民政府', `the box holds "${st.q}"`);
       assert(st.current === 1 && /^第 1 \/ \d+ 处匹配$/.test(st.count), `after n n N: "${st.count}"`);
       assert(new URL(page.url()).searchParams.get('doc') === LAW_ID, `navigated away to ${page.url()}`);
+    });
+
+    await check('facets: counts beside the results, a click filters, the URL carries it, fields by name', async () => {
+      await page.goto(`${base}/?q=${encodeURIComponent('醉驾')}`);
+      await resultsFor('醉驾');
+      const api = await (await fetch(`${base}/search?q=${encodeURIComponent('醉驾')}&facets=category`)).json();
+      const want = api.facets.category.map((v) => `${v.label || v.value} ${v.count}`);
+      const shown = await page.$$eval('#facets .facet[data-field="category"] .facet-value',
+                                      (as) => as.map((a) => `${a.querySelector('.facet-name').textContent} ${a.querySelector('.facet-count').textContent}`));
+      assert(want.length >= 2 && shown.join('|') === want.join('|'), `facets shown ${shown.join(', ')}, API ${want.join(', ')}`);
+      const title = await page.textContent('#facets .facet-title');
+      assert(title === '类别', `the facet is titled "${title}"`);
+      await page.click('#facets .facet-value[data-filter="category:司法解释"]');
+      await page.waitForFunction(() => /filter=category/.test(document.getElementById('serp').dataset.url || ''));
+      const hits = await resultsFor('醉驾');
+      assert(new URL(page.url()).searchParams.getAll('filter').join() === 'category:司法解释', `URL ${page.url()}`);
+      assert(hits.length === 1 && hits[0].id === 'interp_drunk', `filtered results ${hits.map((h) => h.id).join(', ')}`);
+      const st = await page.evaluate(() => ({
+        pressed: Array.from(document.querySelectorAll('#facets .facet-value[aria-pressed="true"]')).map((a) => a.dataset.filter),
+        others: document.querySelectorAll('#facets .facet-value[aria-pressed="false"]').length,
+        chip: (document.querySelector('#active-filters .filter-chip') || {}).textContent || '',
+        status: document.getElementById('status').textContent,
+      }));
+      assert(st.pressed.join() === 'category:司法解释' && st.others >= 1, `pressed ${st.pressed}, ${st.others} others still offered`);
+      assert(st.chip.includes('类别：司法解释'), `chip "${st.chip}"`);
+      assert(/找到 1 条结果/.test(st.status), `status "${st.status}" (the total must be exact)`);
+      await page.reload();
+      await resultsFor('醉驾');
+      assert((await page.$$('#results .result')).length === 1, 'the filter was lost on reload');
+      await page.click('#active-filters .filter-chip');
+      await page.waitForFunction(() => !/filter=/.test(document.getElementById('serp').dataset.url || ''));
+      assert((await resultsFor('醉驾')).length >= 2, 'removing the filter did not bring the other results back');
+      /* a coded value is shown by its name */
+      await page.goto(`${base}/?q=${encodeURIComponent('醉酒驾驶 吊销驾驶证')}`);
+      await resultsFor('醉酒驾驶 吊销驾驶证');
+      const meta = await page.textContent(`.result[data-id="${LAW_ID}"] .meta`);
+      assert(meta.includes('地方性法规') && !meta.includes('DLC'), `the law's fields read "${meta}"`);
+      await page.screenshot({ path: path.join(opts.out, 'browser-screenshot.png') });
     });
 
     await check('an unreachable server is reported as such', async () => {

@@ -82,7 +82,8 @@ if command -v dpkg-deb >/dev/null; then
         check "package has the README" grep -qxF /usr/share/doc/sou/README.md "$tmp/files"
         check "package version" grep -qxF "Version: $version" <(dpkg-deb -f "$deb" Version | sed 's/^/Version: /')
         check "package depends on its libraries" sh -c "dpkg-deb -f '$deb' Depends | grep -q libxapian30 && \
-            dpkg-deb -f '$deb' Depends | grep -q libevent && dpkg-deb -f '$deb' Depends | grep -q adduser"
+            dpkg-deb -f '$deb' Depends | grep -q libevent && dpkg-deb -f '$deb' Depends | grep -q adduser && \
+            dpkg-deb -f '$deb' Depends | grep -q python3-jieba"
         dpkg-deb -e "$deb" "$tmp/control"
         check "package conffile" grep -qxF /etc/sou/searchd.conf "$tmp/control/conffiles"
         check "package postinst creates the user" grep -q 'adduser --system' "$tmp/control/postinst"

@@ -501,3 +501,32 @@ char *sou_test_urlencode(const char *s)
     *o = '\0';
     return out;
 }
+
+char *sou_test_read_file(const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+
+    if (!f)
+        return NULL;
+    do {
+        if (len + 4096 + 1 > cap) {
+            char *grown;
+            cap = (len + 4096 + 1) * 2;
+            if (!(grown = realloc(buf, cap))) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = grown;
+        }
+        n = fread(buf + len, 1, 4096, f);
+        len += n;
+    } while (n > 0);
+    fclose(f);
+    buf[len] = '\0';
+    if (len_out)
+        *len_out = len;
+    return buf;
+}

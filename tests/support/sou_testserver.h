@@ -23,6 +23,10 @@
 const char *sou_test_bin_dir(void);
 const char *sou_test_source_dir(void);
 
+/* The whole file at path, NUL-terminated, its length in *len (may be NULL);
+ * caller frees.  NULL when it cannot be read. */
+char *sou_test_read_file(const char *path, size_t *len);
+
 /* A new empty directory under $TMPDIR (or /tmp); caller frees the string. */
 char *sou_test_tmpdir(const char *tag);
 /* rm -rf path (for directories made by sou_test_tmpdir). */
