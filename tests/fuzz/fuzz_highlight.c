@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     sou_hl_terms *t = sou_hl_terms_new();
     FUZZ_CHECK(t != NULL);
-    sou_tokenize(rest, qlen, 0, SOU_TOKENIZE_UNIGRAMS, add_term, t, NULL);
+    sou_tokenize(rest, qlen, 0, SOU_TOKENIZE_CHARS, add_term, t, NULL);
 
     sou_hl_result r;
     FUZZ_CHECK(sou_highlight_passages(t, text, tlen, passages, chars, &r) == 0);

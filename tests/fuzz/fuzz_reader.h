@@ -54,7 +54,7 @@ static size_t fuzz_read_all(const uint8_t *data, size_t size, sou_input_kind kin
 {
     char path[64];
     size_t problems = 0, docs = 0;
-    sou_reader_options opt = {fuzz_count_problem, &problems, max_line};
+    sou_reader_options opt = {fuzz_count_problem, &problems, max_line, NULL};
     int fd = memfd_create("input", MFD_CLOEXEC);
     FUZZ_CHECK(fd >= 0);
     FUZZ_CHECK(write(fd, data, size) == (ssize_t)size);

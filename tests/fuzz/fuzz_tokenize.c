@@ -2,7 +2,8 @@
  * fuzz_tokenize.c: the tokenizer and normalisation (indexer/tokenize.h,
  * normalize.h), which see every byte of every document and query.
  *
- * The first byte chooses the flags; the rest is the text.  Promises checked:
+ * The first byte chooses the purpose (query, document, chars); the rest is
+ * the text.  Promises checked:
  *   - every token lies inside the text, in text order, with a non-empty
  *     valid UTF-8 term that is already normalised, of the length its kind
  *     says (a bigram two CJK characters, a unigram one);
@@ -92,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    unsigned flags = data[0] & (SOU_TOKENIZE_UNIGRAMS | SOU_TOKENIZE_RUN_END);
+    sou_tokenize_purpose flags = (sou_tokenize_purpose)(data[0] % 3);
     const char *text = (const char *)data + 1;
     size_t len = size - 1, invalid = 0;
 
