@@ -37,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case SOU_CMD_PING:
     case SOU_CMD_STATS:
+    case SOU_CMD_FIELDS:
     case SOU_CMD_QUIT:
         FUZZ_CHECK(req.options == NULL);
         break;
