@@ -8,6 +8,8 @@
 #   lucene_cjk   Lucene++ contrib CJKAnalyzer: index / search   (liblucene++-dev, libboost-dev)
 #   fts5         SQLite FTS5, trigram tokenizer: index / search (libsqlite3-dev), C
 #   lineclient   searchd line-protocol client: ask / load       (jansson, pthreads), C
+#   delayproxy   TCP relay that delays a server's answers        (pthreads), C: bench/cluster's
+#                stand-in for tc netem where the kernel has none
 pkg_check_modules(LUCENEPP REQUIRED IMPORTED_TARGET liblucene++ liblucene++-contrib)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 
@@ -24,6 +26,9 @@ target_link_libraries(fts5 PRIVATE PkgConfig::SQLITE3 PkgConfig::JANSSON)
 add_executable(lineclient ${CMAKE_CURRENT_LIST_DIR}/peers/lineclient.c)
 target_link_libraries(lineclient PRIVATE PkgConfig::JANSSON Threads::Threads)
 
-foreach(peer xapian_cjk lucene_cjk fts5 lineclient)
+add_executable(delayproxy ${CMAKE_CURRENT_LIST_DIR}/peers/delayproxy.c)
+target_link_libraries(delayproxy PRIVATE Threads::Threads)
+
+foreach(peer xapian_cjk lucene_cjk fts5 lineclient delayproxy)
   target_include_directories(${peer} PRIVATE ${CMAKE_CURRENT_LIST_DIR}/peers)
 endforeach()

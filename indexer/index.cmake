@@ -8,6 +8,7 @@ add_library(sou_index STATIC
   ${CMAKE_CURRENT_LIST_DIR}/reader_jsonl.c
   ${CMAKE_CURRENT_LIST_DIR}/document.c
   ${CMAKE_CURRENT_LIST_DIR}/facets.c
+  ${CMAKE_CURRENT_LIST_DIR}/title_terms.c
   ${CMAKE_CURRENT_LIST_DIR}/shard.c
   ${CMAKE_CURRENT_LIST_DIR}/index_writer.c
   ${CMAKE_CURRENT_LIST_DIR}/progress.c
@@ -17,11 +18,14 @@ target_link_libraries(sou_index PUBLIC sou_text sou_json sou_shim PkgConfig::JAN
 
 add_executable(indexer ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_link_libraries(indexer PRIVATE sou_index)
-# The synonym list a new index gets (synonyms.h): the one shipped here.
+# The synonym list a new index gets (synonyms.h): the one shipped here,
+# installed as share/sou/synonyms.txt, which an installed indexer finds beside
+# itself; SOU_SYNONYMS_DEFAULT is where a build tree's indexer looks.
 set(SOU_SYNONYMS_DEFAULT "${CMAKE_CURRENT_LIST_DIR}/synonyms.txt" CACHE FILEPATH
     "synonym rules written into a new index when indexer is given no --synonyms")
 target_compile_definitions(indexer PRIVATE SOU_SYNONYMS_DEFAULT="${SOU_SYNONYMS_DEFAULT}")
 install(TARGETS indexer RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/synonyms.txt DESTINATION ${CMAKE_INSTALL_DATADIR}/sou)
 
 # Xapian's in-memory change buffers are std::maps of small nodes: with
 # jemalloc (Debian libjemalloc2) the indexer needs about 14 % less CPU than

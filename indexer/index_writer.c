@@ -19,6 +19,7 @@
 
 #include "facets.h"
 #include "index_writer.h"
+#include "title_terms.h"
 #include "shard.h"
 
 /* Documents waiting per worker: enough to ride over a slow commit, small
@@ -306,6 +307,8 @@ static void index_one(worker *w, sou_xpassages *xd, const sou_doc *doc)
     st = sou_document_build(doc, ix->opt.unigrams, xd, &e);
     if (st == SX_OK)
         st = sou_facets_add(&ix->fields, doc, xd, &e);
+    if (st == SX_OK && xd->n > 0) /* the first passage: one per article */
+        st = sou_title_terms_add(ix->opt.lexicon, doc->title, xd->v[0], &e);
     idlen = sou_document_idterm(doc->id, idterm, sizeof idterm);
     if (st != SX_OK || idlen == 0) {
         snprintf(msg, sizeof msg, "document %s not indexed: %s", doc->id,

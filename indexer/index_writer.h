@@ -59,6 +59,7 @@
 
 #include "document.h"
 #include "fields.h"
+#include "segment.h"
 #include "reader.h"
 #include "sou_xapian.h"
 
@@ -104,6 +105,8 @@ typedef struct {
     size_t max_line;                   /* reader cap; 0 = SOU_READER_MAX_LINE */
     const sou_fields *fields;          /* facets and labels to add to those the index has
                                         * (fields.h); NULL: just the index's own */
+    const sou_lexicon *lexicon;        /* borrowed: segments titles for the suggestions
+                                        * (title_terms.h); NULL: one word a CJK run */
     unsigned shards;                   /* > 0: a new DIR becomes this many local shards (an
                                         * existing sharded DIR must have as many); 0: as DIR is */
     void (*warn)(const char *msg, void *ctx); /* notices about the index (may be NULL) */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "index_writer.h"
 #include "progress.h"
@@ -82,7 +83,7 @@ static void usage(FILE *out)
             "  --quiet          no progress line, no summary\n"
             "  --synonyms FILE  replace the index's synonyms with the rules in FILE\n"
             "                   (repeatable; no re-indexing; without it a new index\n"
-            "                   gets the default list, %s)\n"
+            "                   gets sou's list, share/sou/synonyms.txt of the install)\n"
             "  --article-rules FILE  the footer and disclaimer lines dropped from article\n"
             "                   files (default: the seed site's; format in article_rules.h)\n"
             "  --facet FIELD    count and filter on the stored field FIELD (repeatable); the\n"
@@ -97,7 +98,31 @@ static void usage(FILE *out)
             "\n"
             "Exit status: 0 ok, 1 some input reported and skipped, 2 usage, 3 database\n"
             "error, 130 interrupted (what was read is committed).\n",
-            SOU_INDEX_DEFAULT_BATCH, SOU_SYNONYMS_DEFAULT);
+            SOU_INDEX_DEFAULT_BATCH);
+}
+
+/* sou's synonym list: installed as PREFIX/share/sou/synonyms.txt beside
+ * PREFIX/bin/indexer (cmake --install, the Debian package), else, for a
+ * program run from its build tree, the source's indexer/synonyms.txt
+ * (SOU_SYNONYMS_DEFAULT).  Found from the program's own path, so an
+ * installed tree can be moved. */
+static const char *default_synonyms(void)
+{
+    static char path[4096];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash;
+
+    if (n > 0) {
+        exe[n] = '\0';
+        if ((slash = strrchr(exe, '/')) != NULL) {
+            *slash = '\0';
+            if (snprintf(path, sizeof path, "%s/../share/sou/synonyms.txt", exe) < (int)sizeof path &&
+                access(path, R_OK) == 0)
+                return path;
+        }
+    }
+    return SOU_SYNONYMS_DEFAULT;
 }
 
 static int check_pair(const char *term, const char *synonym, void *ctx)
@@ -280,7 +305,9 @@ int main(int argc, char **argv)
 
     /* A bad synonym file fails before any indexing is done. */
     char synerr[600];
-    if (!sou_lexicon_shared(synerr, sizeof synerr)) { /* document.c reads place names from it */
+    /* document.c reads place names from it; titles are segmented with it
+     * (as queries are) for the suggestions */
+    if (!(opt.lexicon = sou_lexicon_shared(synerr, sizeof synerr))) {
         fprintf(stderr, "indexer: %s\n", synerr);
         status = EXIT_DATABASE;
         goto done;
@@ -325,13 +352,13 @@ int main(int argc, char **argv)
     }
     if (status == 0 || status == EXIT_PROBLEMS) {
         long rules = 0;
-        if (sou_synonyms_update(opt.db_path, synonyms, nsynonyms, SOU_SYNONYMS_DEFAULT, &rules, synerr,
+        if (sou_synonyms_update(opt.db_path, synonyms, nsynonyms, default_synonyms(), &rules, synerr,
                                 sizeof synerr) < 0) {
             fprintf(stderr, "indexer: synonyms: %s\n", synerr);
             status = EXIT_DATABASE;
         } else if (rules && !quiet) {
             printf("indexer: %ld synonym rules from %s\n", rules,
-                   nsynonyms ? (nsynonyms == 1 ? synonyms[0] : "the --synonyms files") : SOU_SYNONYMS_DEFAULT);
+                   nsynonyms ? (nsynonyms == 1 ? synonyms[0] : "the --synonyms files") : default_synonyms());
         }
     }
 

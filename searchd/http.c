@@ -7,6 +7,7 @@
  *                              a sharded index: "ok" | "degraded" and "shards": [...], 503 when no shard answers
  *   GET /stats                 counters, latency percentiles, documents, revision, uptime
  *   GET /fields                the index's facets and the labels of fields and values
+ *   GET /suggest?q=..          completions of a prefix from the titles ("" : example queries)
  *   GET /metrics               the same and more in Prometheus' text format
  *   GET / and other paths      the search page's files (sou_web), else 404
  *
@@ -540,6 +541,12 @@ static void handle_request(struct evhttp_request *req, void *arg)
         submit(s, req, t0, SOU_REQ_OTHER, ANSWER_HEALTH, SOU_JOB_INFO, NULL);
     } else if (strcmp(path, "/stats") == 0) {
         submit(s, req, t0, SOU_REQ_OTHER, ANSWER_STATS, SOU_JOB_INFO, NULL);
+    } else if (strcmp(path, "/suggest") == 0) {
+        json_t *options = sou_http_search_options(query, &err);
+        if (!options)
+            send_error(s, req, SOU_REQ_OTHER, t0, &err);
+        else
+            submit(s, req, t0, SOU_REQ_OTHER, ANSWER_BODY, SOU_JOB_SUGGEST, options);
     } else if (strcmp(path, "/fields") == 0) {
         submit(s, req, t0, SOU_REQ_OTHER, ANSWER_FIELDS, SOU_JOB_INFO, NULL);
     } else if (strcmp(path, "/metrics") == 0) {

@@ -116,16 +116,29 @@ static json_t *parse_json_object(const char *what, const char *arg, size_t len, 
     return o;
 }
 
-/* SEARCH <query text> | SEARCH {json options} */
-static int parse_search(const char *arg, size_t len, sou_line_request *req, sou_error *err)
+/* <command> <text> | <command> {json options}: the text is option "q". */
+static int parse_text_or_options(const char *what, const char *arg, size_t len, sou_line_request *req,
+                                 sou_error *err)
 {
     if (arg[0] == '{')
-        req->options = parse_json_object("SEARCH", arg, len, err);
+        req->options = parse_json_object(what, arg, len, err);
     else
         req->options = json_pack("{s:s%}", "q", arg, len);
     if (!req->options && err->code == SOU_OK)
-        sou_error_set(err, SOU_EINTERNAL, "SEARCH: out of memory");
+        sou_error_set(err, SOU_EINTERNAL, "%s: out of memory", what);
     return req->options ? 0 : -1;
+}
+
+/* SEARCH <query text> | SEARCH {json options} */
+static int parse_search(const char *arg, size_t len, sou_line_request *req, sou_error *err)
+{
+    return parse_text_or_options("SEARCH", arg, len, req, err);
+}
+
+/* SUGGEST <prefix> | SUGGEST {"q": "...", "limit": N} */
+static int parse_suggest(const char *arg, size_t len, sou_line_request *req, sou_error *err)
+{
+    return parse_text_or_options("SUGGEST", arg, len, req, err);
 }
 
 /* GET <id> | GET {"id": "...", "q": "..."} */
@@ -176,6 +189,7 @@ static const struct {
 } commands[] = {
     {"SEARCH", SOU_CMD_SEARCH, ARG_REQUIRED, parse_search, "SEARCH <query> | SEARCH {json options}"},
     {"GET", SOU_CMD_GET, ARG_REQUIRED, parse_get, "GET <id> | GET {\"id\":..,\"q\":..}"},
+    {"SUGGEST", SOU_CMD_SUGGEST, ARG_REQUIRED, parse_suggest, "SUGGEST <prefix> | SUGGEST {\"q\":..,\"limit\":..}"},
     {"PING", SOU_CMD_PING, ARG_NONE, NULL, "PING"},
     {"STATS", SOU_CMD_STATS, ARG_NONE, NULL, "STATS"},
     {"FIELDS", SOU_CMD_FIELDS, ARG_NONE, NULL, "FIELDS"},
@@ -203,7 +217,7 @@ int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_erro
     for (end = len; end > start && is_blank(line[end - 1]); end--)
         ;
     if (start == end)
-        return sou_error_set(err, SOU_EBADREQUEST, "empty request (commands: SEARCH, GET, PING, STATS, FIELDS, QUIT)"),
+        return sou_error_set(err, SOU_EBADREQUEST, "empty request (commands: SEARCH, GET, SUGGEST, PING, STATS, FIELDS, QUIT)"),
                -1;
     for (name_len = 0; start + name_len < end && !is_blank(line[start + name_len]); name_len++)
         ;
@@ -226,7 +240,7 @@ int sou_line_parse(const char *line, size_t len, sou_line_request *req, sou_erro
         return commands[i].parse ? commands[i].parse(arg, arg_len, req, err) : 0;
     }
     return sou_error_fail(err, SOU_R_UNKNOWN_COMMAND,
-                          "unknown command \"%.*s\" (commands: SEARCH, GET, PING, STATS, FIELDS, QUIT)",
+                          "unknown command \"%.*s\" (commands: SEARCH, GET, SUGGEST, PING, STATS, FIELDS, QUIT)",
                           quote_len(line + start, name_len, 40), line + start),
            -1;
 }
@@ -421,6 +435,9 @@ static void conn_request(line_conn *c, const char *line, size_t len)
     case SOU_CMD_GET:
         r->kind = SOU_REQ_GET;
         job = sou_job_new(SOU_JOB_GET, lr.options, line_job_done, r);
+        break;
+    case SOU_CMD_SUGGEST:
+        job = sou_job_new(SOU_JOB_SUGGEST, lr.options, line_job_done, r);
         break;
     case SOU_CMD_STATS:
     case SOU_CMD_FIELDS:

@@ -1,6 +1,7 @@
 /* query_build.c: parsed query -> sx_query (the ranking; see query_build.h). */
 #include "query_build.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -248,6 +249,83 @@ static sx_query *scale(qpool *p, sx_query *q, double f)
     if (f == 1.0)
         return q;
     return keep(p, sx_query_scale(q, f, &p->xe));
+}
+
+/* The OR of the `keep` subqueries of subs[0..t->n) (the terms of t, each
+ * with prefix, scaled by junction_weight when a junction) that can weigh
+ * the most.  Xapian's ELITE_SET makes that choice inside each shard, from
+ * the shard's own bounds (a term's largest wdf there, whether the shard has
+ * it at all), so the shards of a sharded index would each search other
+ * terms.  With the database known the choice is made here, once, from the
+ * whole index's statistics: BM25's term weight as Xapian computes it,
+ * log((N - tf + 0.5) / (tf + 0.5)) (raised to tw / 2 + 1 below 2), times
+ * the scale; a term no document holds is left out (Xapian gives it no
+ * weight either); ties go to the earlier term.  Expanded characters
+ * (SYNONYMs: no single frequency) and queries without a database keep
+ * ELITE_SET. */
+static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query **subs, double junction_weight,
+                         unsigned keep, int expanded)
+{
+    if (p->failed)
+        return NULL;
+    if (!p->db || expanded)
+        return combine(p, SX_OP_ELITE_SET, subs, t->n, keep);
+    size_t n = t->n, pl = strlen(prefix);
+    char **terms = calloc(n, sizeof *terms);
+    size_t *lens = calloc(n, sizeof *lens);
+    unsigned *tf = calloc(n, sizeof *tf), docs = 0;
+    double *key = calloc(n, sizeof *key);
+    sx_query **kept = calloc(n, sizeof *kept);
+    sx_query *q = NULL;
+    int oom = !terms || !lens || !tf || !key || !kept;
+    for (size_t i = 0; !oom && i < n; i++) {
+        if (!(terms[i] = malloc(pl + t->v[i].len + 1))) {
+            oom = 1;
+            break;
+        }
+        memcpy(terms[i], prefix, pl);
+        memcpy(terms[i] + pl, t->v[i].term, t->v[i].len);
+        lens[i] = pl + t->v[i].len;
+    }
+    if (oom) {
+        p->failed = 1;
+        p->xe.status = SX_ERR_NO_MEMORY;
+        snprintf(p->xe.message, sizeof p->xe.message, "out of memory");
+        goto done;
+    }
+    if (sx_db_doccount(p->db, &docs, &p->xe) != SX_OK ||
+        sx_db_termfreqs(p->db, (const char *const *)terms, lens, n, tf, &p->xe) != SX_OK) {
+        p->failed = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double tw = ((double)docs - tf[i] + 0.5) / (tf[i] + 0.5);
+        if (tw < 2)
+            tw = tw * 0.5 + 1;
+        key[i] = tf[i] ? log(tw) * (t->v[i].junction ? junction_weight : 1.0) : -1;
+    }
+    size_t nk = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (key[i] < 0)
+            continue;
+        size_t better = 0; /* terms that beat term i: more weight, or as much and earlier */
+        for (size_t j = 0; j < n && better < keep; j++)
+            if (key[j] > key[i] || (j < i && key[j] == key[i]))
+                better++;
+        if (better < keep)
+            kept[nk++] = subs[i];
+    }
+    /* No term of the query is in the index: nothing matches either way. */
+    q = nk ? combine(p, SX_OP_OR, kept, nk, 0) : combine(p, SX_OP_ELITE_SET, subs, n, keep);
+done:
+    for (size_t i = 0; terms && i < n; i++)
+        free(terms[i]);
+    free(terms);
+    free(lens);
+    free(tf);
+    free(key);
+    free(kept);
+    return q;
 }
 
 /* The tokens t[0..n) (none a single character) as an exact phrase. */
@@ -772,7 +850,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
             subs[i] = scale(&pool, word_q(&pool, "", &uniq.v[i], expand),
                             uniq.v[i].junction ? rp.junction_weight : 1.0);
         if (rp.elite && uniq.n > rp.elite)
-            ranked = combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.elite);
+            ranked = elite_q(&pool, "", &uniq, subs, rp.junction_weight, rp.elite, expand);
         else
             ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
         if (rp.title_weight > 0) {
@@ -780,7 +858,8 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
                 subs[i] = scale(&pool, word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand),
                                 uniq.v[i].junction ? rp.junction_weight : 1.0);
             sx_query *tor = rp.title_elite && uniq.n > rp.title_elite
-                                ? combine(&pool, SX_OP_ELITE_SET, subs, uniq.n, rp.title_elite)
+                                ? elite_q(&pool, SOU_PREFIX_TITLE, &uniq, subs, rp.junction_weight,
+                                          rp.title_elite, expand)
                                 : combine(&pool, SX_OP_OR, subs, uniq.n, 0);
             sx_query *title = scale(&pool, tor, rp.title_weight);
             ranked = combine2(&pool, SX_OP_OR, ranked, title);

@@ -14,6 +14,8 @@
 #include "highlight.h"
 #include "query_build.h"
 #include "query_parse.h"
+#include "related.h"
+#include "suggest.h"
 #include "schema.h"
 #include "shards.h"
 #include "sou_xapian.h"
@@ -30,6 +32,7 @@ struct sou_searcher {
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
     sx_db *synonyms;        /* a sharded index's synonym table (schema.h), or NULL: in the db */
     sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
+    json_t *examples;       /* the example queries of this revision (sou_suggest), or NULL */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
     void *match_hook_ctx;
 };
@@ -160,6 +163,7 @@ void sou_searcher_free(sou_searcher *s)
     sou_shards_free(s->shards);
     sx_db_close(s->synonyms);
     sou_fields_destroy(&s->fields);
+    json_decref(s->examples);
     free(s->path);
     free(s);
 }
@@ -174,8 +178,12 @@ int sou_searcher_refresh(sou_searcher *s, sou_error *err)
     if (s->synonyms)
         sx_db_reopen(s->synonyms, NULL, NULL);
     int rc = sou_shards_refresh(s->shards, err);
-    if (rc == 1 && load_fields(s, err) < 0)
-        return -1;
+    if (rc == 1) {
+        json_decref(s->examples); /* another revision: other titles */
+        s->examples = NULL;
+        if (load_fields(s, err) < 0)
+            return -1;
+    }
     return rc;
 }
 
@@ -876,7 +884,70 @@ done:
     return answer;
 }
 
+/* ------------------------------------------------------------ suggestions */
+
+json_t *sou_suggest(sou_searcher *s, const json_t *options, sou_error *err)
+{
+    const char *key;
+    const json_t *v;
+    unsigned limit;
+    if (!json_is_object(options)) {
+        sou_error_fail(err, SOU_R_BAD_REQUEST, "options: expected a JSON object");
+        return NULL;
+    }
+    json_object_foreach((json_t *)options, key, v)
+        if (strcmp(key, "q") != 0 && strcmp(key, "limit") != 0) {
+            sou_error_fail(err, SOU_R_UNKNOWN_OPTION, "option \"%.64s\": unknown (known: q, limit)", key);
+            sou_error_where(err, key, NULL, 0, 0, 0);
+            return NULL;
+        }
+    const json_t *q = json_object_get(options, "q");
+    if (!json_is_string(q)) {
+        sou_error_fail(err, q ? SOU_R_BAD_OPTION : SOU_R_MISSING_OPTION, "option \"q\": %s",
+                       q ? "must be a string" : "missing (the prefix typed, or \"\" for examples)");
+        sou_error_where(err, "q", NULL, 0, 0, 0);
+        return NULL;
+    }
+    if (opt_uint(options, "limit", 1, SOU_SUGGEST_MAX, SOU_SUGGEST_DEFAULT, &limit, err) < 0)
+        return NULL;
+    sx_error xe = {0};
+    sx_db *db = sou_shards_db(s->shards, err);
+    if (!db)
+        return NULL;
+    json_t *list;
+    if (json_string_length(q) > 0) {
+        list = sou_suggest_prefix(db, json_string_value(q), json_string_length(q), limit, &xe, err);
+    } else {
+        if (!s->examples)
+            s->examples = sou_suggest_examples(db, s->lex, SOU_SUGGEST_MAX, &xe, err);
+        list = s->examples ? json_array() : NULL;
+        for (size_t i = 0; list && i < json_array_size(s->examples) && i < limit; i++)
+            json_array_append(list, json_array_get(s->examples, i));
+    }
+    if (!list)
+        return NULL;
+    json_t *answer = json_pack("{s:O,s:o}", "q", q, "suggestions", list);
+    if (!answer)
+        sou_error_set(err, SOU_EINTERNAL, "out of memory");
+    return answer;
+}
+
 /* ------------------------------------------------------------ documents */
+
+/* doc's "related" (related.h).  An extra: when it cannot be found (the
+ * index moving on, a shard down) the document is answered without it. */
+static void add_related(sou_searcher *s, json_t *doc, const char *idterm)
+{
+    sx_error xe = {0};
+    sou_error ignored;
+    sx_db *db = sou_shards_db(s->shards, &ignored);
+    size_t tlen;
+    json_t *related = db ? sou_related(db, idterm, str_field(doc, "title", &tlen), SOU_RELATED_MAX,
+                                       s->rank.limits.time_limit, &xe, &ignored)
+                         : NULL;
+    if (related)
+        json_object_set_new(doc, "related", related);
+}
 
 typedef struct {
     unsigned *v;
@@ -1049,6 +1120,7 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
     }
     if (!json_object_get(out, "id"))
         json_object_set_new(out, "id", json_string(id));
+    add_related(s, out, term);
     if (q && *q) {
         /* Only the terms to mark are needed, with the synonyms' (the db's
          * synonym table); NULL db: marks without synonyms. */

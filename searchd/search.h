@@ -214,8 +214,14 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
  * as if Xapian had thrown DatabaseModifiedError there.  NULL removes it. */
 void sou_searcher_set_match_hook(sou_searcher *s, int (*fn)(void *ctx), void *ctx);
 
-/* {"documents": N, "revision": R, "db": path}; new reference.  For a
- * sharded index, after checking every shard (a round trip to each remote
+/* Completions as you type (suggest.h): options {"q": the prefix typed (""
+ * for the index's example queries), "limit": 1..20 (8)}.  Answer {"q": q,
+ * "suggestions": ["劳动合同法", ...]}, drawn from the titles, most articles
+ * first.  New reference, or NULL with err (SOU_EBADREQUEST for bad options). */
+json_t *sou_suggest(sou_searcher *s, const json_t *options, sou_error *err);
+
+/* {"documents": N, "revision": R, "db": path, "fields": the index's facets
+ * and labels (as GET /fields)}; new reference.  For a sharded index, after checking every shard (a round trip to each remote
  * one, and a reconnection attempt to each that is down): "revision": null,
  * "status": "ok" | "degraded" (some shards down) | "unavailable" (all
  * down), and "shards": [{"shard", "name", "status": "up" | "down",

@@ -53,7 +53,15 @@ void sou_server_free(sou_server *s);
  * reference. */
 json_t *sou_http_search_options(const char *query, sou_error *err);
 
-typedef enum { SOU_CMD_SEARCH, SOU_CMD_GET, SOU_CMD_PING, SOU_CMD_STATS, SOU_CMD_FIELDS, SOU_CMD_QUIT } sou_line_cmd;
+typedef enum {
+    SOU_CMD_SEARCH,
+    SOU_CMD_GET,
+    SOU_CMD_SUGGEST,
+    SOU_CMD_PING,
+    SOU_CMD_STATS,
+    SOU_CMD_FIELDS,
+    SOU_CMD_QUIT
+} sou_line_cmd;
 
 typedef struct {
     sou_line_cmd cmd;

@@ -248,9 +248,30 @@ char *sou_stats_prometheus(const sou_stats *st, const json_t *info, double index
         fprintf(f, "# HELP sou_index_documents Documents in the index.\n# TYPE sou_index_documents gauge\n"
                    "sou_index_documents %" JSON_INTEGER_FORMAT "\n",
                 json_integer_value(json_object_get(info, "documents")));
-        fprintf(f, "# HELP sou_index_revision The index revision searched (it grows with every commit).\n"
-                   "# TYPE sou_index_revision gauge\nsou_index_revision %" JSON_INTEGER_FORMAT "\n",
-                json_integer_value(json_object_get(info, "revision")));
+        if (json_is_integer(json_object_get(info, "revision"))) /* none for a sharded index */
+            fprintf(f, "# HELP sou_index_revision The index revision searched (it grows with every commit).\n"
+                       "# TYPE sou_index_revision gauge\nsou_index_revision %" JSON_INTEGER_FORMAT "\n",
+                    json_integer_value(json_object_get(info, "revision")));
+        const json_t *shards = json_object_get(info, "shards"), *sd;
+        size_t i;
+        if (json_array_size(shards))
+            fprintf(f, "# HELP sou_shard_up 1 when the shard answers (a sharded index), else 0.\n"
+                       "# TYPE sou_shard_up gauge\n");
+        json_array_foreach(shards, i, sd)
+        {
+            /* addresses are HOST:PORT or paths: no quote or backslash to escape in practice, but be safe */
+            char addr[300];
+            size_t k = 0;
+            for (const char *a = json_string_value(json_object_get(sd, "address")); a && *a && k + 2 < sizeof addr; a++) {
+                if (*a == '"' || *a == '\\' || *a == '\n')
+                    addr[k++] = '\\';
+                addr[k++] = *a == '\n' ? 'n' : *a;
+            }
+            addr[k] = '\0';
+            const char *status = json_string_value(json_object_get(sd, "status"));
+            fprintf(f, "sou_shard_up{shard=\"%zu\",address=\"%s\"} %d\n", i, addr,
+                    status && strcmp(status, "up") == 0);
+        }
     }
     if (index_mtime > 0)
         fprintf(f, "# HELP sou_index_age_seconds Seconds since the index files last changed (a commit).\n"

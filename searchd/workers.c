@@ -160,6 +160,9 @@ static void run_job(worker *w, sou_job *job, unsigned generation)
     case SOU_JOB_INFO:
         answer = sou_searcher_info(s, &err);
         break;
+    case SOU_JOB_SUGGEST:
+        answer = sou_suggest(s, job->options, &err);
+        break;
     }
     if (!answer)
         goto fail;

@@ -28,6 +28,7 @@ typedef enum {
     SOU_JOB_SEARCH, /* options: the search options object */
     SOU_JOB_GET,    /* options: {"id": "...", "q": "..." (optional)} */
     SOU_JOB_INFO,   /* options: unused; answer is sou_searcher_info's object */
+    SOU_JOB_SUGGEST, /* options: {"q": prefix, "limit"?} (sou_suggest) */
 } sou_job_kind;
 
 typedef struct sou_job sou_job;

@@ -134,6 +134,13 @@ sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len, unsigned 
 /* Number of documents with a value in slot (0 if none). */
 sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, sx_error *err);
 
+/* The numbers of documents holding each of terms[0..n) (lengths lens[i])
+ * into out[0..n), counted over the whole database (every shard of a
+ * union).  Over remote shards this is one query's statistics exchange (two
+ * round trips, the shards in parallel), not a round trip per term and shard. */
+sx_status sx_db_termfreqs(sx_db *db, const char *const *terms, const size_t *lens, size_t n, unsigned *out,
+                          sx_error *err);
+
 /* Document id of the document indexed by the unique term idterm.
  * SX_ERR_NOT_FOUND if there is none. */
 sx_status sx_db_find_by_term(sx_db *db, const char *idterm, unsigned *docid, sx_error *err);
@@ -151,6 +158,14 @@ sx_status sx_db_positions(sx_db *db, unsigned docid, const char *term, size_t te
  * stop.  term is borrowed for the call only (not NUL-terminated: use len). */
 typedef int (*sx_term_fn)(const char *term, size_t len, unsigned wdf, void *ctx);
 sx_status sx_db_each_term(sx_db *db, unsigned docid, sx_term_fn fn, void *ctx, sx_error *err);
+
+/* Visit the terms of the whole database that start with prefix[0..len), in
+ * sorted order, with their term frequency (documents holding them), at
+ * most max of them (0: all); fn returns non-zero to stop.  term is borrowed
+ * for the call. */
+typedef int (*sx_term_freq_fn)(const char *term, size_t len, unsigned termfreq, void *ctx);
+sx_status sx_db_each_prefixed(sx_db *db, const char *prefix, size_t len, unsigned max, sx_term_freq_fn fn,
+                              void *ctx, sx_error *err);
 
 /* Visit the documents containing term, by ascending document id; fn returns
  * non-zero to stop. */
@@ -382,8 +397,23 @@ sx_status sx_enquire_set_bm25(sx_enquire *e, double k1, double k2, double k3, do
 /* Sort by relevance (the default). */
 sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err);
 
+/* Sort by relevance, equal weights by value slot (ascending): an order
+ * that does not depend on document ids (a sharded index numbers them
+ * otherwise than one database). */
+sx_status sx_enquire_sort_by_relevance_then_value(sx_enquire *e, unsigned slot, sx_error *err);
+
 /* Sort by value slot, ties by relevance.  descending != 0: largest first. */
 sx_status sx_enquire_sort_by_value(sx_enquire *e, unsigned slot, int descending, sx_error *err);
+
+/* "More like these": the terms that best tell the documents docids[0..n)
+ * apart from the rest of the database (Xapian's ESet over an RSet of them),
+ * best first, at most max of them; keep (may be NULL) decides which terms
+ * may be chosen (return 1 to allow).  fn gets each chosen term (borrowed
+ * for the call) and its expand weight. */
+typedef int (*sx_term_keep_fn)(const char *term, size_t len, void *ctx);
+typedef void (*sx_term_weight_fn)(const char *term, size_t len, double weight, void *ctx);
+sx_status sx_enquire_expand(sx_enquire *e, const unsigned *docids, size_t n, unsigned max, sx_term_keep_fn keep,
+                            sx_term_weight_fn fn, void *ctx, sx_error *err);
 
 /* Boolean weighting: every match weighs 0 (for runs that only count). */
 sx_status sx_enquire_set_bool_weight(sx_enquire *e, sx_error *err);

@@ -283,6 +283,35 @@ extern "C" sx_status sx_db_value_freq(sx_db *db, unsigned slot, unsigned *out, s
     }
 }
 
+extern "C" sx_status sx_db_termfreqs(sx_db *db, const char *const *terms, const size_t *lens, size_t n,
+                                     unsigned *out, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE((terms && lens && out) || n == 0, err, "terms, lens or out is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        if (!db->remote) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = lens[i] ? d.get_termfreq(std::string(terms[i], lens[i])) : 0;
+            return SX_OK;
+        }
+        /* An empty page of the OR of the terms: the match gathers every
+         * term's statistics from every shard at once, and keeps them. */
+        std::vector<Xapian::Query> subs;
+        for (size_t i = 0; i < n; i++)
+            if (lens[i])
+                subs.emplace_back(std::string(terms[i], lens[i]));
+        Xapian::Enquire e(d);
+        e.set_query(Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end()));
+        Xapian::MSet m = e.get_mset(0, 0);
+        for (size_t i = 0; i < n; i++)
+            out[i] = lens[i] ? m.get_termfreq(std::string(terms[i], lens[i])) : 0;
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_db_find_by_term(sx_db *db, const char *idterm, unsigned *docid,
                                        sx_error *err)
 {
@@ -368,6 +397,28 @@ extern "C" sx_status sx_db_each_term(sx_db *db, unsigned docid, sx_term_fn fn, v
         for (Xapian::TermIterator it = d.termlist_begin(docid); it != end; ++it) {
             const std::string &t = *it;
             if (fn(t.data(), t.size(), it.get_wdf(), ctx))
+                break;
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_each_prefixed(sx_db *db, const char *prefix, size_t len, unsigned max,
+                                        sx_term_freq_fn fn, void *ctx, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(prefix || len == 0, err, "prefix is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        const std::string p(prefix ? prefix : "", len);
+        Xapian::TermIterator end = d.allterms_end(p);
+        unsigned n = 0;
+        for (Xapian::TermIterator it = d.allterms_begin(p); it != end && (max == 0 || n < max); ++it, ++n) {
+            const std::string &t = *it;
+            if (fn(t.data(), t.size(), it.get_termfreq(), ctx))
                 break;
         }
         return SX_OK;

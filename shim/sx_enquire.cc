@@ -62,6 +62,44 @@ extern "C" sx_status sx_enquire_set_bm25(sx_enquire *e, double k1, double k2, do
     }
 }
 
+namespace {
+struct keep_decider : Xapian::ExpandDecider {
+    sx_term_keep_fn keep;
+    void *ctx;
+    keep_decider(sx_term_keep_fn k, void *c) : keep(k), ctx(c) {}
+    bool operator()(const std::string &term) const override
+    {
+        return keep(term.data(), term.size(), ctx) != 0;
+    }
+};
+} // namespace
+
+extern "C" sx_status sx_enquire_expand(sx_enquire *e, const unsigned *docids, size_t n, unsigned max,
+                                      sx_term_keep_fn keep, sx_term_weight_fn fn, void *ctx, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    SX_REQUIRE(docids || n == 0, err, "docids is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        Xapian::RSet rset;
+        for (size_t i = 0; i < n; i++)
+            rset.add_document(docids[i]);
+        keep_decider decider(keep, ctx);
+        /* exact term frequencies: over several databases (shards) Xapian
+         * would otherwise estimate them, and choose other terms than one
+         * database of the same documents does */
+        Xapian::ESet eset = e->enq.get_eset(max, rset, Xapian::Enquire::USE_EXACT_TERMFREQ,
+                                            keep ? &decider : nullptr);
+        for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t) {
+            const std::string term = *t;
+            fn(term.data(), term.size(), t.get_weight(), ctx);
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, e->db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_enquire_set_bool_weight(sx_enquire *e, sx_error *err)
 {
     SX_REQUIRE(e, err, "enquire is NULL");
@@ -127,6 +165,18 @@ extern "C" sx_status sx_enquire_sort_by_relevance(sx_enquire *e, sx_error *err)
     SX_REQUIRE(e, err, "enquire is NULL");
     try {
         e->enq.set_sort_by_relevance();
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" sx_status sx_enquire_sort_by_relevance_then_value(sx_enquire *e, unsigned slot, sx_error *err)
+{
+    SX_REQUIRE(e, err, "enquire is NULL");
+    SX_REQUIRE(slot != Xapian::BAD_VALUENO, err, "slot is Xapian::BAD_VALUENO");
+    try {
+        e->enq.set_sort_by_relevance_then_value(slot, false);
         return SX_OK;
     } catch (...) {
         return sx_fail(err, nullptr);

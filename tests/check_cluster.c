@@ -544,6 +544,8 @@ static const char *const QUERIES[] = {
     "{\"q\": \"醫療保險\", \"limit\": 20}",
     "{\"q\": \"ＡＰＰ 激活\", \"limit\": 20}",
     "{\"q\": \"参保地变更怎么办理\", \"passages\": 3, \"passage_chars\": 60}",
+    /* more distinct terms than rank.elite: the rarest are chosen over the whole index */
+    "{\"q\": \"参保地变更以后医疗保险报销比例和门诊慢特病待遇怎样办理转移接续手续\", \"limit\": 50}",
     "{\"q\": \"麒麟独角兽\"}",
 };
 #define NQUERIES (sizeof QUERIES / sizeof *QUERIES)
@@ -666,7 +668,8 @@ END_TEST
 START_TEST(identical_weights)
 {
     static const char *const qs[] = {"天津看牙能用医保报销吗", "医保", "牙", "医", "title:牙", "\"参保地\" 变更",
-                                     "医保 -兰州", "社保 date:2015..2020", "醫療保險", "ＡＰＰ 激活"};
+                                     "医保 -兰州", "社保 date:2015..2020", "醫療保險", "ＡＰＰ 激活",
+                                     "参保地变更以后医疗保险报销比例和门诊慢特病待遇怎样办理转移接续手续"};
     for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
         compare_weights(g_single, g_stub, qs[i]);
         compare_weights(g_single, g_local, qs[i]);
@@ -1045,6 +1048,33 @@ START_TEST(shard_down_partial_then_back)
     ck_assert_msg(strstr(json_string_value(json_object_get(s1, "error")), "Connection refused"), "%s",
                   json_string_value(json_object_get(s1, "error")));
     json_decref(h);
+    /* An article on the shard that is down is unavailable, not absent. */
+    const char *away = NULL;
+    size_t hi;
+    json_t *fh;
+    json_array_foreach(json_object_get(F.full, "hits"), hi, fh)
+    {
+        const char *id = json_string_value(json_object_get(fh, "id"));
+        if (!away && sou_shard_of(id, strlen(id), NSHARDS) == 1)
+            away = id;
+    }
+    ck_assert_ptr_nonnull(away);
+    char target[300];
+    snprintf(target, sizeof target, "/doc/%s", away);
+    json_t *d = sou_test_http_json(F.sd.http_port, target, &status);
+    ck_assert_int_eq(status, 503);
+    ck_assert_msg(strstr(json_string_value(json_object_get(json_object_get(d, "error"), "message")),
+                         "is not on the shards that answered"),
+                  "%s", json_string_value(json_object_get(json_object_get(d, "error"), "message")));
+    json_decref(d);
+    /* /metrics says which shard is down */
+    char *metrics = NULL, want[128];
+    ck_assert_int_eq(sou_test_http(F.sd.http_port, "GET", "/metrics", NULL, &status, NULL, &metrics), 0);
+    snprintf(want, sizeof want, "sou_shard_up{shard=\"1\",address=\"%s\"} 0", F.srv[1].addr);
+    ck_assert_msg(strstr(metrics, want), "no %s in\n%s", want, metrics);
+    snprintf(want, sizeof want, "sou_shard_up{shard=\"0\",address=\"%s\"} 1", F.srv[0].addr);
+    ck_assert_msg(strstr(metrics, want), "no %s", want);
+    free(metrics);
     /* The server comes back on its port: used again, no restart. */
     ck_assert_msg(sou_tcpsrv_start(&F.srv[1], g_shard_dir[1], 0, port, e, sizeof e) == 0, "%s", e);
     wait_complete();

@@ -23,6 +23,9 @@ static const char *EXTRA_JSONL =
     "{\"id\":\"t_order_b\",\"title\":\"统计\",\"body\":\"本市居民人数继续增长。\",\"date\":\"2019-05-06\"}\n"
     "{\"id\":\"t_script\",\"title\":\"<b>标题</b>\",\"body\":\"<script>alert('x')</script> 脚本注入测试\","
     "\"date\":\"2018-03-04\",\"category\":\"安全\"}\n"
+    "{\"id\":\"t_copy_a\",\"title\":\"关于候鸟迁徙观测站的通知\",\"body\":\"候鸟迁徙观测站每年春秋两季开放，志愿者记录白鹤和灰鹤的数量。\"}\n"
+    "{\"id\":\"t_copy_b\",\"title\":\"关于候鸟迁徙观测站的 通知\",\"body\":\"候鸟迁徙观测站每年春秋两季开放，志愿者记录白鹤的数量。\"}\n"
+    "{\"id\":\"t_birds\",\"title\":\"湿地白鹤越冬记录\",\"body\":\"今年冬季湿地记录到白鹤和灰鹤越冬，候鸟迁徙观测站的志愿者参与计数。\"}\n"
     "{\"id\":\"t_undated\",\"title\":\"无日期\",\"body\":\"没有日期的宣传册。\"}\n"
     "{\"id\":\"t_flyer\",\"title\":\"有日期\",\"body\":\"有日期的宣传册。\",\"date\":\"2021-06-07\"}\n"
     "{\"id\":\"t_escapes\",\"title\":\"转义\",\"body\":\"控制\\u0001字符\\t表情\\ud83d\\ude00 \\\"引号\\\" \\\\ 反斜杠\"}\n";
@@ -563,6 +566,102 @@ START_TEST(documents)
 }
 END_TEST
 
+START_TEST(related_articles)
+{
+    /* More like this: the bird articles find each other; a near-copy (the
+     * same title) and the article itself never show. */
+    sou_error err = {0};
+    json_t *d = sou_get_document(g_s, "t_copy_a", NULL, &err);
+    ck_assert_ptr_nonnull(d);
+    json_t *rel = json_object_get(d, "related");
+    ck_assert(json_is_array(rel));
+    ck_assert_uint_ge(json_array_size(rel), 1);
+    ck_assert_uint_le(json_array_size(rel), 5);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(rel, 0), "id")), "t_birds");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(rel, 0), "title")), "湿地白鹤越冬记录");
+    for (size_t i = 0; i < json_array_size(rel); i++) {
+        const char *id = json_string_value(json_object_get(json_array_get(rel, i), "id"));
+        ck_assert_str_ne(id, "t_copy_a");
+        ck_assert_str_ne(id, "t_copy_b");
+    }
+    json_decref(d);
+    /* the seed articles, one template for four cities, are related */
+    d = sou_get_document(g_s, "000_ac1cf03b7f701441", NULL, &err);
+    rel = json_object_get(d, "related");
+    int seeds = 0;
+    for (size_t i = 0; i < json_array_size(rel); i++)
+        seeds += strncmp(json_string_value(json_object_get(json_array_get(rel, i), "id")), "00", 2) == 0;
+    ck_assert_int_ge(seeds, 2);
+    json_decref(d);
+}
+END_TEST
+
+static json_t *suggest(const char *json_opts)
+{
+    sou_error err = {0};
+    json_t *o = json_loads(json_opts, 0, NULL);
+    json_t *a = sou_suggest(g_s, o, &err);
+    json_decref(o);
+    ck_assert_msg(a != NULL, "suggest %s: %s", json_opts, err.message);
+    return json_object_get(a, "suggestions") ? a : NULL;
+}
+
+static int has_suggestion(const json_t *a, const char *text)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(a, "suggestions"), i, v) {
+        if (strcmp(json_string_value(v), text) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+START_TEST(suggestions)
+{
+    /* a title's phrase from a word start: 关于候鸟迁徙观测站的通知 completes 候鸟 */
+    json_t *a = suggest("{\"q\": \"候鸟\"}");
+    ck_assert(has_suggestion(a, "候鸟迁徙观测站的通知"));
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(a, "suggestions"), i, v) {
+        ck_assert_msg(strncmp(json_string_value(v), "候鸟", strlen("候鸟")) == 0, "%s", json_string_value(v));
+    }
+    ck_assert_str_eq(json_string_value(json_object_get(a, "q")), "候鸟");
+    json_decref(a);
+    /* typed in traditional script, with a space after it */
+    a = suggest("{\"q\": \"候鳥 \"}");
+    ck_assert(has_suggestion(a, "候鸟迁徙观测站的通知"));
+    json_decref(a);
+    /* one character: the title words that start with it */
+    a = suggest("{\"q\": \"候\"}");
+    ck_assert(has_suggestion(a, "候鸟"));
+    json_decref(a);
+    /* the seed titles */
+    a = suggest("{\"q\": \"医保\", \"limit\": 3}");
+    ck_assert_uint_ge(json_array_size(json_object_get(a, "suggestions")), 1);
+    ck_assert_uint_le(json_array_size(json_object_get(a, "suggestions")), 3);
+    json_decref(a);
+    /* nothing starts so: an empty list */
+    a = suggest("{\"q\": \"zqxjvwk\"}");
+    ck_assert_uint_eq(json_array_size(json_object_get(a, "suggestions")), 0);
+    json_decref(a);
+    /* the empty prefix: examples, words of two or more titles */
+    a = suggest("{\"q\": \"\"}");
+    ck_assert_uint_ge(json_array_size(json_object_get(a, "suggestions")), 1);
+    json_decref(a);
+    sou_error err = {0};
+    json_t *o = json_loads("{\"q\": \"医保\", \"colour\": 1}", 0, NULL);
+    ck_assert_ptr_null(sou_suggest(g_s, o, &err));
+    ck_assert_str_eq(sou_error_reason_word(&err), "unknown_option");
+    json_decref(o);
+    o = json_loads("{\"limit\": 2}", 0, NULL);
+    ck_assert_ptr_null(sou_suggest(g_s, o, &err));
+    ck_assert_str_eq(sou_error_reason_word(&err), "missing_option");
+    json_decref(o);
+}
+END_TEST
+
 START_TEST(stored_escapes_round_trip)
 {
     sou_error err = {0};
@@ -581,7 +680,7 @@ START_TEST(info_and_refresh)
     sou_error err = {0};
     json_t *i = sou_searcher_info(g_s, &err);
     ck_assert_ptr_nonnull(i);
-    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 10);
+    ck_assert_int_eq(json_integer_value(json_object_get(i, "documents")), 13);
     ck_assert_str_eq(json_string_value(json_object_get(i, "db")), g_db);
     json_decref(i);
     ck_assert_int_eq(sou_searcher_refresh(g_s, &err), 0);
@@ -831,6 +930,8 @@ static Suite *search_suite(void)
     tcase_add_test(core, escaping_and_extra_fields);
     tcase_add_test(core, documents);
     tcase_add_test(core, stored_escapes_round_trip);
+    tcase_add_test(core, related_articles);
+    tcase_add_test(core, suggestions);
     tcase_add_test(core, info_and_refresh);
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");

@@ -432,6 +432,10 @@ START_TEST(test_error_reasons)
     ck_assert_int_eq(status, 400);
     ck_assert_str_eq(error_reason(a), "unknown_field");
     json_decref(a);
+    a = sou_test_http_json(g_srv.http_port, "/suggest?q=%E5%8C%BB%E4%BF%9D&limit=2", &status);
+    ck_assert_int_eq(status, 200);
+    ck_assert(json_is_array(json_object_get(a, "suggestions")));
+    json_decref(a);
     a = sou_test_http_json(g_srv.http_port, "/fields", &status);
     ck_assert_int_eq(status, 200);
     ck_assert(json_is_array(json_object_get(a, "facets")) && json_object_get(a, "labels"));
@@ -459,6 +463,9 @@ START_TEST(test_error_reasons)
                       lines[i].line, error_reason(a), lines[i].reason);
         json_decref(a);
     }
+    a = sou_testconn_call(&c, "SUGGEST 医保");
+    ck_assert(a && json_is_array(json_object_get(a, "suggestions")));
+    json_decref(a);
     a = sou_testconn_call(&c, "FIELDS");
     ck_assert(a && json_is_array(json_object_get(a, "facets")));
     json_decref(a);

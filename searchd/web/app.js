@@ -36,11 +36,12 @@
     tools: $('tools'), sort: $('sort'), range: $('range'), dates: $('dates'),
     from: $('date-from'), to: $('date-to'), datesError: $('dates-error'),
     main: $('main'), home: $('home'), homeStats: $('home-stats'), examples: $('examples'),
+    examplesLine: $('examples-line'), suggestions: $('suggestions'),
     serp: $('serp'), status: $('status'), interp: $('interp'), message: $('message'),
     results: $('results'), pager: $('pager'), facets: $('facets'), activeFilters: $('active-filters'),
     doc: $('doc'), docBack: $('doc-back'), docMatches: $('doc-matches'),
     docMatchCount: $('doc-match-count'), docPrev: $('doc-prev'), docNext: $('doc-next'),
-    docMessage: $('doc-message'), docTitle: $('doc-title'), docMeta: $('doc-meta'), docToc: $('doc-toc'),
+    docMessage: $('doc-message'), docTitle: $('doc-title'), docMeta: $('doc-meta'), docToc: $('doc-toc'), docRelated: $('doc-related'),
     docTocButton: $('doc-toc-button'),
     docBody: $('doc-body'), progress: $('progress'),
   };
@@ -374,6 +375,7 @@
     showView('home');
     document.title = '搜 · 中文全文搜索';
     loadStats();
+    loadExamples();
   }
 
   let statsLoaded = false;
@@ -994,6 +996,8 @@
     clear(ui.docBody);
     clear(ui.docToc);
     ui.docToc.hidden = true;
+    clear(ui.docRelated);
+    ui.docRelated.hidden = true;
     ui.doc.classList.remove('has-toc');
     delete ui.doc.dataset.id;
     docMarks = [];
@@ -1032,12 +1036,28 @@
     const body = typeof d.body === 'string' ? d.body : '';
     const toc = renderBody(ui.docBody, highlighted(body, d.body_highlights, d.body_html));
     renderToc(toc);
+    renderRelated(s, d.related);
     docMarks = Array.from(ui.doc.querySelectorAll('.doc-title mark, .doc-body mark'));
     if (s.q) {
       ui.docMatchCount.textContent = docMarks.length ? `${docMarks.length} 处匹配` : '正文中没有匹配';
       ui.docPrev.hidden = ui.docNext.hidden = docMarks.length === 0;
       ui.docMatches.hidden = false;
     }
+  }
+
+  /* The articles most like this one, under it (searchd's "related"). */
+  function renderRelated(s, related) {
+    clear(ui.docRelated);
+    const list = Array.isArray(related) ? related.filter((r) => r && typeof r.id === 'string') : [];
+    ui.docRelated.hidden = list.length === 0;
+    if (list.length === 0)
+      return;
+    const ul = el('ul', { class: 'related-list' });
+    for (const r of list) {
+      const title = typeof r.title === 'string' && r.title.trim() !== '' ? r.title : '（无标题）';
+      ul.appendChild(el('li', {}, el('a', { class: 'related-link', href: docHref(r.id, s.q) }, title)));
+    }
+    ui.docRelated.append(el('h2', { class: 'related-title', id: 'related-title' }, '相关文章'), ul);
   }
 
   /* Open the document at character offset at of its body: the paragraph
@@ -1346,6 +1366,133 @@
     }
   }
 
+  /* ---------- suggestions as you type ---------- */
+
+  /* GET /suggest?q=<what is typed>: completions from the index's titles
+   * under the box (an ARIA combobox): ↓/↑ choose, Enter takes one, Esc
+   * closes; a click takes one.  Requests are debounced, aborted when a
+   * newer one starts, and an answer for another text than the box's is
+   * dropped. */
+  const SUGGEST_MS = 60;
+  let suggestTimer = 0;
+  let suggestCtl = null;
+  let suggestItems = [];
+  let suggestAt = -1;
+
+  function closeSuggestions() {
+    clearTimeout(suggestTimer);
+    if (suggestCtl)
+      suggestCtl.abort();
+    suggestCtl = null;
+    suggestItems = [];
+    suggestAt = -1;
+    clear(ui.suggestions);
+    ui.suggestions.hidden = true;
+    ui.q.setAttribute('aria-expanded', 'false');
+    ui.q.removeAttribute('aria-activedescendant');
+  }
+
+  function askSuggestions() {
+    clearTimeout(suggestTimer);
+    const typed = ui.q.value;
+    if (typed.trim() === '') {
+      closeSuggestions();
+      return;
+    }
+    suggestTimer = setTimeout(async () => {
+      if (suggestCtl)
+        suggestCtl.abort();
+      const ctl = new AbortController();
+      suggestCtl = ctl;
+      try {
+        const r = await fetch('/suggest?q=' + encodeURIComponent(typed) + '&limit=8',
+                              { signal: ctl.signal, headers: { Accept: 'application/json' } });
+        const j = r.ok ? await r.json() : null;
+        if (ctl !== suggestCtl || ui.q.value !== typed || document.activeElement !== ui.q)
+          return;            /* stale: the box moved on */
+        showSuggestions(typed, j && Array.isArray(j.suggestions)
+          ? j.suggestions.filter((x) => typeof x === 'string') : []);
+      } catch (e) {
+        /* suggestions are a help: searching reports a broken server */
+      }
+    }, SUGGEST_MS);
+  }
+
+  function showSuggestions(typed, list) {
+    clear(ui.suggestions);
+    suggestItems = list;
+    suggestAt = -1;
+    ui.q.removeAttribute('aria-activedescendant');
+    if (list.length === 0) {
+      closeSuggestions();
+      return;
+    }
+    const prefix = typed.trim().normalize('NFKC').toLowerCase();
+    list.forEach((text, i) => {
+      /* what was typed plain, the completion in bold, as search boxes do */
+      const li = el('li', { id: `suggestion-${i}`, role: 'option', class: 'suggestion', 'aria-selected': 'false',
+                            'data-text': text });
+      if (text.startsWith(prefix) && prefix !== '')
+        li.append(prefix, el('b', {}, text.slice(prefix.length)));
+      else
+        li.append(text);
+      li.addEventListener('mousedown', (e) => e.preventDefault()); /* keep the box's focus */
+      li.addEventListener('click', () => takeSuggestion(i));
+      ui.suggestions.appendChild(li);
+    });
+    ui.suggestions.hidden = false;
+    ui.q.setAttribute('aria-expanded', 'true');
+  }
+
+  function moveSuggestion(dir) {
+    const n = suggestItems.length;
+    if (n === 0)
+      return;
+    /* n + 1 places: the suggestions and, past either end, what was typed */
+    suggestAt = ((suggestAt + 1 + dir + n + 1) % (n + 1)) - 1;
+    Array.from(ui.suggestions.children).forEach((li, i) => li.setAttribute('aria-selected', String(i === suggestAt)));
+    if (suggestAt >= 0)
+      ui.q.setAttribute('aria-activedescendant', `suggestion-${suggestAt}`);
+    else
+      ui.q.removeAttribute('aria-activedescendant');
+  }
+
+  function takeSuggestion(i) {
+    const text = suggestItems[i];
+    closeSuggestions();
+    if (typeof text !== 'string')
+      return;
+    ui.q.value = text;
+    ui.clear.hidden = false;
+    clearTimeout(debounceTimer);
+    search(stateFromControls(text), 'commit');
+  }
+
+  ui.q.addEventListener('blur', () => setTimeout(() => {
+    if (document.activeElement !== ui.q)
+      closeSuggestions();
+  }, 0));
+
+  /* The home page's examples: words of the index's titles (GET /suggest?q=). */
+  let examplesLoaded = false;
+  async function loadExamples() {
+    if (examplesLoaded)
+      return;
+    try {
+      const r = await fetch('/suggest?q=&limit=6', { headers: { Accept: 'application/json' } });
+      const j = r.ok ? await r.json() : null;
+      const list = j && Array.isArray(j.suggestions) ? j.suggestions.filter((x) => typeof x === 'string') : [];
+      clear(ui.examples);
+      for (const text of list)
+        ui.examples.appendChild(el('li', {}, el('a', { href: urlFor({ q: text, doc: '', page: 1, sort: 'relevance',
+                                                                       from: '', to: '', filters: [] }) }, text)));
+      ui.examplesLine.hidden = list.length === 0;
+      examplesLoaded = list.length > 0;
+    } catch (e) {
+      /* no examples: the box alone is enough */
+    }
+  }
+
   /* ---------- events ---------- */
 
   let debounceTimer = 0;
@@ -1355,6 +1502,7 @@
     ui.clear.hidden = ui.q.value === '';
     if (composing)
       return;          /* wait for the IME to finish: pinyin is not the query */
+    askSuggestions();
     clearTimeout(debounceTimer);
     const q = ui.q.value.trim();
     if (q === current.q && !current.doc && view === 'serp')
@@ -1368,6 +1516,7 @@
 
   ui.form.addEventListener('submit', (e) => {
     e.preventDefault();
+    closeSuggestions();
     clearTimeout(debounceTimer);
     const q = ui.q.value.trim();
     search(stateFromControls(q), 'commit');
@@ -1444,7 +1593,10 @@
         (a.getAttribute('href') || '').startsWith('#'))
       return;              /* other sites, new tabs, in-page anchors (the skip link) */
     e.preventDefault();
-    if (a.classList.contains('result-link') || a.classList.contains('open-doc')) {
+    if (a.classList.contains('related-link')) {
+      const target = stateFromURL(a.search);
+      showDoc(Object.assign({}, current, { doc: target.doc, at: null }), 'push');
+    } else if (a.classList.contains('result-link') || a.classList.contains('open-doc')) {
       const target = stateFromURL(a.search);
       openDoc(target.doc, target.at);
       /* openDoc pushed the document's entry: Back from it may use history.back() */
@@ -1484,6 +1636,23 @@
       ui.q.focus();
       ui.q.select();
       return;
+    }
+    if (t === ui.q && !ui.suggestions.hidden) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        moveSuggestion(e.key === 'ArrowDown' ? 1 : -1);
+        return;
+      }
+      if (e.key === 'Enter' && suggestAt >= 0) {
+        e.preventDefault();
+        takeSuggestion(suggestAt);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        closeSuggestions();
+        return;
+      }
     }
     if (e.key === 'Escape' && t === ui.q) {
       if (ui.q.value !== '') {

@@ -470,6 +470,15 @@ async function main() {
       await resultsFor(Q1);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+      /* with facets: a row of chips, still no sideways scrolling of the page */
+      await page.goto(`${base}/?q=${encodeURIComponent('醉驾')}`);
+      await resultsFor('醉驾');
+      const chips = await page.evaluate(() => ({
+        over: document.documentElement.scrollWidth - window.innerWidth,
+        rows: Array.from(document.querySelectorAll('#facets .facet')).map((f) => f.getBoundingClientRect().height),
+      }));
+      assert(chips.over <= 0 && chips.rows.length >= 1 && chips.rows.every((h) => h < 60),
+             `facets on a phone: ${JSON.stringify(chips)}`);
       await page.screenshot({ path: path.join(opts.out, 'browser-screenshot-phone.png') });
       await page.goto(`${base}/?doc=${LAW_ID}&q=${encodeURIComponent('醉驾')}`);
       await docShown(LAW_ID);
@@ -606,6 +615,50 @@ async function main() {
       const meta = await page.textContent(`.result[data-id="${LAW_ID}"] .meta`);
       assert(meta.includes('地方性法规') && !meta.includes('DLC'), `the law's fields read "${meta}"`);
       await page.screenshot({ path: path.join(opts.out, 'browser-screenshot.png') });
+    });
+
+    await check('related articles under a document open in the page', async () => {
+      await page.goto(`${base}/?doc=000_ac1cf03b7f701441`);
+      await docShown('000_ac1cf03b7f701441');
+      const links = await page.$$eval('#doc-related .related-link', (as) => as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent })));
+      const api = await (await fetch(`${base}/doc/000_ac1cf03b7f701441`)).json();
+      assert(links.length >= 1 && links.length === api.related.length, `${links.length} related shown, API ${api.related.length}`);
+      assert(links.every((l) => !l.href.includes('000_ac1cf03b7f701441')), 'the document is related to itself');
+      const next = new URLSearchParams(links[0].href.slice(2)).get('doc');
+      await page.click('#doc-related .related-link');
+      await docShown(next);
+      assert(new URL(page.url()).searchParams.get('doc') === next, `URL ${page.url()}`);
+    });
+
+    await check('suggestions as you type: from the titles, chosen with the arrow keys and Enter', async () => {
+      await page.goto(`${base}/`);
+      await page.waitForFunction(() => !document.getElementById('examples-line').hidden);
+      const examples = await page.$$eval('#examples a', (as) => as.map((a) => a.textContent));
+      const api = await (await fetch(`${base}/suggest?q=&limit=6`)).json();
+      assert(examples.length >= 1 && examples.join() === api.suggestions.join(), `examples ${examples.join(', ')}, API ${api.suggestions.join(', ')}`);
+      await page.focus('#q');
+      await page.keyboard.type('道路', { delay: 30 });
+      await page.waitForSelector('#suggestions:not([hidden]) .suggestion');
+      const items = await page.$$eval('#suggestions .suggestion', (lis) => lis.map((li) => li.dataset.text));
+      const want = '道路交通安全条例';
+      const i = items.indexOf(want);
+      assert(i >= 0, `suggestions for 道路: ${items.join(', ')}`);
+      assert(await page.getAttribute('#q', 'aria-expanded') === 'true', 'the combobox does not say it is open');
+      for (let k = 0; k <= i; k++)
+        await page.keyboard.press('ArrowDown');
+      const active = await page.getAttribute('#q', 'aria-activedescendant');
+      assert(active === `suggestion-${i}`, `active descendant ${active}`);
+      await page.keyboard.press('Enter');
+      const hits = await resultsFor(want);
+      assert(await page.inputValue('#q') === want, `the box holds "${await page.inputValue('#q')}"`);
+      assert(await page.isHidden('#suggestions'), 'the suggestions stayed open');
+      assert(hits.length && hits[0].id === LAW_ID, `first result ${hits[0] && hits[0].id}`);
+      /* Esc closes them, the text stays */
+      await page.fill('#q', '');
+      await page.keyboard.type('道路', { delay: 30 });
+      await page.waitForSelector('#suggestions:not([hidden])');
+      await page.keyboard.press('Escape');
+      assert(await page.isHidden('#suggestions') && await page.inputValue('#q') === '道路', 'Esc did not just close them');
     });
 
     await check('an unreachable server is reported as such', async () => {

@@ -36,7 +36,7 @@ prefix=$tmp/prefix
 check "cmake --install --prefix" cmake --install "$build" --prefix "$prefix"
 for f in bin/indexer bin/sou sbin/searchd share/man/man1/indexer.1 share/man/man1/sou.1 \
          share/man/man8/searchd.8 etc/sou/searchd.conf lib/systemd/system/searchd.service \
-         share/doc/sou/README.md share/doc/sou/protocol.md share/doc/sou/operations.md; do
+         share/doc/sou/README.md share/doc/sou/protocol.md share/doc/sou/operations.md share/sou/synonyms.txt; do
     check "installed $f" test -s "$prefix/$f"
 done
 unit=$prefix/lib/systemd/system/searchd.service
@@ -49,6 +49,9 @@ done
 if command -v systemd-analyze >/dev/null; then
     check "systemd-analyze verify" systemd-analyze verify --man=no "$unit"
 fi
+# The installed indexer gives a new index the installed synonym list.
+check "installed indexer uses share/sou/synonyms.txt" sh -c "echo '{\"id\":\"a\",\"title\":\"t\",\"body\":\"b\"}' | \
+    \"$prefix/bin/indexer\" --db \"$tmp/syn.db\" - | grep -qF 'from $prefix/bin/../share/sou/synonyms.txt'"
 # The example config is a valid config (with a db of our own).
 check "example searchd.conf loads" sh -c "\"$prefix/sbin/searchd\" --config \"$prefix/etc/sou/searchd.conf\" \
     --db \"$tmp/none\" --http 127.0.0.1:0 --line off --threads 1 & pid=\$!; sleep 1; kill \$pid; wait \$pid"
