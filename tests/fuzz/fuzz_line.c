@@ -3,7 +3,7 @@
  * searchd/server.h), which sees every byte a line client sends.
  *
  * Promises checked: a request parses into a known command, with an options
- * object exactly for SEARCH and GET (GET's has a string "id"), or fails
+ * object exactly for SEARCH, SUGGEST and GET (GET's has a string "id"), or fails
  * with a 400 whose location is valid text; parsing is a pure function (the
  * same answer twice).
  */
@@ -29,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(rc == 0 && req.cmd == again.cmd);
     switch (req.cmd) {
     case SOU_CMD_SEARCH:
+    case SOU_CMD_SUGGEST:
         FUZZ_CHECK(json_is_object(req.options));
         break;
     case SOU_CMD_GET:
