@@ -131,6 +131,77 @@ static ssize_t qtoks_find(const qtoks *t, const char *term, size_t len, int has_
     return -1;
 }
 
+/* Term frequencies looked up while building, most of them fetched in one
+ * go (tf_prefetch): over remote shards each sx_db_termfreq is a round trip
+ * to every shard in turn, sx_db_termfreqs one statistics exchange. */
+typedef struct {
+    char **terms;
+    size_t *lens;
+    unsigned *tf;
+    size_t n, cap;
+} tf_cache;
+
+static void tf_cache_free(tf_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->terms[i]);
+    free(c->terms);
+    free(c->lens);
+    free(c->tf);
+    memset(c, 0, sizeof *c);
+}
+
+static ssize_t tf_find(const tf_cache *c, const char *term, size_t len)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->lens[i] == len && memcmp(c->terms[i], term, len) == 0)
+            return (ssize_t)i;
+    return -1;
+}
+
+/* Add term (unique) with frequency tf; -1 when out of memory. */
+static int tf_add(tf_cache *c, const char *term, size_t len, unsigned tf)
+{
+    if (tf_find(c, term, len) >= 0)
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        char **t = realloc(c->terms, cap * sizeof *t);
+        if (t)
+            c->terms = t;
+        size_t *l = realloc(c->lens, cap * sizeof *l);
+        if (l)
+            c->lens = l;
+        unsigned *f = realloc(c->tf, cap * sizeof *f);
+        if (f)
+            c->tf = f;
+        if (!t || !l || !f)
+            return -1;
+        c->cap = cap;
+    }
+    if (!(c->terms[c->n] = malloc(len + 1)))
+        return -1;
+    memcpy(c->terms[c->n], term, len);
+    c->terms[c->n][len] = '\0';
+    c->lens[c->n] = len;
+    c->tf[c->n++] = tf;
+    return 0;
+}
+
+/* The frequency of term in db, from the cache or asked (and kept). */
+static sx_status tf_get(tf_cache *c, sx_db *db, const char *term, size_t len, unsigned *out, sx_error *xe)
+{
+    ssize_t k = tf_find(c, term, len);
+    if (k >= 0) {
+        *out = c->tf[k];
+        return SX_OK;
+    }
+    sx_status st = sx_db_termfreq(db, term, len, out, xe);
+    if (st == SX_OK)
+        tf_add(c, term, len, *out); /* out of memory: asked again next time */
+    return st;
+}
+
 /* ------------------------------------------------------------ query pool */
 
 /* Every sx_query made while building goes into the pool, which frees them
@@ -142,6 +213,7 @@ typedef struct {
     sx_error xe;
     int failed;
     sx_db *db; /* borrowed, may be NULL: where single characters are expanded (env->db) */
+    tf_cache *tfc; /* borrowed: the term frequencies fetched for this build */
     /* The budget's counters for this build (budget_check reads them). */
     unsigned per_char; /* terms each expanding character may stand for */
     unsigned n_chars;  /* expanding characters so far */
@@ -260,8 +332,10 @@ static sx_query *scale(qpool *p, sx_query *q, double f)
  * whole index's statistics: BM25's term weight as Xapian computes it,
  * log((N - tf + 0.5) / (tf + 0.5)) (raised to tw / 2 + 1 below 2), times
  * the scale; a term no document holds is left out (Xapian gives it no
- * weight either); ties go to the earlier term.  Expanded characters
- * (SYNONYMs: no single frequency) and queries without a database keep
+ * weight either); ties go to the earlier term; a word with synonyms is
+ * always kept (it stands for several terms).  The frequencies come from
+ * the build's cache (tf_prefetch fetched them with the rest).  Expanded
+ * characters (no single frequency) and queries without a database keep
  * ELITE_SET. */
 static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query **subs, double junction_weight,
                          unsigned keep, int expanded)
@@ -293,12 +367,20 @@ static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query 
         snprintf(p->xe.message, sizeof p->xe.message, "out of memory");
         goto done;
     }
-    if (sx_db_doccount(p->db, &docs, &p->xe) != SX_OK ||
-        sx_db_termfreqs(p->db, (const char *const *)terms, lens, n, tf, &p->xe) != SX_OK) {
+    if (sx_db_doccount(p->db, &docs, &p->xe) != SX_OK) {
         p->failed = 1;
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
+        /* a word with synonyms stands for several terms: always searched */
+        if (t->v[i].alts) {
+            key[i] = INFINITY;
+            continue;
+        }
+        if (tf_get(p->tfc, p->db, terms[i], lens[i], &tf[i], &p->xe) != SX_OK) {
+            p->failed = 1;
+            goto done;
+        }
         double tw = ((double)docs - tf[i] + 0.5) / (tf[i] + 0.5);
         if (tw < 2)
             tw = tw * 0.5 + 1;
@@ -459,11 +541,35 @@ static json_t *synonyms_of(sx_db *db, const char *text, size_t len, int *failed,
     return a;
 }
 
+/* The body and title forms of every token of pq's plain text, counted in db
+ * at once.  0, -1 when out of memory, -2 with *xe when db failed. */
+static int tf_prefetch(tf_cache *c, sx_db *db, const sou_parsed_query *pq, sx_error *xe)
+{
+    qtoks t = {0};
+    char st[256];
+    for (size_t i = 0; i < pq->n; i++)
+        if (pq->items[i].kind == SOU_QITEM_TEXT)
+            tokenize_into(&t, pq->items[i].text, pq->items[i].len, 0);
+    int rc = t.oom ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < t.n; i++) {
+        size_t n = t.v[i].len < sizeof st - 2 ? t.v[i].len : sizeof st - 2;
+        st[0] = SOU_PREFIX_TITLE[0];
+        memcpy(st + 1, t.v[i].term, n);
+        if (tf_add(c, t.v[i].term, t.v[i].len, 0) < 0 || tf_add(c, st, n + 1, 0) < 0)
+            rc = -1;
+    }
+    qtoks_free(&t);
+    if (rc == 0 && c->n &&
+        sx_db_termfreqs(db, (const char *const *)c->terms, c->lens, c->n, c->tf, xe) != SX_OK)
+        rc = -2;
+    return rc;
+}
+
 /* 1 if no document has text[0..len) in its body or title: some token of it
  * is in no document (a necessary condition for the words to be there); 0
  * when it may be there or db is NULL; -1 with *xe when db failed (a shard:
  * the caller retries without it). */
-static int text_missing(sx_db *db, const char *text, size_t len, sx_error *xe)
+static int text_missing(tf_cache *tfc, sx_db *db, const char *text, size_t len, sx_error *xe)
 {
     qtoks t = {0};
     int missing = 0;
@@ -476,8 +582,8 @@ static int text_missing(sx_db *db, const char *text, size_t len, sx_error *xe)
         size_t n = t.v[i].len < sizeof st - 2 ? t.v[i].len : sizeof st - 2;
         st[0] = SOU_PREFIX_TITLE[0];
         memcpy(st + 1, t.v[i].term, n);
-        if (sx_db_termfreq(db, t.v[i].term, t.v[i].len, &body, xe) != SX_OK ||
-            sx_db_termfreq(db, st, n + 1, &title, xe) != SX_OK)
+        if (tf_get(tfc, db, t.v[i].term, t.v[i].len, &body, xe) != SX_OK ||
+            tf_get(tfc, db, st, n + 1, &title, xe) != SX_OK)
             missing = -1;
         else
             missing = body == 0 && title == 0;
@@ -507,8 +613,8 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
  * 意/定/监护), so 意定 must stay; between two dictionary words the straddling
  * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
  * dropped as whole words.  With drop == 0 nothing is dropped. */
-static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, int drop, int leftovers,
-                        qtoks *out, json_t *dropped, json_t *missing, json_t *places, sx_error *dbe)
+static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parsed_query *pq, int drop,
+                        int leftovers, qtoks *out, json_t *dropped, json_t *missing, json_t *places, sx_error *dbe)
 {
     int dbfail = 0; /* the database failed (dbe says why): -2 */
     const sou_lexicon *lex = env ? env->lex : NULL;
@@ -565,7 +671,7 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
                 /* two characters the lexicon left apart: a word of their own */
                 if (!out->junction && prev->chars == 1 && w->chars == 1) {
-                    int gone = text_missing(db, it->text + a, b + cl - a, dbe);
+                    int gone = text_missing(tfc, db, it->text + a, b + cl - a, dbe);
                     dbfail |= gone < 0;
                     if (gone > 0 && add_missing(missing, it->text + a, b + cl - a) < 0)
                         out->oom = 1;
@@ -599,9 +705,9 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
                 }
                 out->v[out->n - 1].alts = alts;
                 syn_end = k + span;
-                int gone = text_missing(db, it->text + w->start, len, dbe);
+                int gone = text_missing(tfc, db, it->text + w->start, len, dbe);
                 for (size_t m = 0; gone > 0 && m < json_array_size(alts); m++)
-                    gone = text_missing(db, json_string_value(json_array_get(alts, m)),
+                    gone = text_missing(tfc, db, json_string_value(json_array_get(alts, m)),
                                         json_string_length(json_array_get(alts, m)), dbe);
                 dbfail |= gone < 0;
                 if (gone > 0 && add_missing(missing, it->text + w->start, len) < 0)
@@ -620,7 +726,7 @@ static int plain_tokens(const sou_query_env *env, const sou_parsed_query *pq, in
             }
             tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
             if (w->chars > 1 || !cjk) {
-                int gone = text_missing(db, it->text + w->start, w->end - w->start, dbe);
+                int gone = text_missing(tfc, db, it->text + w->start, w->end - w->start, dbe);
                 dbfail |= gone < 0;
                 if (gone > 0 && add_missing(missing, it->text + w->start, w->end - w->start) < 0)
                     out->oom = 1;
@@ -755,6 +861,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
     sou_rank_params rp;
     qtoks plain = {0}, uniq = {0}, item = {0};
     qpool pool = {0};
+    tf_cache tfc = {0};
     json_t *places = json_array(); /* place names among the query's words */
     pool.per_char = per_char;
     sx_query **req = NULL, **excl = NULL, **subs = NULL;
@@ -763,6 +870,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
 
     memset(bq, 0, sizeof *bq);
     pool.db = env ? env->db : NULL;
+    pool.tfc = &tfc;
     if (rp_in)
         rp = *rp_in;
     else
@@ -787,13 +895,15 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         has_plain |= pq->items[i].kind == SOU_QITEM_TEXT;
         has_required |= pq->items[i].kind == SOU_QITEM_PHRASE || pq->items[i].kind == SOU_QITEM_TITLE;
     }
-    int pt = plain_tokens(env, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped, bq->missing,
-                          places, &pool.xe);
+    int pt = pool.db ? tf_prefetch(&tfc, pool.db, pq, &pool.xe) : 0;
+    if (pt == 0)
+        pt = plain_tokens(env, &tfc, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped,
+                          bq->missing, places, &pool.xe);
     if (pt == 0 && has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
         json_array_clear(bq->dropped);
         json_array_clear(bq->missing);
         json_array_clear(places);
-        pt = plain_tokens(env, pq, 0, 1, &plain, bq->dropped, bq->missing, places, &pool.xe);
+        pt = plain_tokens(env, &tfc, pq, 0, 1, &plain, bq->dropped, bq->missing, places, &pool.xe);
     }
     if (pt == -1)
         goto oom;
@@ -997,6 +1107,7 @@ done:
     qtoks_free(&item);
     json_decref(places);
     qpool_free(&pool);
+    tf_cache_free(&tfc);
     free(req);
     free(excl);
     free(subs);

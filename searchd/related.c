@@ -8,26 +8,6 @@
 #include "stored.h"
 #include "tokenize.h"
 
-typedef struct {
-    unsigned *v;
-    size_t n, cap;
-} docids;
-
-static int add_docid(unsigned docid, void *ctx)
-{
-    docids *d = ctx;
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        unsigned *v = realloc(d->v, cap * sizeof *v);
-        if (!v)
-            return 1;
-        d->v = v;
-        d->cap = cap;
-    }
-    d->v[d->n++] = docid;
-    return 0;
-}
-
 /* A body term of two or more characters that is not only digits, or the
  * same as a title term (S<term>). */
 static int keep_term(const char *term, size_t len, void *ctx)
@@ -86,7 +66,10 @@ json_t *sou_related(sx_db *db, const char *idterm, const char *title, unsigned l
                     sx_error *xep, sou_error *err)
 {
     sx_error xe = {0};
-    docids ids = {0};
+    struct {
+        unsigned *v;
+        size_t n;
+    } ids = {NULL, 0};
     chosen c = {0};
     sx_enquire *e = NULL;
     sx_query *any = NULL, *self = NULL, *q = NULL;
@@ -96,7 +79,7 @@ json_t *sou_related(sx_db *db, const char *idterm, const char *title, unsigned l
 
     if (!out || !own)
         goto oom;
-    if (sx_db_each_posting(db, idterm, strlen(idterm), add_docid, &ids, &xe) != SX_OK)
+    if (sx_db_postings(db, idterm, strlen(idterm), &ids.v, &ids.n, &xe) != SX_OK)
         goto xfail;
     if (ids.n == 0)
         goto done;

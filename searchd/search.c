@@ -910,19 +910,26 @@ json_t *sou_suggest(sou_searcher *s, const json_t *options, sou_error *err)
     }
     if (opt_uint(options, "limit", 1, SOU_SUGGEST_MAX, SOU_SUGGEST_DEFAULT, &limit, err) < 0)
         return NULL;
-    sx_error xe = {0};
-    sx_db *db = sou_shards_db(s->shards, err);
-    if (!db)
-        return NULL;
-    json_t *list;
-    if (json_string_length(q) > 0) {
-        list = sou_suggest_prefix(db, json_string_value(q), json_string_length(q), limit, &xe, err);
-    } else {
-        if (!s->examples)
-            s->examples = sou_suggest_examples(db, s->lex, SOU_SUGGEST_MAX, &xe, err);
-        list = s->examples ? json_array() : NULL;
-        for (size_t i = 0; list && i < json_array_size(s->examples) && i < limit; i++)
-            json_array_append(list, json_array_get(s->examples, i));
+    json_t *list = NULL;
+    /* once more after a reopen when an indexer commit moved the index on */
+    for (int attempt = 0; !list && attempt < 2; attempt++) {
+        sx_error xe = {0};
+        sx_db *db = sou_shards_db(s->shards, err);
+        if (!db)
+            return NULL;
+        if (json_string_length(q) > 0) {
+            list = sou_suggest_prefix(db, json_string_value(q), json_string_length(q), limit, &xe, err);
+        } else {
+            if (!s->examples)
+                s->examples = sou_suggest_examples(db, s->lex, SOU_SUGGEST_MAX, &xe, err);
+            list = s->examples ? json_array() : NULL;
+            for (size_t i = 0; list && i < json_array_size(s->examples) && i < limit; i++)
+                json_array_append(list, json_array_get(s->examples, i));
+        }
+        if (!list && xe.status != SX_ERR_MODIFIED)
+            return NULL;
+        if (!list)
+            sou_shards_reopen(s->shards);
     }
     if (!list)
         return NULL;
@@ -950,26 +957,6 @@ static void add_related(sou_searcher *s, json_t *doc, const char *idterm)
 }
 
 typedef struct {
-    unsigned *v;
-    size_t n, cap;
-} docid_list;
-
-static int collect_docid(unsigned docid, void *ctx)
-{
-    docid_list *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        unsigned *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return 1;
-        l->v = v;
-        l->cap = cap;
-    }
-    l->v[l->n++] = docid;
-    return 0;
-}
-
-typedef struct {
     long offset;
     json_t *data;
 } passage_data;
@@ -986,12 +973,15 @@ static int by_offset(const void *a, const void *b)
 static json_t *article_read_once(sx_db *db, const char *idterm, sx_error *xep, sou_error *err)
 {
     sx_error xe = {0};
-    docid_list ids = {0};
+    struct {
+        unsigned *v;
+        size_t n;
+    } ids = {NULL, 0};
     passage_data *ps = NULL;
     sou_strbuf body = {0};
     json_t *out = NULL;
     size_t n = 0;
-    if (sx_db_each_posting(db, idterm, strlen(idterm), collect_docid, &ids, &xe) != SX_OK) {
+    if (sx_db_postings(db, idterm, strlen(idterm), &ids.v, &ids.n, &xe) != SX_OK) {
         *xep = xe;
         from_sx(err, &xe, "reading the document");
         goto done;

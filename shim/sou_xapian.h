@@ -173,6 +173,10 @@ typedef int (*sx_docid_fn)(unsigned docid, void *ctx);
 sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn, void *ctx,
                              sx_error *err);
 
+/* The documents containing term, by ascending document id: *out malloc()ed
+ * (caller frees; NULL when *n is 0), *n of them. */
+sx_status sx_db_postings(sx_db *db, const char *term, size_t term_len, unsigned **out, size_t *n, sx_error *err);
+
 /* Xapian's synonym table (written by the indexer, read by searchd: it needs
  * no re-indexing of documents to change).  Writable only: add synonym as a
  * synonym of term; remove every entry. */

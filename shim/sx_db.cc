@@ -427,6 +427,33 @@ extern "C" sx_status sx_db_each_prefixed(sx_db *db, const char *prefix, size_t l
     }
 }
 
+extern "C" sx_status sx_db_postings(sx_db *db, const char *term, size_t term_len, unsigned **out, size_t *n,
+                                   sx_error *err)
+{
+    SX_REQUIRE(out && n, err, "out or n is NULL");
+    *out = nullptr;
+    *n = 0;
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(term, err, "term is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        const std::string t(term, term_len);
+        std::vector<unsigned> ids;
+        for (Xapian::PostingIterator it = d.postlist_begin(t); it != d.postlist_end(t); ++it)
+            ids.push_back(*it);
+        if (!ids.empty()) {
+            *out = static_cast<unsigned *>(malloc(ids.size() * sizeof **out));
+            if (!*out)
+                return sx_set_error(err, SX_ERR_NO_MEMORY, "%s", "postings");
+            memcpy(*out, ids.data(), ids.size() * sizeof **out);
+            *n = ids.size();
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn,
                                        void *ctx, sx_error *err)
 {

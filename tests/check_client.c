@@ -394,6 +394,7 @@ START_TEST(test_cli_get)
         ck_assert_msg(!strncmp(out, "医保参保地变更与社保转移接续", strlen("医保参保地变更与社保转移接续")), "%s", out);
         ck_assert_ptr_nonnull(strstr(out, "\n003_1bdcc1241bf11e8e"));
         ck_assert_ptr_nonnull(strstr(out, "兰州")); /* the body */
+        ck_assert_ptr_nonnull(strstr(out, "\nrelated:\n  1. ")); /* the seed articles are one template */
         ck_assert_ptr_null(strchr(out, '\033'));
         free(out);
         free(err);

@@ -11,6 +11,11 @@
  * order.  So every request-answer round trip costs DELAY_MS more, as netem
  * on the server's interface would make it (no jitter, no loss, no bandwidth
  * limit).  Two threads a connection; for a benchmark's few connections.
+ *
+ * On SIGUSR1 it prints "turns N": the round trips relayed so far, counted
+ * as answers from the server that follow bytes from the client (a greeting
+ * the server sends unasked is not one), so a benchmark can count how many
+ * round trips each query makes.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +24,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +34,7 @@
 
 static char g_host[256], g_port[16];
 static double g_delay_s;
+static atomic_ulong g_turns;
 
 typedef struct chunk {
     struct chunk *next;
@@ -42,6 +49,7 @@ typedef struct {
     pthread_cond_t cond;
     chunk *head, *tail;
     int server_done; /* the server closed: send what is queued, then close */
+    atomic_int asked; /* the client sent something the server has not answered yet */
 } relay;
 
 static double now_s(void)
@@ -71,9 +79,11 @@ static void *upstream(void *arg)
     relay *r = arg;
     char buf[1 << 16];
     ssize_t n;
-    while ((n = read(r->client, buf, sizeof buf)) > 0)
+    while ((n = read(r->client, buf, sizeof buf)) > 0) {
+        atomic_store(&r->asked, 1);
         if (write_all(r->server, buf, (size_t)n) < 0)
             break;
+    }
     shutdown(r->server, SHUT_WR);
     return NULL;
 }
@@ -85,6 +95,8 @@ static void *downstream_reader(void *arg)
     char buf[1 << 16];
     ssize_t n;
     while ((n = read(r->server, buf, sizeof buf)) > 0) {
+        if (atomic_exchange(&r->asked, 0))
+            atomic_fetch_add(&g_turns, 1);
         chunk *c = malloc(sizeof *c + (size_t)n);
         if (!c)
             break;
@@ -155,6 +167,18 @@ static void *connection(void *arg)
     return NULL;
 }
 
+/* SIGUSR1: print the count (from a thread of its own, not a handler). */
+static void *reporter(void *arg)
+{
+    sigset_t *set = arg;
+    int sig;
+    while (sigwait(set, &sig) == 0) {
+        printf("turns %lu\n", (unsigned long)atomic_load(&g_turns));
+        fflush(stdout);
+    }
+    return NULL;
+}
+
 static int connect_target(void)
 {
     struct addrinfo hints = {0}, *res = NULL;
@@ -188,6 +212,12 @@ int main(int argc, char **argv)
     snprintf(g_port, sizeof g_port, "%s", colon + 1);
     g_delay_s = atof(argv[3]) / 1000.0;
     signal(SIGPIPE, SIG_IGN);
+    static sigset_t usr1;
+    pthread_t rep;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, NULL); /* every thread: only the reporter takes it */
+    pthread_create(&rep, NULL, reporter, &usr1);
     lfd = socket(AF_INET, SOCK_STREAM, 0);
     setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     a.sin_family = AF_INET;

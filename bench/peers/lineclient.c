@@ -1,9 +1,11 @@
 /* lineclient: the benchmarks' client for searchd's line protocol.
  *
- *   lineclient ask HOST:PORT < questions.tsv
+ *   lineclient ask HOST:PORT [SCORES] < questions.tsv
  *       One persistent connection; for each "QID<TAB>TEXT" sends
  *       SEARCH {"q":TEXT,"limit":10} and waits for its JSON line; prints
- *       "QID<TAB>MICROSECONDS<TAB>ID ID ..." (peer_io.h's answer format).
+ *       "QID<TAB>MICROSECONDS<TAB>ID ID ..." (peer_io.h's answer format), and
+ *       when a SCORES file is named writes "QID<TAB>SCORE SCORE ..." there, the
+ *       hits' scores in the same order (bench/cluster compares ties with them).
  *   lineclient load HOST:PORT CONNECTIONS SECONDS questions.tsv
  *       CONNECTIONS threads, each with its own connection, send the questions in a
  *       cycle (each thread starting at a different place), one request in flight a
@@ -150,7 +152,30 @@ static char *request_for(const char *text)
 /* One request and its answer.  Fills `ids` (space-separated, may be NULL) and
  * *took_ms (the answer's "took_ms", the server's own time; -1 if absent; may be
  * NULL) and returns 0, 1 for an error answer, -1 for a broken connection. */
-static int ask_one(conn *c, const char *req, char **ids, size_t *idcap, double *took_ms)
+/* Append s to the space-separated list in *buf (cap *cap).  -1 on OOM. */
+static int list_add(char **buf, size_t *cap, size_t *len, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 2 > *cap) {
+        char *nb = realloc(*buf, *cap = 2 * (*len + n + 2));
+        if (!nb)
+            return -1;
+        *buf = nb;
+    }
+    if (*len)
+        (*buf)[(*len)++] = ' ';
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+    return 0;
+}
+
+/* A growable list of the hits' scores (lineclient ask SCORES). */
+typedef struct {
+    char *p;
+    size_t cap;
+} scorelist;
+
+static int ask_one(conn *c, const char *req, char **ids, size_t *idcap, double *took_ms, scorelist *scores)
 {
     if (conn_write(c, req, strlen(req)) < 0 || conn_readline(c) < 0)
         return -1;
@@ -161,6 +186,19 @@ static int ask_one(conn *c, const char *req, char **ids, size_t *idcap, double *
     if (took_ms) {
         json_t *t = ans ? json_object_get(ans, "took_ms") : NULL;
         *took_ms = json_is_number(t) ? json_number_value(t) : -1.0;
+    }
+    if (scores) {
+        size_t o = 0, i;
+        json_t *h;
+        char num[32];
+        if (list_add(&scores->p, &scores->cap, &o, "") < 0) /* makes it an empty string */
+            rc = -1;
+        json_array_foreach(hits, i, h)
+        {
+            snprintf(num, sizeof num, "%.4f", json_number_value(json_object_get(h, "score")));
+            if (rc >= 0 && list_add(&scores->p, &scores->cap, &o, num) < 0)
+                rc = -1;
+        }
     }
     if (ids) {
         size_t o = 0, i;
@@ -196,16 +234,25 @@ static int ask_one(conn *c, const char *req, char **ids, size_t *idcap, double *
     return rc;
 }
 
-static int run_ask(const char *hostport)
+static int run_ask(const char *hostport, const char *scores_path)
 {
     conn c;
     peer_questions qs;
     char *ids = NULL;
     size_t idcap = 0;
+    scorelist scores = {NULL, 0};
     int rc = 1;
+    FILE *sf = NULL;
 
-    if (conn_open(&c, hostport) < 0)
+    if (scores_path && !(sf = fopen(scores_path, "w"))) {
+        fprintf(stderr, "lineclient: %s: %s\n", scores_path, strerror(errno));
         return 1;
+    }
+    if (conn_open(&c, hostport) < 0) {
+        if (sf)
+            fclose(sf);
+        return 1;
+    }
     peer_questions_start(&qs, stdin);
     while (peer_questions_next(&qs)) {
         const char *qid = qs.qid;
@@ -215,7 +262,7 @@ static int run_ask(const char *hostport)
             continue;
         }
         double t0 = peer_now();
-        int a = ask_one(&c, req, &ids, &idcap, NULL);
+        int a = ask_one(&c, req, &ids, &idcap, NULL, sf ? &scores : NULL);
         double us = (peer_now() - t0) * 1e6;
         free(req);
         if (a < 0) {
@@ -225,11 +272,16 @@ static int run_ask(const char *hostport)
         if (a > 0)
             fprintf(stderr, "lineclient: %s: error answer: %.200s\n", qid, c.line);
         peer_answer(qid, us, ids, a == 0 && ids ? strlen(ids) : 0);
+        if (sf)
+            fprintf(sf, "%s\t%s\n", qid, a == 0 && scores.p ? scores.p : "");
     }
     rc = 0;
 done:
+    if (sf && fclose(sf) != 0)
+        rc = 1;
     peer_questions_free(&qs);
     free(ids);
+    free(scores.p);
     conn_close(&c);
     return rc;
 }
@@ -259,7 +311,7 @@ static void *load_worker(void *arg)
         if (t0 >= w->deadline)
             break;
         double took;
-        int a = ask_one(&c, w->reqs[i], NULL, NULL, &took);
+        int a = ask_one(&c, w->reqs[i], NULL, NULL, &took, NULL);
         double ms = (peer_now() - t0) * 1e3;
         if (a < 0) {
             w->broken = 1;
@@ -395,8 +447,8 @@ done:
 
 int main(int argc, char **argv)
 {
-    if (argc == 3 && strcmp(argv[1], "ask") == 0)
-        return run_ask(argv[2]);
+    if ((argc == 3 || argc == 4) && strcmp(argv[1], "ask") == 0)
+        return run_ask(argv[2], argc == 4 ? argv[3] : NULL);
     if (argc == 6 && strcmp(argv[1], "load") == 0) {
         int nconn = atoi(argv[3]);
         double secs = atof(argv[4]);
@@ -406,7 +458,7 @@ int main(int argc, char **argv)
         }
         return run_load(argv[2], nconn, secs, argv[5]);
     }
-    fprintf(stderr, "usage: lineclient ask HOST:PORT < questions.tsv\n"
+    fprintf(stderr, "usage: lineclient ask HOST:PORT [SCORES] < questions.tsv\n"
                     "       lineclient load HOST:PORT CONNECTIONS SECONDS questions.tsv\n");
     return 2;
 }

@@ -839,6 +839,16 @@
     const phrases = list('phrases');
     if (dropped.length)
       parts.push(['已忽略：', dropped.join('、')]);
+    /* words of the question no document has (searchd's "missing"), struck
+     * through as search pages do, and the synonyms searched too */
+    const missing = list('missing');
+    if (missing.length)
+      parts.push(['缺少：', el('s', { class: 'missing' }, missing.join('、'))]);
+    const syn = query && query.synonyms && typeof query.synonyms === 'object' && !Array.isArray(query.synonyms)
+      ? Object.entries(query.synonyms).filter(([, v]) => Array.isArray(v) && v.length) : [];
+    if (syn.length)
+      parts.push(['同义词：', syn.map(([k, v]) => `${k}＝${v.filter((x) => typeof x === 'string').join('／')}`)
+        .join('、')]);
     if (phrases.length)
       parts.push(['短语：', phrases.map((x) => `“${x}”`).join('、')]);
     if (excluded.length)
@@ -1063,11 +1073,13 @@
   /* Open the document at character offset at of its body: the paragraph
    * holding it is marked as the passage, the first match from there on
    * becomes the current one (上一处/下一处 and n/N go on from it) and is
-   * scrolled to the middle of the screen.  False if the body is empty. */
+   * scrolled to the middle of the screen.  False if the body is empty or
+   * shorter than at. */
   function openAt(at) {
     const blocks = Array.from(ui.docBody.querySelectorAll('[data-at]'));
-    if (blocks.length === 0)
-      return false;
+    const last = blocks[blocks.length - 1];
+    if (blocks.length === 0 || at > Number(last.dataset.at) + Array.from(last.textContent).length)
+      return false;          /* no such place in this body (an edited link, a re-indexed article) */
     let lo = 0;
     let hi = blocks.length - 1;
     while (lo < hi) {               /* the last block starting at or before at */

@@ -443,6 +443,8 @@ async function main() {
       await resultsFor('zqxjvwk');
       const msg = await page.textContent('#message');
       assert(msg.includes('没有找到') && msg.includes('zqxjvwk'), `message "${msg}"`);
+      const interp = await page.textContent('#interp');
+      assert(interp.includes('缺少') && interp.includes('zqxjvwk'), `the missing word is not said: "${interp}"`);
       await page.goto(`${base}/?q=${encodeURIComponent('医保')}&page=50`);
       await resultsFor('医保');
       const past = await page.textContent('#message');
