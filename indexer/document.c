@@ -7,6 +7,7 @@
 
 #include "document.h"
 #include "json_line.h"
+#include "nearcopy.h"
 #include "passage.h"
 #include "segment.h"
 #include "schema.h"
@@ -269,8 +270,12 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
             (place_len && (st = sx_doc_add_boolean_term(d, scope, scope_len + place_len, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE, date, 14, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE_ASC, date_asc, 14, err)) != SX_OK) ||
-            (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK ||
+            (ps.n > 1 && (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK) ||
             (st = sx_doc_set_value(d, SOU_VALUE_OFFSET, offset, strlen(offset), err)) != SX_OK)
+            goto done;
+        unsigned char sig[SOU_NC_BYTES];
+        sou_nearcopy_signature(in->title, strlen(in->title), in->body + p->start, p->end - p->start, sig);
+        if ((st = sx_doc_set_value(d, SOU_VALUE_NEARCOPY, (const char *)sig, sizeof sig, err)) != SX_OK)
             goto done;
         if (json_object_set_new(fields, "body", json_stringn(in->body + p->start, p->end - p->start)) < 0 ||
             !(data = sou_json_line(fields, &n))) {

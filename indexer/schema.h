@@ -9,6 +9,9 @@
  *   K            (boolean) on the first passage only: one per article, so its
  *                term frequency counts articles
  *   S<term>      title terms, with positions, on every passage  e.g. S参保
+ *   XW<word>, XP<phrase> (boolean) the title's words and phrases, on the first
+ *                passage only: the examples and the suggestions (title_terms.h)
+ *   XF<field>:<value> (boolean) facet filters (fields.h)
  *   XS, XS<place> (boolean) a place's own regulation: its title starts with a
  *                place name and 省/市/区/县... and ends as a regulation does
  *                (条例, 办法, 规定 ...): 上海市生活垃圾管理条例 -> XS, XS上海
@@ -16,10 +19,15 @@
  *                unigrams, words; and the title's terms, without positions, with
  *                wdf SOU_TITLE_BODY_WDF (the title weighted into the body, BM25F-style)
  *   value 0      date, "YYYYMMDDhhmmss" (digits only, sortable, missing parts 0)
- *   value 1      the article id: the collapse key that folds passages back into
- *                one hit per article
+ *   value 1      the article id, on the passages of an article that has several:
+ *                the collapse key that folds passages back into one hit per
+ *                article (an article of one passage has none: Xapian's collapsing
+ *                then skips it, most of its cost on news stories)
  *   value 2      the passage's offset in the article body, in characters, as 10
  *                decimal digits (sorts the passages back into order)
+ *   value 3      the near-copy signature of the title and the passage
+ *                (nearcopy.h: SOU_NC_BYTES bytes): hits that are near-copies are
+ *                shown as one
  *   value 10     the same date with every digit d written as 9 - d, so that sorting
  *                it in descending order gives the oldest first and still puts the
  *                undated documents (no value) last, as the newest-first sort on
@@ -39,10 +47,16 @@
 #define SOU_PREFIX_TITLE "S"
 #define SOU_TERM_ARTICLE "K"
 #define SOU_PREFIX_SCOPE "XS"
+/* Every term prefix is defined here, so that two can never collide (title
+ * phrases were XS too, beside the scope terms, until 2026-12-01). */
+#define SOU_PREFIX_TITLE_WORD "XW"   /* XW<word>: the title's words (title_terms.h) */
+#define SOU_PREFIX_TITLE_PHRASE "XP" /* XP<phrase>: the title's phrases, for suggestions */
+#define SOU_TITLE_PHRASE_CHARS 24u   /* longest XP phrase, characters */
 #define SOU_TITLE_BODY_WDF 3u /* 3 and 6 ranked the same on gd and laws; 0 ranked gd 0.05 lower */
 #define SOU_VALUE_DATE 0u
 #define SOU_VALUE_ARTICLE 1u
 #define SOU_VALUE_OFFSET 2u
+#define SOU_VALUE_NEARCOPY 3u
 #define SOU_VALUE_DATE_ASC 10u
 
 /* Where a sharded index (a stub) keeps its synonym table: a database of its

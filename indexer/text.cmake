@@ -9,7 +9,8 @@ add_library(sou_text STATIC
   ${CMAKE_CURRENT_LIST_DIR}/t2s_table.c
   ${CMAKE_CURRENT_LIST_DIR}/tokenize.c
   ${CMAKE_CURRENT_LIST_DIR}/segment.c
-  ${CMAKE_CURRENT_LIST_DIR}/passage.c)
+  ${CMAKE_CURRENT_LIST_DIR}/passage.c
+  ${CMAKE_CURRENT_LIST_DIR}/nearcopy.c)
 target_include_directories(sou_text PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(sou_text PUBLIC m Threads::Threads)
 

@@ -96,11 +96,13 @@ typedef struct {
 /* What building a query reads besides the query: borrowed, may be NULL. */
 typedef struct {
     const sou_lexicon *lex; /* the query's words (segment.h); NULL: each CJK run is one word */
-    sx_db *db;              /* the database the query will run on: its synonym table and term
-                             * frequencies, and a single character is expanded in it now
+    sx_db *db;              /* the database the query will run on: its term frequencies,
+                             * and a single character is expanded in it now
                              * (sx_query_prefix_in), so that a sharded index scores it as one
                              * index would; NULL: none of these, Xapian expands when it runs */
-    sx_db *synonyms;        /* where the synonym table is (schema.h); NULL: no synonyms */
+    const json_t *synonyms; /* the index's synonym table, {"word": ["synonym", ...]}
+                             * (sou_synonym_table); NULL: no synonyms */
+    int scoped;             /* the index holds places' regulations (schema.h XS): rank by place */
 } sou_query_env;
 
 /* Synonyms a query word may bring at most, and the most segmenter words a
@@ -117,6 +119,12 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
                     sou_built_query *out, sou_error *err);
 
 void sou_built_query_destroy(sou_built_query *bq);
+
+/* The synonym table of db as {"word": ["synonym", ...], ...}: what
+ * sou_query_env.synonyms wants, read once per revision instead of a look-up
+ * per query word.  New reference ({} when the backend keeps none: Xapian's
+ * remote one); NULL when out of memory, or on a database error (xe). */
+json_t *sou_synonym_table(sx_db *db, sx_error *xe);
 
 /* Replace the searcher's ranking knobs (sou-eval tunes them; searchd keeps
  * the defaults).  rp is copied. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "facet_search.h"
+#include "group.h"
 #include "highlight.h"
 #include "query_build.h"
 #include "query_parse.h"
@@ -30,7 +31,9 @@ struct sou_searcher {
     char *path;
     sou_rank_params rank;
     const sou_lexicon *lex; /* borrowed: the process-wide lexicon */
-    sx_db *synonyms;        /* a sharded index's synonym table (schema.h), or NULL: in the db */
+    sx_db *synonyms;        /* a sharded index's synonym database (schema.h), or NULL: in the db */
+    json_t *syn_table;      /* the synonym table as of the last open or reopen (sou_synonym_table) */
+    int scoped;             /* the index has places' regulations (schema.h XS), as of then too */
     sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
     json_t *examples;       /* the example queries of this revision (sou_suggest), or NULL */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
@@ -66,6 +69,7 @@ typedef struct {
     enum { SORT_RELEVANCE, SORT_DATE, SORT_DATE_ASC } sort;
     char date_from[9], date_to[9];
     const json_t *facets, *filter; /* borrowed: read by sou_facet_request_parse */
+    int group;                     /* "collapse": near-copies shown as one hit (group.h) */
 } search_opts;
 
 static const char *const SORT_NAMES[] = {"relevance", "date", "date_asc"};
@@ -120,6 +124,28 @@ static int load_fields(sou_searcher *s, sou_error *err)
     return rc;
 }
 
+/* What the query side reads once per revision: the synonym table
+ * (sou_synonym_table: from the database beside a stub, or the index's own)
+ * and whether the index has places' regulations. */
+static int load_synonyms(sou_searcher *s, sou_error *err)
+{
+    sx_error xe = {0};
+    sx_db *db = s->synonyms ? s->synonyms : sou_shards_db(s->shards, NULL);
+    json_t *t = db ? sou_synonym_table(db, &xe) : json_object();
+    if (!t) {
+        from_sx(err, &xe, "reading the synonyms");
+        return -1;
+    }
+    json_decref(s->syn_table);
+    s->syn_table = t;
+    unsigned scoped = 0;
+    sx_db *idx = sou_shards_db(s->shards, NULL);
+    if (idx && sx_db_termfreq(idx, SOU_PREFIX_SCOPE, strlen(SOU_PREFIX_SCOPE), &scoped, &xe) != SX_OK)
+        scoped = 1; /* unknown (a shard is down): rank by place, as if there were some */
+    s->scoped = scoped > 0;
+    return 0;
+}
+
 sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_options *opt, sou_error *err)
 {
     sou_searcher *s = NULL;
@@ -145,6 +171,8 @@ sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_option
     if (sou_shards_sharded(s->shards) && sou_schema_synonyms_path(db_path, where, sizeof where) &&
         access(where, F_OK) == 0)
         sx_db_open_readonly(where, &s->synonyms, NULL); /* without it: no synonyms, still searching */
+    if (load_synonyms(s, err) < 0)
+        goto fail;
     return s;
 fail:
     sou_searcher_free(s);
@@ -162,6 +190,7 @@ void sou_searcher_free(sou_searcher *s)
         return;
     sou_shards_free(s->shards);
     sx_db_close(s->synonyms);
+    json_decref(s->syn_table);
     sou_fields_destroy(&s->fields);
     json_decref(s->examples);
     free(s->path);
@@ -175,8 +204,9 @@ void sou_searcher_set_rank(sou_searcher *s, const sou_rank_params *rp)
 
 int sou_searcher_refresh(sou_searcher *s, sou_error *err)
 {
+    int syn_changed = 0;
     if (s->synonyms)
-        sx_db_reopen(s->synonyms, NULL, NULL);
+        sx_db_reopen(s->synonyms, &syn_changed, NULL);
     int rc = sou_shards_refresh(s->shards, err);
     if (rc == 1) {
         json_decref(s->examples); /* another revision: other titles */
@@ -184,6 +214,8 @@ int sou_searcher_refresh(sou_searcher *s, sou_error *err)
         if (load_fields(s, err) < 0)
             return -1;
     }
+    if ((rc == 1 || syn_changed) && load_synonyms(s, err) < 0)
+        return -1;
     return rc;
 }
 
@@ -234,7 +266,7 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
 
 static const char *const KNOWN_OPTIONS[] = {"q",        "limit",   "offset",        "sort",   "date_from",
                                             "date_to",  "passages", "passage_chars", "facets", "filter",
-                                            "facet_limit"};
+                                            "facet_limit", "collapse"};
 
 /* An integer option: a JSON integer or a decimal string; absent or "" gives def. */
 static int opt_uint(const json_t *o, const char *key, unsigned min, unsigned max, unsigned def,
@@ -280,6 +312,28 @@ range:
     return -1;
 }
 
+/* A boolean option: true/false, or "true"/"false"/"1"/"0" (HTTP); absent
+ * or "" gives def. */
+static int opt_bool(const json_t *o, const char *key, int def, int *out, sou_error *err)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = def;
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_boolean(v)) {
+        *out = json_is_true(v);
+        return 0;
+    }
+    const char *t = json_string_value(v);
+    if (t && (!*t || !strcmp(t, "true") || !strcmp(t, "1") || !strcmp(t, "false") || !strcmp(t, "0"))) {
+        *out = *t ? (t[0] == 't' || t[0] == '1') : def;
+        return 0;
+    }
+    sou_error_fail(err, SOU_R_BAD_OPTION, "option \"%s\": must be true or false", key);
+    sou_error_where(err, key, t, t ? strlen(t) : 0, 0, 0);
+    return -1;
+}
+
 static int opt_string(const json_t *o, const char *key, const char **out, sou_error *err)
 {
     const json_t *v = json_object_get(o, key);
@@ -313,7 +367,7 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
         if (k == sizeof KNOWN_OPTIONS / sizeof *KNOWN_OPTIONS) {
             sou_error_fail(err, SOU_R_UNKNOWN_OPTION,
                            "option \"%.64s\": unknown (known: q, limit, offset, sort, date_from, date_to, "
-                           "passages, passage_chars, facets, filter, facet_limit)",
+                           "passages, passage_chars, facets, filter, facet_limit, collapse)",
                            key);
             sou_error_where(err, key, NULL, 0, 0, 0);
             return -1;
@@ -336,7 +390,8 @@ static int parse_options(const json_t *o, search_opts *opt, sou_error *err)
         opt_uint(o, "offset", 0, 10000, 0, &opt->offset, err) < 0 ||
         opt_uint(o, "passages", 0, 10, 2, &opt->passages, err) < 0 ||
         opt_uint(o, "passage_chars", 10, 1000, 100, &opt->passage_chars, err) < 0 ||
-        opt_uint(o, "facet_limit", 1, SOU_FACET_LIMIT_MAX, SOU_FACET_LIMIT_DEFAULT, &opt->facet_limit, err) < 0)
+        opt_uint(o, "facet_limit", 1, SOU_FACET_LIMIT_MAX, SOU_FACET_LIMIT_DEFAULT, &opt->facet_limit, err) < 0 ||
+        opt_bool(o, "collapse", 1, &opt->group, err) < 0)
         return -1;
     opt->facets = json_object_get(o, "facets");
     opt->filter = json_object_get(o, "filter");
@@ -561,6 +616,7 @@ static int exclude_articles(sx_db *db, sou_built_query *bq, sx_error *xep, sou_e
     }
     if (!(ids = calloc(n, sizeof *ids)))
         goto oom;
+    unsigned k = 0; /* articles of several passages: those whose others must go too */
     for (unsigned i = 0; i < n; i++) {
         char *key = NULL, term[SOU_ID_TERM_MAX];
         size_t len = 0;
@@ -571,10 +627,16 @@ static int exclude_articles(sx_db *db, sou_built_query *bq, sx_error *xep, sou_e
         }
         int tl = snprintf(term, sizeof term, "%s%s", SOU_PREFIX_ID, key);
         free(key);
-        if (!(ids[i] = sx_query_term(term, (size_t)tl < sizeof term ? (size_t)tl : sizeof term - 1, 1, 0, &xe)))
+        if (len == 0)
+            continue; /* an article of one passage: the query's AND_NOT removes it */
+        if (!(ids[k++] = sx_query_term(term, (size_t)tl < sizeof term ? (size_t)tl : sizeof term - 1, 1, 0, &xe)))
             goto oom;
     }
-    if (!(any = sx_query_combine(SX_OP_OR, (const sx_query *const *)ids, n, 0, &xe)))
+    if (k == 0) {
+        rc = 0;
+        goto done;
+    }
+    if (!(any = sx_query_combine(SX_OP_OR, (const sx_query *const *)ids, k, 0, &xe)))
         goto oom;
     const sx_query *pair[2] = {bq->query, any};
     if (!(q = sx_query_combine(SX_OP_AND_NOT, pair, 2, 0, &xe)))
@@ -615,6 +677,9 @@ static int apply_filters(sou_built_query *bq, const sou_facet_request *fr, sx_qu
     return 0;
 }
 
+/* Near-copies listed under one hit at most. */
+#define SIMILAR_MAX 10u
+
 /* Hits fetched past the page so that small totals are exact. */
 #define TOTAL_SLACK 10u
 
@@ -636,6 +701,155 @@ void sou_searcher_set_match_hook(sou_searcher *s, int (*fn)(void *ctx), void *ct
 {
     s->match_hook = fn;
     s->match_hook_ctx = ctx;
+}
+
+/* Hit i of m (its document doc) as the answer's hit object, ranked rank.
+ * SX_OK with *out; SX_ERR_NO_MEMORY; or a database error in *xe. */
+static sx_status read_hit(const sx_mset *m, sx_doc *doc, unsigned i, unsigned rank, const sou_hl_terms *hl,
+                          const search_opts *opt, json_t **out, sx_error *xe)
+{
+    sou_stored_fields data;
+    int rd = doc_fields_read(doc, &data, xe);
+    *out = rd == 0 ? hit_json(&data, rank, sx_mset_weight(m, i), passage_offset(doc), hl, opt) : NULL;
+    sou_stored_fields_free(&data);
+    if (rd == -2)
+        return xe->status;
+    return *out ? SX_OK : SX_ERR_NO_MEMORY;
+}
+
+/* Value slot of doc, malloc()ed; NULL when empty or unreadable. */
+static char *value_of(const sx_doc *doc, unsigned slot)
+{
+    char *v = NULL;
+    size_t len = 0;
+    if (sx_doc_get_value(doc, slot, &v, &len, NULL) != SX_OK || len == 0) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* {"id", "title"} of doc, for a "similar" list. */
+static sx_status similar_json(sx_doc *doc, json_t **out, sx_error *xe)
+{
+    sou_stored_fields data;
+    int rd = doc_fields_read(doc, &data, xe);
+    size_t il = 0, tl = 0;
+    const char *id = rd == 0 ? sou_stored_field_get(&data, "id", &il) : "";
+    const char *title = rd == 0 ? sou_stored_field_get(&data, "title", &tl) : "";
+    json_t *o = rd == 0 ? json_object() : NULL;
+    if (o && (json_object_set_new_nocheck(o, "id", json_stringn_nocheck(id, il)) < 0 ||
+              json_object_set_new_nocheck(o, "title", json_stringn_nocheck(title, tl)) < 0)) {
+        json_decref(o);
+        o = NULL;
+    }
+    sou_stored_fields_free(&data);
+    *out = o;
+    if (rd == -2)
+        return xe->status;
+    return o ? SX_OK : SX_ERR_NO_MEMORY;
+}
+
+/* The page of representatives offset..offset+limit among the candidates
+ * docs[0..n) of m, each with its near-copies as "similar" (group.h).  Only
+ * representatives are highlighted; once the page is full, later candidates
+ * can still join its groups. */
+static sx_status group_page(const sx_mset *m, sx_doc *const *docs, unsigned n, const sou_hl_terms *hl,
+                            const search_opts *opt, json_t *hits, sx_error *xe)
+{
+    sou_grouper *g = sou_grouper_new(n);
+    long *member_of = calloc(n ? n : 1, sizeof *member_of); /* the representative candidate i joined, or -1 */
+    json_t **page = calloc(opt->limit, sizeof *page);       /* borrowed from hits */
+    size_t *page_cand = calloc(opt->limit, sizeof *page_cand); /* the candidate each shows */
+    unsigned char *sig = NULL;
+    sx_status st = g && member_of && page && page_cand ? SX_OK : SX_ERR_NO_MEMORY;
+    size_t npage = 0;
+    for (unsigned i = 0; st == SX_OK && i < n; i++) {
+        size_t len = 0;
+        free(sig);
+        sig = NULL;
+        if (sx_doc_get_value(docs[i], SOU_VALUE_NEARCOPY, (char **)&sig, &len, NULL) != SX_OK)
+            sig = NULL;
+        long r = sou_grouper_find(g, sig, len);
+        member_of[i] = r;
+        if (r >= 0 || npage == opt->limit)
+            continue;
+        json_t *hit = NULL;
+        /* rank as the next representative */
+        if ((st = read_hit(m, docs[i], i, (unsigned)sou_grouper_count(g) + 1, hl, opt, &hit, xe)) != SX_OK)
+            break;
+        r = sou_grouper_add(g, sig, len);
+        if (r < 0) {
+            json_decref(hit);
+            st = SX_ERR_NO_MEMORY;
+            break;
+        }
+        member_of[i] = -1; /* a representative */
+        if ((size_t)r < opt->offset) {
+            json_decref(hit);
+            continue;
+        }
+        if (json_array_append_new(hits, hit) < 0) {
+            st = SX_ERR_NO_MEMORY;
+            break;
+        }
+        page_cand[npage] = i;
+        page[npage++] = hit;
+    }
+    /* The page's groups.  Copies of one text under one title are versions
+     * or copies of one document: the newest (the law in force) stands for
+     * them, at the rank of the best-matching one. */
+    for (size_t k = 0; st == SX_OK && k < npage && opt->sort == SORT_RELEVANCE; k++) {
+        size_t rep = page_cand[k], best = rep;
+        char *best_date = value_of(docs[rep], SOU_VALUE_DATE);
+        for (unsigned i = (unsigned)rep + 1; i < n; i++) {
+            if (member_of[i] != (long)(opt->offset + k))
+                continue;
+            char *d = value_of(docs[i], SOU_VALUE_DATE);
+            if (d && (!best_date || strcmp(d, best_date) > 0)) {
+                free(best_date);
+                best_date = d;
+                best = i;
+            } else {
+                free(d);
+            }
+        }
+        free(best_date);
+        if (best == rep)
+            continue;
+        json_t *hit = NULL;
+        if ((st = read_hit(m, docs[best], (unsigned)best, opt->offset + (unsigned)k + 1, hl, opt, &hit, xe)) != SX_OK)
+            break;
+        if (json_array_set_new(hits, k, hit) < 0) {
+            st = SX_ERR_NO_MEMORY;
+            break;
+        }
+        page[k] = hit;
+        member_of[rep] = member_of[best];
+        member_of[best] = -1;
+        page_cand[k] = best;
+    }
+    /* the members, in rank order, as each page hit's "similar" */
+    for (unsigned i = 0; st == SX_OK && i < n; i++) {
+        long r = member_of[i];
+        if (r < 0 || (size_t)r < opt->offset || (size_t)r >= opt->offset + npage)
+            continue;
+        json_t *hit = page[r - opt->offset], *a = json_object_get(hit, "similar"), *o = NULL;
+        if (!a && (!(a = json_array()) || json_object_set_new_nocheck(hit, "similar", a) < 0)) {
+            st = SX_ERR_NO_MEMORY;
+            break;
+        }
+        if (json_array_size(a) >= SIMILAR_MAX)
+            continue;
+        if ((st = similar_json(docs[i], &o, xe)) == SX_OK && json_array_append_new(a, o) < 0)
+            st = SX_ERR_NO_MEMORY;
+    }
+    free(sig);
+    free(member_of);
+    free(page);
+    free(page_cand);
+    sou_grouper_free(g);
+    return st;
 }
 
 /* The matching and the page's hits, all read from one revision of db.
@@ -670,48 +884,57 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
     /* Asking for a few hits past the page keeps the total exact for small
      * result sets at almost no cost (with collapsing, Xapian's bounds are
      * exact only when the MSet comes back short); large ones get Xapian's
-     * estimate.  Only the page's hits are read. */
-    if (st == SX_OK)
-        st = sx_enquire_run(e, opt->offset, opt->limit + TOTAL_SLACK, opt->offset + opt->limit + TOTAL_SLACK,
-                            &m, &xe);
-    sx_enquire_free(e);
-    if (st == SX_OK && s->match_hook && s->match_hook(s->match_hook_ctx)) {
-        st = xe.status = SX_ERR_MODIFIED;
-        snprintf(xe.message, sizeof xe.message, "DatabaseModifiedError (injected by a test)");
-    }
-    unsigned page = st == SX_OK ? (sx_mset_size(m) < opt->limit ? sx_mset_size(m) : opt->limit) : 0;
-    /* The page's documents in one go (sx_mset_documents: one prefetch, the
-     * shards' in parallel), not a round trip per hit. */
-    if (st == SX_OK && page) {
-        if (!(docs = calloc(page, sizeof *docs))) {
-            sx_mset_free(m);
-            sou_error_set(err, SOU_EINTERNAL, "out of memory building the answer");
-            return -1;
+     * estimate.  Grouping near-copies needs the hits from the first one,
+     * and more of them: each group on the page may hide others. */
+    int grouping = opt->group && opt->offset + opt->limit <= SOU_GROUP_WINDOW;
+    unsigned first = grouping ? 0 : opt->offset;
+    unsigned want = opt->offset + opt->limit + TOTAL_SLACK - first, nread = 0;
+    for (;;) {
+        if (st == SX_OK)
+            st = sx_enquire_run(e, first, want, first + want, &m, &xe);
+        if (st == SX_OK && s->match_hook && s->match_hook(s->match_hook_ctx)) {
+            st = xe.status = SX_ERR_MODIFIED;
+            snprintf(xe.message, sizeof xe.message, "DatabaseModifiedError (injected by a test)");
         }
-        st = sx_mset_documents(m, page, docs, &xe);
-    }
-    for (unsigned i = 0; st == SX_OK && i < page; i++) {
-        sou_stored_fields data;
-        int rd = doc_fields_read(docs[i], &data, &xe);
-        long poff = passage_offset(docs[i]);
-        json_t *hit = rd == 0 ? hit_json(&data, opt->offset + i + 1, sx_mset_weight(m, i), poff, hl, opt) : NULL;
-        sou_stored_fields_free(&data);
-        if (rd == -2) {
-            st = xe.status;
+        unsigned n = st == SX_OK ? sx_mset_size(m) : 0;
+        nread = grouping ? n : (n < opt->limit ? n : opt->limit);
+        /* The documents in one go (sx_mset_documents: one prefetch, the
+         * shards' in parallel), not a round trip per hit. */
+        if (st == SX_OK && nread) {
+            if (!(docs = calloc(nread, sizeof *docs)))
+                goto oom;
+            st = sx_mset_documents(m, nread, docs, &xe);
+        }
+        if (st == SX_OK && grouping)
+            st = group_page(m, docs, nread, hl, opt, hits, &xe);
+        for (unsigned i = 0; st == SX_OK && !grouping && i < nread; i++) {
+            json_t *hit = NULL;
+            st = read_hit(m, docs[i], i, opt->offset + i + 1, hl, opt, &hit, &xe);
+            if (st == SX_OK && json_array_append_new(hits, hit) < 0)
+                st = SX_ERR_NO_MEMORY;
+        }
+        /* Groups took so many candidates that the page is short although
+         * more follow: again with more (rare: most hits are no copies). */
+        if (st != SX_OK || !grouping || json_array_size(hits) == opt->limit || n < want ||
+            want >= SOU_GROUP_WINDOW)
             break;
-        }
-        if (!hit || json_array_append_new(hits, hit) < 0) {
-            for (unsigned k = 0; k < page; k++)
-                sx_doc_free(docs[k]);
-            free(docs);
-            sx_mset_free(m);
-            sou_error_set(err, SOU_EINTERNAL, "out of memory building the answer");
-            return -1;
-        }
+        for (unsigned k = 0; k < nread; k++)
+            sx_doc_free(docs[k]);
+        free(docs);
+        docs = NULL;
+        sx_mset_free(m);
+        m = NULL;
+        json_array_clear(hits);
+        want = want * 2 + opt->limit > SOU_GROUP_WINDOW ? SOU_GROUP_WINDOW : want * 2 + opt->limit;
     }
-    for (unsigned k = 0; docs && k < page; k++)
+    sx_enquire_free(e);
+    e = NULL;
+    for (unsigned k = 0; docs && k < nread; k++)
         sx_doc_free(docs[k]);
     free(docs);
+    docs = NULL;
+    if (st == SX_ERR_NO_MEMORY)
+        goto oom;
     if (st == SX_OK) {
         *out = m;
         return 0;
@@ -722,6 +945,15 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
         return 1;
     *xep = xe;
     from_sx(err, &xe, "searching");
+    return -1;
+oom:
+    sx_enquire_free(e);
+    for (unsigned k = 0; docs && k < nread; k++)
+        sx_doc_free(docs[k]);
+    free(docs);
+    sx_mset_free(m);
+    json_array_clear(hits);
+    sou_error_set(err, SOU_EINTERNAL, "out of memory building the answer");
     return -1;
 }
 
@@ -743,7 +975,7 @@ typedef struct {
 
 static int search_once(sou_searcher *s, sx_db *db, search_run *r, sx_error *xe, sou_error *err)
 {
-    sou_query_env env = {s->lex, db, s->synonyms ? s->synonyms : db};
+    sou_query_env env = {s->lex, db, s->syn_table, s->scoped};
     sx_query *unfiltered = NULL;
     int rc;
     if (sou_query_build(&env, r->pq, &s->rank, r->bq, err) < 0) {
@@ -1115,7 +1347,7 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         /* Only the terms to mark are needed, with the synonyms' (the db's
          * synonym table); NULL db: marks without synonyms. */
         sx_db *db = sou_shards_db(s->shards, NULL);
-        sou_query_env env = {s->lex, db, s->synonyms ? s->synonyms : db};
+        sou_query_env env = {s->lex, db, s->syn_table, s->scoped};
         if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;

@@ -6,6 +6,7 @@ add_library(sou_search STATIC
   ${CMAKE_CURRENT_LIST_DIR}/stopwords.c
   ${CMAKE_CURRENT_LIST_DIR}/query_build.c
   ${CMAKE_CURRENT_LIST_DIR}/highlight.c
+  ${CMAKE_CURRENT_LIST_DIR}/group.c
   ${CMAKE_CURRENT_LIST_DIR}/facet_search.c
   ${CMAKE_CURRENT_LIST_DIR}/related.c
   ${CMAKE_CURRENT_LIST_DIR}/suggest.c

@@ -7,7 +7,7 @@
 
 #include "schema.h"
 #include "segment.h"
-#include "title_terms.h"
+#include "schema.h"
 #include "tokenize.h"
 
 typedef struct {
@@ -20,7 +20,7 @@ typedef struct {
 typedef struct {
     candidate v[SOU_SUGGEST_MAX + 1];
     size_t n, limit;
-    size_t skip;             /* bytes of term prefix to drop (XS / XW) */
+    size_t skip;             /* bytes of term prefix to drop (XP / XW) */
     const char *exact;       /* the typed prefix: not a suggestion */
     size_t exact_len;
     int oom;

@@ -523,6 +523,23 @@ extern "C" sx_status sx_db_each_synonym(sx_db *db, const char *term, size_t term
     }
 }
 
+extern "C" sx_status sx_db_each_synonym_key(sx_db *db, sx_synonym_fn fn, void *ctx, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        for (Xapian::TermIterator k = d.synonym_keys_begin(); k != d.synonym_keys_end(); ++k) {
+            const std::string &v = *k;
+            if (fn(v.data(), v.size(), ctx))
+                break;
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_db_synonym_count(sx_db *db, unsigned *keys, sx_error *err)
 {
     SX_REQUIRE(db, err, "db is NULL");
