@@ -1,5 +1,5 @@
 /* check_query.c: query syntax, stopwords and query building
- * (searchd/query_parse.h, stopwords.h, query_build.h). */
+ * (searchd/search/query_parse.h, stopwords.h, query_build.h). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  *   /?q=…[&page=N][&sort=…][&from=YYYY-MM-DD][&to=YYYY-MM-DD]   results
  *   /?doc=<id>[&q=…]                one whole document, the query highlighted
  *
- * It talks to searchd's JSON API (searchd/search.h): GET /search and
+ * It talks to searchd's JSON API (searchd/search/search.h): GET /search and
  * GET /doc/<id>.  Safety rule: text from documents is never parsed as HTML.
  * Highlighted text is turned into DOM nodes by hand, either from the plain
  * text plus the server's character offsets, or from the server's escaped HTML

@@ -234,12 +234,14 @@ char *sou_stats_prometheus(const sou_stats *st, const json_t *info, double index
     fprintf(f, "# HELP sou_worker_threads Worker threads.\n# TYPE sou_worker_threads gauge\n"
                "sou_worker_threads %d\n",
             threads);
-    fprintf(f, "# HELP sou_connections_open Open line-protocol connections.\n"
-               "# TYPE sou_connections_open gauge\nsou_connections_open{protocol=\"line\"} %d\n",
-            st->connections_open);
-    fprintf(f, "# HELP sou_connections_total Line-protocol connections accepted.\n"
-               "# TYPE sou_connections_total counter\nsou_connections_total{protocol=\"line\"} %llu\n",
-            (unsigned long long)st->connections_total);
+    fprintf(f, "# HELP sou_connections_open Open client connections.\n"
+               "# TYPE sou_connections_open gauge\nsou_connections_open{protocol=\"http\"} %d\n"
+               "sou_connections_open{protocol=\"line\"} %d\n",
+            st->http_connections_open, st->connections_open);
+    fprintf(f, "# HELP sou_connections_total Client connections accepted.\n"
+               "# TYPE sou_connections_total counter\nsou_connections_total{protocol=\"http\"} %llu\n"
+               "sou_connections_total{protocol=\"line\"} %llu\n",
+            (unsigned long long)st->http_connections_total, (unsigned long long)st->connections_total);
 
     fprintf(f, "# HELP sou_index_up 1 when the index can be opened, else 0.\n# TYPE sou_index_up gauge\n"
                "sou_index_up %d\n",

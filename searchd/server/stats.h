@@ -42,6 +42,8 @@ typedef struct {
     uint64_t server_errors;           /* status >= 500 */
     uint64_t connections_total;       /* line connections accepted */
     int connections_open;
+    uint64_t http_connections_total;  /* HTTP connections accepted (for /metrics) */
+    int http_connections_open;
     uint64_t search_count;            /* latency samples (search requests) */
     double search_sum_ms, search_max_ms;
     uint64_t hist[SOU_STATS_BUCKETS];  /* search latencies, in µs buckets */

@@ -1,6 +1,6 @@
 /*
  * suggest.h: completions as you type, and example queries, from the words
- * and phrases of the index's titles (indexer/title_terms.h).
+ * and phrases of the index's titles (indexer/title_terms.h; prefixes in indexer/schema/schema.h).
  *
  * A prefix of two or more characters is completed from the title phrases
  * (XS terms) that start with it, a one-character prefix from the title

@@ -1,6 +1,6 @@
 /*
  * facet_search.h: the "facets" and "filter" options of a search (search.h), over
- * the facets the index records (indexer/fields.h).
+ * the facets the index records (indexer/schema/fields.h).
  *
  *   "filter": "category:司法解释" or an array of such strings: only articles
  *             whose field has that value; filters on one field are ORed,

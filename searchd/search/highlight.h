@@ -6,7 +6,7 @@
  * Xapian's MSet::snippet works on bytes and on its own word splitting, so on
  * Chinese it marks one character at a time and counts length in bytes.  sou
  * highlights from its own tokens instead: the stored text is re-tokenised
- * with the very tokenizer that indexed it (indexer/tokenize.h), and every
+ * with the very tokenizer that indexed it (indexer/text/tokenize.h), and every
  * token carries the byte range of the original text it came from.  Matching
  * is therefore exact by construction: a span is marked when its normalised
  * term is one of the query's terms, whatever the text's width or script

@@ -96,6 +96,7 @@ static void http_closed(struct evhttp_connection *evcon, void *arg)
     if (hc->next)
         hc->next->prev = hc->prev;
     s->http_open--;
+    s->stats.http_connections_open = s->http_open;
     evbuffer_remove_cb_entry(bufferevent_get_input(hc->bev), hc->on_input);
     event_free(hc->deadline);
     event_free(hc->attach);
@@ -131,6 +132,8 @@ static struct bufferevent *http_new_bev(struct event_base *base, void *arg)
         s->http_conns->prev = hc;
     s->http_conns = hc;
     event_active(hc->attach, EV_TIMEOUT, 0);
+    s->stats.http_connections_total++;
+    s->stats.http_connections_open = s->http_open + 1;
     if (++s->http_open >= s->max_http_conns) {
         SOU_WARN("%d HTTP connections open (max_http_connections): not accepting more until one closes",
                  s->http_open);
