@@ -52,6 +52,7 @@
 #define SOU_PREFIX_TITLE_WORD "XW"   /* XW<word>: the title's words (title_terms.h) */
 #define SOU_PREFIX_TITLE_PHRASE "XP" /* XP<phrase>: the title's phrases, for suggestions */
 #define SOU_TITLE_PHRASE_CHARS 24u   /* longest XP phrase, characters */
+#define SOU_TITLE_BODY_TOKENS 16u /* ... in a title of up to this many tokens; less in longer ones */
 #define SOU_TITLE_BODY_WDF 3u /* 3 and 6 ranked the same on gd and laws; 0 ranked gd 0.05 lower */
 #define SOU_VALUE_DATE 0u
 #define SOU_VALUE_ARTICLE 1u
