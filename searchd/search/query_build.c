@@ -789,7 +789,10 @@ static sx_query *scope_bonus(qpool *p, sx_query *ranked, const json_t *places, d
     return combine2(p, SX_OP_AND_MAYBE, ranked, bonus);
 }
 
-/* text as searched: its one token's term, or the phrase of its tokens. */
+/* text as searched: its one token's term, or the phrase of its tokens.  In
+ * the body (prefix ""), a phrase also matches in the title: the body holds
+ * the title's terms without positions (index.md), so a guide titled
+ * 补领结婚证预约 whose text never says 结婚证 is found by it. */
 static sx_query *text_q(qpool *p, const char *prefix, const char *text, size_t len, unsigned wqf, unsigned pos)
 {
     qtoks t = {0};
@@ -803,6 +806,8 @@ static sx_query *text_q(qpool *p, const char *prefix, const char *text, size_t l
         q = term_q(p, prefix, t.v[0].term, t.v[0].len, wqf, t.v[0].pos + 1, 1);
     } else if (t.n > 1) {
         q = phrase_q(p, prefix, t.v, t.n);
+        if (!*prefix)
+            q = combine2(p, SX_OP_OR, q, phrase_q(p, SOU_PREFIX_TITLE, t.v, t.n));
     }
     qtoks_free(&t);
     return q;
