@@ -687,7 +687,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                     continue;
                 int ok = 1;
                 for (size_t m = k + 1; m <= k + j && ok; m++)
-                    ok = !ws.v[m].stop && ws.v[m].joined && ws.v[m].kind == SOU_SEG_CJK && cjk;
+                    ok = ws.v[m].joined && ws.v[m].kind == SOU_SEG_CJK && cjk;
                 if (ok && (alts = synonyms_of(syn, it->text + w->start, ws.v[k + j].end - w->start)))
                     span = j + 1;
             }
