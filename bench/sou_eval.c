@@ -5,7 +5,7 @@
  *
  * queries.tsv: qid<TAB>question; qrels.tsv: qid<TAB>docid<TAB>relevance
  * (relevance > 0 counts).  Asks every question through sou_search (limit
- * 10, snippets on unless --passages 0) and prints success@1, success@10,
+ * 10 unless --limit N, snippets on unless --passages 0) and prints success@1, success@10,
  * MRR@10, the questions with no hit, and latency p50/p99/mean per query
  * (wall time, and this thread's CPU time, which other load does not inflate).
  *
@@ -65,7 +65,7 @@ static void chomp(char *s)
 static void usage(void)
 {
     fprintf(stderr, "usage: sou-eval [--k1 X] [--b X] [--title W] [--phrase W] [--elite N] [--title-elite N] [--no-stopwords] "
-                    "[--no-leftovers] [--passages N] [--no-collapse] [--misses] [--dump FILE] [--run FILE] INDEX queries.tsv qrels.tsv\n");
+                    "[--no-leftovers] [--passages N] [--limit N] [--no-collapse] [--misses] [--dump FILE] [--run FILE] INDEX queries.tsv qrels.tsv\n");
     exit(2);
 }
 
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 {
     sou_rank_params rp;
     sou_rank_params_init(&rp);
-    int passages = 2, misses = 0, collapse = 1, i;
+    int passages = 2, misses = 0, collapse = 1, limit = 10, i;
     FILE *dump = NULL, *run = NULL;
     for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         const char *a = argv[i];
@@ -130,6 +130,8 @@ int main(int argc, char **argv)
             rp.title_elite = (unsigned)v;
         else if (!strcmp(a, "--passages"))
             passages = (int)v;
+        else if (!strcmp(a, "--limit"))
+            limit = (int)v;
         else
             usage();
     }
@@ -201,7 +203,7 @@ int main(int argc, char **argv)
     size_t s1 = 0, s10 = 0, nohit = 0, errors = 0, judged = 0;
     double rr = 0;
     for (size_t k = 0; k < nq; k++) {
-        json_t *opts = json_pack("{s:s,s:i,s:i,s:b}", "q", qs[k].text, "limit", 10, "passages", passages, "collapse",
+        json_t *opts = json_pack("{s:s,s:i,s:i,s:b}", "q", qs[k].text, "limit", limit, "passages", passages, "collapse",
                                  collapse);
         double t0 = now_ms(), c0 = cpu_ms();
         json_t *ans = sou_search(s, opts, &err);

@@ -213,6 +213,7 @@ typedef struct {
     sx_error xe;
     int failed;
     sx_db *db; /* borrowed, may be NULL: where single characters are expanded (env->db) */
+    const sou_lexicon *lex; /* borrowed, may be NULL: the words of synonyms (env->lex) */
     tf_cache *tfc; /* borrowed: the term frequencies fetched for this build */
     /* The budget's counters for this build (budget_check reads them). */
     unsigned per_char; /* terms each expanding character may stand for */
@@ -789,10 +790,64 @@ static sx_query *scope_bonus(qpool *p, sx_query *ranked, const json_t *places, d
     return combine2(p, SX_OP_AND_MAYBE, ranked, bonus);
 }
 
-/* text as searched: its one token's term, or the phrase of its tokens.  In
- * the body (prefix ""), a phrase also matches in the title: the body holds
- * the title's terms without positions (index.md), so a guide titled
- * 补领结婚证预约 whose text never says 结婚证 is found by it. */
+/* Marks in junction[i] the bigrams t[i] (of text, tokenized from position
+ * pos) that straddle two dictionary words of text; returns how many. */
+static size_t mark_junctions(const sou_lexicon *lex, const char *text, size_t len, uint32_t pos,
+                             const qtoks *t, char *junction)
+{
+    qwords ws = {0};
+    size_t n = 0;
+    memset(junction, 0, t->n);
+    if (!lex || sou_segment(lex, text, len, collect_word, &ws) != 0) {
+        free(ws.v);
+        return 0;
+    }
+    for (size_t k = 1; k < ws.n; k++) {
+        const qword *a = &ws.v[k - 1], *b = &ws.v[k];
+        if (!b->joined || a->chars < 2 || b->chars < 2 || a->kind != SOU_SEG_CJK || b->kind != SOU_SEG_CJK)
+            continue;
+        uint32_t at = pos + (uint32_t)chars_before(text, b->start) - 1; /* the bigram's first character */
+        for (size_t i = 0; i < t->n; i++)
+            if (t->v[i].pos == at && !is_unigram(t->v[i].term, t->v[i].len) && !junction[i]) {
+                junction[i] = 1;
+                n++;
+            }
+    }
+    free(ws.v);
+    return n;
+}
+
+/* The tokens t[0..n) of a text of several words, matched as its words near
+ * each other in any order: the bigrams that straddle two words are left out
+ * and the rest must fall within the text's length and two (疫苗接种 for
+ * 接种疫苗, 申领驾驶证 for 驾驶证申领).  NULL when that is not possible:
+ * a single character, no junction. */
+static sx_query *words_near_q(qpool *p, const char *prefix, const char *text, size_t len, const qtoks *t)
+{
+    char junction[64];
+    sx_query *subs[64];
+    if (t->n > sizeof junction)
+        return NULL;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].kind != SOU_TOKEN_BIGRAM)
+            return NULL;
+    if (mark_junctions(p->lex, text, len, t->v[0].pos, t, junction) == 0)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (!junction[i])
+            subs[k++] = term_q(p, prefix, t->v[i].term, t->v[i].len, 1, t->v[i].pos + 1, 1);
+    if (k < 2)
+        return NULL;
+    unsigned window = (unsigned)(t->v[t->n - 1].pos - t->v[0].pos) + 4;
+    return combine(p, SX_OP_NEAR, subs, k, window);
+}
+
+/* text as searched: its one token's term, the phrase of its tokens, or, for
+ * several words, the words near each other (words_near_q).  In the body
+ * (prefix ""), it also matches in the title: the body holds the title's
+ * terms without positions (index.md), so a guide titled 补领结婚证预约
+ * whose text never says 结婚证 is found by it. */
 static sx_query *text_q(qpool *p, const char *prefix, const char *text, size_t len, unsigned wqf, unsigned pos)
 {
     qtoks t = {0};
@@ -805,9 +860,13 @@ static sx_query *text_q(qpool *p, const char *prefix, const char *text, size_t l
     } else if (t.n == 1) {
         q = term_q(p, prefix, t.v[0].term, t.v[0].len, wqf, t.v[0].pos + 1, 1);
     } else if (t.n > 1) {
-        q = phrase_q(p, prefix, t.v, t.n);
-        if (!*prefix)
-            q = combine2(p, SX_OP_OR, q, phrase_q(p, SOU_PREFIX_TITLE, t.v, t.n));
+        q = words_near_q(p, prefix, text, len, &t);
+        if (!q)
+            q = phrase_q(p, prefix, t.v, t.n);
+        if (!*prefix) {
+            sx_query *title = words_near_q(p, SOU_PREFIX_TITLE, text, len, &t);
+            q = combine2(p, SX_OP_OR, q, title ? title : phrase_q(p, SOU_PREFIX_TITLE, t.v, t.n));
+        }
     }
     qtoks_free(&t);
     return q;
@@ -871,6 +930,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
 
     memset(bq, 0, sizeof *bq);
     pool.db = env ? env->db : NULL;
+    pool.lex = env ? env->lex : NULL;
     pool.tfc = &tfc;
     if (rp_in)
         rp = *rp_in;
