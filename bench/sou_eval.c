@@ -118,6 +118,8 @@ int main(int argc, char **argv)
             rp.title_weight = v;
         else if (!strcmp(a, "--scope"))
             rp.scope_weight = v;
+        else if (!strcmp(a, "--title-cover"))
+            rp.title_cover_weight = v;
         else if (!strcmp(a, "--title-all"))
             rp.title_all_weight = v;
         else if (!strcmp(a, "--junction"))

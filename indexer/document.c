@@ -288,7 +288,8 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE, date, 14, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE_ASC, date_asc, 14, err)) != SX_OK) ||
             (ps.n > 1 && (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK) ||
-            (st = sx_doc_set_value(d, SOU_VALUE_OFFSET, offset, strlen(offset), err)) != SX_OK)
+            (st = sx_doc_set_value(d, SOU_VALUE_OFFSET, offset, strlen(offset), err)) != SX_OK ||
+            (*in->title && (st = sx_doc_set_value(d, SOU_VALUE_TITLE, in->title, strlen(in->title), err)) != SX_OK))
             goto done;
         unsigned char sig[SOU_NC_BYTES];
         sou_nearcopy_signature(in->title, strlen(in->title), in->body + p->start, p->end - p->start, sig);

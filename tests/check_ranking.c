@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "query_build.h"
 #include "search.h"
 #include "sou_testserver.h"
 
@@ -64,6 +65,9 @@ static int build(void)
           "{\"id\":\"yb_short\",\"title\":\"异地就医\",\"body\":\"用医保卡在外地看病前，先办理备案手续。\"}\n"
           "{\"id\":\"lawyer_prov\",\"title\":\"律师事务所设立许可\",\"body\":\"实施部门：广东省司法厅\\n办理地点：广州市白云区政民路51号\\n受理标准：申请设立普通合伙律师事务所，要有自己的名称、住所和章程，有书面合伙协议，有三名以上合伙人作为设立人。\"}\n"
           "{\"id\":\"lawyer_city\",\"title\":\"律师事务所设立许可\",\"body\":\"实施部门：广州市司法局\\n办理地点：广州市连新路31号\\n受理标准：申请设立普通合伙律师事务所，要有自己的名称、住所和章程，有书面合伙协议，有三名以上合伙人作为设立人。\"}\n"
+          "{\"id\":\"lawyer_hk\",\"title\":\"香港、澳门律师事务所与广东境内律师事务所联营设立许可(香港、澳门律师事务所与广东境内律师事务所协议联营设立审核)\",\"body\":\"实施部门：广东省司法厅\\n受理标准：香港、澳门律师事务所与广东境内律师事务所联营，联营各方均为依法设立的律师事务所。\"}\n"
+          "{\"id\":\"marry_again\",\"title\":\"补领结婚证预约\",\"body\":\"实施部门：民政厅\\n受理标准：当事人遗失婚姻登记证件的，可以到原登记机关申请补领。\"}\n"
+          "{\"id\":\"vaccine\",\"title\":\"疫苗接种门诊信息查询\",\"body\":\"提供全省门诊的地址和开放时间。\"}\n"
           "{\"id\":\"marry\",\"title\":\"结婚登记预约\",\"body\":\"实施部门：民政厅\\n受理标准：男女双方自愿结婚，到婚姻登记处预约办理登记。\"}\n"
           "{\"id\":\"divorce\",\"title\":\"离婚登记预约\",\"body\":\"实施部门：民政厅\\n受理标准：男女双方自愿离婚，到婚姻登记处预约办理登记。\"}\n"
           "{\"id\":\"minor_nat\",\"title\":\"中华人民共和国测试未成年人保护法\",\"body\":\"学校应当建立学生欺凌防控工作制度，对学生开展防范欺凌的教育。\"}\n"
@@ -255,6 +259,62 @@ START_TEST(missing_words)
 }
 END_TEST
 
+/* A synonym (or the word) that the body never says is found in the title:
+ * 补领结婚证预约 for 结婚证; 丢了 (a synonym key, though 了 alone is a
+ * stopword) finds 遗失. */
+START_TEST(synonym_in_title)
+{
+    json_t *a = search("结婚证丢了怎么补", 1);
+    ck_assert_str_eq(hit_id(a, 0), "marry_again");
+    const json_t *syn = json_object_get(json_object_get(a, "query"), "synonyms");
+    ck_assert(array_has(json_object_get(syn, "丢了"), "遗失"));
+    json_decref(a);
+}
+END_TEST
+
+/* A synonym of several words matches them near each other in any order:
+ * 打疫苗 => 接种疫苗 finds 疫苗接种门诊信息查询. */
+START_TEST(synonym_words_any_order)
+{
+    json_t *a = search("小孩打疫苗的地方", 1);
+    ck_assert_str_eq(hit_id(a, 0), "vaccine");
+    json_decref(a);
+}
+END_TEST
+
+/* The score of hit id in a, or -1. */
+static double score_of(const json_t *a, const char *id)
+{
+    for (size_t i = 0; i < json_array_size(json_object_get(a, "hits")); i++)
+        if (!strcmp(hit_id(a, i), id))
+            return json_real_value(json_object_get(hit(a, i), "score"));
+    return -1;
+}
+
+/* The first hits' scores grow with the share of their title the question
+ * covers (x (1 + 0.2 x share)), and the page is in the new order: 律师事务所
+ * is 5 of the 9 characters of 律师事务所设立许可, a third of the long title. */
+START_TEST(title_coverage_rerank)
+{
+    const char *q = "开律师事务所需要什么条件";
+    json_t *a = search(q, 0);
+    sou_rank_params rp;
+    sou_rank_params_init(&rp);
+    rp.title_cover_weight = 0;
+    sou_searcher_set_rank(g_s, &rp);
+    json_t *b = search(q, 0);
+    double prov = score_of(a, "lawyer_prov") / score_of(b, "lawyer_prov");
+    double hk = score_of(a, "lawyer_hk") / score_of(b, "lawyer_hk");
+    ck_assert_double_eq_tol(prov, 1 + 0.2 * 5 / 9, 0.001);
+    ck_assert(hk > 1 && hk < prov - 0.03);
+    for (size_t i = 1; hit(a, i); i++)
+        ck_assert_double_ge(json_real_value(json_object_get(hit(a, i - 1), "score")),
+                            json_real_value(json_object_get(hit(a, i), "score")));
+    json_decref(a);
+    json_decref(b);
+}
+END_TEST
+
 START_TEST(bad_collapse_option)
 {
     sou_error err = {0};
@@ -278,6 +338,9 @@ static Suite *ranking_suite(void)
     tcase_add_test(core, different_services_not_grouped);
     tcase_add_test(core, place_scope);
     tcase_add_test(core, missing_words);
+    tcase_add_test(core, synonym_in_title);
+    tcase_add_test(core, synonym_words_any_order);
+    tcase_add_test(core, title_coverage_rerank);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, setup, teardown);

@@ -532,6 +532,20 @@ done:
     return rc;
 }
 
+double sou_hl_coverage(const sou_hl_terms *t, const char *text, size_t len)
+{
+    sou_hl_result r;
+    if (sou_highlight_whole(t, text, len, &r) < 0)
+        return -1;
+    size_t chars = 0, marked = 0;
+    for (size_t i = 0; i < r.text_len; i++)
+        chars += ((unsigned char)r.text[i] & 0xC0) != 0x80;
+    for (size_t i = 0; i < r.n_marks; i++)
+        marked += r.marks[i][1] - r.marks[i][0];
+    sou_hl_result_destroy(&r);
+    return chars ? (double)marked / (double)chars : 0;
+}
+
 /* ------------------------------------------------------------ passages */
 
 typedef struct {

@@ -90,4 +90,8 @@ int sou_highlight_whole(const sou_hl_terms *t, const char *text, size_t len, sou
 
 void sou_hl_result_destroy(sou_hl_result *r);
 
+/* The share (0..1) of text[0..len)'s characters that the terms mark: how
+ * much of a title the question names.  -1 when out of memory. */
+double sou_hl_coverage(const sou_hl_terms *t, const char *text, size_t len);
+
 #endif /* SOU_HIGHLIGHT_H */

@@ -65,6 +65,8 @@ typedef struct {
     double junction_weight; /* scale of a bigram across two query words (0 = not searched) */
     double title_all_weight; /* scale of the bonus for a title holding every query word; 0 = off */
     double scope_weight;   /* bonus for documents whose place fits the question's (0 = off) */
+    double title_cover_weight; /* the first hits' scores x (1 + this x the share of their title the
+                                * question covers: search.c); 0 = off */
     int drop_stopwords;    /* 1: drop question/function words (stopwords.h) */
     int leftover_unigrams; /* 1: a single character left between stopwords is searched */
     unsigned elite;        /* > 0: a query with more body terms than this searches only that
