@@ -12,8 +12,10 @@
  *     Jaccard similarities of 3-gram shingles of 0.3-0.9, while four cities'
  *     versions of one seed article reach only 0.3-0.5;
  *   - the titles alone do not either (各省区党委主要负责同志职务调整 news);
- *   - both together do: a title Jaccard (of bigrams) >= 1/3 AND a body
- *     Jaccard (of 3-gram shingles) >= 0.3.
+ *   - both together do: the same title (a Jaccard similarity of its bigrams
+ *     >= 0.95) AND a similar body (of 3-character shingles >= 0.5); a title
+ *     similarity of 1/3 with 0.3 of the body merged different services
+ *     (docs/ranking.md).
  * Both are estimated from b-bit MinHash signatures (one-permutation hashing
  * with SOU_NC_BINS bins, 16 bits a bin), computed at index time over the
  * normalised text of the title and of each passage, and stored with the
