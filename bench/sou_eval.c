@@ -65,7 +65,7 @@ static void chomp(char *s)
 static void usage(void)
 {
     fprintf(stderr, "usage: sou-eval [--k1 X] [--b X] [--title W] [--phrase W] [--elite N] [--title-elite N] [--no-stopwords] "
-                    "[--no-leftovers] [--passages N] [--misses] [--dump FILE] [--run FILE] INDEX queries.tsv qrels.tsv\n");
+                    "[--no-leftovers] [--passages N] [--no-collapse] [--misses] [--dump FILE] [--run FILE] INDEX queries.tsv qrels.tsv\n");
     exit(2);
 }
 
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 {
     sou_rank_params rp;
     sou_rank_params_init(&rp);
-    int passages = 2, misses = 0, i;
+    int passages = 2, misses = 0, collapse = 1, i;
     FILE *dump = NULL, *run = NULL;
     for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         const char *a = argv[i];
@@ -97,6 +97,10 @@ int main(int argc, char **argv)
         }
         if (!strcmp(a, "--no-leftovers")) {
             rp.leftover_unigrams = 0;
+            continue;
+        }
+        if (!strcmp(a, "--no-collapse")) {
+            collapse = 0;
             continue;
         }
         if (!strcmp(a, "--misses")) {
@@ -197,7 +201,8 @@ int main(int argc, char **argv)
     size_t s1 = 0, s10 = 0, nohit = 0, errors = 0, judged = 0;
     double rr = 0;
     for (size_t k = 0; k < nq; k++) {
-        json_t *opts = json_pack("{s:s,s:i,s:i}", "q", qs[k].text, "limit", 10, "passages", passages);
+        json_t *opts = json_pack("{s:s,s:i,s:i,s:b}", "q", qs[k].text, "limit", 10, "passages", passages, "collapse",
+                                 collapse);
         double t0 = now_ms(), c0 = cpu_ms();
         json_t *ans = sou_search(s, opts, &err);
         lat[k] = now_ms() - t0;

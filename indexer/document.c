@@ -7,6 +7,7 @@
 
 #include "document.h"
 #include "json_line.h"
+#include "nearcopy.h"
 #include "passage.h"
 #include "segment.h"
 #include "schema.h"
@@ -21,6 +22,7 @@ typedef struct {
     char term[SOU_DOCUMENT_MAX_TERM + 1];
     size_t prefix_len; /* term[0..prefix_len) holds the prefix */
     int positions;     /* 0: terms only (the title of passages after the first) */
+    unsigned title_wdf; /* add_title_to_body: how much each title token counts */
     sx_status status;
     sx_error *err;
 } term_ctx;
@@ -112,22 +114,38 @@ int sou_document_date_value(const char *date, char out[15])
     return 1;
 }
 
-/* The title's words counted in the body too, SOU_TITLE_BODY_WDF times each
- * (no positions): BM25F's way of weighting a field, one document length and
- * one saturation for both, so a title word weighs more in a short guide than
- * in a long story (docs/ranking.md).  The S-prefixed title terms stay for
- * title: searches and the query-time title boost. */
+/* The title's words counted in the body too (no positions): BM25F's way of
+ * weighting a field, one document length and one saturation for both, so a
+ * title word weighs more in a short guide than in a long story
+ * (docs/ranking.md).  Each counts SOU_TITLE_BODY_WDF times in a title of up
+ * to SOU_TITLE_BODY_TOKENS tokens, proportionally less in a longer one
+ * (BM25F's length normalisation of the field): a 60-character "title" that
+ * is really a paragraph must not match every question through its
+ * many words.  The S-prefixed title terms stay for title: searches and the
+ * query-time title boost. */
+static int count_token(const sou_token *tok, void *arg)
+{
+    (*(unsigned *)arg)++;
+    return 0;
+}
+
 static int add_title_token(const sou_token *tok, void *arg)
 {
     term_ctx *c = arg;
     if (tok->term_len > SOU_DOCUMENT_MAX_TERM)
         return 0;
-    c->status = sx_doc_add_term(c->doc, tok->term, tok->term_len, SOU_TITLE_BODY_WDF, c->err);
+    c->status = sx_doc_add_term(c->doc, tok->term, tok->term_len, c->title_wdf, c->err);
     return c->status != SX_OK;
 }
 
 static sx_status add_title_to_body(term_ctx *c, const char *title)
 {
+    unsigned n = 0;
+    sou_tokenize(title, strlen(title), SOU_FIRST_POS, 0, count_token, &n, NULL);
+    c->title_wdf = n <= SOU_TITLE_BODY_TOKENS ? SOU_TITLE_BODY_WDF
+                                              : (SOU_TITLE_BODY_WDF * SOU_TITLE_BODY_TOKENS + n / 2) / n;
+    if (c->title_wdf == 0)
+        c->title_wdf = 1;
     c->status = SX_OK;
     sou_tokenize(title, strlen(title), SOU_FIRST_POS, 0, add_title_token, c, NULL);
     return c->status;
@@ -269,8 +287,12 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
             (place_len && (st = sx_doc_add_boolean_term(d, scope, scope_len + place_len, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE, date, 14, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE_ASC, date_asc, 14, err)) != SX_OK) ||
-            (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK ||
+            (ps.n > 1 && (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK) ||
             (st = sx_doc_set_value(d, SOU_VALUE_OFFSET, offset, strlen(offset), err)) != SX_OK)
+            goto done;
+        unsigned char sig[SOU_NC_BYTES];
+        sou_nearcopy_signature(in->title, strlen(in->title), in->body + p->start, p->end - p->start, sig);
+        if ((st = sx_doc_set_value(d, SOU_VALUE_NEARCOPY, (const char *)sig, sizeof sig, err)) != SX_OK)
             goto done;
         if (json_object_set_new(fields, "body", json_stringn(in->body + p->start, p->end - p->start)) < 0 ||
             !(data = sou_json_line(fields, &n))) {

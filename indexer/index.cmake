@@ -8,13 +8,13 @@ add_library(sou_index STATIC
   ${CMAKE_CURRENT_LIST_DIR}/reader_jsonl.c
   ${CMAKE_CURRENT_LIST_DIR}/document.c
   ${CMAKE_CURRENT_LIST_DIR}/facets.c
-  ${CMAKE_CURRENT_LIST_DIR}/title_terms.c
   ${CMAKE_CURRENT_LIST_DIR}/shard.c
   ${CMAKE_CURRENT_LIST_DIR}/index_writer.c
   ${CMAKE_CURRENT_LIST_DIR}/progress.c
-  ${CMAKE_CURRENT_LIST_DIR}/synonyms.c)
+  ${CMAKE_CURRENT_LIST_DIR}/synonyms.c
+  ${CMAKE_CURRENT_LIST_DIR}/title_terms.c)
 target_include_directories(sou_index PUBLIC ${CMAKE_CURRENT_LIST_DIR})
-target_link_libraries(sou_index PUBLIC sou_text sou_json sou_shim PkgConfig::JANSSON ZLIB::ZLIB Threads::Threads)
+target_link_libraries(sou_index PUBLIC sou_text sou_json sou_schema sou_shim PkgConfig::JANSSON ZLIB::ZLIB Threads::Threads)
 
 add_executable(indexer ${CMAKE_CURRENT_LIST_DIR}/main.c)
 target_link_libraries(indexer PRIVATE sou_index)

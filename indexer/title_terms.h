@@ -8,7 +8,7 @@
  * into phrases; each phrase is segmented into words with the lexicon
  * (segment.h), the same as queries are:
  *   XW<word>    every word of two or more characters (中华人民共和国, 劳动合同法)
- *   XS<phrase>  the phrase from each word start on, at most
+ *   XP<phrase>  the phrase from each word start on, at most
  *               SOU_TITLE_PHRASE_CHARS characters and cut at a word's end:
  *               "中华人民共和国劳动合同法" gives that and "劳动合同法", so that
  *               typing 劳动 can be completed to 劳动合同法.
@@ -18,12 +18,9 @@
 #ifndef SOU_TITLE_TERMS_H
 #define SOU_TITLE_TERMS_H
 
+#include "schema.h" /* SOU_PREFIX_TITLE_WORD, SOU_PREFIX_TITLE_PHRASE, SOU_TITLE_PHRASE_CHARS */
 #include "segment.h"
 #include "sou_xapian.h"
-
-#define SOU_PREFIX_TITLE_WORD "XW"
-#define SOU_PREFIX_TITLE_PHRASE "XS"
-#define SOU_TITLE_PHRASE_CHARS 24u
 
 /* Add title's XW and XS terms to doc (boolean terms: no weight, no
  * length).  lex may be NULL (each CJK run is then one word).  Returns SX_OK

@@ -14,7 +14,7 @@ cd "$SOU_ROOT"
 command -v cppcheck >/dev/null || { echo "lint: cppcheck not found (apt-get install cppcheck)" >&2; exit 2; }
 [ $# -gt 0 ] || set -- indexer searchd shim tests bench/sou_eval.c bench/peers
 includes=()
-for d in indexer searchd shim tests/support; do includes+=(-I "$d"); done
+for d in $(find indexer searchd shim tests/support -name '*.h' -printf '%h\n' | sort -u); do includes+=(-I "$d"); done
 if cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 --inline-suppr \
         --suppress=varFuncNullUB -D_GNU_SOURCE -DSOU_VERSION='"lint"' "${includes[@]}" \
         --template='{file}:{line}: {severity}: {message} [{id}]' "$@"; then

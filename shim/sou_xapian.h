@@ -173,6 +173,10 @@ typedef int (*sx_docid_fn)(unsigned docid, void *ctx);
 sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn, void *ctx,
                              sx_error *err);
 
+/* The documents containing term, by ascending document id: *out malloc()ed
+ * (caller frees; NULL when *n is 0), *n of them. */
+sx_status sx_db_postings(sx_db *db, const char *term, size_t term_len, unsigned **out, size_t *n, sx_error *err);
+
 /* Xapian's synonym table (written by the indexer, read by searchd: it needs
  * no re-indexing of documents to change).  Writable only: add synonym as a
  * synonym of term; remove every entry. */
@@ -184,6 +188,9 @@ sx_status sx_db_clear_synonyms(sx_db *db, sx_error *err);
 typedef int (*sx_synonym_fn)(const char *syn, size_t len, void *ctx);
 sx_status sx_db_each_synonym(sx_db *db, const char *term, size_t term_len, sx_synonym_fn fn, void *ctx,
                              sx_error *err);
+
+/* Visit the terms that have synonyms, in sorted order. */
+sx_status sx_db_each_synonym_key(sx_db *db, sx_synonym_fn fn, void *ctx, sx_error *err);
 
 /* Number of terms that have synonyms. */
 sx_status sx_db_synonym_count(sx_db *db, unsigned *keys, sx_error *err);
@@ -462,6 +469,11 @@ unsigned sx_mset_lower_bound(const sx_mset *m); /* lower == upper means exact */
 unsigned sx_mset_upper_bound(const sx_mset *m);
 unsigned sx_mset_docid(const sx_mset *m, unsigned i);
 double sx_mset_weight(const sx_mset *m, unsigned i);
+/* Documents that contain term, from the statistics of the match when term
+ * was in the query (no extra look-up, also over shards), else from the
+ * database.  *out = 0 for a term in no document. */
+sx_status sx_mset_termfreq(const sx_mset *m, const char *term, size_t len, unsigned *out, sx_error *err);
+
 /* Documents collapsed into hit i (sx_enquire_set_collapse); 0 without. */
 unsigned sx_mset_collapse_count(const sx_mset *m, unsigned i);
 /* Collapse key of hit i, malloc()ed and NUL-terminated (caller frees); its

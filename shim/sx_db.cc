@@ -19,7 +19,7 @@
                                 __func__, (db)->path.c_str());                           \
     } while (0)
 
-static int xapian_mode(sx_db_mode mode)
+static int xapian_mode(int mode)
 {
     switch (mode) {
     case SX_DB_OPEN: return Xapian::DB_OPEN;
@@ -36,10 +36,10 @@ extern "C" sx_status sx_db_open_writable(const char *path, sx_db_mode mode, sx_d
     SX_REQUIRE(out, err, "out is NULL");
     *out = nullptr;
     SX_REQUIRE(path && *path, err, "path is NULL or empty");
-    int flags = xapian_mode(mode);
+    int flags = xapian_mode(sx_enum_value(mode));
     if (flags < 0)
         return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: %s: unknown mode %d", __func__, path,
-                            (int)mode);
+                            sx_enum_value(mode));
     sx_db *db = nullptr;
     try {
         db = new sx_db;
@@ -427,6 +427,33 @@ extern "C" sx_status sx_db_each_prefixed(sx_db *db, const char *prefix, size_t l
     }
 }
 
+extern "C" sx_status sx_db_postings(sx_db *db, const char *term, size_t term_len, unsigned **out, size_t *n,
+                                   sx_error *err)
+{
+    SX_REQUIRE(out && n, err, "out or n is NULL");
+    *out = nullptr;
+    *n = 0;
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(term, err, "term is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        const std::string t(term, term_len);
+        std::vector<unsigned> ids;
+        for (Xapian::PostingIterator it = d.postlist_begin(t); it != d.postlist_end(t); ++it)
+            ids.push_back(*it);
+        if (!ids.empty()) {
+            *out = static_cast<unsigned *>(malloc(ids.size() * sizeof **out));
+            if (!*out)
+                return sx_set_error(err, SX_ERR_NO_MEMORY, "%s", "postings");
+            memcpy(*out, ids.data(), ids.size() * sizeof **out);
+            *n = ids.size();
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_db_each_posting(sx_db *db, const char *term, size_t term_len, sx_docid_fn fn,
                                        void *ctx, sx_error *err)
 {
@@ -487,6 +514,23 @@ extern "C" sx_status sx_db_each_synonym(sx_db *db, const char *term, size_t term
         std::string t(term, term_len);
         for (Xapian::TermIterator it = d.synonyms_begin(t); it != d.synonyms_end(t); ++it) {
             const std::string &v = *it;
+            if (fn(v.data(), v.size(), ctx))
+                break;
+        }
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
+extern "C" sx_status sx_db_each_synonym_key(sx_db *db, sx_synonym_fn fn, void *ctx, sx_error *err)
+{
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(fn, err, "fn is NULL");
+    try {
+        Xapian::Database &d = db->db();
+        for (Xapian::TermIterator k = d.synonym_keys_begin(); k != d.synonym_keys_end(); ++k) {
+            const std::string &v = *k;
             if (fn(v.data(), v.size(), ctx))
                 break;
         }

@@ -281,6 +281,18 @@ extern "C" double sx_mset_weight(const sx_mset *m, unsigned i)
     }
 }
 
+extern "C" sx_status sx_mset_termfreq(const sx_mset *m, const char *term, size_t len, unsigned *out,
+                                     sx_error *err)
+{
+    SX_REQUIRE(m && term && out, err, "mset, term or out is NULL");
+    try {
+        *out = m->mset.get_termfreq(std::string(term, len));
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
 extern "C" unsigned sx_mset_collapse_count(const sx_mset *m, unsigned i)
 {
     if (!m || i >= m->mset.size())

@@ -1,4 +1,4 @@
-/* check_facets.c: facets and filters (indexer/fields.h, searchd/facet_search.h)
+/* check_facets.c: facets and filters (indexer/schema/fields.h, searchd/search/facet_search.h)
  * over a small index built by $SOU_BIN_DIR/indexer with --facet and --label:
  * counts of articles (a long law of several passages counts once), filters
  * ORed within a field and ANDed across, the counts of a filtered field

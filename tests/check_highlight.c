@@ -1,4 +1,4 @@
-/* check_highlight.c: the passage highlighter (searchd/highlight.h). */
+/* check_highlight.c: the passage highlighter (searchd/search/highlight.h). */
 #include <check.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -144,8 +144,13 @@ static int add_article(unsigned docid, void *ctx)
     char *v = NULL;
     size_t len = 0;
     CK_OK(sx_db_get_document(a->db, docid, &d, err));
-    CK_OK(sx_doc_get_value(d, SOU_VALUE_ARTICLE, &v, &len, err));
+    char *data = NULL;
+    CK_OK(sx_doc_get_data(d, &data, &len, err));
     sx_doc_free(d);
+    json_t *j = json_loadb(data, len, 0, NULL);
+    free(data);
+    v = strdup(json_string_value(json_object_get(j, "id"))); /* the article id, in every passage's data */
+    json_decref(j);
     unsigned i;
     for (i = 0; i < a->n; i++)
         if (!strcmp(a->seen[i], v))

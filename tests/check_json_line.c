@@ -1,4 +1,4 @@
-/* check_json_line.c: sou_json_line (indexer/json_line.h) writes exactly what
+/* check_json_line.c: sou_json_line (indexer/text/json_line.h) writes exactly what
  * json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9))
  * writes: the answers of every protocol go through it. */
 #include <check.h>

@@ -126,6 +126,9 @@ START_TEST(test_metrics_endpoint)
     ck_assert_double_eq(sample(body, "sou_requests_total{protocol=\"line\",kind=\"search\",status=\"200\"}"), 1);
     ck_assert_double_eq(sample(body, "sou_request_duration_seconds_count{protocol=\"http\",kind=\"search\"}"), 2);
     ck_assert_double_eq(sample(body, "sou_connections_total{protocol=\"line\"}"), 1);
+    /* The two HTTP searches and this scrape, each on a connection of its own. */
+    ck_assert_double_eq(sample(body, "sou_connections_total{protocol=\"http\"}"), 3);
+    ck_assert(sample(body, "sou_connections_open{protocol=\"http\"}") >= 1); /* this one */
     ck_assert_double_eq(sample(body, "sou_index_up"), 1);
     ck_assert_double_eq(sample(body, "sou_index_documents"), 4);
     ck_assert_double_eq(sample(body, "sou_queue_length"), 0);

@@ -1,5 +1,5 @@
 /* check_query.c: query syntax, stopwords and query building
- * (searchd/query_parse.h, stopwords.h, query_build.h). */
+ * (searchd/search/query_parse.h, stopwords.h, query_build.h). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,7 +152,7 @@ END_TEST
 static sou_query_env query_env(void)
 {
     sou_error err = {0};
-    sou_query_env env = {sou_search_lexicon(&err), NULL, NULL};
+    sou_query_env env = {sou_search_lexicon(&err), NULL, NULL, 0};
     ck_assert_msg(env.lex != NULL, "%s", err.message);
     return env;
 }

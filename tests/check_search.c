@@ -1,4 +1,4 @@
-/* check_search.c: the searcher (searchd/search.h) over an index of corpus/
+/* check_search.c: the searcher (searchd/search/search.h) over an index of corpus/
  * plus a few test documents, built once by $SOU_BIN_DIR/indexer. */
 #include <check.h>
 #include <limits.h>

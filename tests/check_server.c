@@ -102,6 +102,32 @@ START_TEST(test_first_hit_http)
 }
 END_TEST
 
+/* Over HTTP too: the synonyms used, the words in no document, and
+ * collapse as a query parameter. */
+START_TEST(test_query_words_http)
+{
+    int status;
+    json_t *a = http_search(g_srv.http_port, "被狗咬了谁来办理", NULL, &status);
+    ck_assert_int_eq(status, 200);
+    const json_t *missing = json_object_get(json_object_get(a, "query"), "missing");
+    int found = 0; /* corpus/ has no 狗 nor 犬: 狗 and 狗咬 are missing, 办理 is not */
+    for (size_t i = 0; i < json_array_size(missing); i++) {
+        found |= !strcmp(json_string_value(json_array_get(missing, i)), "狗咬");
+        ck_assert_str_ne(json_string_value(json_array_get(missing, i)), "办理");
+    }
+    ck_assert(found);
+    json_decref(a);
+    a = http_search(g_srv.http_port, "医保参保地怎么改", "&collapse=false", &status);
+    ck_assert_int_eq(status, 200);
+    ck_assert_ptr_nonnull(json_object_get(json_object_get(json_object_get(a, "query"), "synonyms"), "医保"));
+    ck_assert_int_eq(json_array_size(json_object_get(a, "hits")), 4);
+    json_decref(a);
+    a = http_search(g_srv.http_port, "医保", "&collapse=perhaps", &status);
+    ck_assert_int_eq(status, 400);
+    json_decref(a);
+}
+END_TEST
+
 START_TEST(test_http_and_line_identical)
 {
     sou_testconn c;
@@ -1098,6 +1124,7 @@ static Suite *server_suite(void)
     tcase_add_unchecked_fixture(tc, start_shared, stop_shared);
     tcase_add_loop_test(tc, test_first_hit_http, 0, sizeof questions / sizeof questions[0]);
     tcase_add_test(tc, test_http_and_line_identical);
+    tcase_add_test(tc, test_query_words_http);
     tcase_add_test(tc, test_pipelining);
     tcase_add_test(tc, test_ping_stats_get_quit);
     tcase_add_test(tc, test_http_endpoints);

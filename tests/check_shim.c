@@ -1007,6 +1007,93 @@ START_TEST(test_corrupt_database)
 }
 END_TEST
 
+static int list_term(const char *t, size_t len, unsigned freq, void *ctx)
+{
+    char *out = ctx;
+    char one[64];
+    snprintf(one, sizeof one, "%.*s:%u ", (int)len, t, freq);
+    strcat(out, one);
+    return 0;
+}
+
+static int keep_letters(const char *t, size_t len, void *ctx)
+{
+    (void)ctx;
+    return len == 1 && t[0] >= 'a' && t[0] <= 'z';
+}
+
+static void take_term(const char *t, size_t len, double weight, void *ctx)
+{
+    char *out = ctx;
+    ck_assert(weight > 0);
+    strncat(out, t, len);
+}
+
+static int count_value(const char *v, size_t len, unsigned count, void *ctx)
+{
+    char *out = ctx;
+    char one[64];
+    snprintf(one, sizeof one, "%.*s=%u ", (int)len, v, count);
+    strcat(out, one);
+    return 0;
+}
+
+START_TEST(test_terms_postings_spies)
+{
+    sx_db *db = fixture_db();
+    /* terms by prefix, with their frequencies; a cap */
+    char buf[512] = "";
+    CK_OK(sx_db_each_prefixed(db, "Q", 1, 0, list_term, buf, err));
+    ck_assert_str_eq(buf, "Qd1:1 Qd2:1 Qd3:1 Qd4:1 ");
+    buf[0] = '\0';
+    CK_OK(sx_db_each_prefixed(db, "", 0, 2, list_term, buf, err));
+    ck_assert_str_eq(buf, "Qd1:1 Qd2:1 ");
+    /* postings as an array */
+    unsigned *ids = NULL;
+    size_t n = 0;
+    CK_OK(sx_db_postings(db, "a", 1, &ids, &n, err));
+    ck_assert_uint_eq(n, 3);
+    ck_assert(ids[0] == 1 && ids[1] == 2 && ids[2] == 3);
+    free(ids);
+    CK_OK(sx_db_postings(db, "nothing", 7, &ids, &n, err));
+    ck_assert(n == 0 && ids == NULL);
+    /* a spy counts the values of every match: a run that asks for no hits */
+    sx_enquire *e = sx_enquire_new(db, NULL);
+    sx_spy *spy = sx_spy_new(0, NULL);
+    sx_query *q = term("b");
+    CK_OK(sx_enquire_set_query(e, q, err));
+    CK_OK(sx_enquire_set_bool_weight(e, err));
+    CK_OK(sx_enquire_add_spy(e, spy, err));
+    sx_mset *m = NULL;
+    CK_OK(sx_enquire_run(e, 0, 0, 4, &m, err));
+    ck_assert_uint_eq(sx_spy_total(spy), 3);
+    buf[0] = '\0';
+    CK_OK(sx_spy_each(spy, count_value, buf, err));
+    ck_assert_str_eq(buf, "2024-03-03=1 2025-06-01=1 2026-01-01=1 ");
+    sx_mset_free(m);
+    /* expand: the terms that tell document 4 apart, letters only */
+    buf[0] = '\0';
+    const unsigned rel[] = {4};
+    CK_OK(sx_enquire_expand(e, rel, 1, 1, keep_letters, take_term, buf, err));
+    ck_assert_str_eq(buf, "d"); /* d is only in document 4; c is in 1 too */
+    /* relevance, then the value: equal weights in value order */
+    CK_OK(sx_enquire_set_bm25(e, 1.2, 0, 1, 0, 0.5, err));
+    CK_OK(sx_enquire_sort_by_relevance_then_value(e, 0, err));
+    CK_OK(sx_enquire_run(e, 0, 10, 0, &m, err));
+    ck_assert_uint_eq(sx_mset_size(m), 3);
+    sx_mset_free(m);
+    sx_query_free(q);
+    sx_spy_free(spy);
+    sx_enquire_free(e);
+    unsigned freq = 1;
+    CK_OK(sx_db_value_freq(db, 0, &freq, err));
+    ck_assert_uint_eq(freq, 4);
+    CK_OK(sx_db_value_freq(db, 5, &freq, err));
+    ck_assert_uint_eq(freq, 0);
+    sx_db_close(db);
+}
+END_TEST
+
 static Suite *shim_suite(void)
 {
     Suite *s = suite_create("shim");
@@ -1027,6 +1114,7 @@ static Suite *shim_suite(void)
     tcase_add_test(queries, test_prefix);
     tcase_add_test(queries, test_value_range_scale);
     tcase_add_test(queries, test_sort_and_bounds);
+    tcase_add_test(queries, test_terms_postings_spies);
     suite_add_tcase(s, queries);
 
     TCase *errors = tcase_create("errors");

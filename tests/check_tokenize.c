@@ -1,5 +1,5 @@
 /*
- * check_tokenize.c: the tokenizer (indexer/tokenize.h, utf8.h, normalize.h).
+ * check_tokenize.c: the tokenizer (indexer/text/tokenize.h, utf8.h, normalize.h).
  *
  * core:   golden files tests/data/tokenize/<case>/{input.txt,expected.txt}
  *         (optional `flags` file: "unigrams"), one token a line as

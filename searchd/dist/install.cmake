@@ -49,7 +49,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # python3-jieba: its dict.txt is the lexicon queries are segmented with
-# (searchd/search.cmake); dpkg-shlibdeps cannot see a data file.
+# (searchd/search/CMakeLists.txt); dpkg-shlibdeps cannot see a data file.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, python3-jieba")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_CURRENT_LIST_DIR}/postinst ${CMAKE_CURRENT_LIST_DIR}/prerm ${CMAKE_CURRENT_LIST_DIR}/postrm

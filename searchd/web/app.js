@@ -7,7 +7,7 @@
  *   /?q=…[&page=N][&sort=…][&from=YYYY-MM-DD][&to=YYYY-MM-DD]   results
  *   /?doc=<id>[&q=…]                one whole document, the query highlighted
  *
- * It talks to searchd's JSON API (searchd/search.h): GET /search and
+ * It talks to searchd's JSON API (searchd/search/search.h): GET /search and
  * GET /doc/<id>.  Safety rule: text from documents is never parsed as HTML.
  * Highlighted text is turned into DOM nodes by hand, either from the plain
  * text plus the server's character offsets, or from the server's escaped HTML
@@ -839,6 +839,16 @@
     const phrases = list('phrases');
     if (dropped.length)
       parts.push(['已忽略：', dropped.join('、')]);
+    /* words of the question no document has (searchd's "missing"), struck
+     * through as search pages do, and the synonyms searched too */
+    const missing = list('missing');
+    if (missing.length)
+      parts.push(['缺少：', el('s', { class: 'missing' }, missing.join('、'))]);
+    const syn = query && query.synonyms && typeof query.synonyms === 'object' && !Array.isArray(query.synonyms)
+      ? Object.entries(query.synonyms).filter(([, v]) => Array.isArray(v) && v.length) : [];
+    if (syn.length)
+      parts.push(['同义词：', syn.map(([k, v]) => `${k}＝${v.filter((x) => typeof x === 'string').join('／')}`)
+        .join('、')]);
     if (phrases.length)
       parts.push(['短语：', phrases.map((x) => `“${x}”`).join('、')]);
     if (excluded.length)
@@ -932,7 +942,24 @@
     return el('li', { class: 'result', 'data-id': id },
               el('h2', { class: 'result-title' }, link),
               el('p', { class: 'meta' }, meta),
-              snippet.childNodes.length ? snippet : null);
+              snippet.childNodes.length ? snippet : null,
+              similarList(s, h));
+  }
+
+  /* The near-copies searchd folded into this hit (other versions or copies
+   * of the same text), behind a disclosure: 另有 N 篇相似. */
+  function similarList(s, h) {
+    const sim = Array.isArray(h.similar)
+      ? h.similar.filter((x) => x && typeof x.id === 'string') : [];
+    if (!sim.length)
+      return null;
+    const list = el('ul', { class: 'similar-list' });
+    for (const x of sim) {
+      const title = typeof x.title === 'string' && x.title.trim() ? x.title : '（无标题）';
+      list.appendChild(el('li', null, el('a', { class: 'similar-link', href: docHref(x.id, s.q), 'data-id': x.id },
+                                          title)));
+    }
+    return el('details', { class: 'similar' }, el('summary', null, `另有 ${sim.length} 篇相似`), list);
   }
 
   function renderPager(s, total, exact) {
@@ -1063,11 +1090,13 @@
   /* Open the document at character offset at of its body: the paragraph
    * holding it is marked as the passage, the first match from there on
    * becomes the current one (上一处/下一处 and n/N go on from it) and is
-   * scrolled to the middle of the screen.  False if the body is empty. */
+   * scrolled to the middle of the screen.  False if the body is empty or
+   * shorter than at. */
   function openAt(at) {
     const blocks = Array.from(ui.docBody.querySelectorAll('[data-at]'));
-    if (blocks.length === 0)
-      return false;
+    const last = blocks[blocks.length - 1];
+    if (blocks.length === 0 || at > Number(last.dataset.at) + Array.from(last.textContent).length)
+      return false;          /* no such place in this body (an edited link, a re-indexed article) */
     let lo = 0;
     let hi = blocks.length - 1;
     while (lo < hi) {               /* the last block starting at or before at */

@@ -1,0 +1,1230 @@
+/* query_build.c: parsed query -> sx_query (the ranking; see query_build.h). */
+#include "query_build.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "segment.h"
+#include "stopwords.h"
+#include "tokenize.h"
+#include "utf8.h"
+
+void sou_query_limits_init(sou_query_limits *ql)
+{
+    /* Measured on the 75k xwlb index (docs/limits.md): the cost of a query
+     * follows the number of postings it reads, and the expansions of single
+     * characters read by far the most (的 alone: 500 terms). */
+    ql->max_operators = 32;       /* a person writes a handful; 330 exclusions took 15 s */
+    ql->max_terms = 2048;         /* a 1000-character question has about as many bigrams */
+    ql->max_expansion = 500;      /* ~0.09 ms a term for common characters: 10 excluded at 50 each
+                                   * (body and title) took 90 ms, at 25 each 45 ms */
+    ql->char_expansion = 200;     /* 的 alone: 41 ms at 500, 33 ms at 200 (docs/limits.md) */
+    ql->min_char_expansion = 25;  /* at most 20 expansions (10 characters, body and title) */
+    ql->time_limit = 0.5;         /* Xapian checks it between postings: not a hard limit */
+}
+
+void sou_rank_params_init(sou_rank_params *rp)
+{
+    /* Tuned with sou-eval on cmrc2018 + 75k xwlb distractors (README). */
+    rp->k1 = 0.6;            /* saturate early: matching more distinct bigrams beats repeating one */
+    rp->b = 0;               /* no length normalisation.  b 0.5 with k1 0.8 scored a little lower, and
+                              * any b > 0 makes Xapian read every candidate's length from the doclen
+                              * list, which was 60% of the matching cost: b 0 with k1 0.6 gives
+                              * success@1 0.967 / MRR@10 0.97594 / success@10 0.992 (b 0.5, k1 0.8:
+                              * 0.966 / 0.97548 / 0.990) and p50 -35% in-process.  Trade-off: long
+                              * documents are no longer penalised for their length (README). */
+    rp->title_weight = 0.25; /* news titles share words with questions: a strong boost misleads */
+    rp->phrase_weight = 0;   /* off: costs 50x at p99 and lost 0.3-0.6 points (overlapping bigrams
+                              * already reward adjacency) */
+    rp->junction_weight = 0.5;
+    rp->scope_weight = 2; /* laws s1 0.45 -> 0.575, MRR 0.60 -> 0.70; gd unchanged (docs/ranking.md) */
+    rp->title_all_weight = 1; /* gd s1 +0.05, laws +0.05 (with synonyms), cmrc2018 unchanged */
+    rp->drop_stopwords = 1;
+    rp->leftover_unigrams = 1;
+    rp->title_elite = 6;     /* the title boost needs only the rarest few: p99 -30%, same relevance */
+    rp->elite = 10;          /* long questions: the 10 rarest bigrams; same relevance as all of
+                              * them, p99 -20%, max -50% (a pasted paragraph stays cheap); 10
+                              * rather than 12: same success@1 and MRR@10 (to 5 decimals, no
+                              * first hit changed), -3.5% instructions per query */
+    sou_query_limits_init(&rp->limits);
+}
+
+/* ------------------------------------------------------------ token lists */
+
+typedef struct {
+    char *term;
+    size_t len;
+    uint32_t pos;
+    sou_token_kind kind;
+    unsigned wqf; /* for unique lists */
+    int junction; /* a bigram across two words (plain_tokens) */
+    json_t *alts; /* owned, or NULL: the word's synonyms; term is then the word */
+} qtok;
+
+typedef struct {
+    qtok *v;
+    size_t n, cap;
+    int oom;
+    int junction; /* the tokens pushed now are junctions */
+} qtoks;
+
+static void qtoks_free(qtoks *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].term);
+        json_decref(t->v[i].alts);
+    }
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}
+
+static int qtoks_push(qtoks *t, const char *term, size_t len, uint32_t pos, sou_token_kind kind)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        qtok *v = realloc(t->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        t->v = v;
+        t->cap = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, term, len);
+    copy[len] = '\0';
+    t->v[t->n++] = (qtok){copy, len, pos, kind, 1, t->junction, NULL};
+    /* t->v owns copy now: cppcheck misses the compound literal. */
+    /* cppcheck-suppress memleak */
+    return 0;
+}
+
+static int collect_cb(const sou_token *tok, void *ctx)
+{
+    qtoks *t = ctx;
+    if (qtoks_push(t, tok->term, tok->term_len, tok->pos, tok->kind) < 0) {
+        t->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Tokenise text from position first; returns the next free position. */
+static uint32_t tokenize_into(qtoks *t, const char *text, size_t len, uint32_t first)
+{
+    sou_tokenize_stats st = {0};
+    sou_tokenize(text, len, first, SOU_TOKENIZE_QUERY, collect_cb, t, &st);
+    return st.next_pos > first ? st.next_pos : first;
+}
+
+/* The entry for term (a word with synonyms or not: has_alts), or -1. */
+static ssize_t qtoks_find(const qtoks *t, const char *term, size_t len, int has_alts)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].len == len && memcmp(t->v[i].term, term, len) == 0 && (t->v[i].alts != NULL) == has_alts)
+            return (ssize_t)i;
+    return -1;
+}
+
+/* Term frequencies looked up while building, most of them fetched in one
+ * go (tf_prefetch): over remote shards each sx_db_termfreq is a round trip
+ * to every shard in turn, sx_db_termfreqs one statistics exchange. */
+typedef struct {
+    char **terms;
+    size_t *lens;
+    unsigned *tf;
+    size_t n, cap;
+} tf_cache;
+
+static void tf_cache_free(tf_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->terms[i]);
+    free(c->terms);
+    free(c->lens);
+    free(c->tf);
+    memset(c, 0, sizeof *c);
+}
+
+static ssize_t tf_find(const tf_cache *c, const char *term, size_t len)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->lens[i] == len && memcmp(c->terms[i], term, len) == 0)
+            return (ssize_t)i;
+    return -1;
+}
+
+/* Add term (unique) with frequency tf; -1 when out of memory. */
+static int tf_add(tf_cache *c, const char *term, size_t len, unsigned tf)
+{
+    if (tf_find(c, term, len) >= 0)
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        char **t = realloc(c->terms, cap * sizeof *t);
+        if (t)
+            c->terms = t;
+        size_t *l = realloc(c->lens, cap * sizeof *l);
+        if (l)
+            c->lens = l;
+        unsigned *f = realloc(c->tf, cap * sizeof *f);
+        if (f)
+            c->tf = f;
+        if (!t || !l || !f)
+            return -1;
+        c->cap = cap;
+    }
+    if (!(c->terms[c->n] = malloc(len + 1)))
+        return -1;
+    memcpy(c->terms[c->n], term, len);
+    c->terms[c->n][len] = '\0';
+    c->lens[c->n] = len;
+    c->tf[c->n++] = tf;
+    return 0;
+}
+
+/* The frequency of term in db, from the cache or asked (and kept). */
+static sx_status tf_get(tf_cache *c, sx_db *db, const char *term, size_t len, unsigned *out, sx_error *xe)
+{
+    ssize_t k = tf_find(c, term, len);
+    if (k >= 0) {
+        *out = c->tf[k];
+        return SX_OK;
+    }
+    sx_status st = sx_db_termfreq(db, term, len, out, xe);
+    if (st == SX_OK)
+        tf_add(c, term, len, *out); /* out of memory: asked again next time */
+    return st;
+}
+
+/* ------------------------------------------------------------ query pool */
+
+/* Every sx_query made while building goes into the pool, which frees them
+ * all at the end: the combinators copy their arguments, so nothing else
+ * needs to track them and there is a single cleanup path. */
+typedef struct {
+    sx_query **v;
+    size_t n, cap;
+    sx_error xe;
+    int failed;
+    sx_db *db; /* borrowed, may be NULL: where single characters are expanded (env->db) */
+    tf_cache *tfc; /* borrowed: the term frequencies fetched for this build */
+    /* The budget's counters for this build (budget_check reads them). */
+    unsigned per_char; /* terms each expanding character may stand for */
+    unsigned n_chars;  /* expanding characters so far */
+    unsigned n_terms;  /* leaf terms so far (expanding characters included) */
+} qpool;
+
+static sx_query *keep(qpool *p, sx_query *q)
+{
+    if (!q) {
+        p->failed = 1;
+        return NULL;
+    }
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 32;
+        sx_query **v = realloc(p->v, cap * sizeof *v);
+        if (!v) {
+            sx_query_free(q);
+            p->failed = 1;
+            p->xe.status = SX_ERR_NO_MEMORY;
+            strcpy(p->xe.message, "out of memory");
+            return NULL;
+        }
+        p->v = v;
+        p->cap = cap;
+    }
+    p->v[p->n++] = q;
+    return q;
+}
+
+static void qpool_free(qpool *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        sx_query_free(p->v[i]);
+    free(p->v);
+}
+
+/* Remove q from the pool (the caller takes ownership). */
+static sx_query *detach(qpool *p, sx_query *q)
+{
+    for (size_t i = p->n; i-- > 0;)
+        if (p->v[i] == q) {
+            p->v[i] = p->v[--p->n];
+            return q;
+        }
+    return q;
+}
+
+/* 1 if term is one CJK character (the tokenizer's unigrams). */
+static int is_unigram(const char *term, size_t len)
+{
+    uint32_t cp;
+    return len > 1 && sou_utf8_decode((const unsigned char *)term, len, &cp) == len && cp >= 0x2E80;
+}
+
+/* A query term.  With expand, a single CJK character becomes every term that
+ * starts with it: the index stores a character alone only at the end of a
+ * CJK run (see SOU_TOKENIZE_DOCUMENT); elsewhere it is the first half of a
+ * bigram. */
+static sx_query *term_q(qpool *p, const char *prefix, const char *term, size_t len, unsigned wqf,
+                        unsigned pos, int expand)
+{
+    if (p->failed)
+        return NULL;
+    p->n_terms++;
+    if (expand && is_unigram(term, len)) {
+        char u[16];
+        size_t pl = strlen(prefix);
+        memcpy(u, prefix, pl);
+        memcpy(u + pl, term, len);
+        p->n_chars++;
+        /* Expanded here, over the whole index, when the database is known:
+         * a deferred expansion happens inside each shard, and the scores
+         * would then depend on how the documents are split. */
+        return keep(p, p->db ? sx_query_prefix_in(p->db, u, pl + len, p->per_char, &p->xe)
+                             : sx_query_prefix(u, pl + len, p->per_char, &p->xe));
+    }
+    char buf[256];
+    size_t pl = strlen(prefix);
+    if (pl + len > sizeof buf)
+        len = sizeof buf - pl; /* Xapian terms are < 245 bytes anyway */
+    memcpy(buf, prefix, pl);
+    memcpy(buf + pl, term, len);
+    return keep(p, sx_query_term(buf, pl + len, wqf, pos, &p->xe));
+}
+
+static sx_query *combine(qpool *p, sx_query_op op, sx_query **subs, size_t n, unsigned window)
+{
+    if (p->failed)
+        return NULL;
+    if (n == 1 && op != SX_OP_PHRASE && op != SX_OP_NEAR)
+        return subs[0];
+    return keep(p, sx_query_combine(op, (const sx_query *const *)subs, n, window, &p->xe));
+}
+
+static sx_query *combine2(qpool *p, sx_query_op op, sx_query *a, sx_query *b)
+{
+    sx_query *s[2] = {a, b};
+    return combine(p, op, s, 2, 0);
+}
+
+static sx_query *scale(qpool *p, sx_query *q, double f)
+{
+    if (p->failed)
+        return NULL;
+    if (f == 1.0)
+        return q;
+    return keep(p, sx_query_scale(q, f, &p->xe));
+}
+
+/* The OR of the `keep` subqueries of subs[0..t->n) (the terms of t, each
+ * with prefix, scaled by junction_weight when a junction) that can weigh
+ * the most.  Xapian's ELITE_SET makes that choice inside each shard, from
+ * the shard's own bounds (a term's largest wdf there, whether the shard has
+ * it at all), so the shards of a sharded index would each search other
+ * terms.  With the database known the choice is made here, once, from the
+ * whole index's statistics: BM25's term weight as Xapian computes it,
+ * log((N - tf + 0.5) / (tf + 0.5)) (raised to tw / 2 + 1 below 2), times
+ * the scale; a term no document holds is left out (Xapian gives it no
+ * weight either); ties go to the earlier term; a word with synonyms is
+ * always kept (it stands for several terms).  The frequencies come from
+ * the build's cache (tf_prefetch fetched them with the rest).  Expanded
+ * characters (no single frequency) and queries without a database keep
+ * ELITE_SET. */
+static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query **subs, double junction_weight,
+                         unsigned keep, int expanded)
+{
+    if (p->failed)
+        return NULL;
+    if (!p->db || expanded)
+        return combine(p, SX_OP_ELITE_SET, subs, t->n, keep);
+    size_t n = t->n, pl = strlen(prefix);
+    char **terms = calloc(n, sizeof *terms);
+    size_t *lens = calloc(n, sizeof *lens);
+    unsigned *tf = calloc(n, sizeof *tf), docs = 0;
+    double *key = calloc(n, sizeof *key);
+    sx_query **kept = calloc(n, sizeof *kept);
+    sx_query *q = NULL;
+    int oom = !terms || !lens || !tf || !key || !kept;
+    for (size_t i = 0; !oom && i < n; i++) {
+        if (!(terms[i] = malloc(pl + t->v[i].len + 1))) {
+            oom = 1;
+            break;
+        }
+        memcpy(terms[i], prefix, pl);
+        memcpy(terms[i] + pl, t->v[i].term, t->v[i].len);
+        lens[i] = pl + t->v[i].len;
+    }
+    if (oom) {
+        p->failed = 1;
+        p->xe.status = SX_ERR_NO_MEMORY;
+        snprintf(p->xe.message, sizeof p->xe.message, "out of memory");
+        goto done;
+    }
+    if (sx_db_doccount(p->db, &docs, &p->xe) != SX_OK) {
+        p->failed = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        /* a word with synonyms stands for several terms: always searched */
+        if (t->v[i].alts) {
+            key[i] = INFINITY;
+            continue;
+        }
+        if (tf_get(p->tfc, p->db, terms[i], lens[i], &tf[i], &p->xe) != SX_OK) {
+            p->failed = 1;
+            goto done;
+        }
+        double tw = ((double)docs - tf[i] + 0.5) / (tf[i] + 0.5);
+        if (tw < 2)
+            tw = tw * 0.5 + 1;
+        key[i] = tf[i] ? log(tw) * (t->v[i].junction ? junction_weight : 1.0) : -1;
+    }
+    size_t nk = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (key[i] < 0)
+            continue;
+        size_t better = 0; /* terms that beat term i: more weight, or as much and earlier */
+        for (size_t j = 0; j < n && better < keep; j++)
+            if (key[j] > key[i] || (j < i && key[j] == key[i]))
+                better++;
+        if (better < keep)
+            kept[nk++] = subs[i];
+    }
+    /* No term of the query is in the index: nothing matches either way. */
+    q = nk ? combine(p, SX_OP_OR, kept, nk, 0) : combine(p, SX_OP_ELITE_SET, subs, n, keep);
+done:
+    for (size_t i = 0; terms && i < n; i++)
+        free(terms[i]);
+    free(terms);
+    free(lens);
+    free(tf);
+    free(key);
+    free(kept);
+    return q;
+}
+
+/* The tokens t[0..n) (none a single character) as an exact phrase. */
+static sx_query *positional_phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n,
+                                     sx_query **subs)
+{
+    if (n == 1)
+        return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1, 1);
+    for (size_t i = 0; i < n; i++)
+        subs[i] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
+    /* Positions jump over punctuation and spaces; the window spans them. */
+    unsigned window = t[n - 1].pos - t[0].pos + 1;
+    return combine(p, SX_OP_PHRASE, subs, n, window < n ? (unsigned)n : window);
+}
+
+/* The tokens t[0..n) as an exact phrase over prefix-ed terms.  A single
+ * character is stored without positions (and searched as a wildcard, which
+ * Xapian cannot place in a PHRASE), so it is required but not placed: the
+ * phrase becomes the AND of the runs of other tokens, each an exact
+ * phrase, and of the characters ("医 保" = 医* AND 保*). */
+static sx_query *phrase_q(qpool *p, const char *prefix, const qtok *t, size_t n)
+{
+    if (n == 1)
+        return term_q(p, prefix, t[0].term, t[0].len, 1, t[0].pos + 1, 1);
+    sx_query **subs = calloc(2 * n, sizeof *subs), **parts = subs ? subs + n : NULL;
+    size_t nparts = 0;
+    if (!subs) {
+        p->failed = 1;
+        p->xe.status = SX_ERR_NO_MEMORY;
+        strcpy(p->xe.message, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < n;) {
+        if (is_unigram(t[i].term, t[i].len)) {
+            parts[nparts++] = term_q(p, prefix, t[i].term, t[i].len, 1, t[i].pos + 1, 1);
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !is_unigram(t[j].term, t[j].len))
+            j++;
+        parts[nparts++] = positional_phrase_q(p, prefix, t + i, j - i, subs);
+        i = j;
+    }
+    sx_query *q = nparts == 1 ? parts[0] : combine(p, SX_OP_AND, parts, nparts, 0);
+    free(subs);
+    return q;
+}
+
+/* ------------------------------------------------------------ building */
+
+typedef struct {
+    json_t *dropped;
+    int oom;
+} drop_ctx;
+
+static void on_drop(const char *w, size_t len, void *ctx)
+{
+    drop_ctx *d = ctx;
+    size_t i;
+    json_t *v;
+    json_array_foreach(d->dropped, i, v)
+    {
+        if (json_string_length(v) == len && memcmp(json_string_value(v), w, len) == 0)
+            return;
+    }
+    if (json_array_append_new(d->dropped, json_stringn(w, len)) < 0)
+        d->oom = 1;
+}
+
+/* The words of one TEXT item, segmented (segment.h). */
+typedef struct {
+    size_t start, end; /* bytes in the item's text */
+    unsigned chars;
+    sou_seg_kind kind;
+    int joined; /* no break between it and the previous word */
+    int stop;   /* dropped: a question or function word */
+} qword;
+
+typedef struct {
+    qword *v;
+    size_t n, cap;
+} qwords;
+
+static int collect_word(const sou_seg_word *w, void *ctx)
+{
+    qwords *ws = ctx;
+    if (ws->n == ws->cap) {
+        size_t cap = ws->cap ? ws->cap * 2 : 16;
+        qword *v = realloc(ws->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        ws->v = v;
+        ws->cap = cap;
+    }
+    ws->v[ws->n++] = (qword){w->start, w->end, w->chars, w->kind, w->joined, 0};
+    return 0;
+}
+
+/* Characters in s[0..n) (valid UTF-8: the query is normalised). */
+static size_t chars_before(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+static int collect_synonym(const char *syn, size_t len, void *ctx)
+{
+    json_t *a = ctx;
+    /* a list is short; a pathological one is cut (each costs a query part) */
+    return json_array_size(a) >= SOU_MAX_SYNONYMS || json_array_append_new(a, json_stringn(syn, len)) < 0;
+}
+
+/* The synonyms of text[0..len) in the table (object: word -> [synonyms]):
+ * a new reference, or NULL when it has none. */
+static json_t *synonyms_of(const json_t *table, const char *text, size_t len)
+{
+    char key[256];
+    if (!table || len >= sizeof key)
+        return NULL;
+    memcpy(key, text, len);
+    key[len] = '\0';
+    json_t *a = json_object_get(table, key);
+    return json_array_size(a) ? json_incref(a) : NULL;
+}
+
+/* The body and title forms of every token of pq's plain text, counted in db
+ * at once.  0, -1 when out of memory, -2 with *xe when db failed. */
+static int tf_prefetch(tf_cache *c, sx_db *db, const sou_parsed_query *pq, sx_error *xe)
+{
+    qtoks t = {0};
+    char st[256];
+    for (size_t i = 0; i < pq->n; i++)
+        if (pq->items[i].kind == SOU_QITEM_TEXT)
+            tokenize_into(&t, pq->items[i].text, pq->items[i].len, 0);
+    int rc = t.oom ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < t.n; i++) {
+        size_t n = t.v[i].len < sizeof st - 2 ? t.v[i].len : sizeof st - 2;
+        st[0] = SOU_PREFIX_TITLE[0];
+        memcpy(st + 1, t.v[i].term, n);
+        if (tf_add(c, t.v[i].term, t.v[i].len, 0) < 0 || tf_add(c, st, n + 1, 0) < 0)
+            rc = -1;
+    }
+    qtoks_free(&t);
+    if (rc == 0 && c->n &&
+        sx_db_termfreqs(db, (const char *const *)c->terms, c->lens, c->n, c->tf, xe) != SX_OK)
+        rc = -2;
+    return rc;
+}
+
+/* 1 if no document has text[0..len) in its body or title: some token of it
+ * is in no document (a necessary condition for the words to be there); 0
+ * when it may be there or db is NULL; -1 with *xe when db failed (a shard:
+ * the caller retries without it). */
+static int text_missing(tf_cache *tfc, sx_db *db, const char *text, size_t len, sx_error *xe)
+{
+    qtoks t = {0};
+    int missing = 0;
+    if (!db)
+        return 0;
+    tokenize_into(&t, text, len, 0);
+    for (size_t i = 0; i < t.n && missing == 0; i++) {
+        char st[256];
+        unsigned body = 1, title = 1;
+        size_t n = t.v[i].len < sizeof st - 2 ? t.v[i].len : sizeof st - 2;
+        st[0] = SOU_PREFIX_TITLE[0];
+        memcpy(st + 1, t.v[i].term, n);
+        if (tf_get(tfc, db, t.v[i].term, t.v[i].len, &body, xe) != SX_OK ||
+            tf_get(tfc, db, st, n + 1, &title, xe) != SX_OK)
+            missing = -1;
+        else
+            missing = body == 0 && title == 0;
+    }
+    qtoks_free(&t);
+    return missing;
+}
+
+static int add_missing(json_t *missing, const char *w, size_t len)
+{
+    drop_ctx d = {missing, 0};
+    on_drop(w, len, &d); /* the same unique-append */
+    return d.oom ? -1 : 0;
+}
+
+/* 1 if the word is dropped from the ranking: a stopword (question words,
+ * particles), or a lone function character (在, 被, 把, 对 ...). */
+static int word_is_stop(const char *w, size_t len, unsigned chars)
+{
+    return sou_is_stopword(w, len) || (chars == 1 && sou_is_function_char(w, len));
+}
+
+/* The ranked terms of every TEXT item, from its words (query_build.h):
+ * a word's own bigrams (or its unigram, or the letter/digit word), plus the
+ * bigram across two adjacent kept words when one of them is a single
+ * character: segmenters leave unknown words as characters (意定监护 ->
+ * 意/定/监护), so 意定 must stay; between two dictionary words the straddling
+ * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
+ * dropped as whole words.  With drop == 0 nothing is dropped. */
+static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parsed_query *pq, int drop,
+                        int leftovers, qtoks *out, json_t *dropped, json_t *missing, json_t *places, sx_error *dbe)
+{
+    int dbfail = 0; /* the database failed (dbe says why): -2 */
+    const sou_lexicon *lex = env ? env->lex : NULL;
+    sx_db *db = env ? env->db : NULL;
+    const json_t *syn = env ? env->synonyms : NULL;
+    uint32_t pos = 0;
+    drop_ctx dc = {dropped, 0};
+    qwords ws = {0};
+    int rc = -1;
+    for (size_t i = 0; i < pq->n; i++) {
+        const sou_qitem *it = &pq->items[i];
+        if (it->kind != SOU_QITEM_TEXT)
+            continue;
+        ws.n = 0;
+        if (sou_segment(lex, it->text, it->len, collect_word, &ws) != 0)
+            goto done;
+        for (size_t k = 0; drop && k < ws.n; k++) {
+            qword *w = &ws.v[k];
+            w->stop = word_is_stop(it->text + w->start, w->end - w->start, w->chars);
+            if (w->stop)
+                on_drop(it->text + w->start, w->end - w->start, &dc);
+        }
+        /* An item made of one kept character ("在" alone) is searched. */
+        size_t kept = 0;
+        for (size_t k = 0; k < ws.n; k++)
+            kept += !ws.v[k].stop;
+        size_t syn_end = 0; /* words before this index belong to a synonym window */
+        for (size_t k = 0; k < ws.n; k++) {
+            const qword *w = &ws.v[k], *prev = k ? &ws.v[k - 1] : NULL;
+            if (w->stop)
+                continue;
+            if (k < syn_end) {
+                /* inside a word with synonyms: only the junction out of it */
+                continue;
+            }
+            /* positions are character offsets: bigrams of adjacent
+             * characters are adjacent, whatever the word boundaries */
+            uint32_t wpos = pos + (uint32_t)chars_before(it->text, w->start);
+            int cjk = w->kind == SOU_SEG_CJK;
+            /* joined to a neighbour: kept, CJK, no break or dropped word between */
+            int joins_prev = prev && !prev->stop && w->joined && cjk && prev->kind == SOU_SEG_CJK;
+            const qword *next = k + 1 < ws.n ? &ws.v[k + 1] : NULL;
+            int joins_next = next && !next->stop && next->joined && cjk && next->kind == SOU_SEG_CJK;
+            if (joins_prev) {
+                /* the last character of prev and the first of w; between two
+                 * dictionary words a junction, else probably part of a word
+                 * the lexicon does not know */
+                size_t a = prev->end, b = w->start;
+                while (a > prev->start && ((unsigned char)it->text[a - 1] & 0xC0) == 0x80)
+                    a--;
+                a--;
+                uint32_t cp;
+                size_t cl = sou_utf8_decode((const unsigned char *)it->text + b, w->end - b, &cp);
+                out->junction = prev->chars > 1 && w->chars > 1;
+                tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
+                /* two characters the lexicon left apart: a word of their own */
+                if (!out->junction && prev->chars == 1 && w->chars == 1) {
+                    int gone = text_missing(tfc, db, it->text + a, b + cl - a, dbe);
+                    dbfail |= gone < 0;
+                    if (gone > 0 && add_missing(missing, it->text + a, b + cl - a) < 0)
+                        out->oom = 1;
+                }
+                out->junction = 0;
+            }
+            if (cjk && sou_lexicon_is_place(lex, it->text + w->start, w->end - w->start) &&
+                add_missing(places, it->text + w->start, w->end - w->start) < 0)
+                out->oom = 1;
+            /* The longest run of up to SOU_SYNONYM_WORDS joined words from
+             * here that the synonym table knows (退一赔三 may be cut into
+             * four): searched as one concept, the words or any synonym. */
+            size_t span = 0;
+            json_t *alts = NULL;
+            for (size_t j = SOU_SYNONYM_WORDS; syn && j-- > 0 && !alts;) {
+                if (k + j >= ws.n)
+                    continue;
+                int ok = 1;
+                for (size_t m = k + 1; m <= k + j && ok; m++)
+                    ok = !ws.v[m].stop && ws.v[m].joined && ws.v[m].kind == SOU_SEG_CJK && cjk;
+                if (ok && (alts = synonyms_of(syn, it->text + w->start, ws.v[k + j].end - w->start)))
+                    span = j + 1;
+            }
+            if (alts) {
+                size_t len = ws.v[k + span - 1].end - w->start;
+                out->junction = 0;
+                if (qtoks_push(out, it->text + w->start, len, wpos, SOU_TOKEN_WORD) < 0) {
+                    json_decref(alts);
+                    out->oom = 1;
+                    goto done;
+                }
+                out->v[out->n - 1].alts = alts;
+                syn_end = k + span;
+                int gone = text_missing(tfc, db, it->text + w->start, len, dbe);
+                for (size_t m = 0; gone > 0 && m < json_array_size(alts); m++)
+                    gone = text_missing(tfc, db, json_string_value(json_array_get(alts, m)),
+                                        json_string_length(json_array_get(alts, m)), dbe);
+                dbfail |= gone < 0;
+                if (gone > 0 && add_missing(missing, it->text + w->start, len) < 0)
+                    out->oom = 1;
+                continue;
+            }
+            if (w->chars == 1 && cjk) {
+                /* A lone character inside a longer question is a weak signal:
+                 * searched only when nothing joins it to a neighbour. */
+                if (joins_prev || joins_next)
+                    continue;
+                if (kept > 1 && !leftovers) {
+                    on_drop(it->text + w->start, w->end - w->start, &dc);
+                    continue;
+                }
+            }
+            tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
+            if (w->chars > 1 || !cjk) {
+                int gone = text_missing(tfc, db, it->text + w->start, w->end - w->start, dbe);
+                dbfail |= gone < 0;
+                if (gone > 0 && add_missing(missing, it->text + w->start, w->end - w->start) < 0)
+                    out->oom = 1;
+            }
+        }
+        pos += (uint32_t)chars_before(it->text, it->len) + 2; /* items never adjacent */
+    }
+    rc = out->oom || dc.oom ? -1 : dbfail ? -2 : 0;
+done:
+    free(ws.v);
+    return rc;
+}
+
+static int add_hl(sou_built_query *bq, const char *term, size_t len)
+{
+    for (size_t i = 0; i < bq->n_hl; i++)
+        if (strlen(bq->hl_terms[i]) == len && memcmp(bq->hl_terms[i], term, len) == 0)
+            return 0;
+    char **v = realloc(bq->hl_terms, (bq->n_hl + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    bq->hl_terms = v;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, term, len);
+    copy[len] = '\0';
+    bq->hl_terms[bq->n_hl++] = copy;
+    return 0;
+}
+
+/* A place's own regulation (schema.h: XS<place>) answers the people of that
+ * place: when the question names no place, every document that is not one
+ * gets a fixed bonus (the national law before 23 cities' versions of it);
+ * when it names some, their own regulations get twice the bonus and the
+ * other places' none. */
+static sx_query *scope_bonus(qpool *p, sx_query *ranked, const json_t *places, double w)
+{
+    if (w <= 0 || p->failed)
+        return ranked;
+    char term[256];
+    size_t pl = strlen(SOU_PREFIX_SCOPE);
+    memcpy(term, SOU_PREFIX_SCOPE, pl);
+    sx_query *any = keep(p, sx_query_term(term, pl, 1, 0, &p->xe));
+    sx_query *general = combine2(p, SX_OP_AND_NOT, keep(p, sx_query_fixed_weight(w, &p->xe)), any);
+    sx_query *bonus = general;
+    size_t n = json_array_size(places);
+    if (n) {
+        sx_query *subs[8];
+        size_t k = 0;
+        for (size_t i = 0; i < n && k < 8; i++) {
+            size_t len = json_string_length(json_array_get(places, i));
+            if (pl + len >= sizeof term)
+                continue;
+            memcpy(term + pl, json_string_value(json_array_get(places, i)), len);
+            subs[k++] = keep(p, sx_query_term(term, pl + len, 1, 0, &p->xe));
+        }
+        if (k) {
+            sx_query *own = combine2(p, SX_OP_FILTER, keep(p, sx_query_fixed_weight(2 * w, &p->xe)),
+                                     combine(p, SX_OP_OR, subs, k, 0));
+            bonus = combine2(p, SX_OP_OR, general, own);
+        }
+    }
+    return combine2(p, SX_OP_AND_MAYBE, ranked, bonus);
+}
+
+/* text as searched: its one token's term, or the phrase of its tokens. */
+static sx_query *text_q(qpool *p, const char *prefix, const char *text, size_t len, unsigned wqf, unsigned pos)
+{
+    qtoks t = {0};
+    sx_query *q = NULL;
+    tokenize_into(&t, text, len, pos);
+    if (t.oom) {
+        p->failed = 1;
+        p->xe.status = SX_ERR_NO_MEMORY;
+        strcpy(p->xe.message, "out of memory");
+    } else if (t.n == 1) {
+        q = term_q(p, prefix, t.v[0].term, t.v[0].len, wqf, t.v[0].pos + 1, 1);
+    } else if (t.n > 1) {
+        q = phrase_q(p, prefix, t.v, t.n);
+    }
+    qtoks_free(&t);
+    return q;
+}
+
+/* A query term: the term itself, or, for a word with synonyms, the word
+ * and every synonym as one concept (OP_SYNONYM: ranked as a single term
+ * that occurs wherever any of them does). */
+static sx_query *word_q(qpool *p, const char *prefix, const qtok *t, int expand)
+{
+    if (!t->alts)
+        return term_q(p, prefix, t->term, t->len, t->wqf, t->pos + 1, expand);
+    size_t n = json_array_size(t->alts) + 1, k = 0;
+    sx_query *subs[SOU_MAX_SYNONYMS + 1];
+    sx_query *w = text_q(p, prefix, t->term, t->len, t->wqf, t->pos);
+    if (w)
+        subs[k++] = w;
+    for (size_t i = 0; i + 1 < n; i++) {
+        json_t *a = json_array_get(t->alts, i);
+        sx_query *q = text_q(p, prefix, json_string_value(a), json_string_length(a), t->wqf, t->pos);
+        if (q)
+            subs[k++] = q;
+    }
+    if (p->failed || k == 0)
+        return NULL;
+    return combine(p, SX_OP_SYNONYM, subs, k, 0);
+}
+
+/* The highlighter's terms for a word with synonyms: the tokens of the word
+ * and of each synonym. */
+static int hl_words(sou_built_query *bq, const qtok *t)
+{
+    qtoks toks = {0};
+    tokenize_into(&toks, t->term, t->len, 0);
+    for (size_t i = 0; i < json_array_size(t->alts); i++) {
+        json_t *a = json_array_get(t->alts, i);
+        tokenize_into(&toks, json_string_value(a), json_string_length(a), 0);
+    }
+    int rc = toks.oom ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < toks.n; i++)
+        rc = add_hl(bq, toks.v[i].term, toks.v[i].len);
+    qtoks_free(&toks);
+    return rc;
+}
+
+/* One build of pq with every expanding character standing for at most
+ * per_char terms; *n_chars and *n_terms get what it used (budget_check). */
+static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp_in,
+                 unsigned per_char, sou_built_query *bq, unsigned *n_chars, unsigned *n_terms,
+                 sou_error *err)
+{
+    sou_rank_params rp;
+    qtoks plain = {0}, uniq = {0}, item = {0};
+    qpool pool = {0};
+    tf_cache tfc = {0};
+    json_t *places = json_array(); /* place names among the query's words */
+    pool.per_char = per_char;
+    sx_query **req = NULL, **excl = NULL, **subs = NULL;
+    size_t nreq = 0, nexcl = 0;
+    int rc = -1, oom = 0;
+
+    memset(bq, 0, sizeof *bq);
+    pool.db = env ? env->db : NULL;
+    pool.tfc = &tfc;
+    if (rp_in)
+        rp = *rp_in;
+    else
+        sou_rank_params_init(&rp);
+    bq->terms = json_array();
+    bq->dropped = json_array();
+    bq->phrases = json_array();
+    bq->excluded = json_array();
+    bq->title_terms = json_array();
+    bq->synonyms = json_object();
+    bq->missing = json_array();
+    req = calloc(pq->n + 1, sizeof *req);
+    excl = calloc(pq->n + 1, sizeof *excl);
+    if (!bq->terms || !bq->dropped || !bq->phrases || !bq->excluded || !bq->title_terms || !bq->synonyms || !bq->missing || !places || !req ||
+        !excl)
+        goto oom;
+
+    /* Plain text: stopwords out; if that leaves nothing of a query made only
+     * of plain text ("什么是"), search the words as typed instead. */
+    int has_plain = 0, has_required = 0;
+    for (size_t i = 0; i < pq->n; i++) {
+        has_plain |= pq->items[i].kind == SOU_QITEM_TEXT;
+        has_required |= pq->items[i].kind == SOU_QITEM_PHRASE || pq->items[i].kind == SOU_QITEM_TITLE;
+    }
+    int pt = pool.db ? tf_prefetch(&tfc, pool.db, pq, &pool.xe) : 0;
+    if (pt == 0)
+        pt = plain_tokens(env, &tfc, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped,
+                          bq->missing, places, &pool.xe);
+    if (pt == 0 && has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
+        json_array_clear(bq->dropped);
+        json_array_clear(bq->missing);
+        json_array_clear(places);
+        pt = plain_tokens(env, &tfc, pq, 0, 1, &plain, bq->dropped, bq->missing, places, &pool.xe);
+    }
+    if (pt == -1)
+        goto oom;
+    if (pt == -2) { /* the database failed looking up synonyms or term frequencies */
+        pool.failed = 1;
+        goto failed;
+    }
+
+    /* Unique terms with their within-query frequency. */
+    for (size_t i = 0; i < plain.n; i++) {
+        const qtok *pt = &plain.v[i];
+        ssize_t k = qtoks_find(&uniq, pt->term, pt->len, pt->alts != NULL);
+        if (k >= 0) {
+            uniq.v[k].wqf++;
+            uniq.v[k].junction &= pt->junction;
+            continue;
+        }
+        uniq.junction = pt->junction;
+        if (qtoks_push(&uniq, pt->term, pt->len, pt->pos, pt->kind) < 0 ||
+            json_array_append_new(bq->terms, json_stringn(pt->term, pt->len)) < 0)
+            goto oom;
+        if (pt->alts) {
+            uniq.v[uniq.n - 1].alts = json_incref(pt->alts);
+            if (json_object_setn(bq->synonyms, pt->term, pt->len, pt->alts) < 0 || hl_words(bq, pt) < 0)
+                goto oom;
+        } else if (add_hl(bq, pt->term, pt->len) < 0) {
+            goto oom;
+        }
+    }
+
+    sx_query *ranked = NULL;
+    if (uniq.n) {
+        subs = calloc(uniq.n > plain.n ? uniq.n : plain.n, sizeof *subs);
+        if (!subs)
+            goto oom;
+        /* A character left alone inside a longer question (a leftover
+         * unigram) is a weak signal: its exact term, not the expansion.
+         * Expanding it cost about 12 M instructions (3 ms) per question that
+         * has one (Xapian ranks every term starting with it to keep the most
+         * frequent), the p99 of the cmrc2018 questions doubled, and on the
+         * evaluation index (unigrams stored everywhere) both ways score the
+         * same (success@1 0.967, MRR@10 0.97594).  On an index that stores a
+         * character alone only at CJK run ends, such a character then only
+         * matches there.  A query made only of single characters, a phrase
+         * and a title: word still expand. */
+        size_t n_unigrams = 0;
+        for (size_t i = 0; i < uniq.n; i++)
+            n_unigrams += is_unigram(uniq.v[i].term, uniq.v[i].len);
+        int expand = n_unigrams == uniq.n;
+        /* A bigram across two words counts less: it is the words'
+         * adjacency (evidence when the document has them side by side) or
+         * a chance string (产继 in 遗产继承 found in 财产继续). */
+        for (size_t i = 0; i < uniq.n; i++)
+            subs[i] = scale(&pool, word_q(&pool, "", &uniq.v[i], expand),
+                            uniq.v[i].junction ? rp.junction_weight : 1.0);
+        if (rp.elite && uniq.n > rp.elite)
+            ranked = elite_q(&pool, "", &uniq, subs, rp.junction_weight, rp.elite, expand);
+        else
+            ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
+        if (rp.title_weight > 0) {
+            for (size_t i = 0; i < uniq.n; i++)
+                subs[i] = scale(&pool, word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand),
+                                uniq.v[i].junction ? rp.junction_weight : 1.0);
+            sx_query *tor = rp.title_elite && uniq.n > rp.title_elite
+                                ? elite_q(&pool, SOU_PREFIX_TITLE, &uniq, subs, rp.junction_weight,
+                                          rp.title_elite, expand)
+                                : combine(&pool, SX_OP_OR, subs, uniq.n, 0);
+            sx_query *title = scale(&pool, tor, rp.title_weight);
+            ranked = combine2(&pool, SX_OP_OR, ranked, title);
+        }
+        /* Adjacent pairs of query bigrams: found adjacent in a document they
+         * are the query's three-character string, in the query's order. */
+        size_t npairs = 0;
+        if (rp.phrase_weight > 0) {
+            for (size_t i = 0; i + 1 < plain.n; i++) {
+                const qtok *a = &plain.v[i], *b = &plain.v[i + 1];
+                if (a->kind != SOU_TOKEN_BIGRAM || b->kind != SOU_TOKEN_BIGRAM || b->pos != a->pos + 1)
+                    continue;
+                subs[npairs++] = phrase_q(&pool, "", a, 2);
+            }
+        }
+        if (npairs) {
+            sx_query *prox = scale(&pool, combine(&pool, SX_OP_OR, subs, npairs, 0), rp.phrase_weight);
+            ranked = combine2(&pool, SX_OP_AND_MAYBE, ranked, prox);
+        }
+        /* A title that names everything the question asks about (every
+         * word, or a synonym of it) is the document for it: a guide titled
+         * 企业职工社会保险费断缴补缴申报 for 社保断交了能补交吗.  Long questions
+         * (cmrc2018's) rarely have such a title, short ones often. */
+        size_t nwords = 0;
+        if (rp.title_all_weight > 0) {
+            for (size_t i = 0; i < uniq.n; i++)
+                if (!uniq.v[i].junction)
+                    subs[nwords++] = word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand);
+        }
+        if (nwords >= 2) {
+            sx_query *all = scale(&pool, combine(&pool, SX_OP_AND, subs, nwords, 0), rp.title_all_weight);
+            ranked = combine2(&pool, SX_OP_AND_MAYBE, ranked, all);
+        }
+        /* only where there are places' regulations: it costs a fifth of
+         * the matching, for nothing on a news index */
+        if (env && env->scoped)
+            ranked = scope_bonus(&pool, ranked, places, rp.scope_weight);
+        bq->ranked = 1;
+    }
+
+    /* Phrases, title words and exclusions. */
+    for (size_t i = 0; i < pq->n; i++) {
+        const sou_qitem *it = &pq->items[i];
+        if (it->kind == SOU_QITEM_TEXT)
+            continue;
+        qtoks_free(&item);
+        tokenize_into(&item, it->text, it->len, 0);
+        if (item.oom)
+            goto oom;
+        if (item.n == 0) {
+            sou_error_fail(err, SOU_R_NOTHING_SEARCHABLE, "q: \"%.64s\" has nothing searchable (only "
+                           "punctuation or symbols)", it->text);
+            sou_query_locate(pq, i, err);
+            goto done;
+        }
+        json_t *list = it->kind == SOU_QITEM_PHRASE ? bq->phrases
+                       : it->kind == SOU_QITEM_EXCLUDE ? bq->excluded : NULL;
+        if (list && json_array_append_new(list, json_stringn(it->text, it->len)) < 0)
+            goto oom;
+        if (it->kind != SOU_QITEM_EXCLUDE)
+            for (size_t k = 0; k < item.n; k++) {
+                if (add_hl(bq, item.v[k].term, item.v[k].len) < 0)
+                    goto oom;
+                if (it->kind == SOU_QITEM_TITLE &&
+                    json_array_append_new(bq->title_terms, json_stringn(item.v[k].term, item.v[k].len)) < 0)
+                    goto oom;
+            }
+        sx_query *title = phrase_q(&pool, SOU_PREFIX_TITLE, item.v, item.n);
+        if (it->kind == SOU_QITEM_TITLE) {
+            req[nreq++] = title;
+            bq->ranked = 1;
+            continue;
+        }
+        sx_query *either = combine2(&pool, SX_OP_OR, phrase_q(&pool, "", item.v, item.n), title);
+        if (it->kind == SOU_QITEM_PHRASE) {
+            req[nreq++] = either;
+            bq->ranked = 1;
+        } else {
+            excl[nexcl++] = either;
+        }
+    }
+
+    sx_query *q;
+    if (nreq) {
+        q = combine(&pool, SX_OP_AND, req, nreq, 0);
+        if (ranked)
+            q = combine2(&pool, SX_OP_AND_MAYBE, q, ranked);
+    } else if (ranked) {
+        q = ranked;
+    } else if (nexcl || pq->date_from[0] || pq->date_to[0]) {
+        q = keep(&pool, sx_query_match_all(&pool.xe));
+    } else {
+        sou_error_fail(err, SOU_R_NOTHING_SEARCHABLE, "q: nothing searchable (only punctuation, symbols or "
+                       "spaces)");
+        sou_error_where(err, "q", NULL, 0, 0, 0);
+        goto done;
+    }
+    sx_query *ex = NULL;
+    if (nexcl) {
+        /* Here the passages that contain an excluded word go; the searcher
+         * removes the rest of their articles with bq->exclude. */
+        ex = scale(&pool, combine(&pool, SX_OP_OR, excl, nexcl, 0), 0.0);
+        q = combine2(&pool, SX_OP_AND_NOT, q, ex);
+    }
+    if (pq->date_from[0] || pq->date_to[0]) {
+        char lo[16], hi[16];
+        snprintf(lo, sizeof lo, "%s000000", pq->date_from);
+        snprintf(hi, sizeof hi, "%s235959", pq->date_to);
+        sx_query *range = keep(&pool, sx_query_value_range(SOU_VALUE_DATE, pq->date_from[0] ? lo : NULL,
+                                                           pq->date_to[0] ? hi : NULL, &pool.xe));
+        q = combine2(&pool, SX_OP_FILTER, q, range);
+    }
+failed:
+    if (pool.failed || !q) {
+        /* Only the expansion in db, the synonyms and the term frequencies
+         * read the database: their failures are the index's (a shard
+         * gone), the caller may retry without it. */
+        int db_failed = pool.xe.status != SX_ERR_NO_MEMORY && pool.xe.status != SX_ERR_INVALID_ARG &&
+                        pool.xe.status != SX_ERR_QUERY && pool.xe.status != SX_OK && pool.db;
+        bq->xe = pool.xe;
+        sou_error_set(err, db_failed ? SOU_EUNAVAILABLE : SOU_EINTERNAL, "building the query: %s",
+                      pool.xe.message);
+        goto done;
+    }
+    bq->query = detach(&pool, q);
+    bq->exclude = ex ? detach(&pool, ex) : NULL;
+    rc = 0;
+    goto done;
+oom:
+    oom = 1;
+done:
+    *n_chars = pool.n_chars;
+    *n_terms = pool.n_terms;
+    if (oom)
+        sou_error_set(err, SOU_EINTERNAL, "out of memory building the query");
+    qtoks_free(&plain);
+    qtoks_free(&uniq);
+    qtoks_free(&item);
+    json_decref(places);
+    qpool_free(&pool);
+    tf_cache_free(&tfc);
+    free(req);
+    free(excl);
+    free(subs);
+    return rc;
+}
+
+/* The budget, in one place.  Returns 0 when a build that used n_chars
+ * expanding characters (each at *per_char terms) and n_terms terms fits
+ * the limits; 1 when it fits with fewer terms per character (*per_char
+ * lowered: build again); -1 with a 400 in err when it cannot fit. */
+static int budget_check(const sou_query_limits *ql, unsigned n_chars, unsigned n_terms,
+                        unsigned *per_char, sou_error *err)
+{
+    if (n_terms > ql->max_terms) {
+        sou_error_fail(err, SOU_R_TOO_COMPLEX, "q: too long: %u terms, at most %u (shorten the query)",
+                      n_terms, ql->max_terms);
+        return -1;
+    }
+    if (n_chars == 0 || (unsigned long long)n_chars * *per_char <= ql->max_expansion)
+        return 0;
+    unsigned fair = ql->max_expansion / n_chars;
+    if (fair < ql->min_char_expansion || fair == 0) {
+        sou_error_fail(err, SOU_R_TOO_COMPLEX,
+                      "q: too many single characters searched alone (%u searches, at most %u; each "
+                      "stands for every word that starts with it, in the body and in the title): write "
+                      "words of two or more characters",
+                      n_chars, ql->max_expansion / (ql->min_char_expansion ? ql->min_char_expansion : 1));
+        return -1;
+    }
+    *per_char = fair;
+    return 1;
+}
+
+int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp,
+                    sou_built_query *bq, sou_error *err)
+{
+    sou_rank_params defaults;
+    if (!rp) {
+        sou_rank_params_init(&defaults);
+        rp = &defaults;
+    }
+    const sou_query_limits *ql = &rp->limits;
+    unsigned operators = 0;
+    for (size_t i = 0; i < pq->n; i++)
+        operators += pq->items[i].kind != SOU_QITEM_TEXT;
+    if (operators > ql->max_operators) {
+        memset(bq, 0, sizeof *bq);
+        sou_error_fail(err, SOU_R_TOO_COMPLEX,
+                      "q: too many operators: %u phrases, exclusions and title: words, at most %u",
+                      operators, ql->max_operators);
+        return -1;
+    }
+    unsigned per_char = ql->char_expansion, n_chars, n_terms;
+    for (int attempt = 0;; attempt++) {
+        if (build(env, pq, rp, per_char, bq, &n_chars, &n_terms, err) < 0)
+            return -1;
+        int fit = budget_check(ql, n_chars, n_terms, &per_char, err);
+        if (fit == 0)
+            return 0;
+        sou_built_query_destroy(bq);
+        if (fit < 0)
+            return -1;
+        if (attempt > 0) { /* cannot happen: the second build has the same characters */
+            sou_error_set(err, SOU_EINTERNAL, "building the query: the budget did not converge");
+            return -1;
+        }
+    }
+}
+
+void sou_built_query_destroy(sou_built_query *bq)
+{
+    if (!bq)
+        return;
+    sx_query_free(bq->query);
+    sx_query_free(bq->exclude);
+    json_decref(bq->terms);
+    json_decref(bq->dropped);
+    json_decref(bq->phrases);
+    json_decref(bq->excluded);
+    json_decref(bq->title_terms);
+    json_decref(bq->synonyms);
+    json_decref(bq->missing);
+    for (size_t i = 0; i < bq->n_hl; i++)
+        free(bq->hl_terms[i]);
+    free(bq->hl_terms);
+    memset(bq, 0, sizeof *bq);
+}
+
+typedef struct {
+    sx_db *db;
+    json_t *table;
+    sx_error *xe;
+    int failed;
+} syn_load;
+
+static int load_key(const char *key, size_t len, void *ctx)
+{
+    syn_load *l = ctx;
+    json_t *a = json_array();
+    if (!a || json_object_setn_new(l->table, key, len, a) < 0 ||
+        sx_db_each_synonym(l->db, key, len, collect_synonym, a, l->xe) != SX_OK) {
+        l->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+json_t *sou_synonym_table(sx_db *db, sx_error *xe)
+{
+    syn_load l = {db, json_object(), xe, 0};
+    if (!l.table)
+        return NULL;
+    sx_status st = sx_db_each_synonym_key(db, load_key, &l, xe);
+    if (st != SX_OK && !l.failed && strstr(xe->message, "UnimplementedError"))
+        return l.table; /* a remote backend: it has no synonym table */
+    if (st != SX_OK || l.failed) {
+        json_decref(l.table);
+        return NULL;
+    }
+    return l.table;
+}

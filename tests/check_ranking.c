@@ -1,0 +1,302 @@
+/* check_ranking.c: what issue 7 made of the answers, through sou_search over
+ * an index built by the indexer program from documents made here: word-aware
+ * queries, synonyms (the default list and a user file, both ways), a long law
+ * cut into passages (the hit opens at its article), versions of a law and
+ * copies of a guide shown as one hit, a place's regulation against the
+ * national law, and the words that matched nothing. */
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+#include "sou_testserver.h"
+
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+static char *g_dir;
+static char g_db[PATH_MAX];
+static sou_searcher *g_s;
+
+/* An article of the test law: a few sentences of filler around a topic. */
+static void put_article(FILE *f, int n, const char *topic)
+{
+    static const char *const CN[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    char num[32] = "";
+    if (n >= 10)
+        snprintf(num, sizeof num, "%s十%s", n / 10 > 1 ? CN[n / 10] : "", CN[n % 10]);
+    else
+        snprintf(num, sizeof num, "%s", CN[n]);
+    fprintf(f, "第%s条 %s本条所称事项依照有关规定办理，相关部门应当依法履行职责，做好服务和管理工作。\\n", num,
+            topic);
+}
+
+/* A law of 60 articles (about 3,500 characters: several passages), whose
+ * 48th says what 遗产继承顺序 asks. */
+static void put_law(FILE *f, const char *id, const char *title, const char *date, const char *extra)
+{
+    fprintf(f, "{\"id\":\"%s\",\"title\":\"%s\",\"date\":\"%s\",\"body\":\"", id, title, date);
+    for (int i = 1; i <= 60; i++) {
+        if (i == 48)
+            fprintf(f, "第四十八条 遗产按照下列顺序继承：第一顺序为配偶、子女、父母；第二顺序为兄弟姐妹、祖父母、"
+                       "外祖父母。%s\\n",
+                    extra);
+        else
+            put_article(f, i, i % 7 == 0 ? "为了保障公民的合法权益，" : "");
+    }
+    fputs("\"}\n", f);
+}
+
+static int build(void)
+{
+    char in[PATH_MAX], syn[PATH_MAX];
+    if (!(g_dir = sou_test_tmpdir("ranking")))
+        return -1;
+    snprintf(in, sizeof in, "%s/docs.jsonl", g_dir);
+    snprintf(g_db, sizeof g_db, "%s/db", g_dir);
+    FILE *f = fopen(in, "w");
+    if (!f)
+        return -1;
+    put_law(f, "law_v1", "中华人民共和国测试继承法", "2015-03-01", "");
+    put_law(f, "law_v2", "中华人民共和国测试继承法", "2021-01-01", "继承开始后，由第一顺序继承人继承。");
+    fputs("{\"id\":\"yb_full\",\"title\":\"门诊费用结算\",\"body\":\"参加医疗保险的人员在定点医院看病，费用按规定结算。\"}\n"
+          "{\"id\":\"yb_short\",\"title\":\"异地就医\",\"body\":\"用医保卡在外地看病前，先办理备案手续。\"}\n"
+          "{\"id\":\"lawyer_prov\",\"title\":\"律师事务所设立许可\",\"body\":\"实施部门：广东省司法厅\\n办理地点：广州市白云区政民路51号\\n受理标准：申请设立普通合伙律师事务所，要有自己的名称、住所和章程，有书面合伙协议，有三名以上合伙人作为设立人。\"}\n"
+          "{\"id\":\"lawyer_city\",\"title\":\"律师事务所设立许可\",\"body\":\"实施部门：广州市司法局\\n办理地点：广州市连新路31号\\n受理标准：申请设立普通合伙律师事务所，要有自己的名称、住所和章程，有书面合伙协议，有三名以上合伙人作为设立人。\"}\n"
+          "{\"id\":\"marry\",\"title\":\"结婚登记预约\",\"body\":\"实施部门：民政厅\\n受理标准：男女双方自愿结婚，到婚姻登记处预约办理登记。\"}\n"
+          "{\"id\":\"divorce\",\"title\":\"离婚登记预约\",\"body\":\"实施部门：民政厅\\n受理标准：男女双方自愿离婚，到婚姻登记处预约办理登记。\"}\n"
+          "{\"id\":\"minor_nat\",\"title\":\"中华人民共和国测试未成年人保护法\",\"body\":\"学校应当建立学生欺凌防控工作制度，对学生开展防范欺凌的教育。\"}\n"
+          "{\"id\":\"minor_sh\",\"title\":\"上海市测试未成年人保护条例\",\"body\":\"本市学校应当建立学生欺凌防控工作制度，对学生开展防范欺凌的教育和培训。\"}\n"
+          "{\"id\":\"dog\",\"title\":\"养犬管理\",\"body\":\"饲养的犬只造成他人损害的，动物饲养人或者管理人应当承担侵权责任，由饲养人负责赔偿。\"}\n"
+          "{\"id\":\"own_words\",\"title\":\"内部术语\",\"body\":\"丙丁流程按季度进行。\"}\n",
+          f);
+    fclose(f);
+    const char *inputs[] = {in, NULL};
+    if (sou_test_index(g_db, inputs) != 0)
+        return -1;
+    /* a user list beside the default one, written without re-indexing */
+    snprintf(syn, sizeof syn, "%s/mine.txt", g_dir);
+    if (!(f = fopen(syn, "w")))
+        return -1;
+    fputs("# a site's own words\n甲乙 => 丙丁\n", f);
+    fclose(f);
+    char bin[PATH_MAX], def[PATH_MAX];
+    snprintf(bin, sizeof bin, "%s/indexer", sou_test_bin_dir());
+    snprintf(def, sizeof def, "%s/indexer/synonyms.txt", sou_test_source_dir());
+    const char *argv[] = {bin, "--quiet", "--db", g_db, "--synonyms", def, "--synonyms", syn, NULL};
+    return sou_test_run(argv, NULL, NULL) == 0 ? 0 : -1;
+}
+
+static void setup(void)
+{
+    sou_error err = {0};
+    g_s = sou_searcher_open(g_db, &err);
+    ck_assert_msg(g_s != NULL, "%s", err.message);
+}
+
+static void teardown(void)
+{
+    sou_searcher_free(g_s);
+}
+
+static json_t *search(const char *q, int collapse)
+{
+    sou_error err = {0};
+    json_t *o = json_pack("{s:s,s:b}", "q", q, "collapse", collapse);
+    json_t *a = sou_search(g_s, o, &err);
+    json_decref(o);
+    ck_assert_msg(a != NULL, "%s: %s", q, err.message);
+    return a;
+}
+
+static const json_t *hit(const json_t *a, size_t i)
+{
+    return json_array_get(json_object_get(a, "hits"), i);
+}
+
+static const char *hit_id(const json_t *a, size_t i)
+{
+    return json_string_value(json_object_get(hit(a, i), "id"));
+}
+
+static int has_hit(const json_t *a, const char *id)
+{
+    for (size_t i = 0; i < json_array_size(json_object_get(a, "hits")); i++)
+        if (!strcmp(hit_id(a, i), id))
+            return 1;
+    return 0;
+}
+
+static int array_has(const json_t *arr, const char *s)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) if (json_is_string(v) && !strcmp(json_string_value(v), s)) return 1;
+    return 0;
+}
+
+/* 医保 finds what says 医疗保险 and the other way round (the default list's
+ * 医保, 医疗保险, 基本医疗保险), and the answer says which were used. */
+START_TEST(synonyms_both_ways)
+{
+    json_t *a = search("医保怎么结算", 1);
+    ck_assert(has_hit(a, "yb_full"));
+    ck_assert(array_has(json_object_get(json_object_get(json_object_get(a, "query"), "synonyms"), "医保"),
+                        "医疗保险"));
+    json_decref(a);
+    a = search("医疗保险去外地看病", 1);
+    ck_assert(has_hit(a, "yb_short"));
+    ck_assert_ptr_nonnull(json_object_get(json_object_get(json_object_get(a, "query"), "synonyms"), "医疗保险"));
+    /* the synonym is marked in the snippet */
+    const char *snip = NULL;
+    for (size_t i = 0; i < json_array_size(json_object_get(a, "hits")); i++)
+        if (!strcmp(hit_id(a, i), "yb_short"))
+            snip = json_string_value(json_object_get(hit(a, i), "snippet"));
+    ck_assert_ptr_nonnull(snip);
+    ck_assert_ptr_nonnull(strstr(snip ? snip : "", "<mark>医保</mark>"));
+    json_decref(a);
+}
+END_TEST
+
+/* A rule from indexer --synonyms FILE, one way: 甲乙 finds 丙丁, not back. */
+START_TEST(user_synonyms_one_way)
+{
+    json_t *a = search("甲乙", 1);
+    ck_assert(has_hit(a, "own_words"));
+    json_decref(a);
+    a = search("丙丁", 1);
+    ck_assert(json_object_size(json_object_get(json_object_get(a, "query"), "synonyms")) == 0);
+    json_decref(a);
+}
+END_TEST
+
+/* The long law is passages: the hit is the article that answers, and
+ * passage_offset opens the document there. */
+START_TEST(law_passage_offset)
+{
+    json_t *a = search("遗产继承顺序", 0);
+    ck_assert(!strncmp(hit_id(a, 0), "law_", 4));
+    json_int_t at = json_integer_value(json_object_get(hit(a, 0), "passage_offset"));
+    ck_assert_int_gt(at, 1000); /* article 48 of 60: not the start of the law */
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(hit(a, 0), "snippet")), "<mark>继承</mark>"));
+    sou_error err = {0};
+    json_t *d = sou_get_document(g_s, hit_id(a, 0), NULL, &err);
+    ck_assert_ptr_nonnull(d);
+    const char *body = json_string_value(json_object_get(d, "body"));
+    ck_assert_uint_gt(strlen(body), 5000); /* the whole law, every passage */
+    /* the character at passage_offset starts the passage that answers */
+    const char *p = body;
+    for (json_int_t k = 0; k < at && *p; k++)
+        do
+            p++;
+        while ((*p & 0xC0) == 0x80);
+    ck_assert_ptr_nonnull(strstr(p, "遗产按照下列顺序继承"));
+    ck_assert_int_lt(strstr(p, "遗产按照下列顺序继承") - p, 1200); /* within the passage */
+    json_decref(d);
+    json_decref(a);
+}
+END_TEST
+
+/* Two versions of one law are one hit, the newer standing for both; two
+ * offices' copies of one guide too; collapse=false shows them all. */
+START_TEST(near_copies_grouped)
+{
+    json_t *a = search("遗产继承顺序", 1);
+    ck_assert_str_eq(hit_id(a, 0), "law_v2");
+    const json_t *sim = json_object_get(hit(a, 0), "similar");
+    ck_assert_uint_eq(json_array_size(sim), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sim, 0), "id")), "law_v1");
+    ck_assert(!has_hit(a, "law_v1"));
+    json_decref(a);
+    a = search("律师事务所设立需要什么条件", 1);
+    ck_assert(has_hit(a, "lawyer_prov") != has_hit(a, "lawyer_city"));
+    json_decref(a);
+    a = search("律师事务所设立需要什么条件", 0);
+    ck_assert(has_hit(a, "lawyer_prov") && has_hit(a, "lawyer_city"));
+    ck_assert_ptr_null(json_object_get(hit(a, 0), "similar"));
+    json_decref(a);
+}
+END_TEST
+
+/* Different services that share their wording are not copies. */
+START_TEST(different_services_not_grouped)
+{
+    json_t *a = search("婚姻登记预约", 1);
+    ck_assert(has_hit(a, "marry") && has_hit(a, "divorce"));
+    json_decref(a);
+}
+END_TEST
+
+/* A question without a place gets the national law; with 上海, the city's. */
+START_TEST(place_scope)
+{
+    json_t *a = search("学校学生欺凌怎么办", 1);
+    ck_assert_str_eq(hit_id(a, 0), "minor_nat");
+    json_decref(a);
+    a = search("上海学校学生欺凌怎么办", 1);
+    ck_assert_str_eq(hit_id(a, 0), "minor_sh");
+    json_decref(a);
+}
+END_TEST
+
+/* 被狗咬了谁负责: 狗 finds 犬 (狗 => 犬), and 狗咬, in no document, is named. */
+START_TEST(missing_words)
+{
+    json_t *a = search("被狗咬了谁负责", 1);
+    const json_t *q = json_object_get(a, "query");
+    ck_assert(array_has(json_object_get(q, "missing"), "狗咬"));
+    ck_assert(!array_has(json_object_get(q, "missing"), "负责"));
+    ck_assert(has_hit(a, "dog"));
+    json_decref(a);
+    a = search("医保", 1);
+    ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(a, "query"), "missing")), 0);
+    json_decref(a);
+}
+END_TEST
+
+START_TEST(bad_collapse_option)
+{
+    sou_error err = {0};
+    json_t *o = json_pack("{s:s,s:s}", "q", "医保", "collapse", "maybe");
+    ck_assert_ptr_null(sou_search(g_s, o, &err));
+    ck_assert_int_eq(err.code, SOU_EBADREQUEST);
+    ck_assert_ptr_nonnull(strstr(err.message, "collapse"));
+    json_decref(o);
+}
+END_TEST
+
+static Suite *ranking_suite(void)
+{
+    Suite *s = suite_create("ranking");
+    TCase *core = tcase_create("core");
+    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_add_test(core, synonyms_both_ways);
+    tcase_add_test(core, user_synonyms_one_way);
+    tcase_add_test(core, law_passage_offset);
+    tcase_add_test(core, near_copies_grouped);
+    tcase_add_test(core, different_services_not_grouped);
+    tcase_add_test(core, place_scope);
+    tcase_add_test(core, missing_words);
+    suite_add_tcase(s, core);
+    TCase *errors = tcase_create("errors");
+    tcase_add_checked_fixture(errors, setup, teardown);
+    tcase_add_test(errors, bad_collapse_option);
+    suite_add_tcase(s, errors);
+    return s;
+}
+
+int main(void)
+{
+    if (build() < 0) {
+        fprintf(stderr, "check_ranking: cannot build the test index in %s\n", g_dir ? g_dir : "?");
+        return EXIT_FAILURE;
+    }
+    SRunner *sr = srunner_create(ranking_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    sou_test_rmtree(g_dir);
+    free(g_dir);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
