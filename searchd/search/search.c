@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -857,7 +858,7 @@ static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n
     return st;
 }
 
-/* The first min(n, RERANK_WINDOW) candidates docs[] (in Xapian's order,
+/* The first RERANK_WINDOW candidates of docs[0..n) (in Xapian's order,
  * scored score[]) reordered by score x (1 + w x the share of their title
  * the question covers), score[] updated: a title that is mostly the
  * question (律师事务所设立许可 for 开律师事务所需要什么条件) before one that
@@ -867,8 +868,13 @@ static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n
 static sx_status title_rerank(sx_doc **docs, double *score, unsigned n, const sou_hl_terms *hl, double w,
                               sx_error *xe)
 {
-    if (n > RERANK_WINDOW)
-        n = RERANK_WINDOW;
+    /* Hits tied with the last of the window join it: which of a tie group
+     * come first depends on document ids, which differ with sharding, and
+     * the answer must not. */
+    unsigned w_end = n < RERANK_WINDOW ? n : RERANK_WINDOW;
+    while (w_end < n && fabs(score[w_end] - score[w_end - 1]) <= 1e-9 * fabs(score[w_end - 1]))
+        w_end++;
+    n = w_end;
     for (unsigned i = 0; i < n; i++) {
         sou_stored_fields data = {0};
         char *v = NULL;
@@ -888,7 +894,7 @@ static sx_status title_rerank(sx_doc **docs, double *score, unsigned n, const so
             return SX_ERR_NO_MEMORY;
         score[i] *= 1 + w * cover;
     }
-    /* insertion sort: a stable order of at most RERANK_WINDOW */
+    /* insertion sort: stable, and n is the window and its ties, at most the hits fetched */
     for (unsigned i = 1; i < n; i++) {
         sx_doc *d = docs[i];
         double sc = score[i];
