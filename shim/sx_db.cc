@@ -19,7 +19,7 @@
                                 __func__, (db)->path.c_str());                           \
     } while (0)
 
-static int xapian_mode(sx_db_mode mode)
+static int xapian_mode(int mode)
 {
     switch (mode) {
     case SX_DB_OPEN: return Xapian::DB_OPEN;
@@ -36,10 +36,10 @@ extern "C" sx_status sx_db_open_writable(const char *path, sx_db_mode mode, sx_d
     SX_REQUIRE(out, err, "out is NULL");
     *out = nullptr;
     SX_REQUIRE(path && *path, err, "path is NULL or empty");
-    int flags = xapian_mode(mode);
+    int flags = xapian_mode(sx_enum_value(mode));
     if (flags < 0)
         return sx_set_error(err, SX_ERR_INVALID_ARG, "%s: %s: unknown mode %d", __func__, path,
-                            (int)mode);
+                            sx_enum_value(mode));
     sx_db *db = nullptr;
     try {
         db = new sx_db;

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,7 +22,8 @@ static const char *const status_strings[] = {
 
 extern "C" const char *sx_status_string(sx_status status)
 {
-    size_t i = (size_t)status;
+    int v = sx_enum_value(status);
+    size_t i = v < 0 ? SIZE_MAX : (size_t)v;
     if (i >= sizeof status_strings / sizeof status_strings[0])
         return "unknown status";
     return status_strings[i];

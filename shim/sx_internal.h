@@ -21,10 +21,23 @@
 
 #include "sou_xapian.h"
 
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include <xapian.h>
+
+/* The value a C caller passed for an enum parameter, as an int.  C may pass
+ * any int there, and reading a value outside the enumerators as the C++
+ * enum type is undefined (UBSan's -fsanitize=enum stops on it), so the
+ * parameter is read as its bytes and checked as an int. */
+template <typename E> static inline int sx_enum_value(const E &e)
+{
+    static_assert(sizeof(E) == sizeof(int), "sou_xapian.h's enums are int-sized");
+    int v;
+    std::memcpy(&v, &e, sizeof v);
+    return v;
+}
 
 struct sx_db {
     Xapian::Database rdb;          /* used when !writable */

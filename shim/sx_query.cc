@@ -29,7 +29,7 @@ extern "C" sx_query *sx_query_term(const char *term, size_t len, unsigned wqf, u
     }
 }
 
-static bool xapian_op(sx_query_op op, Xapian::Query::op *out)
+static bool xapian_op(int op, Xapian::Query::op *out)
 {
     switch (op) {
     case SX_OP_AND: *out = Xapian::Query::OP_AND; return true;
@@ -49,8 +49,8 @@ extern "C" sx_query *sx_query_combine(sx_query_op op, const sx_query *const *sub
                                       unsigned window, sx_error *err)
 {
     Xapian::Query::op xop;
-    if (!xapian_op(op, &xop)) {
-        sx_set_error(err, SX_ERR_INVALID_ARG, "%s: unknown operator %d", __func__, (int)op);
+    if (!xapian_op(sx_enum_value(op), &xop)) {
+        sx_set_error(err, SX_ERR_INVALID_ARG, "%s: unknown operator %d", __func__, sx_enum_value(op));
         return nullptr;
     }
     SX_REQUIRE_NULL(subs || n == 0, err, "subs is NULL");

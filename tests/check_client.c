@@ -180,6 +180,16 @@ START_TEST(test_print_answer)
     ck_assert_ptr_nonnull(strstr(buf, "  dates: 2025-01-01 to the last\n"));
     free(buf);
     json_decref(a);
+    /* Near-copies folded into a hit: listed under it. */
+    a = json_loads("{\"total\":1,\"exact\":true,\"took_ms\":0.1,\"hits\":[{\"rank\":1,\"id\":\"v2\",\"title\":\"条例\","
+                   "\"snippet\":\"正文\",\"similar\":[{\"id\":\"v1\",\"title\":\"条例\"},{\"id\":\"v0\",\"title\":\"\"}]}]}",
+                   0, NULL);
+    f = open_memstream(&buf, &len);
+    sou_print_answer(f, a, &plain);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "   + 2 similar: v1 条例; v0 (untitled)\n"));
+    free(buf);
+    json_decref(a);
     a = json_loads("{\"query\":{\"text\":\"医保\"},\"total\":4,\"offset\":20,\"hits\":[]}", 0, NULL);
     f = open_memstream(&buf, &len);
     sou_print_answer(f, a, &plain);

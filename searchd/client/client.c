@@ -525,6 +525,29 @@ static void print_facets(FILE *out, const json_t *answer, const sou_print_opts *
     }
 }
 
+/* A hit's near-copies (other versions or copies searchd showed as one):
+ * "   + N similar: id title; id title". */
+static void print_similar(FILE *out, const json_t *similar, const sou_print_opts *po)
+{
+    size_t i, n = json_array_size(similar);
+    json_t *s;
+    unsigned col = 0;
+    char head[48];
+    if (!n)
+        return;
+    snprintf(head, sizeof head, "   + %zu similar: ", n);
+    fputs(po->color ? DIM : "", out);
+    print_text(out, head, 5, po, &col);
+    json_array_foreach(similar, i, s) {
+        if (i)
+            print_text(out, "; ", 5, po, &col);
+        print_text(out, str_of(s, "id"), 5, po, &col);
+        print_text(out, " ", 5, po, &col);
+        print_text(out, *str_of(s, "title") ? str_of(s, "title") : "(untitled)", 5, po, &col);
+    }
+    fputs(po->color ? RESET "\n" : "\n", out);
+}
+
 int sou_print_answer(FILE *out, const json_t *answer, const sou_print_opts *po)
 {
     const json_t *hits = json_object_get(answer, "hits");
@@ -569,6 +592,7 @@ int sou_print_answer(FILE *out, const json_t *answer, const sou_print_opts *po)
             print_html(out, snippet, NULL, 3, po, &col);
             fputc('\n', out);
         }
+        print_similar(out, json_object_get(hit, "similar"), po);
         printed++;
     }
     if (printed == 0)

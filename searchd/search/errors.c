@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "search.h"
+#include "utf8.h"
 
 int sou_error_http_status(sou_error_code code)
 {
@@ -60,20 +61,31 @@ const char *sou_error_reason_word(const sou_error *err)
     return reasons[r].word;
 }
 
-/* Cut the NUL-terminated text in buf (size bytes) so that it does not end
- * inside a UTF-8 sequence, after vsnprintf/snprintf truncated it. */
+/* Make the NUL-terminated text in buf (size bytes) valid UTF-8, which the
+ * JSON answer needs: a sequence cut by vsnprintf/snprintf at the end of a
+ * full buffer goes, and any other malformed byte (an offending value as the
+ * client sent it, a "%.40s" that cut a character) becomes '?'. */
 static void cut_utf8(char *buf, size_t size)
 {
     size_t len = strlen(buf), i = len;
-    if (len + 1 < size)
-        return;
-    while (i > 0 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80)
-        i--;
-    if (i > 0 && ((unsigned char)buf[i - 1] & 0x80)) {
-        unsigned char lead = (unsigned char)buf[i - 1];
-        size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-        if (len - (i - 1) < want)
-            buf[i - 1] = '\0';
+    if (len + 1 >= size) {
+        while (i > 0 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80)
+            i--;
+        if (i > 0 && ((unsigned char)buf[i - 1] & 0x80)) {
+            unsigned char lead = (unsigned char)buf[i - 1];
+            size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+            if (len - (i - 1) < want)
+                buf[len = i - 1] = '\0';
+        }
+    }
+    for (i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = sou_utf8_decode((const unsigned char *)buf + i, len - i, &cp);
+        if (k == 0) {
+            buf[i] = '?';
+            k = 1;
+        }
+        i += k;
     }
 }
 

@@ -942,7 +942,24 @@
     return el('li', { class: 'result', 'data-id': id },
               el('h2', { class: 'result-title' }, link),
               el('p', { class: 'meta' }, meta),
-              snippet.childNodes.length ? snippet : null);
+              snippet.childNodes.length ? snippet : null,
+              similarList(s, h));
+  }
+
+  /* The near-copies searchd folded into this hit (other versions or copies
+   * of the same text), behind a disclosure: 另有 N 篇相似. */
+  function similarList(s, h) {
+    const sim = Array.isArray(h.similar)
+      ? h.similar.filter((x) => x && typeof x.id === 'string') : [];
+    if (!sim.length)
+      return null;
+    const list = el('ul', { class: 'similar-list' });
+    for (const x of sim) {
+      const title = typeof x.title === 'string' && x.title.trim() ? x.title : '（无标题）';
+      list.appendChild(el('li', null, el('a', { class: 'similar-link', href: docHref(x.id, s.q), 'data-id': x.id },
+                                          title)));
+    }
+    return el('details', { class: 'similar' }, el('summary', null, `另有 ${sim.length} 篇相似`), list);
   }
 
   function renderPager(s, total, exact) {

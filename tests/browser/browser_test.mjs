@@ -134,6 +134,11 @@ const FIXTURES = [
     date: '2023-05-06', category: '案例' },
   { id: 'interp_drunk', title: '关于办理醉驾案件的意见', body: '对醉酒驾驶机动车的，依法从严处理。', date: '2023-12-13',
     category: '司法解释' },
+  /* two versions of one regulation: shown as one result (issue 7) */
+  ...['2015-06-01', '2022-01-01'].map((date, i) => ({
+    id: `copy_v${i + 1}`, title: '测试住宅物业管理规定', date, category: 'DLC',
+    body: '业主大会应当依法选举业主委员会。物业服务企业应当按照合同约定提供服务，公开收费项目和标准。' +
+          (i ? '本规定自2022年1月1日起施行。' : '本规定自2015年6月1日起施行。') })),
 ];
 const ARTICLE_95 = '第九十五条';
 
@@ -250,7 +255,7 @@ async function docShown(id) {
 /* Elements a document's text may turn into: everything else is injection. */
 async function foreignElements() {
   return page.evaluate(() => {
-    const allowed = new Set(['LI', 'H2', 'A', 'P', 'SPAN', 'TIME', 'MARK', 'STRONG', 'UL']);
+    const allowed = new Set(['LI', 'H2', 'A', 'P', 'SPAN', 'TIME', 'MARK', 'STRONG', 'UL', 'DETAILS', 'SUMMARY']);
     const bad = [];
     for (const e of document.querySelectorAll('#results *, #doc-title *, #doc-meta *, #doc-body *')) {
       if (!allowed.has(e.tagName))
@@ -617,6 +622,19 @@ async function main() {
       const meta = await page.textContent(`.result[data-id="${LAW_ID}"] .meta`);
       assert(meta.includes('地方性法规') && !meta.includes('DLC'), `the law's fields read "${meta}"`);
       await page.screenshot({ path: path.join(opts.out, 'browser-screenshot.png') });
+    });
+
+    await check('near-copies are one result, 另有 1 篇相似 opens to the other version', async () => {
+      await page.goto(`${base}/?q=${encodeURIComponent('物业管理规定')}`);
+      const hits = await resultsFor('物业管理规定');
+      const ids = hits.map((h) => h.id);
+      assert(ids.includes('copy_v2') && !ids.includes('copy_v1'), `results ${ids.join(', ')}: the newer version alone`);
+      const li = `#results .result[data-id="copy_v2"]`;
+      assert((await page.textContent(`${li} .similar summary`)).includes('另有 1 篇相似'), 'no 另有 1 篇相似');
+      assert(!(await page.isVisible(`${li} .similar-link`)), 'the list is open before a click');
+      await page.click(`${li} .similar summary`);
+      await page.click(`${li} .similar-link`);
+      await docShown('copy_v1');
     });
 
     await check('related articles under a document open in the page', async () => {
