@@ -12,7 +12,9 @@
 #             guides and long laws compete; the questions and judgments of gd and laws
 #             together (written under $BENCH_DIR/relevance/sets)
 # and sets REL_SET, REL_TITLE (one line naming it), REL_INPUTS (the input paths, as the
-# indexer takes them), REL_QUERIES (qid<TAB>question) and REL_QRELS (qid<TAB>docid<TAB>grade);
+# indexer takes them), REL_QUERIES (qid<TAB>question), REL_QRELS (qid<TAB>docid<TAB>grade)
+# and REL_PARTS ("name|queries|qrels" of the sets whose questions a combined set joins: its
+# figures are given for each too, since the targets are the parts' own);
 # REL_CORPUS stays cmrc2018's corpus (bench/query and bench/cluster name it).
 #
 # bench_relevance_index ENGINE (sou, lucene, bigram, xapian, fts5) sets REL_DB to the
@@ -32,6 +34,7 @@ REL_SETS_ALL="cmrc gd laws combined"
 rel_set() {
     local eval=$SHARED/eval
     REL_SET=$1
+    REL_PARTS=()
     case "$1" in
         cmrc)
             REL_INPUTS=("$REL_CORPUS")
@@ -61,6 +64,7 @@ rel_set() {
             cat "$eval/gd/qrels.tsv" "$eval/laws/qrels.tsv" >"$d/combined.qrels.tsv"
             REL_QUERIES=$d/combined.queries.tsv
             REL_QRELS=$d/combined.qrels.tsv
+            REL_PARTS=("gd|$eval/gd/queries.tsv|$eval/gd/qrels.tsv" "laws|$eval/laws/queries.tsv|$eval/laws/qrels.tsv")
             REL_TITLE="combined: gd + laws + the seed articles in one index, the questions of gd and laws"
             ;;
         *) bench_die "unknown collection $1 (one of: $REL_SETS_ALL)" ;;

@@ -12,7 +12,7 @@ figures are those of the project's scorer, ../shared/eval/graded.py (GRADED.PY),
 engine's answers as its "tsv" run: s1, s3, s10 (a grade-2 document first, in the top 3, in
 the top 10), MRR@10 (of the first grade-2 document), nDCG@10 (gains 2^grade - 1) and the
 questions with no hit; so the benchmark and the judge cannot disagree.  Latency of one
-question (p50, p99) is as the answering program measured it.  Prints one table, with each
+question (p50, p99, over the questions of QUERIES) is as the answering program measured it.  Prints one table, with each
 engine's difference to the first engine (the reference: sou) in s1, MRR@10 and nDCG@10, and
 the ratio of the reference's MRR@10 to the engine's; --json writes the figures for summary.
 A question missing from an answers file counts as one without a hit, and is reported.
@@ -104,7 +104,7 @@ def score(argv):
         name, path = arg.split("=", 1)
         ans = load_answers(path)
         f = graded(scorer, ans, queries, qrels)
-        lat = sorted(us / 1000.0 for us, _ in ans.values() if us is not None)
+        lat = sorted(ans[q][0] / 1000.0 for q in qids if q in ans and ans[q][0] is not None)
         f.update(name=name, p50=percentile(lat, 0.5), p99=percentile(lat, 0.99),
                  missing=sum(q not in ans for q in qids))
         rows.append(f)
@@ -139,13 +139,13 @@ def summary(paths):
     for s in sets:
         names += [r["name"] for r in s["rows"] if r["name"] not in names]
     width = 20
-    print(f"{'s1 / MRR@10 / nDCG@10':<22}" + "".join(f"{n[:width]:>{width + 2}}" for n in names))
+    print(f"{'s1 / MRR@10 / nDCG@10':<24}" + "".join(f"{n[:width]:>{width + 2}}" for n in names))
     for s in sets:
         by = {r["name"]: r for r in s["rows"]}
         cells = [f"{by[n]['s1']:.3f}/{by[n]['mrr10']:.3f}/{by[n]['ndcg10']:.3f}" if n in by else "-"
                  for n in names]
         label = s["title"].split(":", 1)[0]
-        print(f"{label[:22]:<22}" + "".join(f"{c:>{width + 2}}" for c in cells))
+        print(f"{label[:24]:<24}" + "".join(f"{c:>{width + 2}}" for c in cells))
 
 
 def main(argv):
