@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sou_testcluster.h"
 #include "sou_testload.h"
 #include "sou_testserver.h"
 #include "sou_xapian.h"
@@ -635,6 +636,51 @@ START_TEST(test_reindex_while_searching)
 }
 END_TEST
 
+/* ------------------------------------------------------------ shutdown */
+
+/* shutdown_timeout bounds the exit: a search stuck on a hung shard (a
+ * xapian-tcpsrv stopped with SIGSTOP, the search waiting for it up to
+ * shard_timeout, 30 s) no longer holds searchd (the exit waited 24 s with
+ * --shutdown-timeout 3). */
+START_TEST(test_shutdown_timeout)
+{
+    sou_xapsrv srv;
+    char errbuf[256], stub[4200];
+    ck_assert_msg(sou_tcpsrv_start(&srv, g_db, 0, 0, errbuf, sizeof errbuf) == 0, "%s", errbuf);
+    snprintf(stub, sizeof stub, "%s/hung.stub", g_tmp);
+    FILE *f = fopen(stub, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "remote %s\n", srv.addr);
+    fclose(f);
+    const char *extra[] = {"--shard-timeout", "30000", "--shutdown-timeout", "1", "--threads", "1", NULL};
+    sou_testserver ts;
+    start(&ts, stub, extra);
+    sou_testconn c;
+    ck_assert_int_eq(sou_testconn_open(&c, ts.line_port), 0);
+    json_t *a = sou_testconn_call(&c, "SEARCH 医保");
+    ck_assert_msg(a && !json_object_get(a, "error"), "the shard does not answer");
+    json_decref(a);
+
+    ck_assert_int_eq(sou_xapsrv_pause(&srv, 1), 0);
+    ck_assert_int_eq(sou_testconn_send(&c, "SEARCH 天津看牙能用医保报销吗\n"), 0);
+    usleep(500 * 1000); /* the search is waiting for the shard */
+    double t0 = now_s();
+    ck_assert_int_eq(sou_testserver_signal(&ts, SIGTERM), 0);
+    int status = 0;
+    while (waitpid(ts.pid, &status, WNOHANG) == 0 && now_s() - t0 < 20)
+        usleep(20 * 1000);
+    double took = now_s() - t0;
+    ts.pid = 0;
+    sou_xapsrv_pause(&srv, 0);
+    sou_xapsrv_stop(&srv);
+    sou_testconn_close(&c);
+    fprintf(stderr, "check_faults: searchd exited %.2f s after SIGTERM with a search stuck on a hung shard\n", took);
+    ck_assert_msg(took >= 0.8 && took < 4, "searchd exited %.2f s after SIGTERM (shutdown_timeout 1 s)", took);
+    /* 1: it gave up on a running request (server.h) */
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1, "exit status %d", status);
+}
+END_TEST
+
 static Suite *faults_suite(void)
 {
     Suite *s = suite_create("faults");
@@ -646,6 +692,7 @@ static Suite *faults_suite(void)
     tcase_add_test(tc, test_descriptor_exhaustion);
     tcase_add_test(tc, test_http_strictness);
     tcase_add_test(tc, test_idle_connections);
+    tcase_add_test(tc, test_shutdown_timeout);
     suite_add_tcase(s, tc);
     tc = tcase_create("indexer");
     tcase_set_timeout(tc, 240);
