@@ -363,7 +363,7 @@ static void read_part(part_reads &r, std::vector<Xapian::Document> &out) noexcep
 {
     try {
         for (size_t k = 0; k < r.hits.size(); k++)
-            out[r.hits[k]] = r.db->get_document(r.local[k]);
+            out[r.hits[k]] = r.db->get_document(r.local[k], Xapian::DOC_ASSUME_VALID);
     } catch (...) {
         r.failure = std::current_exception();
     }
@@ -388,7 +388,7 @@ extern "C" sx_status sx_mset_documents(const sx_mset *m, unsigned n, sx_doc **do
          * only (a few hits past the page: readahead hints, no reads). */
         if (m->mset.get_firstitem() == 0)
             m->mset.fetch();
-        const sx_db *db = m->db;
+        sx_db *db = m->db;
         size_t nparts = db ? db->parts.size() : 0;
         std::vector<part_reads> reads(nparts);
         size_t busy_remote = 0;
@@ -433,8 +433,12 @@ extern "C" sx_status sx_mset_documents(const sx_mset *m, unsigned n, sx_doc **do
                 if (r.failure)
                     std::rethrow_exception(r.failure);
         } else {
+            /* Through the database, not the MSet: the MSet would read every
+             * document fetch() asked for (the hits past the page too).  The
+             * documents exist (the match found them): no existence check. */
             for (unsigned i = 0; i < n; i++)
-                got[i] = m->mset[i].get_document();
+                got[i] = db ? db->db().get_document(*m->mset[i], Xapian::DOC_ASSUME_VALID)
+                            : m->mset[i].get_document();
         }
         /* Xapian reads a local document's data and values when first asked
          * for them, and a commit in between can make that revision vanish
