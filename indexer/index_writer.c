@@ -394,6 +394,18 @@ static int is_xapian_dir(const char *path)
     return 0;
 }
 
+/* A name Xapian writes while it creates a glass database, before its
+ * version file (iamglass) exists. */
+static int xapian_creation_file(const char *name)
+{
+    size_t n = strlen(name);
+    return strcmp(name, "flintlock") == 0 || strcmp(name, "v.tmp") == 0 ||
+           (n > 6 && strcmp(name + n - 6, ".glass") == 0);
+}
+
+/* Empty, or holding only what Xapian makes first when it creates a
+ * database: a run killed right then left that (check_faults saw flintlock
+ * alone, and flintlock, postlist.glass, termlist.glass and v.tmp). */
 static int dir_is_empty(const char *path)
 {
     DIR *d = opendir(path);
@@ -402,10 +414,27 @@ static int dir_is_empty(const char *path)
     if (!d)
         return 0;
     while ((de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 && !xapian_creation_file(de->d_name))
             empty = 0;
     closedir(d);
     return empty;
+}
+
+/* Remove those leftovers (Xapian would take the tables for a database and
+ * fail on the missing version file).  Only for a DIR without iamglass. */
+static void remove_creation_files(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+    char file[4200];
+    if (!d)
+        return;
+    while ((de = readdir(d)) != NULL)
+        if (xapian_creation_file(de->d_name)) {
+            snprintf(file, sizeof file, "%s/%s", path, de->d_name);
+            unlink(file);
+        }
+    closedir(d);
 }
 
 static sx_status add_targets(indexer *ix, unsigned n, sx_error *err)
@@ -625,10 +654,13 @@ static sx_status open_target(indexer *ix, sx_error *err)
             set_error(err, SX_ERR_INVALID_ARG, "%s: exists and is not a directory", path);
             return SX_ERR_INVALID_ARG;
         }
-        if (!is_xapian_dir(path) && !dir_is_empty(path)) {
-            set_error(err, SX_ERR_INVALID_ARG,
-                      "%s: not a Xapian database and not empty; refusing to write there", path);
-            return SX_ERR_INVALID_ARG;
+        if (!is_xapian_dir(path)) {
+            if (!dir_is_empty(path)) {
+                set_error(err, SX_ERR_INVALID_ARG,
+                          "%s: not a Xapian database and not empty; refusing to write there", path);
+                return SX_ERR_INVALID_ARG;
+            }
+            remove_creation_files(path);
         }
     } else if (errno != ENOENT) {
         set_error(err, SX_ERR_IO, "%s: %s", path, strerror(errno));

@@ -633,6 +633,27 @@ START_TEST(swap_without_renameat2)
 }
 END_TEST
 
+/* An indexer killed while Xapian was creating DIR left only what Xapian
+ * writes before the version file (check_faults found it): the next run
+ * takes DIR as new, it does not refuse it as "not a Xapian database". */
+START_TEST(half_created_index)
+{
+    static const char *const left[] = {"flintlock", "postlist.glass", "termlist.glass", "v.tmp"};
+    char db[128], file[160], corpus[1024], out[8192];
+    const char *args[] = {"--db", db, corpus, NULL};
+
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    corpus_dir(corpus, sizeof corpus);
+    ck_assert_int_eq(mkdir(db, 0777), 0);
+    for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
+        snprintf(file, sizeof file, "%s/%s", db, left[i]);
+        write_text(file, i ? "half a table" : "");
+    }
+    ck_assert_msg(run_indexer(out, sizeof out, args) == 0, "%s", out);
+    check_corpus_index(db);
+}
+END_TEST
+
 START_TEST(bad_jsonl_line)
 {
     char db[128], jsonl[128], out[8192], expect[256];
@@ -762,6 +783,7 @@ static Suite *index_suite(void)
     tcase_add_test(errors, second_writer_locked);
     tcase_add_test(errors, database_error_midway);
     tcase_add_test(errors, swap_without_renameat2);
+    tcase_add_test(errors, half_created_index);
     tcase_add_test(errors, bad_jsonl_line);
     tcase_add_test(errors, not_an_index);
     tcase_add_test(errors, stop_requested);
