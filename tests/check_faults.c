@@ -594,7 +594,8 @@ START_TEST(test_reindex_while_searching)
     sou_testload_read(load, &before);
 
     snprintf(indexer, sizeof indexer, "%s/indexer", sou_test_bin_dir());
-    const char *argv[] = {indexer, "--db", db, "--quiet", "--batch", "25", "-", NULL};
+    /* a commit every 100 articles: ten during the run (the default is rarer) */
+    const char *argv[] = {indexer, "--db", db, "--quiet", "--batch", "100", "-", NULL};
     int fd;
     pid_t pid = sou_test_spawn(argv, &fd);
     ck_assert_int_gt(pid, 0);
