@@ -120,25 +120,6 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* A /proc/PID/status value in kB ("VmRSS", "VmHWM"), -1 if unknown. */
-static long proc_kb(pid_t pid, const char *field)
-{
-    char path[64], line[256];
-    long kb = -1;
-    size_t fl = strlen(field);
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, field, fl) == 0 && line[fl] == ':') {
-            kb = strtol(line + fl + 1, NULL, 10);
-            break;
-        }
-    fclose(f);
-    return kb;
-}
-
 /* Reset VmHWM to the current RSS (Linux 4.0+); 0 or -1. */
 static int reset_peak(pid_t pid)
 {
@@ -149,23 +130,6 @@ static int reset_peak(pid_t pid)
         return -1;
     int ok = fputs("5", f) >= 0;
     return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-static double cpu_s(pid_t pid)
-{
-    char path[64], buf[1024];
-    unsigned long ut = 0, st = 0;
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char *p = strrchr(buf, ')');
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-        return -1;
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -227,12 +191,12 @@ static void run_queries(void)
         long rss = 0;
         char answer[64] = "";
         for (int r = 0; r < 3; r++) {
-            long before = proc_kb(ts.pid, "VmRSS");
+            long before = sou_test_proc_kb(ts.pid, "VmRSS");
             reset_peak(ts.pid);
             double t0 = now_ms();
             json_t *a = sou_testconn_call(&c, line);
             wall[r] = now_ms() - t0;
-            long peak = proc_kb(ts.pid, "VmHWM") - before;
+            long peak = sou_test_proc_kb(ts.pid, "VmHWM") - before;
             rss = peak > rss ? peak : rss;
             const json_t *e = json_object_get(a, "error");
             took[r] = e ? NAN : json_number_value(json_object_get(a, "took_ms"));
@@ -278,7 +242,7 @@ static void run_never_read(void)
     sou_testconn c;
     sou_testconn_open(&c, ts.line_port);
     json_decref(sou_testconn_call(&c, "SEARCH 中国经济发展"));
-    long rss0 = proc_kb(ts.pid, "VmRSS");
+    long rss0 = sou_test_proc_kb(ts.pid, "VmRSS");
     static char batch[REQUESTS * 110];
     size_t len = 0;
     for (int i = 0; i < REQUESTS; i++)
@@ -306,7 +270,7 @@ static void run_never_read(void)
     long peak = rss0;
     double closed_at = -1;
     while (now_ms() - t0 < 60000) {
-        long r = proc_kb(ts.pid, "VmRSS");
+        long r = sou_test_proc_kb(ts.pid, "VmRSS");
         peak = r > peak ? r : peak;
         json_t *st = sou_testconn_call(&c, "STATS");
         json_int_t open = json_integer_value(json_object_get(json_object_get(st, "connections"), "open"));
@@ -320,7 +284,7 @@ static void run_never_read(void)
     printf("2. never-read: %d connections x %d pipelined searches of limit 100, 10 passages of 1000 characters\n",
            CONNS, REQUESTS);
     printf("   RSS %.1f MB before, %.1f MB at the peak, %.1f MB after; all closed by searchd after %.1f s%s\n\n",
-           rss0 / 1024.0, peak / 1024.0, proc_kb(ts.pid, "VmRSS") / 1024.0, closed_at / 1000,
+           rss0 / 1024.0, peak / 1024.0, sou_test_proc_kb(ts.pid, "VmRSS") / 1024.0, closed_at / 1000,
            closed_at < 0 ? " (NOT all closed within 60 s)" : "");
     for (int i = 0; i < CONNS; i++)
         close(fds[i]);
@@ -398,7 +362,7 @@ static void run_connections(long want)
     sou_testconn_open(&c, ts.line_port);
     median_search(&c);
     double before = median_search(&c);
-    long rss0 = proc_kb(ts.pid, "VmRSS");
+    long rss0 = sou_test_proc_kb(ts.pid, "VmRSS");
     int *fds = calloc((size_t)want, sizeof *fds);
     long opened = 0;
     for (long i = 0; i < want; i++) {
@@ -410,15 +374,15 @@ static void run_connections(long want)
     usleep(2000 * 1000); /* let searchd accept what it will */
     long line = metric(ts.http_port, "sou_connections_open{protocol=\"line\"} ");
     long http = metric(ts.http_port, "sou_connections_open{protocol=\"http\"} ");
-    double cpu0 = cpu_s(ts.pid);
+    double cpu0 = sou_test_proc_cpu_s(ts.pid);
     usleep(2000 * 1000);
-    double idle_cpu = cpu_s(ts.pid) - cpu0;
+    double idle_cpu = sou_test_proc_cpu_s(ts.pid) - cpu0;
     double with = median_search(&c);
     printf("4. connections: %ld opened (half line, half HTTP; ulimit -n %llu)\n", opened,
            (unsigned long long)rl.rlim_cur);
     printf("   held open by searchd: %ld line + %ld HTTP (one of each is this program's own); RSS %.1f -> %.1f MB; "
            "%.2f s of CPU in 2 s idle; a search %.2f ms with them, %.2f ms without (medians of 21)\n",
-           line, http, rss0 / 1024.0, proc_kb(ts.pid, "VmRSS") / 1024.0, idle_cpu, with, before);
+           line, http, rss0 / 1024.0, sou_test_proc_kb(ts.pid, "VmRSS") / 1024.0, idle_cpu, with, before);
     for (long i = 0; i < opened; i++)
         close(fds[i]);
     free(fds);
