@@ -6,6 +6,8 @@
 #                    that built them, until --rebuild
 #   SOU_BENCH_BUILD  build directory (default <repo>/build-bench, configured with
 #                    -DSOU_BUILD_BENCH=ON)
+#   SOU_BENCH_PORT   searchd listens on 127.0.0.1 at this port (HTTP) and the next (line
+#                    protocol); default: free ports the kernel picks
 # Nothing is ever written under /work/shared or the repository's source files.
 
 SOU_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -46,6 +48,8 @@ bench_build() {
         bench_note "the full build failed (see $log); building the peers alone"
         cmake --build "$BENCH_BUILD" -j"$(nproc)" --target xapian_cjk lucene_cjk fts5 lineclient \
             >>"$log" 2>&1 || bench_die "the peers do not build: see $log"
+        # These two link sou's own libraries (tokenizer, readers): they may fail with it.
+        cmake --build "$BENCH_BUILD" -j"$(nproc)" --target xapian_bigram sou_docs >>"$log" 2>&1 || true
     fi
     for p in xapian_cjk lucene_cjk fts5 lineclient; do
         [ -x "$BIN/$p" ] || bench_die "$BIN/$p was not built: see $log"
@@ -55,13 +59,16 @@ bench_build() {
 have_sou_indexer() { [ -x "$BIN/indexer" ]; }
 have_sou_searchd() { [ -x "$BIN/searchd" ]; }
 
-# Prints a short key naming the inputs given (path, size, mtime) and the programs
-# given (content hash), so a cached index is reused only for the same of both.
+# Prints a short key naming the inputs given (path, size, mtime; for a directory, of
+# every file under it) and the programs given (content hash), so a cached index is
+# reused only for the same of both.
 bench_key() {
     local f
     for f in "$@"; do
         if [ -x "$f" ] && [ -f "$f" ]; then
             sha1sum "$f" | cut -c1-12
+        elif [ -d "$f" ]; then
+            find -L "$f" -type f -printf '%p %s %T@\n' | LC_ALL=C sort
         else
             stat -L -c '%n %s %Y' "$f"
         fi
@@ -109,12 +116,16 @@ bench_measure() {
 # Size of a file or directory in MB (10^6 bytes, as every MB in the benchmarks).
 bench_du_mb() { du -sb "$1" | awk '{printf "%.1f", $1 / 1e6}'; }
 
-# bench_start_searchd DB: starts searchd on free loopback ports; sets SEARCHD_PID,
-# SEARCHD_HTTP and SEARCHD_LINE (host:port).
+# bench_start_searchd DB: starts searchd on loopback (ports SOU_BENCH_PORT and the next
+# one if set, else free ones); sets SEARCHD_PID, SEARCHD_HTTP and SEARCHD_LINE (host:port).
 bench_start_searchd() {
-    local db=$1 out=$BENCH_DIR/searchd.out i
+    local db=$1 out=$BENCH_DIR/searchd.out i http=0 line=0
+    if [ -n "${SOU_BENCH_PORT:-}" ]; then
+        http=$SOU_BENCH_PORT
+        line=$((SOU_BENCH_PORT + 1))
+    fi
     : >"$out"
-    "$BIN/searchd" --db "$db" --http 127.0.0.1:0 --line 127.0.0.1:0 >"$out" 2>"$BENCH_DIR/searchd.err" &
+    "$BIN/searchd" --db "$db" --http "127.0.0.1:$http" --line "127.0.0.1:$line" >"$out" 2>"$BENCH_DIR/searchd.err" &
     SEARCHD_PID=$!
     BENCH_PIDS+=("$SEARCHD_PID")
     for i in $(seq 1 300); do
