@@ -71,6 +71,7 @@ struct indexer {
     atomic_ulong added, replaced, skipped, problems;
     /* counters only the calling thread updates */
     unsigned long read, deleted, delete_missing;
+    unsigned long rolled_back; /* see sou_index_stats */
     uint64_t bytes;
     const char *phase;
     unsigned nworkers;
@@ -171,6 +172,7 @@ static void snapshot(indexer *ix, sou_index_stats *s)
     s->deleted = ix->deleted;
     s->delete_missing = ix->delete_missing;
     s->problems = atomic_load(&ix->problems);
+    s->rolled_back = ix->rolled_back;
     s->bytes = ix->bytes;
     s->seconds = elapsed(&ix->t0);
     s->phase = ix->phase;
@@ -275,10 +277,15 @@ static sx_status begin_batch(sx_db *db, int shard, sx_error *e)
     return sx_db_begin_transaction(db, shard ? 0 : 1, e);
 }
 
-static sx_status commit_batch(sx_db *db, int shard, sx_error *e)
+/* Commit, then open the next batch; *since (documents not committed) is
+ * reset by the commit, not by the attempt. */
+static sx_status commit_batch(sx_db *db, int shard, unsigned long *since, sx_error *e)
 {
     sx_status st = sx_db_commit_transaction(db, e);
-    return st == SX_OK ? begin_batch(db, shard, e) : st;
+    if (st != SX_OK)
+        return st;
+    *since = 0;
+    return begin_batch(db, shard, e);
 }
 
 /* The target an article's documents go to (shard.h: by the ARTICLE id, so
@@ -319,20 +326,28 @@ static void index_one(worker *w, sou_xpassages *xd, const sou_doc *doc)
     }
     if (t)
         pthread_mutex_lock(&t->mu);
+    /* Once a write failed, the target's transaction is gone: no other
+     * worker may write (its error, "no transaction in progress", would
+     * hide the cause).  Checked and recorded under the target's lock. */
+    if (atomic_load(&ix->failed)) {
+        if (t)
+            pthread_mutex_unlock(&t->mu);
+        return;
+    }
     st = sx_db_termfreq(db, idterm, idlen, &existed, &e);
     if (st == SX_OK)
         st = sou_document_write(db, idterm, xd, &e);
-    if (st == SX_OK && ++*since >= batch) {
-        st = commit_batch(db, !durable, &e);
-        *since = 0;
+    if (st == SX_OK) {
+        /* counted once written; *since says how many of those are not
+         * committed yet (rolled back if the run fails: sou_index_stats) */
+        atomic_fetch_add(existed ? &ix->replaced : &ix->added, 1);
+        if (++*since >= batch)
+            st = commit_batch(db, !durable, since, &e);
     }
+    if (st != SX_OK)
+        fail(ix, &e);
     if (t)
         pthread_mutex_unlock(&t->mu);
-    if (st != SX_OK) {
-        fail(ix, &e);
-        return;
-    }
-    atomic_fetch_add(existed ? &ix->replaced : &ix->added, 1);
 }
 
 static void *worker_main(void *arg)
@@ -379,6 +394,18 @@ static int is_xapian_dir(const char *path)
     return 0;
 }
 
+/* A name Xapian writes while it creates a glass database, before its
+ * version file (iamglass) exists. */
+static int xapian_creation_file(const char *name)
+{
+    size_t n = strlen(name);
+    return strcmp(name, "flintlock") == 0 || strcmp(name, "v.tmp") == 0 ||
+           (n > 6 && strcmp(name + n - 6, ".glass") == 0);
+}
+
+/* Empty, or holding only what Xapian makes first when it creates a
+ * database: a run killed right then left that (check_faults saw flintlock
+ * alone, and flintlock, postlist.glass, termlist.glass and v.tmp). */
 static int dir_is_empty(const char *path)
 {
     DIR *d = opendir(path);
@@ -387,10 +414,27 @@ static int dir_is_empty(const char *path)
     if (!d)
         return 0;
     while ((de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 && !xapian_creation_file(de->d_name))
             empty = 0;
     closedir(d);
     return empty;
+}
+
+/* Remove those leftovers (Xapian would take the tables for a database and
+ * fail on the missing version file).  Only for a DIR without iamglass. */
+static void remove_creation_files(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+    char file[4200];
+    if (!d)
+        return;
+    while ((de = readdir(d)) != NULL)
+        if (xapian_creation_file(de->d_name)) {
+            snprintf(file, sizeof file, "%s/%s", path, de->d_name);
+            unlink(file);
+        }
+    closedir(d);
 }
 
 static sx_status add_targets(indexer *ix, unsigned n, sx_error *err)
@@ -561,6 +605,38 @@ static sx_status open_stub_targets(indexer *ix, sx_error *err)
     return start_sharded_run(ix, err);
 }
 
+/* DIR.sou-build for DIR (malloc'ed; NULL when out of memory). */
+static char *build_dir_of(const char *db_path)
+{
+    size_t n = strlen(db_path);
+    char *dir = NULL;
+    while (n > 1 && db_path[n - 1] == '/')
+        n--;
+    return asprintf(&dir, "%.*s%s", (int)n, db_path, BUILD_SUFFIX) < 0 ? NULL : dir;
+}
+
+/* Before anything else: DIR missing and DIR.sou-build (ours) holding old
+ * means a run died inside swap_into_place's two renames: finish the swap
+ * with new (complete: the swap starts after the compaction), else put old
+ * back. */
+static void recover_swap(const char *db_path)
+{
+    char *dir = build_dir_of(db_path), path[4200];
+    if (!dir || access(db_path, F_OK) == 0 || errno != ENOENT) {
+        free(dir);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, BUILD_MARKER);
+    if (access(path, F_OK) == 0) {
+        snprintf(path, sizeof path, "%s/new", dir);
+        if (rename(path, db_path) != 0) {
+            snprintf(path, sizeof path, "%s/old", dir);
+            rename(path, db_path); /* nothing there: a new index */
+        }
+    }
+    free(dir);
+}
+
 /* Open (creating) what opt.db_path names and keep it: the locks last the
  * whole run.  Decides the mode. */
 static sx_status open_target(indexer *ix, sx_error *err)
@@ -572,15 +648,19 @@ static sx_status open_target(indexer *ix, sx_error *err)
 
     if (sx_stub_is_stub(path))
         return open_stub_targets(ix, err);
+    recover_swap(path);
     if (stat(path, &st) == 0) {
         if (!S_ISDIR(st.st_mode)) {
             set_error(err, SX_ERR_INVALID_ARG, "%s: exists and is not a directory", path);
             return SX_ERR_INVALID_ARG;
         }
-        if (!is_xapian_dir(path) && !dir_is_empty(path)) {
-            set_error(err, SX_ERR_INVALID_ARG,
-                      "%s: not a Xapian database and not empty; refusing to write there", path);
-            return SX_ERR_INVALID_ARG;
+        if (!is_xapian_dir(path)) {
+            if (!dir_is_empty(path)) {
+                set_error(err, SX_ERR_INVALID_ARG,
+                          "%s: not a Xapian database and not empty; refusing to write there", path);
+                return SX_ERR_INVALID_ARG;
+            }
+            remove_creation_files(path);
         }
     } else if (errno != ENOENT) {
         set_error(err, SX_ERR_IO, "%s: %s", path, strerror(errno));
@@ -676,14 +756,10 @@ static sx_status load_fields(indexer *ix, sx_error *err)
 /* DIR.sou-build, emptied of what a killed run may have left there. */
 static sx_status make_build_dir(indexer *ix, sx_error *err)
 {
-    size_t n = strlen(ix->opt.db_path);
     char marker[4096];
     int fd;
 
-    while (n > 1 && ix->opt.db_path[n - 1] == '/')
-        n--;
-    if (asprintf(&ix->build_dir, "%.*s%s", (int)n, ix->opt.db_path, BUILD_SUFFIX) < 0) {
-        ix->build_dir = NULL;
+    if (!(ix->build_dir = build_dir_of(ix->opt.db_path))) {
         set_error(err, SX_ERR_NO_MEMORY, "out of memory");
         return SX_ERR_NO_MEMORY;
     }
@@ -730,24 +806,40 @@ static sx_status open_build_targets(indexer *ix, sx_error *err)
 
 /* Put newdir in DIR's place in one atomic step where the file system allows
  * it: a reader opening DIR sees either the old (empty) database or the new
- * index, never a mix.  The old one ends up in DIR.sou-build (removed). */
+ * index, never a mix.  The old one ends up in DIR.sou-build (removed).
+ * Without RENAME_EXCHANGE (an old kernel; ZFS, NFS and FUSE file systems
+ * may refuse it) two renames do it: newdir -> DIR.sou-build/new (a fixed
+ * name), DIR -> DIR.sou-build/old, new -> DIR.  A failure of the last one
+ * puts old back; a run killed between the two leaves DIR missing, and the
+ * next run finishes the swap (recover_swap): DIR is never lost. */
 static sx_status swap_into_place(indexer *ix, const char *newdir, sx_error *err)
 {
-    char *old = NULL;
+    char *old = NULL, *next = NULL;
     sx_status s = SX_OK;
 
     if (renameat2(AT_FDCWD, newdir, AT_FDCWD, ix->opt.db_path, RENAME_EXCHANGE) == 0)
         return SX_OK;
-    if (asprintf(&old, "%s/old", ix->build_dir) < 0) {
+    if (asprintf(&old, "%s/old", ix->build_dir) < 0 || asprintf(&next, "%s/new", ix->build_dir) < 0) {
+        free(old);
         set_error(err, SX_ERR_NO_MEMORY, "out of memory");
         return SX_ERR_NO_MEMORY;
     }
-    if (rename(ix->opt.db_path, old) != 0 || rename(newdir, ix->opt.db_path) != 0) {
+    if (rename(newdir, next) != 0 || rename(ix->opt.db_path, old) != 0) {
         s = SX_ERR_IO;
         set_error(err, s, "%s: cannot move the new database into place: %s", ix->opt.db_path,
                   strerror(errno));
+    } else if (rename(next, ix->opt.db_path) != 0) {
+        int e = errno;
+        s = SX_ERR_IO;
+        if (rename(old, ix->opt.db_path) == 0)
+            set_error(err, s, "%s: cannot move the new database into place (%s); the old one is back",
+                      ix->opt.db_path, strerror(e));
+        else
+            set_error(err, s, "%s: cannot move the new database into place (%s), nor the old one back (%s): "
+                      "it is in %s", ix->opt.db_path, strerror(e), strerror(errno), old);
     }
     free(old);
+    free(next);
     return s;
 }
 
@@ -916,8 +1008,8 @@ static sx_status commit_targets(indexer *ix, sx_error *err)
         sx_status s = SX_OK;
         if (ix->sharded)
             s = sx_db_set_metadata(t->db, SOU_META_RUN, run, &e);
-        if (s == SX_OK)
-            s = sx_db_commit_transaction(t->db, &e);
+        if (s == SX_OK && (s = sx_db_commit_transaction(t->db, &e)) == SX_OK)
+            t->since_commit = 0;
         if (s != SX_OK && first == SX_OK) {
             first = s;
             *err = e;
@@ -1155,10 +1247,17 @@ stop_workers:
 fatal:
     if (err)
         *err = e;
-    if (ix->mode == MODE_UPDATE) /* DIR, or each shard, stays at its last commit */
-        for (i = 0; i < ix->ntargets; i++)
+    /* What the summary must not count as indexed: the workers are done (or
+     * never started), so the counts hold still. */
+    if (ix->mode == MODE_UPDATE) { /* DIR, or each shard, stays at its last commit */
+        for (i = 0; i < ix->ntargets; i++) {
+            ix->rolled_back += ix->targets[i].since_commit;
             if (ix->targets[i].db)
                 sx_db_cancel_transaction(ix->targets[i].db, NULL);
+        }
+    } else { /* a new index is swapped in whole or not at all */
+        ix->rolled_back = atomic_load(&ix->added) + atomic_load(&ix->replaced);
+    }
     result = SOU_INDEX_FAILED;
 done:
     ix->phase = "done";

@@ -79,6 +79,8 @@ typedef struct {
     unsigned long deleted;        /* --delete ids removed */
     unsigned long delete_missing; /* --delete ids that were not in the index */
     unsigned long problems;       /* problems reported */
+    unsigned long rolled_back;    /* of added + replaced: not committed when the run failed, so not in
+                                   * the index (the open batch; a new index: all of them) */
     uint64_t bytes;               /* input bytes read */
     double seconds;               /* since the start of the run */
     const char *phase;            /* "indexing", "compacting", "done" (static strings) */

@@ -345,8 +345,8 @@ int main(int argc, char **argv)
                 stats.delete_missing == 1 ? " was" : "s were");
     if (stop_signal)
         fprintf(stderr, "indexer: interrupted; what was read is committed\n");
-    if (!quiet && status != EXIT_DATABASE && indexing) {
-        /* after a database error, nothing to sum up */
+    if (!quiet && indexing) {
+        /* after a database error too: what was done, and what of it was lost */
         sou_progress_summary(&stats, summary, sizeof summary);
         printf("indexer: %s\n", summary);
     }

@@ -42,14 +42,16 @@ void sou_progress_clear(sou_progress *p)
 
 int sou_progress_summary(const sou_index_stats *s, char *buf, size_t cap)
 {
-    char shards[32] = "";
+    char shards[32] = "", lost[64] = "";
     if (s->shards)
         snprintf(shards, sizeof shards, ", %u shard%s", s->shards, s->shards == 1 ? "" : "s");
+    if (s->rolled_back) /* a failed run: what was not committed is not in the index */
+        snprintf(lost, sizeof lost, "; %lu of them not committed (rolled back)", s->rolled_back);
     return snprintf(buf, cap,
                     "%lu added, %lu replaced, %lu deleted, %lu skipped, %.1f MB in %.2f s "
-                    "(%.2f MB/s, %.0f docs/s, %u thread%s%s%s)",
+                    "(%.2f MB/s, %.0f docs/s, %u thread%s%s%s)%s",
                     s->added, s->replaced, s->deleted, s->skipped, (double)s->bytes / 1e6,
                     s->seconds, rate((double)s->bytes / 1e6, s->seconds),
                     rate((double)(s->added + s->replaced), s->seconds), s->threads,
-                    s->threads == 1 ? "" : "s", s->fresh ? ", new index" : "", shards);
+                    s->threads == 1 ? "" : "s", s->fresh ? ", new index" : "", shards, lost);
 }

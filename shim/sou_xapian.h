@@ -490,7 +490,10 @@ sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out, sx_error 
  * Xapian 1.5's remote backend pipelines the requests), and when the hits lie
  * in several remote shards reads each shard's from its own thread, so a
  * page costs about one round trip per hit of the busiest shard rather than
- * one per hit (Xapian 1.4's remote backend asks for documents one at a time). */
+ * one per hit (Xapian 1.4's remote backend asks for documents one at a time).
+ * The documents come whole (data and values read), so reading them later
+ * never touches the database: an indexer's commits can then only fail the
+ * matching and this call, not the (slower) building of the answer. */
 sx_status sx_mset_documents(const sx_mset *m, unsigned n, sx_doc **docs, sx_error *err);
 
 void sx_mset_free(sx_mset *m);

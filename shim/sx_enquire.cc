@@ -440,6 +440,13 @@ extern "C" sx_status sx_mset_documents(const sx_mset *m, unsigned n, sx_doc **do
                 got[i] = db ? db->db().get_document(*m->mset[i], Xapian::DOC_ASSUME_VALID)
                             : m->mset[i].get_document();
         }
+        /* Xapian reads a local document's data and values when first asked
+         * for them, and a commit in between can make that revision vanish
+         * (DatabaseModifiedError): read them now, with the matching. */
+        for (unsigned i = 0; i < n; i++) {
+            (void)got[i].get_data();
+            (void)got[i].values_count();
+        }
         for (unsigned i = 0; i < n; i++) {
             docs[i] = new sx_doc;
             docs[i]->doc = got[i];

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,6 +99,8 @@ static int run_indexer(char *out, size_t cap, const char *const *args)
     got = fread(out, 1, cap - 1, f);
     out[got] = '\0';
     fclose(f);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status); /* as a shell says it */
     ck_assert_msg(WIFEXITED(status), "indexer died: %s", out);
     ck_assert_msg(WEXITSTATUS(status) != 127, "cannot run %s", prog);
     return WEXITSTATUS(status);
@@ -486,9 +490,166 @@ START_TEST(second_writer_locked)
     ck_assert_int_eq(run_indexer(out, sizeof out, args), 3);
     ck_assert_msg(strstr(out, "database is locked") != NULL, "%s", out);
     ck_assert_msg(strstr(out, db) != NULL, "the message names the database: %s", out);
+    /* the summary line too, after a database error (it was missing) */
+    ck_assert_msg(strstr(out, "indexer: 0 added, 0 replaced") != NULL, "%s", out);
     sx_db_close(holder);
     /* once the other writer is gone, indexing works */
     ck_assert_int_eq(run_indexer(out, sizeof out, args), 0);
+    check_corpus_index(db);
+}
+END_TEST
+
+/* The disk fills up (here: a file-size limit, so that writing past it
+ * fails with EFBIG) in the middle of a run that commits every 50 articles:
+ * exit status 3, the error, and a summary line that says how much of what
+ * was indexed was lost with the open batch; the index holds exactly the
+ * rest, every commit before the error. */
+START_TEST(database_error_midway)
+{
+    char db[128], corpus[1024], gen[160], out[8192];
+    const char *base[] = {"--db", db, corpus, NULL};
+    const char *args[] = {"--db", db, "--batch", "50", gen, NULL};
+    unsigned long added = 0, replaced = 0, lost = 0;
+    struct rlimit fsize = {2u << 20, RLIM_INFINITY}, old;
+    sx_db *x;
+    FILE *f;
+
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    snprintf(gen, sizeof gen, "%s/gen.jsonl", tmpdir);
+    corpus_dir(corpus, sizeof corpus);
+    ck_assert_int_eq(run_indexer(out, sizeof out, base), 0);
+    ck_assert_ptr_nonnull(f = fopen(gen, "w"));
+    ck_assert_int_eq(sou_test_write_articles(f, 0, 4000, 1), 0);
+    ck_assert_int_eq(fclose(f), 0);
+    x = open_ro(db);
+    unsigned base_articles = termfreq(x, "K");
+    sx_db_close(x);
+
+    signal(SIGXFSZ, SIG_IGN); /* a write past the limit fails instead of killing; inherited */
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &fsize), 0);
+    int status = run_indexer(out, sizeof out, args);
+    setrlimit(RLIMIT_FSIZE, &old);
+    ck_assert_msg(status == 3, "exit status %d: %s", status, out);
+    ck_assert_msg(strstr(out, "File too large") != NULL || strstr(out, "too large") != NULL, "%s", out);
+    /* the summary line: "indexer: N added, R replaced, ...[; L of them not committed ...]" */
+    const char *sum = NULL;
+    for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (sscanf(p, "indexer: %lu added, %lu replaced", &added, &replaced) == 2) {
+            sum = p;
+            break;
+        }
+    ck_assert_msg(sum != NULL, "no summary line: %s", out);
+    const char *rb = strstr(sum, "; ");
+    const char *eol = strchr(sum, '\n');
+    if (rb && (!eol || rb < eol))
+        ck_assert_int_eq(sscanf(rb, "; %lu of them not committed", &lost), 1);
+    ck_assert_msg(added > 0 && added < 4000, "the limit did not stop the run half-way: %s", out);
+    x = open_ro(db);
+    ck_assert_msg(termfreq(x, "K") == base_articles + added - lost,
+                  "the index holds %u articles; %u before, %lu added, %lu of them rolled back: %s",
+                  termfreq(x, "K"), base_articles, added, lost, out);
+    sx_db_close(x);
+}
+END_TEST
+
+/* Runs of the indexer with tests/preload's faults in LD_PRELOAD (NULL:
+ * none); fail / kill_at are the paths of SOU_FAULT_RENAME_FAIL / _KILL. */
+static void preload_faults(int on, const char *fail, const char *kill_at)
+{
+    static char preload[1100], asan[1200];
+    if (!on) {
+        unsetenv("LD_PRELOAD");
+        unsetenv("SOU_FAULT_RENAME_FAIL");
+        unsetenv("SOU_FAULT_RENAME_KILL");
+        return;
+    }
+    snprintf(preload, sizeof preload, "%s/sou_fault_preload.so", sou_test_bin_dir());
+    ck_assert_msg(access(preload, F_OK) == 0, "%s is missing", preload);
+    setenv("LD_PRELOAD", preload, 1);
+    /* the sanitizer build's runtime wants to come first; here it cannot */
+    if (!strstr(getenv("ASAN_OPTIONS") ? getenv("ASAN_OPTIONS") : "", "verify_asan_link_order")) {
+        snprintf(asan, sizeof asan, "%s%sverify_asan_link_order=0", getenv("ASAN_OPTIONS") ? getenv("ASAN_OPTIONS") : "",
+                 getenv("ASAN_OPTIONS") ? ":" : "");
+        setenv("ASAN_OPTIONS", asan, 1);
+    }
+    if (fail)
+        setenv("SOU_FAULT_RENAME_FAIL", fail, 1);
+    if (kill_at)
+        setenv("SOU_FAULT_RENAME_KILL", kill_at, 1);
+}
+
+/* A new index is built aside and swapped in.  Without renameat2's atomic
+ * exchange the swap is two renames; the directory must never be lost: not
+ * when the second rename fails, not when the indexer dies between them. */
+START_TEST(swap_without_renameat2)
+{
+    char db[128], build[160], corpus[1024], out[8192];
+    const char *args[] = {"--db", db, corpus, NULL};
+    sx_db *x;
+
+    corpus_dir(corpus, sizeof corpus);
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    snprintf(build, sizeof build, "%s/db.sou-build", tmpdir);
+
+    /* the fallback works */
+    preload_faults(1, NULL, NULL);
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 0);
+    preload_faults(0, NULL, NULL);
+    check_corpus_index(db);
+    ck_assert_int_ne(access(build, F_OK), 0); /* cleaned up */
+    sou_test_rmtree(db);
+
+    /* the last rename fails: the old (empty) database is put back */
+    preload_faults(1, db, NULL);
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 3);
+    preload_faults(0, NULL, NULL);
+    ck_assert_msg(strstr(out, "the old one is back") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "4 of them not committed") != NULL, "%s", out);
+    x = open_ro(db);
+    ck_assert_uint_eq(doccount(x), 0);
+    sx_db_close(x);
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 0);
+    check_corpus_index(db);
+    sou_test_rmtree(db);
+
+    /* killed between the renames: DIR is missing, and the next run puts
+     * the finished index in place before it does anything else */
+    preload_faults(1, NULL, db);
+    ck_assert_int_eq(run_indexer(out, sizeof out, args), 128 + SIGKILL);
+    preload_faults(0, NULL, NULL);
+    ck_assert_int_ne(access(db, F_OK), 0);
+    {
+        char jsonl[160];
+        const char *more[] = {"--db", db, jsonl, NULL};
+        snprintf(jsonl, sizeof jsonl, "%s/more.jsonl", tmpdir);
+        write_text(jsonl, "{\"id\":\"more-1\",\"title\":\"又一篇\",\"body\":\"崩溃之后的新文章。\"}\n");
+        ck_assert_int_eq(run_indexer(out, sizeof out, more), 0);
+    }
+    x = open_ro(db);
+    ck_assert_uint_eq(termfreq(x, "K"), 5); /* the 4 of the killed run and the new one */
+    ck_assert_uint_eq(termfreq(x, "Qmore-1"), 1);
+    sx_db_close(x);
+}
+END_TEST
+
+/* An indexer killed while Xapian was creating DIR left only what Xapian
+ * writes before the version file (check_faults found it): the next run
+ * takes DIR as new, it does not refuse it as "not a Xapian database". */
+START_TEST(half_created_index)
+{
+    static const char *const left[] = {"flintlock", "postlist.glass", "termlist.glass", "v.tmp"};
+    char db[128], file[160], corpus[1024], out[8192];
+    const char *args[] = {"--db", db, corpus, NULL};
+
+    snprintf(db, sizeof db, "%s/db", tmpdir);
+    corpus_dir(corpus, sizeof corpus);
+    ck_assert_int_eq(mkdir(db, 0777), 0);
+    for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
+        snprintf(file, sizeof file, "%s/%s", db, left[i]);
+        write_text(file, i ? "half a table" : "");
+    }
+    ck_assert_msg(run_indexer(out, sizeof out, args) == 0, "%s", out);
     check_corpus_index(db);
 }
 END_TEST
@@ -620,6 +781,9 @@ static Suite *index_suite(void)
     tcase_add_test(update, repeated_ids);
     tcase_add_test(update, delete_ids);
     tcase_add_test(errors, second_writer_locked);
+    tcase_add_test(errors, database_error_midway);
+    tcase_add_test(errors, swap_without_renameat2);
+    tcase_add_test(errors, half_created_index);
     tcase_add_test(errors, bad_jsonl_line);
     tcase_add_test(errors, not_an_index);
     tcase_add_test(errors, stop_requested);

@@ -15,6 +15,7 @@
 #define SOU_TESTSERVER_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <jansson.h>
@@ -36,6 +37,22 @@ void sou_test_rmtree(const char *path);
  * err is not NULL, that stream is captured into a new string (caller
  * frees).  Returns the exit status, 128+signal, or -1 if it could not run. */
 int sou_test_run(const char *const argv[], char **out, char **err);
+
+/* Start argv[0] (a path) with the given arguments and return at once: its
+ * pid (it dies with the test, see above), or -1.  Its output goes to
+ * /dev/null.  When stdin_fd is not NULL its standard input is a pipe whose
+ * write end is stored there (close it to end the input); else /dev/null. */
+pid_t sou_test_spawn(const char *const argv[], int *stdin_fd);
+
+/* Wait for a spawned pid: its exit status as sou_test_run reports it. */
+int sou_test_wait(pid_t pid);
+
+/* Write articles [first, first + n) as JSONL to f: ids "gen-00042", Chinese
+ * titles and bodies of 300-700 characters (one passage each) made from a
+ * fixed list of sentences, the same for the same arguments; every body also
+ * holds the words "doc<i>" and "rev<revision>", so a test can find one
+ * article and tell which revision of it is indexed.  Returns 0 or -1. */
+int sou_test_write_articles(FILE *f, unsigned first, unsigned n, unsigned revision);
 
 /* Run $SOU_BIN_DIR/indexer --db db inputs... quietly; returns its status. */
 int sou_test_index(const char *db, const char *const inputs[]);
