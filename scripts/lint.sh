@@ -12,7 +12,7 @@ set -euo pipefail
 SOU_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$SOU_ROOT"
 command -v cppcheck >/dev/null || { echo "lint: cppcheck not found (apt-get install cppcheck)" >&2; exit 2; }
-[ $# -gt 0 ] || set -- indexer searchd shim tests bench/sou_eval.c bench/peers
+[ $# -gt 0 ] || set -- indexer searchd shim tests bench/sou_eval.c bench/stress.c bench/peers
 includes=()
 for d in $(find indexer searchd shim tests/support -name '*.h' -printf '%h\n' | sort -u); do includes+=(-I "$d"); done
 if cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 --inline-suppr \

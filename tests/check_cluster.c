@@ -285,16 +285,22 @@ static void write_stub(const char *path, sou_xapsrv *srv, size_t n, const char *
     write_file(path, text);
 }
 
-/* Articles in the database at dir (an article may be several passage
- * documents; its first one carries SOU_TERM_ARTICLE). */
-static unsigned shard_docs(const char *dir)
+/* Documents holding term in the database at dir. */
+static unsigned term_docs(const char *dir, const char *term)
 {
     sx_db *db = NULL;
     unsigned n = 0;
     ck_assert_int_eq(sx_db_open_readonly(dir, &db, NULL), SX_OK);
-    sx_db_termfreq(db, SOU_TERM_ARTICLE, strlen(SOU_TERM_ARTICLE), &n, NULL);
+    sx_db_termfreq(db, term, strlen(term), &n, NULL);
     sx_db_close(db);
     return n;
+}
+
+/* Articles in the database at dir (an article may be several passage
+ * documents; its first one carries SOU_TERM_ARTICLE). */
+static unsigned shard_docs(const char *dir)
+{
+    return term_docs(dir, SOU_TERM_ARTICLE);
 }
 
 /* Articles with this id in the database at dir (its first passage has both
@@ -327,14 +333,9 @@ static unsigned id_count(const char *dir, const char *id)
 /* Documents (passages) holding the id term of id in the database at dir. */
 static unsigned id_docs(const char *dir, const char *id)
 {
-    sx_db *db = NULL;
-    unsigned n = 0;
     char term[300];
     snprintf(term, sizeof term, "Q%s", id);
-    ck_assert_int_eq(sx_db_open_readonly(dir, &db, NULL), SX_OK);
-    sx_db_termfreq(db, term, strlen(term), &n, NULL);
-    sx_db_close(db);
-    return n;
+    return term_docs(dir, term);
 }
 
 /* ------------------------------------------------------------ comparing answers */

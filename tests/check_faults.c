@@ -70,39 +70,6 @@ static json_t *stats(const sou_testserver *ts)
     return a;
 }
 
-static long rss_kb(pid_t pid)
-{
-    char path[64], line[256];
-    long kb = -1;
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-            break;
-    fclose(f);
-    return kb;
-}
-
-/* Client CPU seconds (user + system) of pid so far. */
-static double cpu_s(pid_t pid)
-{
-    char path[64], buf[1024];
-    unsigned long ut = 0, st = 0;
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char *p = strrchr(buf, ')');
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-        return -1;
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
 /* ------------------------------------------------------------ slow clients */
 
 /* One byte a second kept a connection open forever: the timer restarted at
@@ -171,7 +138,7 @@ START_TEST(test_never_reading_clients)
     const char *extra[] = {"--max-output", "256K", "--max-pipeline", "1000", NULL};
     sou_testserver ts;
     start(&ts, g_db, extra);
-    long rss0 = rss_kb(ts.pid);
+    long rss0 = sou_test_proc_kb(ts.pid, "VmRSS");
     enum { CONNS = 10, REQUESTS = 600 };
     int fds[CONNS];
     static char batch[REQUESTS * 100];
@@ -200,7 +167,7 @@ START_TEST(test_never_reading_clients)
     json_int_t open = -1;
     long peak = 0;
     while (now_s() - t0 < 20) {
-        long r = rss_kb(ts.pid);
+        long r = sou_test_proc_kb(ts.pid, "VmRSS");
         peak = r > peak ? r : peak;
         json_t *st = stats(&ts);
         open = json_integer_value(json_object_get(json_object_get(st, "connections"), "open"));
@@ -243,9 +210,9 @@ START_TEST(test_descriptor_exhaustion)
         line[i] = sou_test_connect(ts.line_port);
         http[i] = sou_test_connect(ts.http_port);
     }
-    double cpu0 = cpu_s(ts.pid);
+    double cpu0 = sou_test_proc_cpu_s(ts.pid);
     usleep(1500 * 1000);
-    double cpu = cpu_s(ts.pid) - cpu0;
+    double cpu = sou_test_proc_cpu_s(ts.pid) - cpu0;
     ck_assert_msg(cpu < 0.5, "searchd used %.2f s of CPU in 1.5 s while out of descriptors", cpu);
     struct stat st;
     ck_assert_int_eq(stat(log, &st), 0);
@@ -379,9 +346,9 @@ START_TEST(test_idle_connections)
     }
     ck_assert_msg(line >= IDLE / 2 + 1 && http >= IDLE / 2, "accepted %ld line and %ld HTTP connections", line,
                   http);
-    double cpu0 = cpu_s(ts.pid);
+    double cpu0 = sou_test_proc_cpu_s(ts.pid);
     usleep(1000 * 1000);
-    double idle_cpu = cpu_s(ts.pid) - cpu0;
+    double idle_cpu = sou_test_proc_cpu_s(ts.pid) - cpu0;
     double with_idle = median_search_ms(&c, 21);
     fprintf(stderr, "check_faults: %d idle connections: searchd used %.2f s of CPU in 1 s; a search took %.2f ms, "
                     "%.2f ms without them (medians of 21)\n",

@@ -739,6 +739,19 @@ START_TEST(query_cost_is_bounded)
     json_t *a = search_q("兰 州");
     ck_assert_str_eq(hit_id(a, 0), "003_1bdcc1241bf11e8e");
     json_decref(a);
+    /* The longest query there may be (1000 characters) is within the term
+     * budget: it was refused as "too long: 2273 terms, at most 2048". */
+    {
+        static const char seed[] = "医保参保地变更指参保人需准备原参保地医保卡新单位劳动合同等材料通过线上或线下渠道申请转移";
+        size_t chars = (sizeof seed - 1) / 3;
+        char *longest = malloc(3 * 1000 + 32);
+        size_t len = (size_t)sprintf(longest, "{\"q\": \"");
+        for (size_t i = 0; i < 1000; i++, len += 3)
+            memcpy(longest + len, seed + 3 * (i % chars), 3);
+        sprintf(longest + len, "\"}");
+        json_decref(search(longest));
+        free(longest);
+    }
 }
 END_TEST
 

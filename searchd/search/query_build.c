@@ -20,7 +20,8 @@ void sou_query_limits_init(sou_query_limits *ql)
      * follows the number of postings it reads, and the expansions of single
      * characters read by far the most (的 alone: 500 terms). */
     ql->max_operators = 32;       /* a person writes a handful; 330 exclusions took 15 s */
-    ql->max_terms = 2048;         /* a 1000-character question has about as many bigrams */
+    ql->max_terms = 4096;         /* the longest query (SOU_QUERY_MAX_CHARS, 1000 characters) always
+                                   * fits: its bigrams in body and title, and synonyms (2,273 seen) */
     ql->max_expansion = 500;      /* ~0.09 ms a term for common characters: 10 excluded at 50 each
                                    * (body and title) took 90 ms, at 25 each 45 ms */
     ql->char_expansion = 200;     /* 的 alone: 41 ms at 500, 33 ms at 200 (docs/limits.md) */
@@ -1206,6 +1207,15 @@ static int budget_check(const sou_query_limits *ql, unsigned n_chars, unsigned n
     return 1;
 }
 
+/* Characters of the normalised query. */
+static size_t query_chars(const sou_parsed_query *pq)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < pq->norm_len; i++)
+        n += ((unsigned char)pq->norm[i] & 0xC0) != 0x80;
+    return n;
+}
+
 int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp,
                     sou_built_query *bq, sou_error *err)
 {
@@ -1226,6 +1236,22 @@ int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const 
         return -1;
     }
     unsigned per_char = ql->char_expansion, n_chars, n_terms;
+    /* A query that may be over budget is first built without the database
+     * (no expansion in the index, no term statistics): its counts are the
+     * same, so what is refused is refused in a few ms, not after hundreds of
+     * ms of expansions (500 single characters: 216 ms).  Below the
+     * character budget no query can be over it. */
+    if (env && env->db && query_chars(pq) > ql->max_expansion / (ql->min_char_expansion ? ql->min_char_expansion : 1) / 2) {
+        sou_query_env dry = *env;
+        dry.db = NULL;
+        if (build(&dry, pq, rp, per_char, bq, &n_chars, &n_terms, err) < 0)
+            return -1;
+        unsigned pc = per_char;
+        int fit = budget_check(ql, n_chars, n_terms, &pc, err);
+        sou_built_query_destroy(bq);
+        if (fit < 0)
+            return -1;
+    }
     for (int attempt = 0;; attempt++) {
         if (build(env, pq, rp, per_char, bq, &n_chars, &n_terms, err) < 0)
             return -1;

@@ -241,6 +241,41 @@ int sou_test_write_articles(FILE *f, unsigned first, unsigned n, unsigned revisi
     return ferror(f) ? -1 : 0;
 }
 
+long sou_test_proc_kb(pid_t pid, const char *field)
+{
+    char path[64], line[256];
+    long kb = -1;
+    size_t fl = strlen(field);
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, field, fl) == 0 && line[fl] == ':') {
+            kb = strtol(line + fl + 1, NULL, 10);
+            break;
+        }
+    fclose(f);
+    return kb;
+}
+
+double sou_test_proc_cpu_s(pid_t pid)
+{
+    char path[64], buf[1024];
+    unsigned long ut = 0, st = 0;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+        return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 int sou_test_index(const char *db, const char *const inputs[])
 {
     const char *argv[64];

@@ -54,6 +54,12 @@ int sou_test_wait(pid_t pid);
  * article and tell which revision of it is indexed.  Returns 0 or -1. */
 int sou_test_write_articles(FILE *f, unsigned first, unsigned n, unsigned revision);
 
+/* A value of /proc/PID/status in kB ("VmRSS", "VmHWM"), -1 if unknown. */
+long sou_test_proc_kb(pid_t pid, const char *field);
+
+/* CPU seconds (user + system) pid used so far, -1 if unknown. */
+double sou_test_proc_cpu_s(pid_t pid);
+
 /* Run $SOU_BIN_DIR/indexer --db db inputs... quietly; returns its status. */
 int sou_test_index(const char *db, const char *const inputs[]);
 
