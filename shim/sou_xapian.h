@@ -312,7 +312,8 @@ sx_status sx_doc_set_value(sx_doc *doc, unsigned slot, const char *value, size_t
 /* Set the document data blob (sou stores JSON there). */
 sx_status sx_doc_set_data(sx_doc *doc, const char *data, size_t len, sx_error *err);
 
-/* Data blob: *out malloc()ed, NUL-terminated, caller frees; *len its length. */
+/* Data blob: *out malloc()ed, NUL-terminated, caller frees; *len its length.
+ * A database document's data is read once and kept. */
 sx_status sx_doc_get_data(const sx_doc *doc, char **out, size_t *len, sx_error *err);
 
 /* Value in slot: *out malloc()ed, NUL-terminated (empty if unset), caller frees. */
@@ -491,10 +492,18 @@ sx_status sx_mset_document(const sx_mset *m, unsigned i, sx_doc **out, sx_error 
  * in several remote shards reads each shard's from its own thread, so a
  * page costs about one round trip per hit of the busiest shard rather than
  * one per hit (Xapian 1.4's remote backend asks for documents one at a time).
- * The documents come whole (data and values read), so reading them later
- * never touches the database: an indexer's commits can then only fail the
- * matching and this call, not the (slower) building of the answer. */
-sx_status sx_mset_documents(const sx_mset *m, unsigned n, sx_doc **docs, sx_error *err);
+ * The values in slots[0..nslots) of each are read now and kept, so that
+ * reading them later does not touch the database (an indexer's commit can
+ * then fail only the matching and this call); the data is read by
+ * sx_docs_read or the first sx_doc_get_data, and kept. */
+sx_status sx_mset_documents(const sx_mset *m, unsigned n, const unsigned *slots, size_t nslots,
+                            sx_doc **docs, sx_error *err);
+
+/* Read the data and the values in slots[0..nslots) of docs[0..n) (NULL
+ * entries skipped) now, and keep them: what a page shows, read together
+ * right after the matching rather than each between the highlighting of
+ * others. */
+sx_status sx_docs_read(sx_doc *const *docs, size_t n, const unsigned *slots, size_t nslots, sx_error *err);
 
 void sx_mset_free(sx_mset *m);
 

@@ -68,6 +68,7 @@ extern "C" sx_status sx_doc_set_value(sx_doc *doc, unsigned slot, const char *va
     SX_REQUIRE(slot != Xapian::BAD_VALUENO, err, "slot is Xapian::BAD_VALUENO");
     try {
         /* An empty value removes the slot, as in Xapian. */
+        doc->forget();
         doc->doc.add_value(slot, len ? std::string(value, len) : std::string());
         return SX_OK;
     } catch (...) {
@@ -80,6 +81,7 @@ extern "C" sx_status sx_doc_set_data(sx_doc *doc, const char *data, size_t len, 
     SX_REQUIRE(doc, err, "doc is NULL");
     SX_REQUIRE(data || len == 0, err, "data is NULL");
     try {
+        doc->forget();
         doc->doc.set_data(len ? std::string(data, len) : std::string());
         return SX_OK;
     } catch (...) {
@@ -105,7 +107,35 @@ extern "C" sx_status sx_doc_get_data(const sx_doc *doc, char **out, size_t *len,
     *out = nullptr;
     SX_REQUIRE(doc, err, "doc is NULL");
     try {
-        return give_string(doc->doc.get_data(), out, len);
+        if (!doc->have_data) {
+            doc->data = doc->doc.get_data();
+            doc->have_data = true;
+        }
+        return give_string(doc->data, out, len);
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
+extern "C" sx_status sx_docs_read(sx_doc *const *docs, size_t n, const unsigned *slots, size_t nslots,
+                                 sx_error *err)
+{
+    SX_REQUIRE(docs || n == 0, err, "docs is NULL");
+    SX_REQUIRE(slots || nslots == 0, err, "slots is NULL");
+    try {
+        for (size_t i = 0; i < n; i++) {
+            sx_doc *d = docs[i];
+            if (!d)
+                continue;
+            if (!d->have_data) {
+                d->data = d->doc.get_data();
+                d->have_data = true;
+            }
+            for (size_t k = 0; k < nslots; k++)
+                if (!d->has_value(slots[k]))
+                    d->values.emplace_back(slots[k], d->doc.get_value(slots[k]));
+        }
+        return SX_OK;
     } catch (...) {
         return sx_fail(err, nullptr);
     }
@@ -118,7 +148,8 @@ extern "C" sx_status sx_doc_get_value(const sx_doc *doc, unsigned slot, char **o
     *out = nullptr;
     SX_REQUIRE(doc, err, "doc is NULL");
     try {
-        return give_string(doc->doc.get_value(slot), out, len);
+        const std::string *kept = doc->has_value(slot);
+        return give_string(kept ? *kept : doc->doc.get_value(slot), out, len);
     } catch (...) {
         return sx_fail(err, nullptr);
     }
@@ -131,6 +162,7 @@ extern "C" void sx_doc_clear(sx_doc *doc)
     try {
         /* A fresh Document: no terms, values or data, and no tie to a
          * database document it may have been fetched from. */
+        doc->forget();
         doc->doc = Xapian::Document();
     } catch (...) {
         /* Out of memory: clear in place instead (data is then kept). */

@@ -57,6 +57,25 @@ struct sx_db {
 
 struct sx_doc {
     Xapian::Document doc;
+    /* What was read of a database document, kept: Xapian 1.4 reads the data
+     * again on every get_data(), and a value on every get_value() unless
+     * all of them were fetched.  Cleared by every change to doc. */
+    mutable bool have_data = false;
+    mutable std::string data;
+    std::vector<std::pair<unsigned, std::string>> values; /* the slots read (sx_mset_documents, sx_docs_read) */
+    const std::string *has_value(unsigned slot) const
+    {
+        for (const auto &v : values)
+            if (v.first == slot)
+                return &v.second;
+        return nullptr;
+    }
+    void forget()
+    {
+        have_data = false;
+        data.clear();
+        values.clear();
+    }
 };
 
 struct sx_query {

@@ -485,7 +485,7 @@ static void compare_weights(const char *pa, const char *pb, const char *q)
         ids[side] = calloc(n[side] + 1, sizeof *ids[side]);
         sx_doc **docs = calloc(n[side] + 1, sizeof *docs);
         ck_assert(w[side] && ids[side] && docs);
-        ck_assert_int_eq(sx_mset_documents(m, n[side], docs, NULL), SX_OK);
+        ck_assert_int_eq(sx_mset_documents(m, n[side], NULL, 0, docs, NULL), SX_OK);
         for (unsigned i = 0; i < n[side]; i++) {
             char *data = NULL;
             size_t len;

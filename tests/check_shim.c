@@ -737,6 +737,53 @@ START_TEST(test_sort_and_bounds)
 }
 END_TEST
 
+/* The documents of a page are read with the matching and kept: what
+ * sx_mset_documents and sx_docs_read read is answered without the database
+ * (here closed: Xapian 1.4 would read the data again on every call), what
+ * they did not read fails cleanly. */
+START_TEST(test_documents_kept)
+{
+    sx_db *db = fixture_db();
+    sx_enquire *e = sx_enquire_new(db, NULL);
+    ck_assert_ptr_nonnull(e);
+    sx_query *all = sx_query_match_all(NULL);
+    CK_OK(sx_enquire_set_query(e, all, err));
+    sx_query_free(all);
+    CK_OK(sx_enquire_sort_by_value(e, 0, 1, err)); /* newest first: d1 d2 d3 d4 */
+    sx_mset *m = NULL;
+    CK_OK(sx_enquire_run(e, 0, 10, 0, &m, err));
+    sx_doc *docs[4];
+    const unsigned date_slot[] = {0};
+    CK_OK(sx_mset_documents(m, 4, date_slot, 1, docs, err));
+    CK_OK(sx_docs_read(docs, 2, NULL, 0, err)); /* the data of the first two */
+    sx_enquire_free(e);
+    sx_db_close(db);
+    char *v = NULL;
+    for (int i = 0; i < 4; i++) {
+        CK_OK(sx_doc_get_value(docs[i], 0, &v, NULL, err));
+        ck_assert_str_eq(v, fixture[i].date);
+        free(v);
+    }
+    for (int i = 0; i < 2; i++) {
+        CK_OK(sx_doc_get_data(docs[i], &v, NULL, err));
+        ck_assert_str_eq(v, fixture[i].data);
+        free(v);
+    }
+    sx_error er = {0};
+    ck_assert_int_ne(sx_doc_get_data(docs[2], &v, NULL, &er), SX_OK);
+    ck_assert_ptr_null(v);
+    ck_assert_ptr_nonnull(strstr(er.message, "losed")); /* DatabaseClosedError */
+    /* a document changed after reading forgets what it kept */
+    CK_OK(sx_doc_set_data(docs[0], "x", 1, err));
+    CK_OK(sx_doc_get_data(docs[0], &v, NULL, err));
+    ck_assert_str_eq(v, "x");
+    free(v);
+    for (int i = 0; i < 4; i++)
+        sx_doc_free(docs[i]);
+    sx_mset_free(m);
+}
+END_TEST
+
 /* ------------------------------------------------------------ errors */
 
 START_TEST(test_missing_database)
@@ -1114,6 +1161,7 @@ static Suite *shim_suite(void)
     tcase_add_test(queries, test_prefix);
     tcase_add_test(queries, test_value_range_scale);
     tcase_add_test(queries, test_sort_and_bounds);
+    tcase_add_test(queries, test_documents_kept);
     tcase_add_test(queries, test_terms_postings_spies);
     suite_add_tcase(s, queries);
 

@@ -681,6 +681,9 @@ static int apply_filters(sou_built_query *bq, const sou_facet_request *fr, sx_qu
 /* Near-copies listed under one hit at most. */
 #define SIMILAR_MAX 10u
 
+/* The values a shown hit needs besides its data: where its passage starts. */
+static const unsigned shown_slots[] = {SOU_VALUE_OFFSET};
+
 /* Hits fetched past the page so that small totals are exact. */
 #define TOTAL_SLACK 10u
 
@@ -757,19 +760,21 @@ static sx_status similar_json(sx_doc *doc, json_t **out, sx_error *xe)
 
 /* The page of representatives offset..offset+limit among the candidates
  * docs[0..n) (scored score[0..n), in rank order), each with its
- * near-copies as "similar" (group.h).  Only representatives are
- * highlighted; once the page is full, later candidates can still join its
- * groups. */
+ * near-copies as "similar" (group.h).  The groups come from the signatures
+ * alone; then the data of what is shown is read, together, and only
+ * representatives are highlighted.  Once the page is full, later
+ * candidates can still join its groups. */
 static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n, const sou_hl_terms *hl,
                             const search_opts *opt, json_t *hits, sx_error *xe)
 {
     sou_grouper *g = sou_grouper_new(n);
-    long *member_of = calloc(n ? n : 1, sizeof *member_of); /* the representative candidate i joined, or -1 */
-    json_t **page = calloc(opt->limit, sizeof *page);       /* borrowed from hits */
-    size_t *page_cand = calloc(opt->limit, sizeof *page_cand); /* the candidate each shows */
+    long *member_of = calloc(n ? n : 1, sizeof *member_of); /* the group candidate i joined, or -1 */
+    size_t *page_cand = calloc(opt->limit, sizeof *page_cand); /* the candidate each page hit shows */
+    sx_doc **shown = calloc(n ? n : 1, sizeof *shown);        /* whose data is read */
+    unsigned *similar = calloc(opt->limit, sizeof *similar);  /* members listed under each */
     unsigned char *sig = NULL;
-    sx_status st = g && member_of && page && page_cand ? SX_OK : SX_ERR_NO_MEMORY;
-    size_t npage = 0;
+    sx_status st = g && member_of && page_cand && shown && similar ? SX_OK : SX_ERR_NO_MEMORY;
+    size_t npage = 0, nshown = 0;
     for (unsigned i = 0; st == SX_OK && i < n; i++) {
         size_t len = 0;
         free(sig);
@@ -780,37 +785,25 @@ static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n
         member_of[i] = r;
         if (r >= 0 || npage == opt->limit)
             continue;
-        json_t *hit = NULL;
-        /* rank as the next representative */
-        if ((st = read_hit(docs[i], score[i], (unsigned)sou_grouper_count(g) + 1, hl, opt, &hit, xe)) != SX_OK)
-            break;
-        r = sou_grouper_add(g, sig, len);
-        if (r < 0) {
-            json_decref(hit);
+        if ((r = sou_grouper_add(g, sig, len)) < 0) {
             st = SX_ERR_NO_MEMORY;
             break;
         }
-        member_of[i] = -1; /* a representative */
-        if ((size_t)r < opt->offset) {
-            json_decref(hit);
-            continue;
-        }
-        if (json_array_append_new(hits, hit) < 0) {
-            st = SX_ERR_NO_MEMORY;
-            break;
-        }
-        page_cand[npage] = i;
-        page[npage++] = hit;
+        if ((size_t)r >= opt->offset)
+            page_cand[npage++] = i;
     }
-    /* The page's groups.  Copies of one text under one title are versions
-     * or copies of one document: the newest (the law in force) stands for
-     * them, at the rank of the best-matching one. */
+    /* Copies of one text under one title are versions or copies of one
+     * document: the newest (the law in force) stands for them, at the rank
+     * of the best-matching one. */
     for (size_t k = 0; st == SX_OK && k < npage && opt->sort == SORT_RELEVANCE; k++) {
         size_t rep = page_cand[k], best = rep;
-        char *best_date = value_of(docs[rep], SOU_VALUE_DATE);
+        char *best_date = NULL;
+        int dated = 0; /* rep's date read: only a group's dates are */
         for (unsigned i = (unsigned)rep + 1; i < n; i++) {
             if (member_of[i] != (long)(opt->offset + k))
                 continue;
+            if (!dated++)
+                best_date = value_of(docs[rep], SOU_VALUE_DATE);
             char *d = value_of(docs[i], SOU_VALUE_DATE);
             if (d && (!best_date || strcmp(d, best_date) > 0)) {
                 free(best_date);
@@ -821,26 +814,34 @@ static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n
             }
         }
         free(best_date);
-        if (best == rep)
-            continue;
-        json_t *hit = NULL;
-        if ((st = read_hit(docs[best], score[best], opt->offset + (unsigned)k + 1, hl, opt, &hit, xe)) != SX_OK)
-            break;
-        if (json_array_set_new(hits, k, hit) < 0) {
-            st = SX_ERR_NO_MEMORY;
-            break;
+        if (best != rep) {
+            member_of[rep] = member_of[best];
+            member_of[best] = -1;
+            page_cand[k] = best;
         }
-        page[k] = hit;
-        member_of[rep] = member_of[best];
-        member_of[best] = -1;
-        page_cand[k] = best;
+    }
+    for (size_t k = 0; k < npage; k++)
+        shown[nshown++] = docs[page_cand[k]];
+    for (unsigned i = 0; i < n; i++) {
+        long r = member_of[i];
+        if (r >= (long)opt->offset && (size_t)r < opt->offset + npage && similar[r - opt->offset]++ < SIMILAR_MAX)
+            shown[nshown++] = docs[i];
+    }
+    if (st == SX_OK)
+        st = sx_docs_read(shown, nshown, shown_slots, 1, xe);
+    for (size_t k = 0; st == SX_OK && k < npage; k++) {
+        json_t *hit = NULL;
+        size_t c = page_cand[k];
+        if ((st = read_hit(docs[c], score[c], opt->offset + (unsigned)k + 1, hl, opt, &hit, xe)) == SX_OK &&
+            json_array_append_new(hits, hit) < 0)
+            st = SX_ERR_NO_MEMORY;
     }
     /* the members, in rank order, as each page hit's "similar" */
     for (unsigned i = 0; st == SX_OK && i < n; i++) {
         long r = member_of[i];
         if (r < 0 || (size_t)r < opt->offset || (size_t)r >= opt->offset + npage)
             continue;
-        json_t *hit = page[r - opt->offset], *a = json_object_get(hit, "similar"), *o = NULL;
+        json_t *hit = json_array_get(hits, (size_t)r - opt->offset), *a = json_object_get(hit, "similar"), *o = NULL;
         if (!a && (!(a = json_array()) || json_object_set_new_nocheck(hit, "similar", a) < 0)) {
             st = SX_ERR_NO_MEMORY;
             break;
@@ -852,8 +853,9 @@ static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n
     }
     free(sig);
     free(member_of);
-    free(page);
     free(page_cand);
+    free(shown);
+    free(similar);
     sou_grouper_free(g);
     return st;
 }
@@ -950,6 +952,15 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
     unsigned first = grouping || (rerank && opt->offset < RERANK_WINDOW) ? 0 : opt->offset;
     unsigned want = opt->offset + opt->limit + TOTAL_SLACK - first, nread = 0, from = opt->offset - first;
     double *score = NULL;
+    /* the values read with the matching, of every candidate: what ranking
+     * and grouping look at (each a B-tree lookup: the shown hits' others
+     * are read with their data) */
+    unsigned slots[2];
+    size_t nslots = 0;
+    if (grouping)
+        slots[nslots++] = SOU_VALUE_NEARCOPY;
+    if (rerank)
+        slots[nslots++] = SOU_VALUE_TITLE;
     for (;;) {
         if (st == SX_OK)
             st = sx_enquire_run(e, first, want, first + want, &m, &xe);
@@ -966,7 +977,7 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
         if (st == SX_OK && nread) {
             if (!(docs = calloc(nread, sizeof *docs)) || !(score = calloc(nread, sizeof *score)))
                 goto oom;
-            st = sx_mset_documents(m, nread, docs, &xe);
+            st = sx_mset_documents(m, nread, slots, nslots, docs, &xe);
             for (unsigned i = 0; i < nread; i++)
                 score[i] = sx_mset_weight(m, i);
         }
@@ -974,6 +985,8 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
             st = title_rerank(docs, score, nread, hl, s->rank.title_cover_weight, &xe);
         if (st == SX_OK && grouping)
             st = group_page(docs, score, nread, hl, opt, hits, &xe);
+        if (st == SX_OK && !grouping && nread > from)
+            st = sx_docs_read(docs + from, nread - from, shown_slots, 1, &xe);
         for (unsigned i = from; st == SX_OK && !grouping && i < nread; i++) {
             json_t *hit = NULL;
             st = read_hit(docs[i], score[i], first + i + 1, hl, opt, &hit, &xe);
