@@ -261,13 +261,14 @@ END_TEST
 
 /* A synonym (or the word) that the body never says is found in the title:
  * 补领结婚证预约 for 结婚证; 丢了 (a synonym key, though 了 alone is a
- * stopword) finds 遗失. */
+ * stopword) finds 遗失; 补 is searched as 补办 or 补领 too. */
 START_TEST(synonym_in_title)
 {
     json_t *a = search("结婚证丢了怎么补", 1);
     ck_assert_str_eq(hit_id(a, 0), "marry_again");
     const json_t *syn = json_object_get(json_object_get(a, "query"), "synonyms");
     ck_assert(array_has(json_object_get(syn, "丢了"), "遗失"));
+    ck_assert(array_has(json_object_get(syn, "补"), "补领")); /* a one-character verb */
     json_decref(a);
 }
 END_TEST
