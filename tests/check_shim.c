@@ -660,14 +660,21 @@ static void ck_order(sx_mset *m, const unsigned *want, unsigned n)
         ck_assert_uint_eq(sx_mset_docid(m, i), want[i]);
 }
 
-START_TEST(test_sort_and_bounds)
+/* An enquire for every document of db. */
+static sx_enquire *enquire_all(sx_db *db)
 {
-    sx_db *db = fixture_db();
     sx_enquire *e = sx_enquire_new(db, NULL);
     ck_assert_ptr_nonnull(e);
     sx_query *all = sx_query_match_all(NULL);
     CK_OK(sx_enquire_set_query(e, all, err));
     sx_query_free(all); /* the enquire keeps its own copy */
+    return e;
+}
+
+START_TEST(test_sort_and_bounds)
+{
+    sx_db *db = fixture_db();
+    sx_enquire *e = enquire_all(db);
     sx_mset *m = NULL;
 
     CK_OK(sx_enquire_sort_by_value(e, 0, 0, err));
@@ -744,11 +751,7 @@ END_TEST
 START_TEST(test_documents_kept)
 {
     sx_db *db = fixture_db();
-    sx_enquire *e = sx_enquire_new(db, NULL);
-    ck_assert_ptr_nonnull(e);
-    sx_query *all = sx_query_match_all(NULL);
-    CK_OK(sx_enquire_set_query(e, all, err));
-    sx_query_free(all);
+    sx_enquire *e = enquire_all(db);
     CK_OK(sx_enquire_sort_by_value(e, 0, 1, err)); /* newest first: d1 d2 d3 d4 */
     sx_mset *m = NULL;
     CK_OK(sx_enquire_run(e, 0, 10, 0, &m, err));
