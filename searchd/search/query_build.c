@@ -33,12 +33,12 @@ void sou_rank_params_init(sou_rank_params *rp)
 {
     /* Tuned with sou-eval on cmrc2018 + 75k xwlb distractors (README). */
     rp->k1 = 0.6;            /* saturate early: matching more distinct bigrams beats repeating one */
-    rp->b = 0;               /* no length normalisation.  b 0.5 with k1 0.8 scored a little lower, and
-                              * any b > 0 makes Xapian read every candidate's length from the doclen
-                              * list, which was 60% of the matching cost: b 0 with k1 0.6 gives
-                              * success@1 0.967 / MRR@10 0.97594 / success@10 0.992 (b 0.5, k1 0.8:
-                              * 0.966 / 0.97548 / 0.990) and p50 -35% in-process.  Trade-off: long
-                              * documents are no longer penalised for their length (README). */
+    rp->b = 0.5;             /* passages bound a document's length, so normalising it compares like
+                              * with like and a short guide's match counts: b 0.25 / 0.5 / 0.75 all
+                              * beat b 0 on gd, laws and the combined index (MRR 0.801 -> 0.820,
+                              * 0.742 -> 0.746, 0.690 -> 0.716 at 0.5), cmrc2018 0.970 -> 0.969;
+                              * Xapian then reads each candidate's length: +21% CPU per question
+                              * (docs/ranking.md) */
     rp->title_weight = 0.25; /* news titles share words with questions: a strong boost misleads */
     rp->phrase_weight = 0;   /* off: costs 50x at p99 and lost 0.3-0.6 points (overlapping bigrams
                               * already reward adjacency) */
