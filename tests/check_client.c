@@ -188,6 +188,19 @@ START_TEST(test_print_answer)
     sou_print_answer(f, a, &plain);
     fclose(f);
     ck_assert_ptr_nonnull(strstr(buf, "   + 2 similar: v1 条例; v0 (untitled)\n"));
+    ck_assert_ptr_null(strstr(buf, "synonyms")); /* nothing to say about the query */
+    free(buf);
+    json_decref(a);
+    /* Hits, and what the query searched besides its words: the notes follow the count. */
+    a = json_loads("{\"query\":{\"text\":\"被狗咬了谁负责\",\"missing\":[\"狗咬\"],\"synonyms\":{\"狗\":[\"犬\"],"
+                   "\"医保\":[\"医疗保险\",\"基本医疗保险\"]}},\"total\":1,\"exact\":true,\"took_ms\":0.1,"
+                   "\"hits\":[{\"rank\":1,\"id\":\"d\",\"title\":\"养犬管理条例\",\"snippet\":\"犬只\"}]}",
+                   0, NULL);
+    f = open_memstream(&buf, &len);
+    sou_print_answer(f, a, &plain);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "1 of 1 result, 0.10 ms\n  in no document: 狗咬\n"
+                                      "  synonyms: 狗 = 犬; 医保 = 医疗保险 / 基本医疗保险\n"));
     free(buf);
     json_decref(a);
     a = json_loads("{\"query\":{\"text\":\"医保\"},\"total\":4,\"offset\":20,\"hits\":[]}", 0, NULL);

@@ -500,6 +500,44 @@ static void print_no_results(FILE *out, const json_t *answer, const sou_print_op
         fprintf(out, "  dates: %s to %s\n", from ? from : "the first", to ? to : "the last");
 }
 
+/* Under the results, as the page shows them: the words no document has
+ * ("in no document: 狗咬") and the synonyms searched too ("synonyms: 社保 =
+ * 社会保险; 医保 = 医疗保险 / 基本医疗保险"). */
+static void print_query_notes(FILE *out, const json_t *answer, const sou_print_opts *po)
+{
+    char *missing = query_list(answer, "missing");
+    unsigned col;
+    if (missing) {
+        fputs("  in no document: ", out);
+        col = 18;
+        print_text(out, missing, 4, po, &col);
+        fputc('\n', out);
+        free(missing);
+    }
+    const char *word;
+    const json_t *alts;
+    sou_strbuf syn = {0};
+    json_object_foreach((json_t *)json_object_get(json_object_get(answer, "query"), "synonyms"), word, alts) {
+        size_t i;
+        const json_t *a;
+        sou_strbuf_puts(&syn, syn.len ? "; " : "");
+        sou_strbuf_puts(&syn, word);
+        json_array_foreach(alts, i, a) {
+            if (json_string_value(a)) {
+                sou_strbuf_puts(&syn, i ? " / " : " = ");
+                sou_strbuf_puts(&syn, json_string_value(a));
+            }
+        }
+    }
+    if (syn.len && !syn.oom) {
+        fputs("  synonyms: ", out);
+        col = 12;
+        print_text(out, syn.p, 4, po, &col);
+        fputc('\n', out);
+    }
+    sou_strbuf_destroy(&syn);
+}
+
 /* "category: 司法解释 12, 案例 3" for each counted field. */
 static void print_facets(FILE *out, const json_t *answer, const sou_print_opts *po)
 {
@@ -600,6 +638,8 @@ int sou_print_answer(FILE *out, const json_t *answer, const sou_print_opts *po)
     else
         fprintf(out, "%s%d of %s%lld result%s, %.2f ms%s\n", po->color ? DIM : "", printed, exact ? "" : "about ",
                 (long long)total, total == 1 ? "" : "s", took, po->color ? RESET : "");
+    if (printed)
+        print_query_notes(out, answer, po);
     print_facets(out, answer, po);
     return printed;
 }
