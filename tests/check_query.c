@@ -174,6 +174,9 @@ static const struct {
     {"岳阳医保能报销哪些费用", "岳阳 医保 报销 费用 !些费 !保能", "能,哪些"},
     /* traditional script segments as its simplified form */
     {"醫療事故怎麼賠償", "医疗 疗事 事故 赔偿", "怎么"},
+    /* 怎么办 ending a question goes whole; before a word it is 怎么 + 办 */
+    {"房产证怎么办", "房产 产证 !办", "怎么办"},
+    {"怎么办房产证", "办房 房产 产证", "怎么"},
     /* an unknown word left as characters keeps its bigram */
     {"意定监护", "意定 监护", ""},
 };

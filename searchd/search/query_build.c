@@ -510,6 +510,37 @@ static int collect_word(const sou_seg_word *w, void *ctx)
     return 0;
 }
 
+/* 怎么办 ends a question as "what can be done" (老板拖欠工资不发怎么办), but
+ * inside one it is 怎么 + 办 ("how to get", 怎么办房产证): the segmenter's
+ * dictionary word would drop the 办 with the stopword.  Split where a word
+ * follows it.  Returns -1 when out of memory. */
+static int split_question_verb(const char *text, qwords *ws)
+{
+    static const char Q[] = "怎么办";
+    const size_t qlen = sizeof Q - 1, vlen = qlen / 3; /* 办: one 3-byte character */
+    for (size_t k = 0; k + 1 < ws->n; k++) {
+        qword *w = &ws->v[k];
+        if (w->end - w->start != qlen || memcmp(text + w->start, Q, qlen) != 0 || !ws->v[k + 1].joined ||
+            ws->v[k + 1].kind != SOU_SEG_CJK)
+            continue;
+        if (ws->n == ws->cap) {
+            size_t cap = ws->cap * 2;
+            qword *v = realloc(ws->v, cap * sizeof *v);
+            if (!v)
+                return -1;
+            ws->v = v;
+            ws->cap = cap;
+            w = &ws->v[k];
+        }
+        memmove(&ws->v[k + 2], &ws->v[k + 1], (ws->n - k - 1) * sizeof *ws->v);
+        ws->n++;
+        ws->v[k + 1] = (qword){w->end - vlen, w->end, 1, SOU_SEG_CJK, 1, 0};
+        w->end -= vlen;
+        w->chars -= 1;
+    }
+    return 0;
+}
+
 /* Characters in s[0..n) (valid UTF-8: the query is normalised). */
 static size_t chars_before(const char *s, size_t n)
 {
@@ -627,7 +658,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
         if (it->kind != SOU_QITEM_TEXT)
             continue;
         ws.n = 0;
-        if (sou_segment(lex, it->text, it->len, collect_word, &ws) != 0)
+        if (sou_segment(lex, it->text, it->len, collect_word, &ws) != 0 || split_question_verb(it->text, &ws) != 0)
             goto done;
         for (size_t k = 0; drop && k < ws.n; k++) {
             qword *w = &ws.v[k];
