@@ -208,6 +208,22 @@ static sx_status no_memory(sx_error *err)
     return SX_ERR_NO_MEMORY;
 }
 
+/* Value SOU_VALUE_CANDIDATE of a passage (schema.h): the near-copy
+ * signature of the title and the passage, then the title. */
+static sx_status set_candidate_value(sx_doc *d, const char *title, const char *body, size_t body_len,
+                                     sx_error *err)
+{
+    size_t tl = strlen(title);
+    unsigned char *v = malloc(SOU_NC_BYTES + tl);
+    if (!v)
+        return no_memory(err);
+    sou_nearcopy_signature(title, tl, body, body_len, v);
+    memcpy(v + SOU_NC_BYTES, title, tl);
+    sx_status st = sx_doc_set_value(d, SOU_VALUE_CANDIDATE, (const char *)v, SOU_NC_BYTES + tl, err);
+    free(v);
+    return st;
+}
+
 /* The i-th spare document of out, cleared (allocated on first use). */
 static sx_doc *passage_doc(sou_xpassages *out, size_t i)
 {
@@ -288,12 +304,9 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE, date, 14, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE_ASC, date_asc, 14, err)) != SX_OK) ||
             (ps.n > 1 && (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK) ||
-            (st = sx_doc_set_value(d, SOU_VALUE_OFFSET, offset, strlen(offset), err)) != SX_OK ||
-            (*in->title && (st = sx_doc_set_value(d, SOU_VALUE_TITLE, in->title, strlen(in->title), err)) != SX_OK))
+            (st = sx_doc_set_value(d, SOU_VALUE_OFFSET, offset, strlen(offset), err)) != SX_OK)
             goto done;
-        unsigned char sig[SOU_NC_BYTES];
-        sou_nearcopy_signature(in->title, strlen(in->title), in->body + p->start, p->end - p->start, sig);
-        if ((st = sx_doc_set_value(d, SOU_VALUE_NEARCOPY, (const char *)sig, sizeof sig, err)) != SX_OK)
+        if ((st = set_candidate_value(d, in->title, in->body + p->start, p->end - p->start, err)) != SX_OK)
             goto done;
         if (json_object_set_new(fields, "body", json_stringn(in->body + p->start, p->end - p->start)) < 0 ||
             !(data = sou_json_line(fields, &n))) {

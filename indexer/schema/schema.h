@@ -25,12 +25,13 @@
  *                then skips it, most of its cost on news stories)
  *   value 2      the passage's offset in the article body, in characters, as 10
  *                decimal digits (sorts the passages back into order)
- *   value 3      the near-copy signature of the title and the passage
- *                (nearcopy.h: SOU_NC_BYTES bytes): hits that are near-copies are
- *                shown as one
- *   value 4      the title, as in the data: the first hits are reordered by how
- *                much of it the question covers, and a value costs a tenth of
- *                reading the data (an index without it: the data is read)
+ *   value 3      what ranking and grouping read of every candidate hit, in one
+ *                value (each value read is a B-tree lookup, about 2.5 block
+ *                reads): the near-copy signature of the title and the passage
+ *                (nearcopy.h: SOU_NC_BYTES bytes; near-copies are shown as one),
+ *                then the title as in the data (the first hits are reordered by
+ *                how much of it the question covers; an index without it: the
+ *                data is read)
  *   value 10     the same date with every digit d written as 9 - d, so that sorting
  *                it in descending order gives the oldest first and still puts the
  *                undated documents (no value) last, as the newest-first sort on
@@ -60,8 +61,7 @@
 #define SOU_VALUE_DATE 0u
 #define SOU_VALUE_ARTICLE 1u
 #define SOU_VALUE_OFFSET 2u
-#define SOU_VALUE_NEARCOPY 3u
-#define SOU_VALUE_TITLE 4u
+#define SOU_VALUE_CANDIDATE 3u
 #define SOU_VALUE_DATE_ASC 10u
 
 /* Where a sharded index (a stub) keeps its synonym table: a database of its

@@ -19,7 +19,7 @@
  * Both are estimated from b-bit MinHash signatures (one-permutation hashing
  * with SOU_NC_BINS bins, 16 bits a bin), computed at index time over the
  * normalised text of the title and of each passage, and stored with the
- * passage (schema.h value SOU_VALUE_NEARCOPY), so that grouping reads no
+ * passage (schema.h value SOU_VALUE_CANDIDATE), so that grouping reads no
  * stored text.
  */
 #ifndef SOU_NEARCOPY_H

@@ -13,6 +13,7 @@
 
 #include "facet_search.h"
 #include "group.h"
+#include "nearcopy.h"
 #include "highlight.h"
 #include "query_build.h"
 #include "query_parse.h"
@@ -779,8 +780,9 @@ static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n
         size_t len = 0;
         free(sig);
         sig = NULL;
-        if (sx_doc_get_value(docs[i], SOU_VALUE_NEARCOPY, (char **)&sig, &len, NULL) != SX_OK)
+        if (sx_doc_get_value(docs[i], SOU_VALUE_CANDIDATE, (char **)&sig, &len, NULL) != SX_OK)
             sig = NULL;
+        len = len < SOU_NC_BYTES ? 0 : SOU_NC_BYTES; /* the signature, before the title */
         long r = sou_grouper_find(g, sig, len);
         member_of[i] = r;
         if (r >= 0 || npage == opt->limit)
@@ -883,9 +885,10 @@ static sx_status title_rerank(sx_doc **docs, double *score, unsigned n, const so
         size_t tlen = 0;
         const char *title = NULL;
         int rd = 0;
-        if (sx_doc_get_value(docs[i], SOU_VALUE_TITLE, &v, &tlen, NULL) == SX_OK && tlen)
-            title = v;
-        else if ((rd = doc_fields_read(docs[i], &data, xe)) == 0) /* an index without value 4 */
+        if (sx_doc_get_value(docs[i], SOU_VALUE_CANDIDATE, &v, &tlen, NULL) == SX_OK && tlen > SOU_NC_BYTES) {
+            title = v + SOU_NC_BYTES; /* after the signature */
+            tlen -= SOU_NC_BYTES;
+        } else if ((rd = doc_fields_read(docs[i], &data, xe)) == 0) /* an index without the title in value 3 */
             title = sou_stored_field_get(&data, "title", &tlen);
         double cover = title ? sou_hl_coverage(hl, title, tlen) : 0;
         free(v);
@@ -955,12 +958,8 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
     /* the values read with the matching, of every candidate: what ranking
      * and grouping look at (each a B-tree lookup: the shown hits' others
      * are read with their data) */
-    unsigned slots[2];
-    size_t nslots = 0;
-    if (grouping)
-        slots[nslots++] = SOU_VALUE_NEARCOPY;
-    if (rerank)
-        slots[nslots++] = SOU_VALUE_TITLE;
+    const unsigned slots[] = {SOU_VALUE_CANDIDATE};
+    size_t nslots = grouping || rerank;
     for (;;) {
         if (st == SX_OK)
             st = sx_enquire_run(e, first, want, first + want, &m, &xe);
