@@ -11,7 +11,8 @@
  *       cycle (each thread starting at a different place), one request in flight a
  *       connection, for SECONDS; prints one line:
  *       "connections N requests R errors E seconds S qps Q p50_ms P p99_ms P max_ms M
- *        took_p50_ms P took_p99_ms P" (p50/p99/max of the round trip, then of the
+ *        took_p50_ms P took_p99_ms P" (p50/p99/max of the round trip, from the
+ *       request's write to its answer's last byte, then of the
  *       server's own "took_ms" in its answers: the difference is transport and queueing).
  * An answer with an "error" member counts as an error.  Exit status 1 if the
  * server cannot be reached or closes a connection.
@@ -175,10 +176,16 @@ typedef struct {
     size_t cap;
 } scorelist;
 
-static int ask_one(conn *c, const char *req, char **ids, size_t *idcap, double *took_ms, scorelist *scores)
+/* Send req and read its answer line: *seconds is the round trip, from the
+ * write to the answer's last byte (the client's own parsing of the answer
+ * afterwards is not counted: wrk, the HTTP client, does not parse either). */
+static int ask_one(conn *c, const char *req, char **ids, size_t *idcap, double *took_ms, scorelist *scores,
+                   double *seconds)
 {
+    double t0 = peer_now();
     if (conn_write(c, req, strlen(req)) < 0 || conn_readline(c) < 0)
         return -1;
+    *seconds = peer_now() - t0;
     json_error_t jerr;
     json_t *ans = json_loads(c->line, 0, &jerr);
     json_t *hits = ans ? json_object_get(ans, "hits") : NULL;
@@ -261,9 +268,9 @@ static int run_ask(const char *hostport, const char *scores_path)
             fprintf(stderr, "lineclient: stdin:%ld: cannot encode the question\n", qs.lineno);
             continue;
         }
-        double t0 = peer_now();
-        int a = ask_one(&c, req, &ids, &idcap, NULL, sf ? &scores : NULL);
-        double us = (peer_now() - t0) * 1e6;
+        double trip = 0;
+        int a = ask_one(&c, req, &ids, &idcap, NULL, sf ? &scores : NULL, &trip);
+        double us = trip * 1e6;
         free(req);
         if (a < 0) {
             fprintf(stderr, "lineclient: %s: connection lost at %s\n", hostport, qid);
@@ -310,9 +317,9 @@ static void *load_worker(void *arg)
         double t0 = peer_now();
         if (t0 >= w->deadline)
             break;
-        double took;
-        int a = ask_one(&c, w->reqs[i], NULL, NULL, &took, NULL);
-        double ms = (peer_now() - t0) * 1e3;
+        double took, trip = 0;
+        int a = ask_one(&c, w->reqs[i], NULL, NULL, &took, NULL, &trip);
+        double ms = trip * 1e3;
         if (a < 0) {
             w->broken = 1;
             break;
