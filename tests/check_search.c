@@ -10,6 +10,7 @@
 #include "search.h"
 #include "sou_xapian.h"
 #include "stored.h"
+#include "tf_memo.h"
 
 /* Paths here are short; a truncated one would only fail the test. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -801,6 +802,77 @@ static char *temp_dir(void)
     return dir;
 }
 
+/* The term-frequency memo: remembered per revision, forgotten at another
+ * one and when full. */
+START_TEST(tf_memo_per_revision)
+{
+    sou_tf_memo *m = sou_tf_memo_new();
+    ck_assert_ptr_nonnull(m);
+    unsigned tf = 0;
+    sou_tf_memo_revision(m, 7);
+    ck_assert_int_eq(sou_tf_memo_get(m, "医保", strlen("医保"), &tf), 0);
+    sou_tf_memo_put(m, "医保", strlen("医保"), 12);
+    sou_tf_memo_put(m, "S医保", strlen("S医保"), 3);
+    ck_assert_int_eq(sou_tf_memo_get(m, "医保", strlen("医保"), &tf), 1);
+    ck_assert_uint_eq(tf, 12);
+    ck_assert_int_eq(sou_tf_memo_get(m, "医", strlen("医"), &tf), 0); /* a prefix is another term */
+    sou_tf_memo_revision(m, 7);
+    ck_assert_uint_eq(sou_tf_memo_size(m), 2);
+    sou_tf_memo_revision(m, 8); /* a commit: everything forgotten */
+    ck_assert_uint_eq(sou_tf_memo_size(m), 0);
+    ck_assert_int_eq(sou_tf_memo_get(m, "医保", strlen("医保"), &tf), 0);
+    char term[32];
+    for (unsigned i = 0; i <= SOU_TF_MEMO_MAX; i++) {
+        snprintf(term, sizeof term, "t%u", i);
+        sou_tf_memo_put(m, term, strlen(term), i);
+    }
+    ck_assert_uint_eq(sou_tf_memo_size(m), 1); /* full: forgotten, then the last one kept */
+    ck_assert_int_eq(sou_tf_memo_get(m, term, strlen(term), &tf), 1);
+    ck_assert_uint_eq(tf, SOU_TF_MEMO_MAX);
+    sou_tf_memo_free(m);
+}
+END_TEST
+
+/* A searcher remembers term frequencies between queries, and a commit
+ * makes it ask again: a word in no document is missing, then found once
+ * an indexer adds it. */
+START_TEST(tf_memo_after_commit)
+{
+    static const char one[] = "{\"id\":\"a\",\"title\":\"医保\",\"body\":\"医保报销\"}\n";
+    const char *db = index_jsonl(temp_dir(), one, sizeof one - 1);
+    sou_error err = {0};
+    sou_searcher *s = sou_searcher_open(db, &err);
+    ck_assert_msg(s != NULL, "%s", err.message);
+    json_t *o = json_pack("{s:s}", "q", "医保 挂号");
+    for (int round = 0; round < 2; round++) {
+        json_t *a = sou_search(s, o, &err);
+        ck_assert_msg(a != NULL, "%s", err.message);
+        const json_t *missing = json_object_get(json_object_get(a, "query"), "missing");
+        ck_assert_uint_eq(json_array_size(missing), 1);
+        ck_assert_str_eq(json_string_value(json_array_get(missing, 0)), "挂号");
+        json_decref(a);
+    }
+    sx_db *w = NULL;
+    sx_error xe = {0};
+    ck_assert_int_eq(sx_db_open_writable(db, SX_DB_OPEN, &w, &xe), SX_OK);
+    sx_doc *d = sx_doc_new();
+    ck_assert_int_eq(sx_doc_add_boolean_term(d, "Qb", 2, &xe), SX_OK);
+    ck_assert_int_eq(sx_doc_add_posting(d, "挂号", strlen("挂号"), 1, &xe), SX_OK);
+    ck_assert_int_eq(sx_doc_set_data(d, "{\"id\":\"b\",\"title\":\"\",\"body\":\"挂号\"}", 37, &xe), SX_OK);
+    ck_assert_int_eq(sx_db_replace_by_term(w, "Qb", d, NULL, &xe), SX_OK);
+    sx_doc_free(d);
+    ck_assert_int_eq(sx_db_commit(w, &xe), SX_OK);
+    sx_db_close(w);
+    ck_assert_int_eq(sou_searcher_refresh(s, &err), 1);
+    json_t *a = sou_search(s, o, &err);
+    ck_assert_msg(a != NULL, "%s", err.message);
+    ck_assert_uint_eq(json_array_size(json_object_get(json_object_get(a, "query"), "missing")), 0);
+    json_decref(a);
+    json_decref(o);
+    sou_searcher_free(s);
+}
+END_TEST
+
 typedef struct {
     const char *db;
     int runs, fail_runs;
@@ -946,6 +1018,8 @@ static Suite *search_suite(void)
     tcase_add_test(core, related_articles);
     tcase_add_test(core, suggestions);
     tcase_add_test(core, info_and_refresh);
+    tcase_add_test(core, tf_memo_per_revision);
+    tcase_add_test(core, tf_memo_after_commit);
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");
     tcase_add_checked_fixture(limits, setup, teardown);

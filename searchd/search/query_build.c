@@ -141,6 +141,7 @@ typedef struct {
     size_t *lens;
     unsigned *tf;
     size_t n, cap;
+    sou_tf_memo *memo; /* borrowed, may be NULL: what earlier queries looked up (tf_memo.h) */
 } tf_cache;
 
 static void tf_cache_free(tf_cache *c)
@@ -198,7 +199,11 @@ static sx_status tf_get(tf_cache *c, sx_db *db, const char *term, size_t len, un
         *out = c->tf[k];
         return SX_OK;
     }
-    sx_status st = sx_db_termfreq(db, term, len, out, xe);
+    sx_status st = SX_OK;
+    if (!c->memo || !sou_tf_memo_get(c->memo, term, len, out)) {
+        if ((st = sx_db_termfreq(db, term, len, out, xe)) == SX_OK && c->memo)
+            sou_tf_memo_put(c->memo, term, len, *out);
+    }
     if (st == SX_OK)
         tf_add(c, term, len, *out); /* out of memory: asked again next time */
     return st;
@@ -588,9 +593,32 @@ static int tf_prefetch(tf_cache *c, sx_db *db, const sou_parsed_query *pq, sx_er
             rc = -1;
     }
     qtoks_free(&t);
-    if (rc == 0 && c->n &&
-        sx_db_termfreqs(db, (const char *const *)c->terms, c->lens, c->n, c->tf, xe) != SX_OK)
+    if (rc != 0 || !c->n)
+        return rc;
+    /* Only what the memo does not know is asked, all of it at once. */
+    size_t *ask = malloc(c->n * sizeof *ask), na = 0;
+    const char **terms = malloc(c->n * sizeof *terms);
+    size_t *lens = malloc(c->n * sizeof *lens);
+    unsigned *tf = malloc(c->n * sizeof *tf);
+    if (!ask || !terms || !lens || !tf)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < c->n; i++)
+        if (!c->memo || !sou_tf_memo_get(c->memo, c->terms[i], c->lens[i], &c->tf[i])) {
+            terms[na] = c->terms[i];
+            lens[na] = c->lens[i];
+            ask[na++] = i;
+        }
+    if (rc == 0 && na && sx_db_termfreqs(db, terms, lens, na, tf, xe) != SX_OK)
         rc = -2;
+    for (size_t k = 0; rc == 0 && k < na; k++) {
+        c->tf[ask[k]] = tf[k];
+        if (c->memo)
+            sou_tf_memo_put(c->memo, terms[k], lens[k], tf[k]);
+    }
+    free(ask);
+    free(terms);
+    free(lens);
+    free(tf);
     return rc;
 }
 
@@ -955,6 +983,12 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
     qtoks plain = {0}, uniq = {0}, item = {0};
     qpool pool = {0};
     tf_cache tfc = {0};
+    /* The memo is of one revision: the one about to be searched. */
+    uint64_t rev = 0;
+    if (env && env->memo && env->db && sx_db_revision(env->db, &rev, NULL) == SX_OK) {
+        sou_tf_memo_revision(env->memo, rev);
+        tfc.memo = env->memo;
+    }
     json_t *places = json_array(); /* place names among the query's words */
     pool.per_char = per_char;
     sx_query **req = NULL, **excl = NULL, **subs = NULL;

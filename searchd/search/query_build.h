@@ -38,6 +38,7 @@
 #include "search.h"
 #include "segment.h"
 #include "sou_xapian.h"
+#include "tf_memo.h"
 
 /* What one query may cost.  A single CJK character stands for every term
  * that starts with it (a wildcard); those expansions are what makes a query
@@ -105,6 +106,8 @@ typedef struct {
     const json_t *synonyms; /* the index's synonym table, {"word": ["synonym", ...]}
                              * (sou_synonym_table); NULL: no synonyms */
     int scoped;             /* the index holds places' regulations (schema.h XS): rank by place */
+    sou_tf_memo *memo;      /* term frequencies of earlier queries on db (tf_memo.h: forgotten at a
+                             * new revision); NULL: every one is asked */
 } sou_query_env;
 
 /* Synonyms a query word may bring at most, and the most segmenter words a

@@ -38,6 +38,9 @@ struct sou_searcher {
     int scoped;             /* the index has places' regulations (schema.h XS), as of then too */
     sou_fields fields;      /* the index's facets and labels (its metadata), as of the last reopen */
     json_t *examples;       /* the example queries of this revision (sou_suggest), or NULL */
+    sou_tf_memo *memo;      /* term frequencies of earlier queries (tf_memo.h); NULL for a sharded
+                             * index, whose answering shards, and so its statistics, can change
+                             * between two queries of one revision */
     int (*match_hook)(void *ctx); /* tests: runs between matching and reading the hits */
     void *match_hook_ctx;
 };
@@ -175,6 +178,8 @@ sou_searcher *sou_searcher_open_with(const char *db_path, const sou_shard_option
         sx_db_open_readonly(where, &s->synonyms, NULL); /* without it: no synonyms, still searching */
     if (load_synonyms(s, err) < 0)
         goto fail;
+    if (!sou_shards_sharded(s->shards))
+        s->memo = sou_tf_memo_new(); /* out of memory: every frequency is asked */
     return s;
 fail:
     sou_searcher_free(s);
@@ -195,6 +200,7 @@ void sou_searcher_free(sou_searcher *s)
     json_decref(s->syn_table);
     sou_fields_destroy(&s->fields);
     json_decref(s->examples);
+    sou_tf_memo_free(s->memo);
     free(s->path);
     free(s);
 }
@@ -1058,7 +1064,7 @@ typedef struct {
 
 static int search_once(sou_searcher *s, sx_db *db, search_run *r, sx_error *xe, sou_error *err)
 {
-    sou_query_env env = {s->lex, db, s->syn_table, s->scoped};
+    sou_query_env env = {s->lex, db, s->syn_table, s->scoped, s->memo};
     sx_query *unfiltered = NULL;
     int rc;
     if (sou_query_build(&env, r->pq, &s->rank, r->bq, err) < 0) {
@@ -1430,7 +1436,7 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         /* Only the terms to mark are needed, with the synonyms' (the db's
          * synonym table); NULL db: marks without synonyms. */
         sx_db *db = sou_shards_db(s->shards, NULL);
-        sou_query_env env = {s->lex, db, s->syn_table, s->scoped};
+        sou_query_env env = {s->lex, db, s->syn_table, s->scoped, s->memo};
         if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;
