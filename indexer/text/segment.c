@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "normalize.h"
 #include "tokenize.h"
 #include "utf8.h"
@@ -30,17 +31,9 @@ struct sou_lexicon {
     unsigned max_chars;
 };
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
 static lex_slot *find_slot(const sou_lexicon *lex, const char *w, size_t len)
 {
-    size_t i = hash_bytes(w, len) & lex->mask;
+    size_t i = sou_hash_bytes(w, len) & lex->mask;
     for (;;) {
         lex_slot *s = &lex->slots[i];
         if (!s->off || (s->len == len && memcmp(lex->keys + s->off, w, len) == 0))

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 #define SLOTS (2 * SOU_TF_MEMO_MAX) /* a power of two, at most half full */
 
 typedef struct {
@@ -18,14 +20,6 @@ struct sou_tf_memo {
     uint64_t rev;  /* the revision they belong to */
     int have_rev;
 };
-
-static uint64_t hash(const char *s, size_t len)
-{
-    uint64_t h = 14695981039346656037ull; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
 
 sou_tf_memo *sou_tf_memo_new(void)
 {
@@ -68,7 +62,7 @@ void sou_tf_memo_revision(sou_tf_memo *m, uint64_t revision)
 /* The slot of term, or the empty one where it would go. */
 static slot *find(const sou_tf_memo *m, const char *term, size_t len)
 {
-    for (size_t i = (size_t)hash(term, len) & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
+    for (size_t i = (size_t)sou_hash_bytes(term, len) & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
         slot *s = &m->v[i];
         if (!s->term || (s->len == len && memcmp(s->term, term, len) == 0))
             return s;
