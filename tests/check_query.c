@@ -212,6 +212,30 @@ START_TEST(query_words)
 }
 END_TEST
 
+/* A bigram across two words ranks but is not marked: 激活医保卡 searches 活医
+ * (the words' adjacency) but must not mark 激活医 in 激活医疗保险. */
+START_TEST(junction_not_marked)
+{
+    sou_query_env env = query_env();
+    sou_parsed_query pq;
+    sou_built_query bq;
+    sou_error err = {0};
+    const char *q = "激活医保卡";
+    ck_assert_int_eq(sou_query_parse(q, strlen(q), &pq, &err), 0);
+    ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
+    ck_assert(has_str(bq.terms, "活医"));
+    int marks_junction = 0, marks_word = 0;
+    for (size_t i = 0; i < bq.n_hl; i++) {
+        marks_junction |= !strcmp(bq.hl_terms[i], "活医");
+        marks_word |= !strcmp(bq.hl_terms[i], "激活");
+    }
+    ck_assert(!marks_junction);
+    ck_assert(marks_word);
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+}
+END_TEST
+
 /* 遗产继承顺序: the bigrams across two words (产继, 承顺) count half: they
  * matched by chance in a long judicial interpretation and ranked it first. */
 START_TEST(query_junctions_weigh_less)
@@ -456,6 +480,7 @@ static Suite *query_suite(void)
     tcase_add_test(core, parse_lone_dash_and_inner_dash);
     tcase_add_loop_test(core, parse_dates, 0, sizeof DATES / sizeof DATES[0]);
     tcase_add_loop_test(core, query_words, 0, sizeof WORDS / sizeof WORDS[0]);
+    tcase_add_test(core, junction_not_marked);
     tcase_add_test(core, query_junctions_weigh_less);
     tcase_add_test(core, stopword_lookup);
     tcase_add_test(core, build_question);

@@ -1040,13 +1040,18 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         goto failed;
     }
 
-    /* Unique terms with their within-query frequency. */
+    /* Unique terms with their within-query frequency.  A bigram across two
+     * words ranks (their adjacency) but is not marked: where both words are
+     * marked the marks meet anyway, and alone it would mark into a word the
+     * question does not have (激活医 in 激活医疗保险 for 激活医保卡). */
     for (size_t i = 0; i < plain.n; i++) {
         const qtok *pt = &plain.v[i];
         ssize_t k = qtoks_find(&uniq, pt->term, pt->len, pt->alts != NULL);
         if (k >= 0) {
             uniq.v[k].wqf++;
             uniq.v[k].junction &= pt->junction;
+            if (!pt->junction && !pt->alts && add_hl(bq, pt->term, pt->len) < 0)
+                goto oom;
             continue;
         }
         uniq.junction = pt->junction;
@@ -1057,7 +1062,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
             uniq.v[uniq.n - 1].alts = json_incref(pt->alts);
             if (json_object_setn(bq->synonyms, pt->term, pt->len, pt->alts) < 0 || hl_words(bq, pt) < 0)
                 goto oom;
-        } else if (add_hl(bq, pt->term, pt->len) < 0) {
+        } else if (!pt->junction && add_hl(bq, pt->term, pt->len) < 0) {
             goto oom;
         }
     }
