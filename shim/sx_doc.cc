@@ -107,11 +107,7 @@ extern "C" sx_status sx_doc_get_data(const sx_doc *doc, char **out, size_t *len,
     *out = nullptr;
     SX_REQUIRE(doc, err, "doc is NULL");
     try {
-        if (!doc->have_data) {
-            doc->data = doc->doc.get_data();
-            doc->have_data = true;
-        }
-        return give_string(doc->data, out, len);
+        return give_string(doc->read_data(), out, len);
     } catch (...) {
         return sx_fail(err, nullptr);
     }
@@ -127,10 +123,7 @@ extern "C" sx_status sx_docs_read(sx_doc *const *docs, size_t n, const unsigned 
             sx_doc *d = docs[i];
             if (!d)
                 continue;
-            if (!d->have_data) {
-                d->data = d->doc.get_data();
-                d->have_data = true;
-            }
+            (void)d->read_data();
             for (size_t k = 0; k < nslots; k++)
                 if (!d->has_value(slots[k]))
                     d->values.emplace_back(slots[k], d->doc.get_value(slots[k]));

@@ -63,6 +63,14 @@ struct sx_doc {
     mutable bool have_data = false;
     mutable std::string data;
     std::vector<std::pair<unsigned, std::string>> values; /* the slots read (sx_mset_documents, sx_docs_read) */
+    const std::string &read_data() const /* may throw, as Xapian does */
+    {
+        if (!have_data) {
+            data = doc.get_data();
+            have_data = true;
+        }
+        return data;
+    }
     const std::string *has_value(unsigned slot) const
     {
         for (const auto &v : values)

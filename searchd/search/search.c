@@ -13,8 +13,8 @@
 
 #include "facet_search.h"
 #include "group.h"
-#include "nearcopy.h"
 #include "highlight.h"
+#include "nearcopy.h"
 #include "query_build.h"
 #include "query_parse.h"
 #include "related.h"
