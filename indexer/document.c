@@ -208,18 +208,15 @@ static sx_status no_memory(sx_error *err)
     return SX_ERR_NO_MEMORY;
 }
 
-/* Value SOU_VALUE_CANDIDATE of a passage (schema.h): the near-copy
- * signature of the title and the passage, then the title. */
+/* Value SOU_VALUE_CANDIDATE of a passage (schema.h, nearcopy.h). */
 static sx_status set_candidate_value(sx_doc *d, const char *title, const char *body, size_t body_len,
                                      sx_error *err)
 {
-    size_t tl = strlen(title);
-    unsigned char *v = malloc(SOU_NC_BYTES + tl);
+    size_t len = 0;
+    unsigned char *v = sou_candidate_value(title, strlen(title), body, body_len, &len);
     if (!v)
         return no_memory(err);
-    sou_nearcopy_signature(title, tl, body, body_len, v);
-    memcpy(v + SOU_NC_BYTES, title, tl);
-    sx_status st = sx_doc_set_value(d, SOU_VALUE_CANDIDATE, (const char *)v, SOU_NC_BYTES + tl, err);
+    sx_status st = sx_doc_set_value(d, SOU_VALUE_CANDIDATE, (const char *)v, len, err);
     free(v);
     return st;
 }

@@ -93,6 +93,18 @@ void sou_nearcopy_signature(const char *title, size_t title_len, const char *bod
         put16(out + 2 * (SOU_NC_TITLE_BINS + i), b[i]);
 }
 
+unsigned char *sou_candidate_value(const char *title, size_t title_len, const char *body, size_t body_len,
+                                   size_t *len)
+{
+    unsigned char *v = malloc(SOU_NC_BYTES + title_len);
+    if (!v)
+        return NULL;
+    sou_nearcopy_signature(title, title_len, body, body_len, v);
+    memcpy(v + SOU_NC_BYTES, title, title_len);
+    *len = SOU_NC_BYTES + title_len;
+    return v;
+}
+
 /* The estimated Jaccard similarity of two bin arrays (one-permutation
  * hashing: equal non-empty bins over bins non-empty in either), in 1/1000;
  * -1 when both are empty. */

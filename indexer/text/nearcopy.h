@@ -37,6 +37,21 @@
 void sou_nearcopy_signature(const char *title, size_t title_len, const char *body, size_t body_len,
                             unsigned char out[SOU_NC_BYTES]);
 
+/* The candidate value of a passage (schema.h SOU_VALUE_CANDIDATE): its
+ * signature, then the title, malloc()ed with its length in *len; NULL when
+ * out of memory.  sou_candidate_title() reads the title back. */
+unsigned char *sou_candidate_value(const char *title, size_t title_len, const char *body, size_t body_len,
+                                   size_t *len);
+
+/* The title in a candidate value v[0..len), *title_len bytes; NULL when it
+ * has none (an index written before the title moved there).  The signature
+ * is v's first SOU_NC_BYTES bytes. */
+static inline const char *sou_candidate_title(const char *v, size_t len, size_t *title_len)
+{
+    *title_len = len > SOU_NC_BYTES ? len - SOU_NC_BYTES : 0;
+    return *title_len ? v + SOU_NC_BYTES : NULL;
+}
+
 /* 1 if the signatures a and b (SOU_NC_BYTES each) are near-copies (the
  * thresholds above), 0 if not or if either is not a signature (len). */
 int sou_nearcopy_similar(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen);

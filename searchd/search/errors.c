@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db_error.h"
 #include "search.h"
 #include "utf8.h"
 
@@ -160,4 +161,24 @@ json_t *sou_error_json(const sou_error *err)
     if (e && err && err->at_len > 0)
         json_object_set_new(e, "at", json_pack("[I,I]", (json_int_t)err->at, (json_int_t)(err->at + err->at_len)));
     return e ? json_pack("{s:o}", "error", e) : NULL;
+}
+
+sou_error_code sou_error_from_db(sou_error *err, const sx_error *xe, const char *what)
+{
+    sou_error_code code;
+    switch (xe->status) {
+    case SX_ERR_NOT_FOUND:
+    case SX_ERR_CORRUPT:
+    case SX_ERR_VERSION:
+    case SX_ERR_IO:
+    case SX_ERR_LOCKED:
+    case SX_ERR_MODIFIED:
+    case SX_ERR_NETWORK:
+    case SX_ERR_TIMEOUT:
+        code = SOU_EUNAVAILABLE;
+        break;
+    default:
+        code = SOU_EINTERNAL;
+    }
+    return sou_error_set(err, code, "%s: %s", what, xe->message[0] ? xe->message : sx_status_string(xe->status));
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_error.h"
+
 /* "category, source" for messages: the index's facets. */
 static void facet_names(const sou_fields *f, char *buf, size_t cap)
 {
@@ -320,9 +322,7 @@ static int count_run(sx_db *db, const sou_fields *f, const sou_facet_request *r,
     goto done;
 xfail:
     *xep = xe;
-    sou_error_set(err, xe.status == SX_ERR_MODIFIED || xe.status == SX_ERR_NETWORK || xe.status == SX_ERR_TIMEOUT
-                           ? SOU_EUNAVAILABLE : SOU_EINTERNAL,
-                  "counting facets: %s", xe.message[0] ? xe.message : sx_status_string(xe.status));
+    sou_error_from_db(err, &xe, "counting facets");
 done:
     sx_mset_free(m);
     sx_enquire_free(e);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_error.h"
 #include "schema.h"
 #include "stored.h"
 #include "tokenize.h"
@@ -144,9 +145,7 @@ json_t *sou_related(sx_db *db, const char *idterm, const char *title, unsigned l
     goto done;
 xfail:
     *xep = xe;
-    sou_error_set(err, xe.status == SX_ERR_MODIFIED || xe.status == SX_ERR_NETWORK || xe.status == SX_ERR_TIMEOUT
-                           ? SOU_EUNAVAILABLE : SOU_EINTERNAL,
-                  "finding related articles: %s", xe.message[0] ? xe.message : sx_status_string(xe.status));
+    sou_error_from_db(err, &xe, "finding related articles");
     json_decref(out);
     out = NULL;
     goto done;

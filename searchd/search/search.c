@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db_error.h"
 #include "facet_search.h"
 #include "group.h"
 #include "highlight.h"
@@ -79,24 +80,6 @@ typedef struct {
 
 static const char *const SORT_NAMES[] = {"relevance", "date", "date_asc"};
 
-/* sx_status -> sou_error: a database that cannot be read is "unavailable". */
-static sou_error_code from_sx(sou_error *err, const sx_error *xe, const char *what)
-{
-    sou_error_code code;
-    switch (xe->status) {
-    case SX_ERR_NOT_FOUND:
-    case SX_ERR_CORRUPT:
-    case SX_ERR_VERSION:
-    case SX_ERR_IO:
-    case SX_ERR_LOCKED:
-        code = SOU_EUNAVAILABLE;
-        break;
-    default:
-        code = SOU_EINTERNAL;
-    }
-    return sou_error_set(err, code, "%s: %s", what, xe->message[0] ? xe->message : sx_status_string(xe->status));
-}
-
 static double now_ms(void)
 {
     struct timespec ts;
@@ -119,7 +102,7 @@ static int load_fields(sou_searcher *s, sou_error *err)
     if (!db)
         return 0;
     if (sx_db_get_metadata(db, SOU_FIELDS_KEY, &text, &len, &xe) != SX_OK) {
-        from_sx(err, &xe, "reading the index's fields");
+        sou_error_from_db(err, &xe, "reading the index's fields");
         return -1;
     }
     int rc = sou_fields_parse(&s->fields, text, len, why, sizeof why);
@@ -138,7 +121,7 @@ static int load_synonyms(sou_searcher *s, sou_error *err)
     sx_db *db = s->synonyms ? s->synonyms : sou_shards_db(s->shards, NULL);
     json_t *t = db ? sou_synonym_table(db, &xe) : json_object();
     if (!t) {
-        from_sx(err, &xe, "reading the synonyms");
+        sou_error_from_db(err, &xe, "reading the synonyms");
         return -1;
     }
     json_decref(s->syn_table);
@@ -260,7 +243,7 @@ json_t *sou_searcher_info(sou_searcher *s, sou_error *err)
     /* articles, not passages: the first passage of each carries SOU_TERM_ARTICLE */
     if (sx_db_termfreq(db, SOU_TERM_ARTICLE, strlen(SOU_TERM_ARTICLE), &docs, &xe) != SX_OK ||
         sx_db_revision(db, &rev, &xe) != SX_OK) {
-        from_sx(err, &xe, "reading the index statistics");
+        sou_error_from_db(err, &xe, "reading the index statistics");
         return NULL;
     }
     json_t *j = json_pack("{s:I,s:I,s:s,s:o}", "documents", (json_int_t)docs, "revision", (json_int_t)rev,
@@ -608,7 +591,7 @@ static int exclude_articles(sx_db *db, sou_built_query *bq, sx_error *xep, sou_e
         sx_enquire_set_collapse(e, SOU_VALUE_ARTICLE, 1, &xe) != SX_OK ||
         sx_enquire_run(e, 0, EXCLUDE_MAX_ARTICLES + 1, 0, &m, &xe) != SX_OK) {
         *xep = xe;
-        from_sx(err, &xe, "finding the excluded articles");
+        sou_error_from_db(err, &xe, "finding the excluded articles");
         goto done;
     }
     n = sx_mset_size(m);
@@ -630,7 +613,7 @@ static int exclude_articles(sx_db *db, sou_built_query *bq, sx_error *xep, sou_e
         size_t len = 0;
         if (sx_mset_collapse_key(m, i, &key, &len, &xe) != SX_OK) {
             *xep = xe;
-            from_sx(err, &xe, "finding the excluded articles");
+            sou_error_from_db(err, &xe, "finding the excluded articles");
             goto done;
         }
         int tl = snprintf(term, sizeof term, "%s%s", SOU_PREFIX_ID, key);
@@ -788,7 +771,7 @@ static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n
         sig = NULL;
         if (sx_doc_get_value(docs[i], SOU_VALUE_CANDIDATE, (char **)&sig, &len, NULL) != SX_OK)
             sig = NULL;
-        len = len < SOU_NC_BYTES ? 0 : SOU_NC_BYTES; /* the signature, before the title */
+        len = len < SOU_NC_BYTES ? 0 : SOU_NC_BYTES; /* the signature, before the title (nearcopy.h) */
         long r = sou_grouper_find(g, sig, len);
         member_of[i] = r;
         if (r >= 0 || npage == opt->limit)
@@ -888,13 +871,12 @@ static sx_status title_rerank(sx_doc **docs, double *score, unsigned n, const so
     for (unsigned i = 0; i < n; i++) {
         sou_stored_fields data = {0};
         char *v = NULL;
-        size_t tlen = 0;
-        const char *title = NULL;
+        size_t vlen = 0, tlen = 0;
         int rd = 0;
-        if (sx_doc_get_value(docs[i], SOU_VALUE_CANDIDATE, &v, &tlen, NULL) == SX_OK && tlen > SOU_NC_BYTES) {
-            title = v + SOU_NC_BYTES; /* after the signature */
-            tlen -= SOU_NC_BYTES;
-        } else if ((rd = doc_fields_read(docs[i], &data, xe)) == 0) /* an index without the title in value 3 */
+        if (sx_doc_get_value(docs[i], SOU_VALUE_CANDIDATE, &v, &vlen, NULL) != SX_OK)
+            vlen = 0;
+        const char *title = sou_candidate_title(v, vlen, &tlen); /* read with the matching */
+        if (!title && (rd = doc_fields_read(docs[i], &data, xe)) == 0) /* an older index: no title there */
             title = sou_stored_field_get(&data, "title", &tlen);
         double cover = title ? sou_hl_coverage(hl, title, tlen) : 0;
         free(v);
@@ -965,7 +947,7 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
      * and grouping look at (each a B-tree lookup: the shown hits' others
      * are read with their data) */
     const unsigned slots[] = {SOU_VALUE_CANDIDATE};
-    size_t nslots = grouping || rerank;
+    size_t nslots = grouping || rerank ? 1 : 0;
     for (;;) {
         if (st == SX_OK)
             st = sx_enquire_run(e, first, want, first + want, &m, &xe);
@@ -1032,7 +1014,7 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
     if (st == SX_ERR_MODIFIED)
         return 1;
     *xep = xe;
-    from_sx(err, &xe, "searching");
+    sou_error_from_db(err, &xe, "searching");
     return -1;
 oom:
     sx_enquire_free(e);
@@ -1304,7 +1286,7 @@ static json_t *article_read_once(sx_db *db, const char *idterm, sx_error *xep, s
     size_t n = 0;
     if (sx_db_postings(db, idterm, strlen(idterm), &ids.v, &ids.n, &xe) != SX_OK) {
         *xep = xe;
-        from_sx(err, &xe, "reading the document");
+        sou_error_from_db(err, &xe, "reading the document");
         goto done;
     }
     if (ids.n == 0) {
@@ -1317,7 +1299,7 @@ static json_t *article_read_once(sx_db *db, const char *idterm, sx_error *xep, s
         sx_doc *doc = NULL;
         if (sx_db_get_document(db, ids.v[n], &doc, &xe) != SX_OK) {
             *xep = xe;
-            from_sx(err, &xe, "reading the document");
+            sou_error_from_db(err, &xe, "reading the document");
             goto done;
         }
         ps[n].offset = passage_offset(doc);
@@ -1325,7 +1307,7 @@ static json_t *article_read_once(sx_db *db, const char *idterm, sx_error *xep, s
         sx_doc_free(doc);
         if (!ps[n].data) {
             *xep = xe;
-            from_sx(err, &xe, "reading the document");
+            sou_error_from_db(err, &xe, "reading the document");
             goto done;
         }
     }
