@@ -232,6 +232,30 @@ START_TEST(different_services_not_grouped)
 }
 END_TEST
 
+/* The highlight covers the question's words whole: 结婚登记 marks in
+ * 结婚登记预约, and nothing of it (婚登) in 离婚登记预约. */
+START_TEST(highlights_whole_words)
+{
+    json_t *a = search("结婚登记", 0);
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(json_object_get(a, "hits")); i++) {
+        const char *id = hit_id(a, i);
+        const char *title = json_string_value(json_object_get(hit(a, i), "title_html"));
+        const char *snippet = json_string_value(json_object_get(hit(a, i), "snippet"));
+        if (!strcmp(id, "marry")) {
+            ck_assert_str_eq(title, "<mark>结婚登记</mark>预约");
+            seen |= 1;
+        } else if (!strcmp(id, "divorce")) {
+            ck_assert_ptr_null(strstr(title, "<mark>婚"));
+            ck_assert_ptr_null(strstr(snippet, "<mark>婚"));
+            seen |= 2;
+        }
+    }
+    ck_assert_int_eq(seen & 1, 1);
+    json_decref(a);
+}
+END_TEST
+
 /* A question without a place gets the national law; with 上海, the city's. */
 START_TEST(place_scope)
 {
@@ -337,6 +361,7 @@ static Suite *ranking_suite(void)
     tcase_add_test(core, law_passage_offset);
     tcase_add_test(core, near_copies_grouped);
     tcase_add_test(core, different_services_not_grouped);
+    tcase_add_test(core, highlights_whole_words);
     tcase_add_test(core, place_scope);
     tcase_add_test(core, missing_words);
     tcase_add_test(core, synonym_in_title);

@@ -669,9 +669,13 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
  * character: segmenters leave unknown words as characters (意定监护 ->
  * 意/定/监护), so 意定 must stay; between two dictionary words the straddling
  * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
- * dropped as whole words.  With drop == 0 nothing is dropped. */
+ * dropped as whole words.  With drop == 0 nothing is dropped.  marks gets
+ * what the highlighter marks of them: each word whole, and each pair of
+ * characters searched as a word (not the junctions, not words with
+ * synonyms: hl_words). */
 static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parsed_query *pq, int drop,
-                        int leftovers, qtoks *out, json_t *dropped, json_t *missing, json_t *places, sx_error *dbe)
+                        int leftovers, qtoks *out, qtoks *marks, json_t *dropped, json_t *missing, json_t *places,
+                        sx_error *dbe)
 {
     int dbfail = 0; /* the database failed (dbe says why): -2 */
     const sou_lexicon *lex = env ? env->lex : NULL;
@@ -727,6 +731,8 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 size_t cl = sou_utf8_decode((const unsigned char *)it->text + b, w->end - b, &cp);
                 out->junction = prev->chars > 1 && w->chars > 1;
                 tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
+                if (!out->junction && qtoks_push(marks, it->text + a, b + cl - a, wpos - 1, SOU_TOKEN_BIGRAM) < 0)
+                    out->oom = 1;
                 /* two characters the lexicon left apart: a word of their own */
                 if (!out->junction && prev->chars == 1 && w->chars == 1) {
                     int gone = text_missing(tfc, db, it->text + a, b + cl - a, dbe);
@@ -783,6 +789,8 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 }
             }
             tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
+            if (qtoks_push(marks, it->text + w->start, w->end - w->start, wpos, SOU_TOKEN_WORD) < 0)
+                out->oom = 1;
             if (w->chars > 1 || !cjk) {
                 int gone = text_missing(tfc, db, it->text + w->start, w->end - w->start, dbe);
                 dbfail |= gone < 0;
@@ -956,20 +964,60 @@ static sx_query *word_q(qpool *p, const char *prefix, const qtok *t, int expand)
     return combine(p, SX_OP_SYNONYM, subs, k, 0);
 }
 
-/* The highlighter's terms for a word with synonyms: the tokens of the word
- * and of each synonym. */
-static int hl_words(sou_built_query *bq, const qtok *t)
+/* Byte offset of character c of text[0..len) (valid UTF-8). */
+static size_t char_offset(const char *text, size_t len, uint32_t c)
 {
-    qtoks toks = {0};
-    tokenize_into(&toks, t->term, t->len, 0);
-    for (size_t i = 0; i < json_array_size(t->alts); i++) {
-        json_t *a = json_array_get(t->alts, i);
-        tokenize_into(&toks, json_string_value(a), json_string_length(a), 0);
+    size_t i = 0;
+    for (; i < len && c; c--)
+        do
+            i++;
+        while (i < len && ((unsigned char)text[i] & 0xC0) == 0x80);
+    return i;
+}
+
+/* What the highlighter marks of text as text_q searches it: the whole text
+ * when it is one word or a phrase, else each of its words (those
+ * words_near_q looks for near each other, without the junctions). */
+static int hl_text(sou_built_query *bq, const sou_lexicon *lex, const char *text, size_t len)
+{
+    qtoks t = {0};
+    char junction[64];
+    tokenize_into(&t, text, len, 0);
+    int rc = t.oom ? -1 : 0, bigrams = t.n > 1 && t.n <= sizeof junction;
+    for (size_t i = 0; bigrams && i < t.n; i++)
+        bigrams = t.v[i].kind == SOU_TOKEN_BIGRAM && t.v[i].pos == i;
+    if (rc == 0 && bigrams && mark_junctions(lex, text, len, 0, &t, junction) > 0) {
+        for (size_t i = 0; rc == 0 && i < t.n;) {
+            if (junction[i]) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j + 1 < t.n && !junction[j + 1])
+                j++;
+            size_t a = char_offset(text, len, (uint32_t)i), b = char_offset(text, len, (uint32_t)j + 2);
+            rc = add_hl(bq, text + a, b - a);
+            i = j + 1;
+        }
+    } else if (rc == 0 && (bigrams || t.n == 1)) {
+        rc = add_hl(bq, text, len);
+    } else {
+        for (size_t i = 0; rc == 0 && i < t.n; i++)
+            rc = add_hl(bq, t.v[i].term, t.v[i].len);
     }
-    int rc = toks.oom ? -1 : 0;
-    for (size_t i = 0; rc == 0 && i < toks.n; i++)
-        rc = add_hl(bq, toks.v[i].term, toks.v[i].len);
-    qtoks_free(&toks);
+    qtoks_free(&t);
+    return rc;
+}
+
+/* The highlighter's terms for a word with synonyms: the word and each
+ * synonym as they are searched (hl_text). */
+static int hl_words(sou_built_query *bq, const sou_lexicon *lex, const qtok *t)
+{
+    int rc = hl_text(bq, lex, t->term, t->len);
+    for (size_t i = 0; rc == 0 && i < json_array_size(t->alts); i++) {
+        json_t *a = json_array_get(t->alts, i);
+        rc = hl_text(bq, lex, json_string_value(a), json_string_length(a));
+    }
     return rc;
 }
 
@@ -980,7 +1028,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
                  sou_error *err)
 {
     sou_rank_params rp;
-    qtoks plain = {0}, uniq = {0}, item = {0};
+    qtoks plain = {0}, uniq = {0}, item = {0}, marks = {0};
     qpool pool = {0};
     tf_cache tfc = {0};
     /* The memo is of one revision: the one about to be searched. */
@@ -1025,13 +1073,14 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
     }
     int pt = pool.db ? tf_prefetch(&tfc, pool.db, pq, &pool.xe) : 0;
     if (pt == 0)
-        pt = plain_tokens(env, &tfc, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped,
+        pt = plain_tokens(env, &tfc, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, &marks, bq->dropped,
                           bq->missing, places, &pool.xe);
     if (pt == 0 && has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
         json_array_clear(bq->dropped);
         json_array_clear(bq->missing);
         json_array_clear(places);
-        pt = plain_tokens(env, &tfc, pq, 0, 1, &plain, bq->dropped, bq->missing, places, &pool.xe);
+        qtoks_free(&marks);
+        pt = plain_tokens(env, &tfc, pq, 0, 1, &plain, &marks, bq->dropped, bq->missing, places, &pool.xe);
     }
     if (pt == -1)
         goto oom;
@@ -1040,18 +1089,17 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         goto failed;
     }
 
-    /* Unique terms with their within-query frequency.  A bigram across two
-     * words ranks (their adjacency) but is not marked: where both words are
-     * marked the marks meet anyway, and alone it would mark into a word the
-     * question does not have (激活医 in 激活医疗保险 for 激活医保卡). */
+    /* Unique terms with their within-query frequency.  The highlighter
+     * marks the words (marks), not their bigrams: a bigram across two words
+     * ranks (their adjacency) but alone it would mark into a word the
+     * question does not have (激活医 in 激活医疗保险 for 激活医保卡), and a
+     * word's own bigram would mark inside another word (婚证 in 离婚证). */
     for (size_t i = 0; i < plain.n; i++) {
         const qtok *pt = &plain.v[i];
         ssize_t k = qtoks_find(&uniq, pt->term, pt->len, pt->alts != NULL);
         if (k >= 0) {
             uniq.v[k].wqf++;
             uniq.v[k].junction &= pt->junction;
-            if (!pt->junction && !pt->alts && add_hl(bq, pt->term, pt->len) < 0)
-                goto oom;
             continue;
         }
         uniq.junction = pt->junction;
@@ -1060,12 +1108,13 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
             goto oom;
         if (pt->alts) {
             uniq.v[uniq.n - 1].alts = json_incref(pt->alts);
-            if (json_object_setn(bq->synonyms, pt->term, pt->len, pt->alts) < 0 || hl_words(bq, pt) < 0)
+            if (json_object_setn(bq->synonyms, pt->term, pt->len, pt->alts) < 0 || hl_words(bq, pool.lex, pt) < 0)
                 goto oom;
-        } else if (!pt->junction && add_hl(bq, pt->term, pt->len) < 0) {
-            goto oom;
         }
     }
+    for (size_t i = 0; i < marks.n; i++)
+        if (add_hl(bq, marks.v[i].term, marks.v[i].len) < 0)
+            goto oom;
 
     sx_query *ranked = NULL;
     if (uniq.n) {
@@ -1239,6 +1288,7 @@ done:
     if (oom)
         sou_error_set(err, SOU_EINTERNAL, "out of memory building the query");
     qtoks_free(&plain);
+    qtoks_free(&marks);
     qtoks_free(&uniq);
     qtoks_free(&item);
     json_decref(places);
