@@ -341,6 +341,31 @@ START_TEST(title_coverage_rerank)
 }
 END_TEST
 
+/* A common term (here: in more than a third of the passages) only adds to
+ * documents that match a rarer one: 依照有关规定养犬 finds the dog rule, not
+ * every law article that says 依照有关规定; alone it still finds them. */
+START_TEST(common_terms_add_only)
+{
+    sou_rank_params rp;
+    sou_rank_params_init(&rp);
+    rp.common_share = 0.3;
+    rp.common_docs = 0;
+    sou_searcher_set_rank(g_s, &rp);
+    json_t *a = search("依照有关规定养犬", 0);
+    ck_assert(has_hit(a, "dog"));
+    ck_assert(!has_hit(a, "law_v1") && !has_hit(a, "law_v2"));
+    json_decref(a);
+    a = search("依照有关规定", 0);
+    ck_assert(has_hit(a, "law_v1") && has_hit(a, "law_v2"));
+    json_decref(a);
+    rp.common_share = 0; /* off: every term is searched alike */
+    sou_searcher_set_rank(g_s, &rp);
+    a = search("依照有关规定养犬", 0);
+    ck_assert(has_hit(a, "dog") && has_hit(a, "law_v1"));
+    json_decref(a);
+}
+END_TEST
+
 START_TEST(bad_collapse_option)
 {
     sou_error err = {0};
@@ -368,6 +393,7 @@ static Suite *ranking_suite(void)
     tcase_add_test(core, synonym_in_title);
     tcase_add_test(core, synonym_words_any_order);
     tcase_add_test(core, title_coverage_rerank);
+    tcase_add_test(core, common_terms_add_only);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, setup, teardown);
