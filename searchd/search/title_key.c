@@ -121,19 +121,10 @@ static size_t leading_places(const sou_lexicon *lex, const uint32_t *cp, size_t 
     return at;
 }
 
-/* Characters of the UTF-8 s[0..len) (valid: the key's own text). */
-static size_t chars(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
-
 /* 1 if a[0..al) comes before b[0..bl): fewer characters, then bytewise. */
 static int before(const char *a, size_t al, const char *b, size_t bl)
 {
-    size_t ac = chars(a, al), bc = chars(b, bl);
+    size_t ac = sou_utf8_chars(a, al), bc = sou_utf8_chars(b, bl);
     if (ac != bc)
         return ac < bc;
     int c = memcmp(a, b, al < bl ? al : bl);
@@ -247,7 +238,7 @@ static int after_city(const sou_title_key *long_, const sou_title_key *short_)
     if (!long_->placed || long_->len <= short_->len || short_->len == 0)
         return 0;
     size_t extra = long_->len - short_->len;
-    return !memcmp(long_->s + extra, short_->s, short_->len) && chars(long_->s, extra) <= SOU_TITLE_KEY_CITY;
+    return !memcmp(long_->s + extra, short_->s, short_->len) && sou_utf8_chars(long_->s, extra) <= SOU_TITLE_KEY_CITY;
 }
 
 int sou_title_key_same(const sou_title_key *a, const sou_title_key *b)
