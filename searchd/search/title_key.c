@@ -31,7 +31,7 @@ static int is_unit(uint32_t c)
  * four digits), M月D日, with spaces anywhere. */
 static int is_date(const uint32_t *cp, size_t n)
 {
-    unsigned num[3], digits[3], k = 0;
+    unsigned num[3] = {0}, digits[3] = {0}, k = 0;
     uint32_t sep[3] = {0};
     size_t i = 0;
     while (i < n) {
