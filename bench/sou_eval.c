@@ -10,7 +10,8 @@
  * (wall time, and this thread's CPU time, which other load does not inflate).
  *
  * Ranking knobs (to tune; the defaults are sou's): --k1 X --b X
- * --title W --phrase W --elite N --title-elite N --no-stopwords --no-leftovers;
+ * --title W --phrase W --elite N --title-elite N --common SHARE --common-docs N
+ * --no-stopwords --no-leftovers;
  * --passages N;
  * --misses prints each question whose answer is not first;
  * --dump FILE writes every answer (took_ms removed) as one JSON line, to
@@ -64,7 +65,7 @@ static void chomp(char *s)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: sou-eval [--k1 X] [--b X] [--title W] [--phrase W] [--elite N] [--title-elite N] [--no-stopwords] "
+    fprintf(stderr, "usage: sou-eval [--k1 X] [--b X] [--title W] [--phrase W] [--elite N] [--title-elite N] [--common SHARE] [--common-docs N] [--no-stopwords] "
                     "[--no-leftovers] [--passages N] [--limit N] [--no-collapse] [--misses] [--dump FILE] [--run FILE] INDEX queries.tsv qrels.tsv\n");
     exit(2);
 }
@@ -130,6 +131,10 @@ int main(int argc, char **argv)
             rp.elite = (unsigned)v;
         else if (!strcmp(a, "--title-elite"))
             rp.title_elite = (unsigned)v;
+        else if (!strcmp(a, "--common"))
+            rp.common_share = v;
+        else if (!strcmp(a, "--common-docs"))
+            rp.common_docs = (unsigned)v;
         else if (!strcmp(a, "--passages"))
             passages = (int)v;
         else if (!strcmp(a, "--limit"))
@@ -263,8 +268,10 @@ int main(int argc, char **argv)
            nq ? lat[nq / 2] : 0, nq ? lat[(size_t)(nq * 0.99)] : 0, nq ? sum / nq : 0, nq ? lat[nq - 1] : 0);
     printf("cpu ms     (passages %d): p50 %.3f  p99 %.3f  mean %.3f  max %.3f\n", passages,
            nq ? cpu[nq / 2] : 0, nq ? cpu[(size_t)(nq * 0.99)] : 0, nq ? csum / nq : 0, nq ? cpu[nq - 1] : 0);
-    printf("params: k1 %.2f b %.2f title %.2f phrase %.2f elite %u title-elite %u stopwords %d leftovers %d\n",
-           rp.k1, rp.b, rp.title_weight, rp.phrase_weight, rp.elite, rp.title_elite, rp.drop_stopwords,
+    printf("params: k1 %.2f b %.2f title %.2f phrase %.2f elite %u title-elite %u common %.3f/%u stopwords %d "
+           "leftovers %d\n",
+           rp.k1, rp.b, rp.title_weight, rp.phrase_weight, rp.elite, rp.title_elite, rp.common_share, rp.common_docs,
+           rp.drop_stopwords,
            rp.leftover_unigrams);
     for (size_t k = 0; k < nq; k++) {
         free(qs[k].qid);

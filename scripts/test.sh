@@ -32,10 +32,12 @@ build=$SOU_BUILD_DIR
 #    start): clang, in build-asan/, the tree that also holds the libFuzzer
 #    harnesses; then each harness fuzzed for SOU_FUZZ_SECONDS (default 10).
 #    A small quarantine (ASan keeps freed memory from reuse for a while)
-#    so that check_faults' memory bounds measure searchd, not ASan.
+#    so that check_faults' memory bounds measure searchd, not ASan.  The
+#    sanitizers make everything 2-3 times slower: the suites' timeouts
+#    (which only stop a hung test) are tripled (Check's multiplier).
 asan=${SOU_ASAN_BUILD_DIR:-$SOU_ROOT/build-asan}
 SOU_FUZZ_BUILD_DIR=$asan "$SOU_ROOT/scripts/fuzz.sh" "${SOU_FUZZ_SECONDS:-10}"
-(cd "$asan" && ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:quarantine_size_mb=8 \
+(cd "$asan" && CK_TIMEOUT_MULTIPLIER=3 ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:quarantine_size_mb=8 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j2 -L 'check|fuzz')
 
 # 3. The suites that test code in their own process under valgrind's

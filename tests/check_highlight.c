@@ -324,6 +324,39 @@ START_TEST(long_text)
 }
 END_TEST
 
+/* A word of three characters marks only where it is whole: 结婚证, never
+ * 婚证 in 离婚证; folded (結婚證) it still is; across a break it is not. */
+START_TEST(whole_words_only)
+{
+    sou_hl_terms *t = terms("结婚证", NULL);
+    sou_hl_result r;
+    const char *text = "离婚证和結婚證，结婚。证";
+    ck_assert_int_eq(sou_highlight_whole(t, text, strlen(text), &r), 0);
+    ck_assert_str_eq(r.html, "离婚证和<mark>結婚證</mark>，结婚。证");
+    ck_assert_uint_eq(r.n_marks, 1);
+    sou_hl_result_destroy(&r);
+    /* the word at the text's start and end, and twice overlapping a stray half */
+    const char *edges = "结婚证结婚证婚证结婚";
+    ck_assert_int_eq(sou_highlight_whole(t, edges, strlen(edges), &r), 0);
+    ck_assert_str_eq(r.html, "<mark>结婚证结婚证</mark>婚证结婚");
+    sou_hl_result_destroy(&r);
+    sou_hl_terms_free(t);
+    /* a bigram the query also has alone is marked anywhere */
+    t = terms("结婚证", "婚证", NULL);
+    ck_assert_int_eq(sou_highlight_whole(t, text, strlen(text), &r), 0);
+    ck_assert_str_eq(r.html, "离<mark>婚证</mark>和<mark>結婚證</mark>，结婚。证");
+    sou_hl_result_destroy(&r);
+    sou_hl_terms_free(t);
+    /* of several tokens but not one word (医保 app): each token alone */
+    t = terms("医保app", NULL);
+    const char *mixed = "下载app看医保";
+    ck_assert_int_eq(sou_highlight_whole(t, mixed, strlen(mixed), &r), 0);
+    ck_assert_str_eq(r.html, "下载<mark>app</mark>看<mark>医保</mark>");
+    sou_hl_result_destroy(&r);
+    sou_hl_terms_free(t);
+}
+END_TEST
+
 static Suite *highlight_suite(void)
 {
     Suite *s = suite_create("highlight");
@@ -334,6 +367,7 @@ static Suite *highlight_suite(void)
     tcase_add_test(core, unigram_when_asked);
     tcase_add_test(core, folding_width_and_script);
     tcase_add_test(core, escaping);
+    tcase_add_test(core, whole_words_only);
     suite_add_tcase(s, core);
     TCase *passages = tcase_create("passages");
     tcase_add_test(passages, limit_in_characters);

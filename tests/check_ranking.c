@@ -310,6 +310,30 @@ START_TEST(title_keys)
 }
 END_TEST
 
+/* The highlight covers the question's words whole: 结婚登记 marks in
+ * 结婚登记预约, and nothing of it (婚登) in 离婚登记预约. */
+START_TEST(highlights_whole_words)
+{
+    json_t *a = search("结婚登记", 0);
+    int seen = 0;
+    for (size_t i = 0; i < json_array_size(json_object_get(a, "hits")); i++) {
+        const char *id = hit_id(a, i);
+        const char *title = json_string_value(json_object_get(hit(a, i), "title_html"));
+        const char *snippet = json_string_value(json_object_get(hit(a, i), "snippet"));
+        if (!strcmp(id, "marry")) {
+            ck_assert_str_eq(title, "<mark>结婚登记</mark>预约");
+            seen |= 1;
+        } else if (!strcmp(id, "divorce")) {
+            ck_assert_ptr_null(strstr(title, "<mark>婚"));
+            ck_assert_ptr_null(strstr(snippet, "<mark>婚"));
+            seen |= 2;
+        }
+    }
+    ck_assert_int_eq(seen & 1, 1);
+    json_decref(a);
+}
+END_TEST
+
 /* A question without a place gets the national law; with 上海, the city's. */
 START_TEST(place_scope)
 {
@@ -372,7 +396,8 @@ static double score_of(const json_t *a, const char *id)
 
 /* The first hits' scores grow with the share of their title the question
  * covers (x (1 + 0.2 x share)), and the page is in the new order: 律师事务所
- * is 5 of the 9 characters of 律师事务所设立许可, a third of the long title. */
+ * and 设立 (开 => 设立) are 7 of the 9 characters of 律师事务所设立许可,
+ * 律师事务所 and 设立 less than half of the long title. */
 START_TEST(title_coverage_rerank)
 {
     const char *q = "开律师事务所需要什么条件";
@@ -384,13 +409,38 @@ START_TEST(title_coverage_rerank)
     json_t *b = search(q, 0);
     double prov = score_of(a, "lawyer_prov") / score_of(b, "lawyer_prov");
     double hk = score_of(a, "lawyer_hk") / score_of(b, "lawyer_hk");
-    ck_assert_double_eq_tol(prov, 1 + 0.2 * 5 / 9, 0.001);
+    ck_assert_double_eq_tol(prov, 1 + 0.2 * 7 / 9, 0.001);
     ck_assert(hk > 1 && hk < prov - 0.03);
     for (size_t i = 1; hit(a, i); i++)
         ck_assert_double_ge(json_real_value(json_object_get(hit(a, i - 1), "score")),
                             json_real_value(json_object_get(hit(a, i), "score")));
     json_decref(a);
     json_decref(b);
+}
+END_TEST
+
+/* A common term (here: in more than a third of the passages) only adds to
+ * documents that match a rarer one: 依照有关规定养犬 finds the dog rule, not
+ * every law article that says 依照有关规定; alone it still finds them. */
+START_TEST(common_terms_add_only)
+{
+    sou_rank_params rp;
+    sou_rank_params_init(&rp);
+    rp.common_share = 0.3;
+    rp.common_docs = 0;
+    sou_searcher_set_rank(g_s, &rp);
+    json_t *a = search("依照有关规定养犬", 0);
+    ck_assert(has_hit(a, "dog"));
+    ck_assert(!has_hit(a, "law_v1") && !has_hit(a, "law_v2"));
+    json_decref(a);
+    a = search("依照有关规定", 0);
+    ck_assert(has_hit(a, "law_v1") && has_hit(a, "law_v2"));
+    json_decref(a);
+    rp.common_share = 0; /* off: every term is searched alike */
+    sou_searcher_set_rank(g_s, &rp);
+    a = search("依照有关规定养犬", 0);
+    ck_assert(has_hit(a, "dog") && has_hit(a, "law_v1"));
+    json_decref(a);
 }
 END_TEST
 
@@ -417,11 +467,13 @@ static Suite *ranking_suite(void)
     tcase_add_test(core, different_services_not_grouped);
     tcase_add_test(core, seed_articles_grouped);
     tcase_add_test(core, title_keys);
+    tcase_add_test(core, highlights_whole_words);
     tcase_add_test(core, place_scope);
     tcase_add_test(core, missing_words);
     tcase_add_test(core, synonym_in_title);
     tcase_add_test(core, synonym_words_any_order);
     tcase_add_test(core, title_coverage_rerank);
+    tcase_add_test(core, common_terms_add_only);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, setup, teardown);

@@ -27,6 +27,17 @@ struct sou_hl_terms {
      * not valid UTF-8, so every sentence is tokenised. */
     uint64_t chars[0x10000 / 64];
     int one_char, no_filter;
+    /* Words of three or more characters (sou_hl_terms_add): their bigrams
+     * are marked only where the whole word is, so 结婚证 never marks 婚证 in
+     * 离婚证.  whole_only[i]: term i came only from such words; part[] says
+     * which word holds it and at which character. */
+    unsigned char *whole_only;
+    uint32_t **words; /* folded code points of each word */
+    uint32_t *word_chars;
+    size_t nwords;
+    struct { uint32_t term, word, at; } *part;
+    size_t nparts;
+    int oom;
 };
 
 /* Called for every token of every highlighted text: bigrams are 6 bytes,
@@ -72,6 +83,12 @@ void sou_hl_terms_free(sou_hl_terms *t)
     free(t->terms);
     free(t->lens);
     free(t->hashes);
+    free(t->whole_only);
+    for (size_t i = 0; i < t->nwords; i++)
+        free(t->words[i]);
+    free(t->words);
+    free(t->word_chars);
+    free(t->part);
     free(t->slots);
     free(t);
 }
@@ -104,10 +121,16 @@ static void slots_insert(uint32_t *slots, size_t nslots, uint32_t h, uint32_t va
     slots[i] = value;
 }
 
-int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
+/* Add one token's term; whole_only: as part of a longer word only.  Its
+ * index in *idx.  Returns 0, or -1 when out of memory. */
+static int add_term(sou_hl_terms *t, const char *term, size_t len, int whole_only, uint32_t *idx)
 {
-    if (len == 0 || terms_find(t, term, len) >= 0)
+    long found = terms_find(t, term, len);
+    if (found >= 0) {
+        t->whole_only[found] &= (unsigned char)whole_only;
+        *idx = (uint32_t)found;
         return 0;
+    }
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16;
         char **terms = realloc(t->terms, cap * sizeof *terms);
@@ -122,6 +145,10 @@ int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
         if (!hashes)
             return -1;
         t->hashes = hashes;
+        unsigned char *wo = realloc(t->whole_only, cap);
+        if (!wo)
+            return -1;
+        t->whole_only = wo;
         t->cap = cap;
     }
     if (4 * (t->n + 1) >= t->nslots) {
@@ -143,6 +170,8 @@ int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
     t->terms[t->n] = copy;
     t->lens[t->n] = len;
     t->hashes[t->n] = hash_bytes(term, len);
+    t->whole_only[t->n] = (unsigned char)whole_only;
+    *idx = (uint32_t)t->n;
     t->n++;
     slots_insert(t->slots, t->nslots, t->hashes[t->n - 1], (uint32_t)t->n);
     uint32_t cp;
@@ -161,6 +190,105 @@ int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
     if (nchars == 1)
         t->one_char = 1;
     return 0;
+}
+
+/* A word's bigrams at most (a longer "word" is searched as its tokens) */
+#define SOU_HL_WORD_MAX 32
+
+typedef struct {
+    const char *text;
+    struct { size_t start, end; uint32_t pos; sou_token_kind kind; } tok[SOU_HL_WORD_MAX];
+    size_t n;
+    int too_many;
+} word_toks;
+
+static int word_tok_cb(const sou_token *tok, void *ctx)
+{
+    word_toks *w = ctx;
+    if (w->n == SOU_HL_WORD_MAX) {
+        w->too_many = 1;
+        return 1;
+    }
+    w->tok[w->n].start = tok->start;
+    w->tok[w->n].end = tok->end;
+    w->tok[w->n].pos = tok->pos;
+    w->tok[w->n].kind = tok->kind;
+    w->n++;
+    return 0;
+}
+
+static int each_tok_cb(const sou_token *tok, void *ctx)
+{
+    sou_hl_terms *t = ctx;
+    uint32_t idx;
+    if (add_term(t, tok->term, tok->term_len, 0, &idx) < 0) {
+        t->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* word[0..len) as a whole word: its bigrams as terms marked only inside it. */
+static int add_word(sou_hl_terms *t, const char *word, size_t len, const word_toks *wt)
+{
+    uint32_t *cp = malloc((wt->n + 1) * sizeof *cp);
+    if (!cp)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t c;
+        size_t k = sou_utf8_decode((const unsigned char *)word + i, len - i, &c);
+        i += k ? k : 1;
+        if (k && (c = sou_fold(c)) != SOU_FOLD_DROP && n < wt->n + 1)
+            cp[n++] = c;
+    }
+    uint32_t **words = realloc(t->words, (t->nwords + 1) * sizeof *words);
+    uint32_t *wc = words ? realloc(t->word_chars, (t->nwords + 1) * sizeof *wc) : NULL;
+    void *part = wc ? realloc(t->part, (t->nparts + wt->n) * sizeof *t->part) : NULL;
+    if (words)
+        t->words = words;
+    if (wc)
+        t->word_chars = wc;
+    if (part)
+        t->part = part;
+    if (!part) {
+        free(cp);
+        return -1;
+    }
+    uint32_t w = (uint32_t)t->nwords++;
+    t->words[w] = cp;
+    t->word_chars[w] = (uint32_t)n;
+    for (size_t i = 0; i < wt->n; i++) {
+        uint32_t idx;
+        if (add_term(t, word + wt->tok[i].start, wt->tok[i].end - wt->tok[i].start, 1, &idx) < 0)
+            return -1;
+        t->part[t->nparts].term = idx;
+        t->part[t->nparts].word = w;
+        t->part[t->nparts].at = (uint32_t)i;
+        t->nparts++;
+    }
+    return 0;
+}
+
+int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
+{
+    if (len == 0)
+        return 0;
+    word_toks wt = {term, {{0}}, 0, 0};
+    sou_tokenize(term, len, 0, SOU_TOKENIZE_QUERY, word_tok_cb, &wt, NULL);
+    /* one CJK run of three or more characters: n - 1 bigrams at positions
+     * 0.. n - 2, each starting where the previous one's second character is */
+    int word = !wt.too_many && wt.n >= 2;
+    for (size_t i = 0; word && i < wt.n; i++)
+        word = wt.tok[i].kind == SOU_TOKEN_BIGRAM && wt.tok[i].pos == i &&
+               (i == 0 || wt.tok[i].start < wt.tok[i - 1].end);
+    if (word)
+        return add_word(t, term, len, &wt);
+    uint32_t idx;
+    if (wt.n <= 1)
+        return add_term(t, term, len, 0, &idx);
+    sou_tokenize(term, len, 0, SOU_TOKENIZE_QUERY, each_tok_cb, t, NULL); /* several: each alone */
+    return t->oom ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ the text */
@@ -303,6 +431,41 @@ static inline int piece_step(hl *h, piece_filter *pf, uint32_t c, size_t i, size
     return 0;
 }
 
+/* 1 if word w of the terms starts at character c of the text (folded code
+ * points compared; characters the fold drops are skipped, as the tokenizer
+ * skips them). */
+static int word_at(const hl *h, uint32_t w, uint32_t c)
+{
+    const uint32_t *cp = h->t->words[w];
+    uint32_t n = h->t->word_chars[w], k = 0;
+    for (; c < h->n && k < n; c++) {
+        uint32_t f = sou_fold(h->cp[c]);
+        if (f == SOU_FOLD_DROP && k)
+            continue;
+        if (f != cp[k++])
+            return 0;
+    }
+    return k == n;
+}
+
+/* Drop the occurrences of words' bigrams that are not inside the whole
+ * word: the bigram at character c is the word's bigram number `at`, so the
+ * word would start at c - at. */
+static void keep_whole_words(hl *h)
+{
+    const sou_hl_terms *t = h->t;
+    size_t k = 0;
+    for (size_t i = 0; i < h->nocc; i++) {
+        const occ_t *o = &h->occ[i];
+        int keep = !t->whole_only[o->term];
+        for (size_t j = 0; !keep && j < t->nparts; j++)
+            keep = t->part[j].term == o->term && o->cs >= t->part[j].at && word_at(h, t->part[j].word, o->cs - t->part[j].at);
+        if (keep)
+            h->occ[k++] = *o;
+    }
+    h->nocc = k;
+}
+
 /* Steps 1-3: decode, find occurrences, merge them into spans. */
 static int hl_prepare(hl *h, const sou_hl_terms *t, const char *text, size_t len)
 {
@@ -369,6 +532,8 @@ static int hl_prepare(hl *h, const sou_hl_terms *t, const char *text, size_t len
         sorted = h->occ[i - 1].cs <= h->occ[i].cs;
     if (!sorted)
         qsort(h->occ, h->nocc, sizeof *h->occ, occ_cmp);
+    if (t && t->nparts)
+        keep_whole_words(h);
     if (h->nocc) {
         h->spans = malloc(h->nocc * sizeof *h->spans);
         if (!h->spans)

@@ -28,6 +28,9 @@
  *     character).  The bitmap can only say yes too often, never no.
  *     Unigrams are only produced, and so only marked, when the query itself
  *     had a one-character term: a question never lights up stray characters.
+ *     A bigram that the query has only inside a longer word counts only
+ *     where the whole word is (its folded characters compared at the
+ *     bigram's place in the word): 婚证 of 结婚证 is not marked in 离婚证.
  *  3. Occurrences that overlap or touch are merged into one span, so the
  *     bigrams 参保 and 保地 of 参保地 give one <mark>参保地</mark>.
  *  4. Passages: candidate windows of at most M characters start at each
@@ -60,8 +63,12 @@ typedef struct sou_hl_terms sou_hl_terms;
 sou_hl_terms *sou_hl_terms_new(void);
 void sou_hl_terms_free(sou_hl_terms *t);
 
-/* Add term[0..len) (copied).  A term of one CJK character makes the
- * highlighter mark unigrams.  Returns 0, or -1 when out of memory. */
+/* Add term[0..len) (copied, normalised): one token's term, or a word of
+ * three or more CJK characters, whose bigrams are then marked only where the
+ * whole word is (结婚证 marks 结婚证, never 婚证 in 离婚证; a bigram also
+ * added alone is marked anywhere).  Anything else of several tokens adds
+ * each token alone.  A term of one CJK character makes the highlighter mark
+ * unigrams.  Returns 0, or -1 when out of memory. */
 int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len);
 
 size_t sou_hl_terms_count(const sou_hl_terms *t);

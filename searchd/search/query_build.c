@@ -49,6 +49,9 @@ void sou_rank_params_init(sou_rank_params *rp)
     rp->drop_stopwords = 1;
     rp->leftover_unigrams = 1;
     rp->title_elite = 6;     /* the title boost needs only the rarest few: p99 -30%, same relevance */
+    rp->common_share = 0.01; /* common terms only add to rarer ones' documents (elite_q): */
+    rp->common_docs = 1000;  /* cmrc2018 -25% instructions in Xapian's matching, no answer of
+                              * any set changed (docs/ranking.md) */
     rp->elite = 10;          /* long questions: the 10 rarest bigrams; same relevance as all of
                               * them, p99 -20%, max -50% (a pasted paragraph stays cheap); 10
                               * rather than 12: same success@1 and MRR@10 (to 5 decimals, no
@@ -222,6 +225,8 @@ typedef struct {
     sx_db *db; /* borrowed, may be NULL: where single characters are expanded (env->db) */
     const sou_lexicon *lex; /* borrowed, may be NULL: the words of synonyms (env->lex) */
     tf_cache *tfc; /* borrowed: the term frequencies fetched for this build */
+    double common_share;  /* sou_rank_params: what makes a term common (is_common) */
+    unsigned common_docs;
     /* The budget's counters for this build (budget_check reads them). */
     unsigned per_char; /* terms each expanding character may stand for */
     unsigned n_chars;  /* expanding characters so far */
@@ -341,10 +346,21 @@ static sx_query *scale(qpool *p, sx_query *q, double f)
  * log((N - tf + 0.5) / (tf + 0.5)) (raised to tw / 2 + 1 below 2), times
  * the scale; a term no document holds is left out (Xapian gives it no
  * weight either); ties go to the earlier term; a word with synonyms is
- * always kept (it stands for several terms).  The frequencies come from
- * the build's cache (tf_prefetch fetched them with the rest).  Expanded
- * characters (no single frequency) and queries without a database keep
- * ELITE_SET. */
+ * always kept (it stands for several terms).  Of the kept terms, the
+ * common ones (is_common: in more than 1% of the documents and more than
+ * 1,000 of them) only add to documents that match a rarer one (AND_MAYBE,
+ * Lucene's CommonTermsQuery, Elasticsearch's cutoff_frequency): OR would
+ * make Xapian walk their long posting lists for the documents that match
+ * nothing else, which never rank (docs/ranking.md).  The frequencies come
+ * from the build's cache (tf_prefetch fetched them with the rest).
+ * Expanded characters (no single frequency) and queries without a database
+ * keep ELITE_SET. */
+/* 1 if a term in tf of the docs documents is common (sou_rank_params). */
+static int is_common(const qpool *p, unsigned tf, unsigned docs)
+{
+    return p->common_share > 0 && tf > p->common_docs && tf > p->common_share * docs;
+}
+
 static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query **subs, double junction_weight,
                          unsigned keep, int expanded)
 {
@@ -357,9 +373,9 @@ static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query 
     size_t *lens = calloc(n, sizeof *lens);
     unsigned *tf = calloc(n, sizeof *tf), docs = 0;
     double *key = calloc(n, sizeof *key);
-    sx_query **kept = calloc(n, sizeof *kept);
+    sx_query **kept = calloc(n, sizeof *kept), **common = calloc(n, sizeof *common);
     sx_query *q = NULL;
-    int oom = !terms || !lens || !tf || !key || !kept;
+    int oom = !terms || !lens || !tf || !key || !kept || !common;
     for (size_t i = 0; !oom && i < n; i++) {
         if (!(terms[i] = malloc(pl + t->v[i].len + 1))) {
             oom = 1;
@@ -394,7 +410,7 @@ static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query 
             tw = tw * 0.5 + 1;
         key[i] = tf[i] ? log(tw) * (t->v[i].junction ? junction_weight : 1.0) : -1;
     }
-    size_t nk = 0;
+    size_t nk = 0, nc = 0;
     for (size_t i = 0; i < n; i++) {
         if (key[i] < 0)
             continue;
@@ -402,11 +418,21 @@ static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query 
         for (size_t j = 0; j < n && better < keep; j++)
             if (key[j] > key[i] || (j < i && key[j] == key[i]))
                 better++;
-        if (better < keep)
+        if (better >= keep)
+            continue;
+        if (!t->v[i].alts && is_common(p, tf[i], docs))
+            common[nc++] = subs[i];
+        else
             kept[nk++] = subs[i];
     }
-    /* No term of the query is in the index: nothing matches either way. */
-    q = nk ? combine(p, SX_OP_OR, kept, nk, 0) : combine(p, SX_OP_ELITE_SET, subs, n, keep);
+    /* Common terms add to documents that match a rarer one; a question of
+     * common terms only searches them all. */
+    if (nk && nc)
+        q = combine2(p, SX_OP_AND_MAYBE, combine(p, SX_OP_OR, kept, nk, 0), combine(p, SX_OP_OR, common, nc, 0));
+    else if (nk || nc)
+        q = combine(p, SX_OP_OR, nk ? kept : common, nk ? nk : nc, 0);
+    else /* no term of the query is in the index: nothing matches either way */
+        q = combine(p, SX_OP_ELITE_SET, subs, n, keep);
 done:
     for (size_t i = 0; terms && i < n; i++)
         free(terms[i]);
@@ -415,6 +441,7 @@ done:
     free(tf);
     free(key);
     free(kept);
+    free(common);
     return q;
 }
 
@@ -669,9 +696,13 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
  * character: segmenters leave unknown words as characters (意定监护 ->
  * 意/定/监护), so 意定 must stay; between two dictionary words the straddling
  * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
- * dropped as whole words.  With drop == 0 nothing is dropped. */
+ * dropped as whole words.  With drop == 0 nothing is dropped.  marks gets
+ * what the highlighter marks of them: each word whole, and each pair of
+ * characters searched as a word (not the junctions, not words with
+ * synonyms: hl_words). */
 static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parsed_query *pq, int drop,
-                        int leftovers, qtoks *out, json_t *dropped, json_t *missing, json_t *places, sx_error *dbe)
+                        int leftovers, qtoks *out, qtoks *marks, json_t *dropped, json_t *missing, json_t *places,
+                        sx_error *dbe)
 {
     int dbfail = 0; /* the database failed (dbe says why): -2 */
     const sou_lexicon *lex = env ? env->lex : NULL;
@@ -727,6 +758,8 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 size_t cl = sou_utf8_decode((const unsigned char *)it->text + b, w->end - b, &cp);
                 out->junction = prev->chars > 1 && w->chars > 1;
                 tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
+                if (!out->junction && qtoks_push(marks, it->text + a, b + cl - a, wpos - 1, SOU_TOKEN_BIGRAM) < 0)
+                    out->oom = 1;
                 /* two characters the lexicon left apart: a word of their own */
                 if (!out->junction && prev->chars == 1 && w->chars == 1) {
                     int gone = text_missing(tfc, db, it->text + a, b + cl - a, dbe);
@@ -783,6 +816,8 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 }
             }
             tokenize_into(out, it->text + w->start, w->end - w->start, wpos);
+            if (qtoks_push(marks, it->text + w->start, w->end - w->start, wpos, SOU_TOKEN_WORD) < 0)
+                out->oom = 1;
             if (w->chars > 1 || !cjk) {
                 int gone = text_missing(tfc, db, it->text + w->start, w->end - w->start, dbe);
                 dbfail |= gone < 0;
@@ -956,20 +991,60 @@ static sx_query *word_q(qpool *p, const char *prefix, const qtok *t, int expand)
     return combine(p, SX_OP_SYNONYM, subs, k, 0);
 }
 
-/* The highlighter's terms for a word with synonyms: the tokens of the word
- * and of each synonym. */
-static int hl_words(sou_built_query *bq, const qtok *t)
+/* Byte offset of character c of text[0..len) (valid UTF-8). */
+static size_t char_offset(const char *text, size_t len, uint32_t c)
 {
-    qtoks toks = {0};
-    tokenize_into(&toks, t->term, t->len, 0);
-    for (size_t i = 0; i < json_array_size(t->alts); i++) {
-        json_t *a = json_array_get(t->alts, i);
-        tokenize_into(&toks, json_string_value(a), json_string_length(a), 0);
+    size_t i = 0;
+    for (; i < len && c; c--)
+        do
+            i++;
+        while (i < len && ((unsigned char)text[i] & 0xC0) == 0x80);
+    return i;
+}
+
+/* What the highlighter marks of text as text_q searches it: the whole text
+ * when it is one word or a phrase, else each of its words (those
+ * words_near_q looks for near each other, without the junctions). */
+static int hl_text(sou_built_query *bq, const sou_lexicon *lex, const char *text, size_t len)
+{
+    qtoks t = {0};
+    char junction[64];
+    tokenize_into(&t, text, len, 0);
+    int rc = t.oom ? -1 : 0, bigrams = t.n > 1 && t.n <= sizeof junction;
+    for (size_t i = 0; bigrams && i < t.n; i++)
+        bigrams = t.v[i].kind == SOU_TOKEN_BIGRAM && t.v[i].pos == i;
+    if (rc == 0 && bigrams && mark_junctions(lex, text, len, 0, &t, junction) > 0) {
+        for (size_t i = 0; rc == 0 && i < t.n;) {
+            if (junction[i]) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j + 1 < t.n && !junction[j + 1])
+                j++;
+            size_t a = char_offset(text, len, (uint32_t)i), b = char_offset(text, len, (uint32_t)j + 2);
+            rc = add_hl(bq, text + a, b - a);
+            i = j + 1;
+        }
+    } else if (rc == 0 && (bigrams || t.n == 1)) {
+        rc = add_hl(bq, text, len);
+    } else {
+        for (size_t i = 0; rc == 0 && i < t.n; i++)
+            rc = add_hl(bq, t.v[i].term, t.v[i].len);
     }
-    int rc = toks.oom ? -1 : 0;
-    for (size_t i = 0; rc == 0 && i < toks.n; i++)
-        rc = add_hl(bq, toks.v[i].term, toks.v[i].len);
-    qtoks_free(&toks);
+    qtoks_free(&t);
+    return rc;
+}
+
+/* The highlighter's terms for a word with synonyms: the word and each
+ * synonym as they are searched (hl_text). */
+static int hl_words(sou_built_query *bq, const sou_lexicon *lex, const qtok *t)
+{
+    int rc = hl_text(bq, lex, t->term, t->len);
+    for (size_t i = 0; rc == 0 && i < json_array_size(t->alts); i++) {
+        json_t *a = json_array_get(t->alts, i);
+        rc = hl_text(bq, lex, json_string_value(a), json_string_length(a));
+    }
     return rc;
 }
 
@@ -980,7 +1055,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
                  sou_error *err)
 {
     sou_rank_params rp;
-    qtoks plain = {0}, uniq = {0}, item = {0};
+    qtoks plain = {0}, uniq = {0}, item = {0}, marks = {0};
     qpool pool = {0};
     tf_cache tfc = {0};
     /* The memo is of one revision: the one about to be searched. */
@@ -1003,6 +1078,8 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         rp = *rp_in;
     else
         sou_rank_params_init(&rp);
+    pool.common_share = rp.common_share;
+    pool.common_docs = rp.common_docs;
     bq->terms = json_array();
     bq->dropped = json_array();
     bq->phrases = json_array();
@@ -1025,13 +1102,14 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
     }
     int pt = pool.db ? tf_prefetch(&tfc, pool.db, pq, &pool.xe) : 0;
     if (pt == 0)
-        pt = plain_tokens(env, &tfc, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, bq->dropped,
+        pt = plain_tokens(env, &tfc, pq, rp.drop_stopwords, rp.leftover_unigrams, &plain, &marks, bq->dropped,
                           bq->missing, places, &pool.xe);
     if (pt == 0 && has_plain && plain.n == 0 && !has_required && json_array_size(bq->dropped) > 0) {
         json_array_clear(bq->dropped);
         json_array_clear(bq->missing);
         json_array_clear(places);
-        pt = plain_tokens(env, &tfc, pq, 0, 1, &plain, bq->dropped, bq->missing, places, &pool.xe);
+        qtoks_free(&marks);
+        pt = plain_tokens(env, &tfc, pq, 0, 1, &plain, &marks, bq->dropped, bq->missing, places, &pool.xe);
     }
     if (pt == -1)
         goto oom;
@@ -1040,18 +1118,17 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         goto failed;
     }
 
-    /* Unique terms with their within-query frequency.  A bigram across two
-     * words ranks (their adjacency) but is not marked: where both words are
-     * marked the marks meet anyway, and alone it would mark into a word the
-     * question does not have (激活医 in 激活医疗保险 for 激活医保卡). */
+    /* Unique terms with their within-query frequency.  The highlighter
+     * marks the words (marks), not their bigrams: a bigram across two words
+     * ranks (their adjacency) but alone it would mark into a word the
+     * question does not have (激活医 in 激活医疗保险 for 激活医保卡), and a
+     * word's own bigram would mark inside another word (婚证 in 离婚证). */
     for (size_t i = 0; i < plain.n; i++) {
         const qtok *pt = &plain.v[i];
         ssize_t k = qtoks_find(&uniq, pt->term, pt->len, pt->alts != NULL);
         if (k >= 0) {
             uniq.v[k].wqf++;
             uniq.v[k].junction &= pt->junction;
-            if (!pt->junction && !pt->alts && add_hl(bq, pt->term, pt->len) < 0)
-                goto oom;
             continue;
         }
         uniq.junction = pt->junction;
@@ -1060,12 +1137,13 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
             goto oom;
         if (pt->alts) {
             uniq.v[uniq.n - 1].alts = json_incref(pt->alts);
-            if (json_object_setn(bq->synonyms, pt->term, pt->len, pt->alts) < 0 || hl_words(bq, pt) < 0)
+            if (json_object_setn(bq->synonyms, pt->term, pt->len, pt->alts) < 0 || hl_words(bq, pool.lex, pt) < 0)
                 goto oom;
-        } else if (!pt->junction && add_hl(bq, pt->term, pt->len) < 0) {
-            goto oom;
         }
     }
+    for (size_t i = 0; i < marks.n; i++)
+        if (add_hl(bq, marks.v[i].term, marks.v[i].len) < 0)
+            goto oom;
 
     sx_query *ranked = NULL;
     if (uniq.n) {
@@ -1092,17 +1170,20 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         for (size_t i = 0; i < uniq.n; i++)
             subs[i] = scale(&pool, word_q(&pool, "", &uniq.v[i], expand),
                             uniq.v[i].junction ? rp.junction_weight : 1.0);
-        if (rp.elite && uniq.n > rp.elite)
-            ranked = elite_q(&pool, "", &uniq, subs, rp.junction_weight, rp.elite, expand);
+        /* With the index's statistics elite_q chooses the terms (and makes
+         * the common ones optional) however many there are. */
+        int stats = pool.db && !expand;
+        if (stats || (rp.elite && uniq.n > rp.elite))
+            ranked = elite_q(&pool, "", &uniq, subs, rp.junction_weight, rp.elite ? rp.elite : uniq.n, expand);
         else
             ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
         if (rp.title_weight > 0) {
             for (size_t i = 0; i < uniq.n; i++)
                 subs[i] = scale(&pool, word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand),
                                 uniq.v[i].junction ? rp.junction_weight : 1.0);
-            sx_query *tor = rp.title_elite && uniq.n > rp.title_elite
+            sx_query *tor = stats || (rp.title_elite && uniq.n > rp.title_elite)
                                 ? elite_q(&pool, SOU_PREFIX_TITLE, &uniq, subs, rp.junction_weight,
-                                          rp.title_elite, expand)
+                                          rp.title_elite ? rp.title_elite : uniq.n, expand)
                                 : combine(&pool, SX_OP_OR, subs, uniq.n, 0);
             sx_query *title = scale(&pool, tor, rp.title_weight);
             ranked = combine2(&pool, SX_OP_OR, ranked, title);
@@ -1239,6 +1320,7 @@ done:
     if (oom)
         sou_error_set(err, SOU_EINTERNAL, "out of memory building the query");
     qtoks_free(&plain);
+    qtoks_free(&marks);
     qtoks_free(&uniq);
     qtoks_free(&item);
     json_decref(places);

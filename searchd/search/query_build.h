@@ -73,6 +73,9 @@ typedef struct {
     unsigned elite;        /* > 0: a query with more body terms than this searches only that
                             * many, the rarest (Xapian's ELITE_SET); 0: all of them */
     unsigned title_elite;  /* the same for the title terms of the boost */
+    double common_share;   /* a term in more than this share of the documents ... */
+    unsigned common_docs;  /* ... and more than this many is common: it only adds to the score
+                            * of documents that match a rarer term (0 share = off) */
     sou_query_limits limits; /* the query's cost budget */
 } sou_rank_params;
 
