@@ -210,10 +210,10 @@ static sx_status no_memory(sx_error *err)
 
 /* Value SOU_VALUE_CANDIDATE of a passage (schema.h, nearcopy.h). */
 static sx_status set_candidate_value(sx_doc *d, const char *title, const char *body, size_t body_len,
-                                     sx_error *err)
+                                     const unsigned char article[SOU_NC_ARTICLE_BYTES], sx_error *err)
 {
     size_t len = 0;
-    unsigned char *v = sou_candidate_value(title, strlen(title), body, body_len, &len);
+    unsigned char *v = sou_candidate_value(title, strlen(title), body, body_len, article, &len);
     if (!v)
         return no_memory(err);
     sx_status st = sx_doc_set_value(d, SOU_VALUE_CANDIDATE, (const char *)v, len, err);
@@ -274,6 +274,8 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
     }
     /* The passages' data differ only in "body": one shallow copy of the
      * fields, its body replaced for each. */
+    unsigned char article[SOU_NC_ARTICLE_BYTES]; /* the whole body's signature, on every passage */
+    sou_nearcopy_article(in->body, in->body_len, article);
     if (sou_passages_split(in->body, in->body_len, &ps) < 0 || !(fields = json_copy(in->fields))) {
         st = no_memory(err);
         goto done;
@@ -303,7 +305,7 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
             (ps.n > 1 && (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK) ||
             (st = sx_doc_set_value(d, SOU_VALUE_OFFSET, offset, strlen(offset), err)) != SX_OK)
             goto done;
-        if ((st = set_candidate_value(d, in->title, in->body + p->start, p->end - p->start, err)) != SX_OK)
+        if ((st = set_candidate_value(d, in->title, in->body + p->start, p->end - p->start, article, err)) != SX_OK)
             goto done;
         if (json_object_set_new(fields, "body", json_stringn(in->body + p->start, p->end - p->start)) < 0 ||
             !(data = sou_json_line(fields, &n))) {

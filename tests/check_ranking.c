@@ -13,11 +13,12 @@
 #include "query_build.h"
 #include "search.h"
 #include "sou_testserver.h"
+#include "title_key.h"
 
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
 static char *g_dir;
-static char g_db[PATH_MAX];
+static char g_db[PATH_MAX], g_copies_db[PATH_MAX];
 static sou_searcher *g_s;
 
 /* An article of the test law: a few sentences of filler around a topic. */
@@ -79,6 +80,22 @@ static int build(void)
     const char *inputs[] = {in, NULL};
     if (sou_test_index(g_db, inputs) != 0)
         return -1;
+    /* apart, since they would change which terms are common in the index
+     * above: the seed articles (one Q&A template for several cities) and two
+     * services whose titles differ in a word and whose bodies are one */
+    char seeds[PATH_MAX], two[PATH_MAX];
+    snprintf(seeds, sizeof seeds, "%s/corpus", sou_test_source_dir());
+    snprintf(two, sizeof two, "%s/two.jsonl", g_dir);
+    snprintf(g_copies_db, sizeof g_copies_db, "%s/copies", g_dir);
+    if (!(f = fopen(two, "w")))
+        return -1;
+    fputs("{\"id\":\"resume_biz\",\"title\":\"复业登记\",\"body\":\"实施部门：税务局\\n受理标准：纳税人申请办理登记，提交申请表和有关证件。\"}\n"
+          "{\"id\":\"pause_biz\",\"title\":\"停业登记\",\"body\":\"实施部门：税务局\\n受理标准：纳税人申请办理登记，提交申请表和有关证件。\"}\n",
+          f);
+    fclose(f);
+    const char *copy_inputs[] = {seeds, two, NULL};
+    if (sou_test_index(g_copies_db, copy_inputs) != 0)
+        return -1;
     /* a user list beside the default one, written without re-indexing */
     snprintf(syn, sizeof syn, "%s/mine.txt", g_dir);
     if (!(f = fopen(syn, "w")))
@@ -104,14 +121,28 @@ static void teardown(void)
     sou_searcher_free(g_s);
 }
 
-static json_t *search(const char *q, int collapse)
+static json_t *search_in(sou_searcher *s, const char *q, int collapse)
 {
     sou_error err = {0};
     json_t *o = json_pack("{s:s,s:b}", "q", q, "collapse", collapse);
-    json_t *a = sou_search(g_s, o, &err);
+    json_t *a = sou_search(s, o, &err);
     json_decref(o);
     ck_assert_msg(a != NULL, "%s: %s", q, err.message);
     return a;
+}
+
+static json_t *search(const char *q, int collapse)
+{
+    return search_in(g_s, q, collapse);
+}
+
+/* A searcher of the index of the seed articles and the two services. */
+static sou_searcher *open_copies(void)
+{
+    sou_error err = {0};
+    sou_searcher *s = sou_searcher_open(g_copies_db, &err);
+    ck_assert_msg(s != NULL, "%s", err.message);
+    return s;
 }
 
 static const json_t *hit(const json_t *a, size_t i)
@@ -223,12 +254,87 @@ START_TEST(near_copies_grouped)
 }
 END_TEST
 
-/* Different services that share their wording are not copies. */
+/* Different services that share their wording are not copies, nor are
+ * titles one word apart over one body (the titles' MinHash alone took
+ * 复业登记 for 停业登记). */
 START_TEST(different_services_not_grouped)
 {
     json_t *a = search("婚姻登记预约", 1);
     ck_assert(has_hit(a, "marry") && has_hit(a, "divorce"));
     json_decref(a);
+    sou_searcher *s = open_copies();
+    a = search_in(s, "停业登记", 1);
+    ck_assert(has_hit(a, "resume_biz") && has_hit(a, "pause_biz"));
+    json_decref(a);
+    sou_searcher_free(s);
+}
+END_TEST
+
+/* The seed articles 000 (天津, 2026-02-06) and 001 (河北石家庄, 2025-05-17)
+ * ask one question for two places: one hit, the best-matching standing for
+ * both (the 石家庄 question gets the 石家庄 article, although the other is
+ * newer); collapse=false shows every seed article. */
+START_TEST(seed_articles_grouped)
+{
+    const char *tj = "000_ac1cf03b7f701441", *sjz = "001_dd3610d66644acdd";
+    sou_searcher *s = open_copies();
+    json_t *a = search_in(s, "石家庄医保怎么修改参保地", 1);
+    ck_assert_str_eq(hit_id(a, 0), sjz);
+    const json_t *sim = json_object_get(hit(a, 0), "similar");
+    ck_assert_uint_eq(json_array_size(sim), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sim, 0), "id")), tj);
+    ck_assert(!has_hit(a, tj));
+    ck_assert(has_hit(a, "002_90e83fe1bcde53a9") && has_hit(a, "003_1bdcc1241bf11e8e"));
+    json_decref(a);
+    a = search_in(s, "医保缴费明细怎么查询", 1); /* 天津's article matches best: it stands */
+    ck_assert(has_hit(a, tj) && !has_hit(a, sjz));
+    json_decref(a);
+    a = search_in(s, "石家庄医保怎么修改参保地", 0);
+    ck_assert(has_hit(a, tj) && has_hit(a, sjz) && has_hit(a, "002_90e83fe1bcde53a9") &&
+              has_hit(a, "003_1bdcc1241bf11e8e"));
+    for (size_t i = 0; hit(a, i); i++)
+        ck_assert_ptr_null(json_object_get(hit(a, i), "similar"));
+    json_decref(a);
+    sou_searcher_free(s);
+}
+END_TEST
+
+/* The title keys behind grouping: a bracketed date, synonyms' wording and
+ * the place a question is asked for are set aside; a statement's leading
+ * place (its subject) and an issuer's are not. */
+START_TEST(title_keys)
+{
+    const sou_lexicon *lex = sou_search_lexicon(NULL);
+    ck_assert_ptr_nonnull(lex);
+    json_t *syn = json_pack("{s:[s,s],s:[s,s],s:[s,s]}", "医保", "医疗保险", "基本医疗保险", "医疗保险", "医保",
+                            "基本医疗保险", "基本医疗保险", "医保", "医疗保险");
+    static const struct {
+        const char *a, *b;
+        int same;
+    } cases[] = {
+        {"已经交了医疗保险怎么修改参保地?(2026-02-06)", "河北石家庄已经交了医保怎么修改参保地?(5月17日)", 1},
+        {"天津医保怎么修改参保地?", "兰州医保怎么修改参保地", 1},
+        {"中华人民共和国测试法（2015年3月1日）", "中华人民共和国测试法", 2},
+        {"最高人民法院 最高人民检察院关于办理案件的解释", "最高人民法院、最高人民检察院关于办理案件的解释", 2},
+        {"医疗保险怎么把参保地改了呢?(2026年2月3日)", "已经交了医疗保险怎么修改参保地?(2026-02-06)", 0},
+        {"秘鲁总统将来华进行国事访问", "智利总统将来华进行国事访问", 0},
+        {"上海市未成年人保护条例", "北京市未成年人保护条例", 0},
+        {"结婚登记预约", "离婚登记预约", 0},
+        {"人体器官肝脏移植医师执业资格认定（2016年9月25日前已从事移植工作的）",
+         "人体器官小肠移植医师执业资格认定（2016年9月25日前已从事移植工作的）", 0},
+        {"测试法（2016年9月25日前已从事的）", "测试法", 0},
+        {"？？", "!!", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sou_title_key a, b;
+        ck_assert_int_eq(sou_title_key_make(cases[i].a, strlen(cases[i].a), lex, syn, &a), 0);
+        ck_assert_int_eq(sou_title_key_make(cases[i].b, strlen(cases[i].b), lex, syn, &b), 0);
+        ck_assert_msg(sou_title_key_same(&a, &b) == cases[i].same, "%s | %s: %d, not %d", cases[i].a, cases[i].b,
+                      sou_title_key_same(&a, &b), cases[i].same);
+        sou_title_key_destroy(&a);
+        sou_title_key_destroy(&b);
+    }
+    json_decref(syn);
 }
 END_TEST
 
@@ -387,6 +493,8 @@ static Suite *ranking_suite(void)
     tcase_add_test(core, law_passage_offset);
     tcase_add_test(core, near_copies_grouped);
     tcase_add_test(core, different_services_not_grouped);
+    tcase_add_test(core, seed_articles_grouped);
+    tcase_add_test(core, title_keys);
     tcase_add_test(core, highlights_whole_words);
     tcase_add_test(core, place_scope);
     tcase_add_test(core, missing_words);

@@ -144,6 +144,22 @@ static int any_hit(const json_t *a, const char *prefix)
     return 0;
 }
 
+/* 1 if a hit or a near-copy listed under one ("similar") has an id
+ * starting with prefix. */
+static int any_hit_or_similar(const json_t *a, const char *prefix)
+{
+    const json_t *h, *s;
+    size_t i, j;
+    json_array_foreach(json_object_get(a, "hits"), i, h)
+    {
+        if (!strncmp(json_string_value(json_object_get(h, "id")), prefix, strlen(prefix)))
+            return 1;
+        json_array_foreach(json_object_get(h, "similar"), j, s) if (!strncmp(json_string_value(json_object_get(s, "id")),
+                                                                             prefix, strlen(prefix))) return 1;
+    }
+    return 0;
+}
+
 static const struct {
     const char *q, *first;
 } QUESTIONS[] = {
@@ -258,8 +274,8 @@ START_TEST(single_character)
 {
     json_t *a = search_q("牙");
     ck_assert_uint_ge(nhits(a), 1);
-    ck_assert(any_hit(a, "000_"));
-    ck_assert(!any_hit(a, "002_")); /* 002 has no 牙 */
+    ck_assert(any_hit_or_similar(a, "000_")); /* 000 and 001 ask one question for two places */
+    ck_assert(!any_hit_or_similar(a, "002_")); /* 002 has no 牙 */
     const char *snip = json_string_value(json_object_get(json_array_get(json_object_get(a, "hits"), 0), "snippet"));
     ck_assert_ptr_nonnull(strstr(snip, "<mark>牙</mark>"));
     json_decref(a);

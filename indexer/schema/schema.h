@@ -29,7 +29,9 @@
  *                value (each value read is a B-tree lookup, about 2.5 block
  *                reads): the near-copy signature of the title and the passage
  *                (nearcopy.h: SOU_NC_BYTES bytes; near-copies are shown as one),
- *                then the title as in the data (the first hits are reordered by
+ *                a byte 0xFF and the whole article's signature
+ *                (SOU_NC_ARTICLE_BYTES; absent before 2026-12: the title follows
+ *                the signature), then the title as in the data (the first hits are reordered by
  *                how much of it the question covers; an index without it: the
  *                data is read)
  *   value 10     the same date with every digit d written as 9 - d, so that sorting

@@ -93,15 +93,25 @@ void sou_nearcopy_signature(const char *title, size_t title_len, const char *bod
         put16(out + 2 * (SOU_NC_TITLE_BINS + i), b[i]);
 }
 
-unsigned char *sou_candidate_value(const char *title, size_t title_len, const char *body, size_t body_len,
-                                   size_t *len)
+void sou_nearcopy_article(const char *body, size_t body_len, unsigned char out[SOU_NC_ARTICLE_BYTES])
 {
-    unsigned char *v = malloc(SOU_NC_BYTES + title_len);
+    uint16_t b[SOU_NC_BODY_BINS];
+    minhash(body, body_len, 3, b, SOU_NC_BODY_BINS);
+    for (unsigned i = 0; i < SOU_NC_BODY_BINS; i++)
+        put16(out + 2 * i, b[i]);
+}
+
+unsigned char *sou_candidate_value(const char *title, size_t title_len, const char *body, size_t body_len,
+                                   const unsigned char article[SOU_NC_ARTICLE_BYTES], size_t *len)
+{
+    unsigned char *v = malloc(SOU_NC_BYTES + 1 + SOU_NC_ARTICLE_BYTES + title_len);
     if (!v)
         return NULL;
     sou_nearcopy_signature(title, title_len, body, body_len, v);
-    memcpy(v + SOU_NC_BYTES, title, title_len);
-    *len = SOU_NC_BYTES + title_len;
+    v[SOU_NC_BYTES] = SOU_NC_ARTICLE_MARK;
+    memcpy(v + SOU_NC_BYTES + 1, article, SOU_NC_ARTICLE_BYTES);
+    memcpy(v + SOU_NC_BYTES + 1 + SOU_NC_ARTICLE_BYTES, title, title_len);
+    *len = SOU_NC_BYTES + 1 + SOU_NC_ARTICLE_BYTES + title_len;
     return v;
 }
 
@@ -121,11 +131,21 @@ static int jaccard(const unsigned char *a, const unsigned char *b, unsigned nbin
     return used ? (int)(same * 1000 / used) : -1;
 }
 
-int sou_nearcopy_similar(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
+int sou_nearcopy_body_similarity(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
 {
-    if (alen != SOU_NC_BYTES || blen != SOU_NC_BYTES)
-        return 0;
-    int jt = jaccard(a, b, SOU_NC_TITLE_BINS);
-    int jb = jaccard(a + 2 * SOU_NC_TITLE_BINS, b + 2 * SOU_NC_TITLE_BINS, SOU_NC_BODY_BINS);
-    return jt >= 950 && jb >= 500;
+    if (alen < SOU_NC_BYTES || blen < SOU_NC_BYTES)
+        return -1;
+    return jaccard(a + 2 * SOU_NC_TITLE_BINS, b + 2 * SOU_NC_TITLE_BINS, SOU_NC_BODY_BINS);
+}
+
+int sou_nearcopy_title_similarity(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
+{
+    if (alen < SOU_NC_BYTES || blen < SOU_NC_BYTES)
+        return -1;
+    return jaccard(a, b, SOU_NC_TITLE_BINS);
+}
+
+int sou_nearcopy_article_similarity(const unsigned char *a, const unsigned char *b)
+{
+    return jaccard(a, b, SOU_NC_BODY_BINS);
 }

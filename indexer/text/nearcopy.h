@@ -5,22 +5,15 @@
  * Near-copies flood a result page: one service guide for each office that
  * offers it, one Q&A article per city from the same template, a law in its
  * 2015 and 2018 versions.  They are shown as one result with the others
- * listed as "similar" (search.c).  What makes two hits near-copies was
- * measured on the corpora (docs/ranking.md):
- *   - the bodies alone do not tell: guides for different services share
- *     most of their text (实施部门, 办理地点, 法定办结时限 ... lines), with
- *     Jaccard similarities of 3-gram shingles of 0.3-0.9, while four cities'
- *     versions of one seed article reach only 0.3-0.5;
- *   - the titles alone do not either (各省区党委主要负责同志职务调整 news);
- *   - both together do: the same title (a Jaccard similarity of its bigrams
- *     >= 0.95) AND a similar body (of 3-character shingles >= 0.5); a title
- *     similarity of 1/3 with 0.3 of the body merged different services
- *     (docs/ranking.md).
- * Both are estimated from b-bit MinHash signatures (one-permutation hashing
- * with SOU_NC_BINS bins, 16 bits a bin), computed at index time over the
- * normalised text of the title and of each passage, and stored with the
- * passage (schema.h value SOU_VALUE_CANDIDATE), so that grouping reads no
- * stored text.
+ * listed as "similar" (searchd's group.h, which decides; docs/ranking.md).
+ * What it compares is estimated here: the Jaccard similarity of the
+ * 3-character shingles of two passages, and, for an index whose candidate
+ * value has no title (written before the title was stored there), of the
+ * titles' bigrams.  Both come from b-bit MinHash signatures (one-permutation
+ * hashing with SOU_NC_BINS bins, 16 bits a bin), computed at index time over
+ * the normalised text of the title and of each passage, and stored with the
+ * passage (schema.h value SOU_VALUE_CANDIDATE) together with the title, so
+ * that grouping reads no stored text.
  */
 #ifndef SOU_NEARCOPY_H
 #define SOU_NEARCOPY_H
@@ -37,23 +30,55 @@
 void sou_nearcopy_signature(const char *title, size_t title_len, const char *body, size_t body_len,
                             unsigned char out[SOU_NC_BYTES]);
 
+/* The signature of a whole article's body into out[SOU_NC_ARTICLE_BYTES]:
+ * its 3-character shingles' bins, as a passage's (computed once an article,
+ * stored with each of its passages).  Whether two hits are copies must not
+ * depend on which of their passages a question matched best: a title match
+ * makes that the shortest one. */
+#define SOU_NC_ARTICLE_BYTES (2 * SOU_NC_BODY_BINS)
+void sou_nearcopy_article(const char *body, size_t body_len, unsigned char out[SOU_NC_ARTICLE_BYTES]);
+
 /* The candidate value of a passage (schema.h SOU_VALUE_CANDIDATE): its
- * signature, then the title, malloc()ed with its length in *len; NULL when
- * out of memory.  sou_candidate_title() reads the title back. */
+ * signature, a byte 0xFF and the article's signature, then the title,
+ * malloc()ed with its length in *len; NULL when out of memory.  (An index
+ * written before 2026-12 has the title right after the signature; a title
+ * never starts with 0xFF, which is no UTF-8.) */
 unsigned char *sou_candidate_value(const char *title, size_t title_len, const char *body, size_t body_len,
-                                   size_t *len);
+                                   const unsigned char article[SOU_NC_ARTICLE_BYTES], size_t *len);
+
+#define SOU_NC_ARTICLE_MARK 0xFF
+
+/* 1 if the candidate value v[0..len) holds the article's signature. */
+static inline int sou_candidate_has_article(const char *v, size_t len)
+{
+    return len >= SOU_NC_BYTES + 1 + SOU_NC_ARTICLE_BYTES && (unsigned char)v[SOU_NC_BYTES] == SOU_NC_ARTICLE_MARK;
+}
+
+/* The article's signature in a candidate value v[0..len), or NULL when it
+ * has none (an older index). */
+static inline const unsigned char *sou_candidate_article(const char *v, size_t len)
+{
+    return sou_candidate_has_article(v, len) ? (const unsigned char *)v + SOU_NC_BYTES + 1 : NULL;
+}
 
 /* The title in a candidate value v[0..len), *title_len bytes; NULL when it
  * has none (an index written before the title moved there).  The signature
  * is v's first SOU_NC_BYTES bytes. */
 static inline const char *sou_candidate_title(const char *v, size_t len, size_t *title_len)
 {
-    *title_len = len > SOU_NC_BYTES ? len - SOU_NC_BYTES : 0;
-    return *title_len ? v + SOU_NC_BYTES : NULL;
+    size_t at = sou_candidate_has_article(v, len) ? SOU_NC_BYTES + 1 + SOU_NC_ARTICLE_BYTES : SOU_NC_BYTES;
+    *title_len = len > at ? len - at : 0;
+    return *title_len ? v + at : NULL;
 }
 
-/* 1 if the signatures a and b (SOU_NC_BYTES each) are near-copies (the
- * thresholds above), 0 if not or if either is not a signature (len). */
-int sou_nearcopy_similar(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen);
+/* The estimated Jaccard similarity, in 1/1000, of the passages (body) or
+ * of the titles of the signatures a[0..alen) and b[0..blen) (the first
+ * SOU_NC_BYTES bytes of a candidate value); -1 when either is no signature
+ * or both texts are empty. */
+int sou_nearcopy_body_similarity(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen);
+int sou_nearcopy_title_similarity(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen);
+
+/* The same of two articles' signatures (SOU_NC_ARTICLE_BYTES each). */
+int sou_nearcopy_article_similarity(const unsigned char *a, const unsigned char *b);
 
 #endif /* SOU_NEARCOPY_H */

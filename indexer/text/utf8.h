@@ -88,6 +88,16 @@ static inline size_t sou_utf8_encode(uint32_t cp, char *out)
     return 0;
 }
 
+/* Characters of the well-formed UTF-8 s[0..len): the bytes that are no
+ * continuation byte. */
+static inline size_t sou_utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
 /* Length of the longest well-formed prefix of s[0..len): len when all of it
  * is UTF-8, else the offset of the first malformed byte.  This is sou's one
  * UTF-8 validator (fast on ASCII and on three-byte CJK characters). */

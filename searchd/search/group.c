@@ -5,26 +5,37 @@
 #include <string.h>
 
 #include "nearcopy.h"
+#include "title_key.h"
 
 typedef struct {
     unsigned char sig[SOU_NC_BYTES];
     int has_sig;
+    unsigned char article[SOU_NC_ARTICLE_BYTES]; /* the whole article's, if has_article */
+    int has_article;
+    char *title; /* NULL: an index without titles in the value */
+    size_t title_len;
+    sou_title_key key; /* made when first compared (key.s NULL until then) */
 } rep;
 
 struct sou_grouper {
     rep *v;
     size_t n, max;
+    const sou_lexicon *lex;
+    const json_t *synonyms;
 };
 
-sou_grouper *sou_grouper_new(size_t max)
+sou_grouper *sou_grouper_new(size_t max, const sou_lexicon *lex, const json_t *synonyms)
 {
     sou_grouper *g = calloc(1, sizeof *g);
     if (g && !(g->v = calloc(max ? max : 1, sizeof *g->v))) {
         free(g);
         return NULL;
     }
-    if (g)
+    if (g) {
         g->max = max;
+        g->lex = lex;
+        g->synonyms = synonyms;
+    }
     return g;
 }
 
@@ -32,16 +43,63 @@ void sou_grouper_free(sou_grouper *g)
 {
     if (!g)
         return;
+    for (size_t i = 0; i < g->n; i++) {
+        free(g->v[i].title);
+        sou_title_key_destroy(&g->v[i].key);
+    }
     free(g->v);
     free(g);
 }
 
-long sou_grouper_find(const sou_grouper *g, const unsigned char *sig, size_t len)
+/* The key of title t[0..tl) in *k, made once; 0, or -1 when out of memory. */
+static int key_of(const sou_grouper *g, const char *t, size_t tl, sou_title_key *k)
 {
-    for (size_t i = 0; sig && i < g->n; i++)
-        if (g->v[i].has_sig && sou_nearcopy_similar(sig, len, g->v[i].sig, SOU_NC_BYTES))
-            return (long)i;
-    return -1;
+    return k->s || sou_title_key_make(t, tl, g->lex, g->synonyms, k) == 0 ? 0 : -1;
+}
+
+long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title)
+{
+    const unsigned char *sig = (const unsigned char *)v;
+    size_t tl = 0;
+    const char *t = v ? sou_candidate_title(v, len, &tl) : NULL;
+    sou_title_key key = {0};
+    long found = -1;
+    *one_title = 0;
+    for (size_t i = 0; v && len >= SOU_NC_BYTES && i < g->n && found < 0; i++) {
+        rep *r = &g->v[i];
+        if (!r->has_sig)
+            continue;
+        if (!t || !r->title) { /* an index without titles in the value */
+            if (sou_nearcopy_title_similarity(sig, SOU_NC_BYTES, r->sig, SOU_NC_BYTES) >= 950 &&
+                sou_nearcopy_body_similarity(sig, SOU_NC_BYTES, r->sig, SOU_NC_BYTES) >= 500) {
+                found = (long)i;
+                *one_title = 1;
+            }
+            continue;
+        }
+        /* the bins first, most pairs of hits differ there: of the passages
+         * that matched, or of the whole articles where the index has them */
+        int body = sou_nearcopy_body_similarity(sig, SOU_NC_BYTES, r->sig, SOU_NC_BYTES);
+        const unsigned char *art = sou_candidate_article(v, len);
+        if (art && r->has_article) {
+            int whole = sou_nearcopy_article_similarity(art, r->article);
+            body = whole > body ? whole : body;
+        }
+        if (body < SOU_GROUP_PLACE_BODY_MIN)
+            continue;
+        int same = 2; /* one title */
+        if (tl != r->title_len || memcmp(t, r->title, tl)) {
+            if (key_of(g, t, tl, &key) < 0 || key_of(g, r->title, r->title_len, &r->key) < 0)
+                break; /* out of memory: shown apart, which only repeats a result */
+            same = sou_title_key_same(&key, &r->key);
+        }
+        if ((same == 2 && body >= SOU_GROUP_BODY_MIN) || same == 1) {
+            found = (long)i;
+            *one_title = same == 2;
+        }
+    }
+    sou_title_key_destroy(&key);
+    return found;
 }
 
 size_t sou_grouper_count(const sou_grouper *g)
@@ -49,15 +107,28 @@ size_t sou_grouper_count(const sou_grouper *g)
     return g->n;
 }
 
-long sou_grouper_add(sou_grouper *g, const unsigned char *sig, size_t sig_len)
+long sou_grouper_add(sou_grouper *g, const char *v, size_t len)
 {
     if (g->n == g->max)
         return -1;
     rep *r = &g->v[g->n];
     memset(r, 0, sizeof *r);
-    if (sig && sig_len == SOU_NC_BYTES) {
-        memcpy(r->sig, sig, SOU_NC_BYTES);
+    size_t tl = 0;
+    const char *t = v ? sou_candidate_title(v, len, &tl) : NULL;
+    if (t && !(r->title = malloc(tl)))
+        return -1;
+    if (t) {
+        memcpy(r->title, t, tl);
+        r->title_len = tl;
+    }
+    if (v && len >= SOU_NC_BYTES) {
+        memcpy(r->sig, v, SOU_NC_BYTES);
         r->has_sig = 1;
+    }
+    const unsigned char *art = v ? sou_candidate_article(v, len) : NULL;
+    if (art) {
+        memcpy(r->article, art, SOU_NC_ARTICLE_BYTES);
+        r->has_article = 1;
     }
     return (long)g->n++;
 }

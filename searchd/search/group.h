@@ -2,44 +2,69 @@
  * group.h: near-copies among the hits of a page, shown as one.
  *
  * The hits are taken in rank order; each joins the group of the first
- * representative it is a near-copy of (nearcopy.h: the same title and a
- * similar passage, from signatures stored with each passage), or becomes a
- * representative.  So a group's representative is its best-matching member
- * and the others are listed under it, in rank order: another version or
- * copy of a law, the same guide from another office.
+ * representative it is a near-copy of, or becomes a representative.  So a
+ * group's representative is its best-matching member (a 兰州 question gets
+ * the 兰州 article) and the others are listed under it, in rank order.
+ *
+ * Two hits are near-copies when their titles are one (title_key.h: equal
+ * once a bracketed date, punctuation and synonyms' wording are set aside)
+ * and their texts similar (an estimated Jaccard similarity of 3-character
+ * shingles, nearcopy.h, of the passages that matched or of the whole
+ * articles, of at least SOU_GROUP_BODY_MIN), or when they ask one question
+ * for different places (河北石家庄已经交了医保怎么修改参保地? and
+ * 已经交了医疗保险怎么修改参保地?) with texts of at least
+ * SOU_GROUP_PLACE_BODY_MIN.  The whole articles count because a question
+ * that matches the titles makes the best passage the shortest, whichever
+ * it is; an index written before they were stored compares passages only.  The title decides, because guides for
+ * different services often share their whole body; the body guards against
+ * one title over different texts (国际联播快讯 bulletins).  For an index
+ * whose candidate values have no title (written before it was stored
+ * there), the titles' MinHash must reach 0.95 and the passages 0.5.
  *
  * Grouping is deliberately strict: a false merge hides an answer, a missed
- * one only repeats a result.  What was tried and measured (docs/ranking.md):
- * looser titles merged different services of one kind (结婚登记预约 with
- * 离婚登记预约), and shared snippet sentences merged guides through their
- * common boilerplate; the four seed articles, paraphrases of one template,
- * are too far apart by every text measure (Jaccard 0.12-0.45) to be told
- * from those.
+ * one only repeats a result.  What was tried and measured is in
+ * docs/ranking.md.
  */
 #ifndef SOU_GROUP_H
 #define SOU_GROUP_H
 
+#include <jansson.h>
 #include <stddef.h>
+
+#include "segment.h"
 
 /* Hits considered for grouping at most: the page and what follows it; a
  * page deeper than this is shown ungrouped. */
 #define SOU_GROUP_WINDOW 200u
 
+/* Least estimated Jaccard similarity of the texts, in 1/1000: under one
+ * title (news under a recurring title reach 0.2-0.5 with different stories,
+ * docs/ranking.md), and for one question asked for another place, whose
+ * answer has that place's own sections (the seed articles 000 and 001:
+ * 0.34, estimated 0.375). */
+#define SOU_GROUP_BODY_MIN 500
+#define SOU_GROUP_PLACE_BODY_MIN 300
+
 typedef struct sou_grouper sou_grouper;
 
-/* A grouper for at most max representatives; NULL when out of memory. */
-sou_grouper *sou_grouper_new(size_t max);
+/* A grouper for at most max representatives, comparing titles with lex
+ * and the index's synonym table (both borrowed, may be NULL); NULL when out
+ * of memory. */
+sou_grouper *sou_grouper_new(size_t max, const sou_lexicon *lex, const json_t *synonyms);
 void sou_grouper_free(sou_grouper *g);
 
-/* The representative (its index in add order) the hit with signature
- * sig[0..len) (may be NULL) is a near-copy of, or -1. */
-long sou_grouper_find(const sou_grouper *g, const unsigned char *sig, size_t len);
+/* The representative (its index in add order) the hit with candidate value
+ * v[0..len) (nearcopy.h: the signature, then the title; may be NULL) is a
+ * near-copy of, or -1.  *one_title is set to 1 when the two have one title
+ * (versions or copies of one document, not the same article for another
+ * place), else 0. */
+long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title);
 
 /* Representatives added so far. */
 size_t sou_grouper_count(const sou_grouper *g);
 
-/* Add a representative with its signature (may be NULL; copied).  Returns
- * its index, or -1 when full. */
-long sou_grouper_add(sou_grouper *g, const unsigned char *sig, size_t sig_len);
+/* Add a representative with its candidate value v[0..len) (may be NULL;
+ * copied).  Returns its index, or -1 when full or out of memory. */
+long sou_grouper_add(sou_grouper *g, const char *v, size_t len);
 
 #endif /* SOU_GROUP_H */

@@ -754,29 +754,31 @@ static sx_status similar_json(sx_doc *doc, json_t **out, sx_error *xe)
  * alone; then the data of what is shown is read, together, and only
  * representatives are highlighted.  Once the page is full, later
  * candidates can still join its groups. */
-static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n, const sou_hl_terms *hl,
-                            const search_opts *opt, json_t *hits, sx_error *xe)
+static sx_status group_page(const sou_searcher *s, sx_doc *const *docs, const double *score, unsigned n,
+                            const sou_hl_terms *hl, const search_opts *opt, json_t *hits, sx_error *xe)
 {
-    sou_grouper *g = sou_grouper_new(n);
+    sou_grouper *g = sou_grouper_new(n, s->lex, s->syn_table);
     long *member_of = calloc(n ? n : 1, sizeof *member_of); /* the group candidate i joined, or -1 */
+    char *one_title = calloc(n ? n : 1, 1); /* candidate i has its representative's title */
     size_t *page_cand = calloc(opt->limit, sizeof *page_cand); /* the candidate each page hit shows */
     sx_doc **shown = calloc(n ? n : 1, sizeof *shown);        /* whose data is read */
     unsigned *similar = calloc(opt->limit, sizeof *similar);  /* members listed under each */
-    unsigned char *sig = NULL;
-    sx_status st = g && member_of && page_cand && shown && similar ? SX_OK : SX_ERR_NO_MEMORY;
+    char *v = NULL;
+    sx_status st = g && member_of && one_title && page_cand && shown && similar ? SX_OK : SX_ERR_NO_MEMORY;
     size_t npage = 0, nshown = 0;
     for (unsigned i = 0; st == SX_OK && i < n; i++) {
         size_t len = 0;
-        free(sig);
-        sig = NULL;
-        if (sx_doc_get_value(docs[i], SOU_VALUE_CANDIDATE, (char **)&sig, &len, NULL) != SX_OK)
-            sig = NULL;
-        len = len < SOU_NC_BYTES ? 0 : SOU_NC_BYTES; /* the signature, before the title (nearcopy.h) */
-        long r = sou_grouper_find(g, sig, len);
+        int one = 0;
+        free(v);
+        v = NULL;
+        if (sx_doc_get_value(docs[i], SOU_VALUE_CANDIDATE, &v, &len, NULL) != SX_OK)
+            v = NULL;
+        long r = sou_grouper_find(g, v, len, &one); /* the signature and the title (nearcopy.h) */
         member_of[i] = r;
+        one_title[i] = (char)one;
         if (r >= 0 || npage == opt->limit)
             continue;
-        if ((r = sou_grouper_add(g, sig, len)) < 0) {
+        if ((r = sou_grouper_add(g, v, len)) < 0) {
             st = SX_ERR_NO_MEMORY;
             break;
         }
@@ -785,13 +787,14 @@ static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n
     }
     /* Copies of one text under one title are versions or copies of one
      * document: the newest (the law in force) stands for them, at the rank
-     * of the best-matching one. */
+     * of the best-matching one.  The same article for another place is not
+     * (the 兰州 question keeps the 兰州 article). */
     for (size_t k = 0; st == SX_OK && k < npage && opt->sort == SORT_RELEVANCE; k++) {
         size_t rep = page_cand[k], best = rep;
         char *best_date = NULL;
         int dated = 0; /* rep's date read: only a group's dates are */
         for (unsigned i = (unsigned)rep + 1; i < n; i++) {
-            if (member_of[i] != (long)(opt->offset + k))
+            if (member_of[i] != (long)(opt->offset + k) || !one_title[i])
                 continue;
             if (!dated++)
                 best_date = value_of(docs[rep], SOU_VALUE_DATE);
@@ -842,8 +845,9 @@ static sx_status group_page(sx_doc *const *docs, const double *score, unsigned n
         if ((st = similar_json(docs[i], &o, xe)) == SX_OK && json_array_append_new(a, o) < 0)
             st = SX_ERR_NO_MEMORY;
     }
-    free(sig);
+    free(v);
     free(member_of);
+    free(one_title);
     free(page_cand);
     free(shown);
     free(similar);
@@ -971,7 +975,7 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
         if (st == SX_OK && rerank && first == 0)
             st = title_rerank(docs, score, nread, hl, s->rank.title_cover_weight, &xe);
         if (st == SX_OK && grouping)
-            st = group_page(docs, score, nread, hl, opt, hits, &xe);
+            st = group_page(s, docs, score, nread, hl, opt, hits, &xe);
         if (st == SX_OK && !grouping && nread > from)
             st = sx_docs_read(docs + from, nread - from, shown_slots, 1, &xe);
         for (unsigned i = from; st == SX_OK && !grouping && i < nread; i++) {

@@ -9,6 +9,7 @@
 #include "segment.h"
 #include "schema.h"
 #include "tokenize.h"
+#include "utf8.h"
 
 typedef struct {
     char *text;
@@ -85,13 +86,6 @@ static json_t *to_json(best *b, sou_error *err)
     return a;
 }
 
-static size_t chars_of(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
-}
 
 json_t *sou_suggest_prefix(sx_db *db, const char *prefix, size_t len, unsigned limit, sx_error *xe, sou_error *err)
 {
@@ -114,7 +108,7 @@ json_t *sou_suggest_prefix(sx_db *db, const char *prefix, size_t len, unsigned l
     }
     if (nl == 0)
         return json_array();
-    int word = chars_of(norm, nl) == 1;
+    int word = sou_utf8_chars(norm, nl) == 1;
     memcpy(term, word ? SOU_PREFIX_TITLE_WORD : SOU_PREFIX_TITLE_PHRASE, 2);
     b.skip = 2;
     b.exact = norm;
@@ -145,7 +139,7 @@ typedef struct {
 static int on_word(const char *term, size_t len, unsigned freq, void *ctx)
 {
     pool *p = ctx;
-    size_t chars = chars_of(term + 2, len - 2);
+    size_t chars = sou_utf8_chars(term + 2, len - 2);
     if (chars < 2 || chars > 6 || freq > p->max_freq || freq < 2)
         return 0;
     for (size_t i = 2; i < len; i++)
