@@ -3,7 +3,9 @@
  *
  * Input: byte 0 the number of passages (0..10), byte 1 their length (10..265
  * characters), then the query's terms up to the first newline (tokenised as
- * the query side does, unigrams included), then the text (any bytes: stored
+ * the query side does, unigrams included, and each space-separated piece
+ * added whole too: the query side adds its words so, and whatever the piece
+ * is, a word, several tokens or bytes, must be safe), then the text (any bytes: stored
  * text is UTF-8, but the highlighter must not trust it).  Promises checked,
  * for passages and for the whole text: the HTML and the plain text are valid
  * UTF-8 without raw markup characters or control characters from the input
@@ -103,6 +105,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sou_hl_terms *t = sou_hl_terms_new();
     FUZZ_CHECK(t != NULL);
     sou_tokenize(rest, qlen, 0, SOU_TOKENIZE_CHARS, add_term, t, NULL);
+    for (size_t a = 0; a < qlen;) {
+        const char *sp = memchr(rest + a, ' ', qlen - a);
+        size_t b = sp ? (size_t)(sp - rest) : qlen;
+        FUZZ_CHECK(sou_hl_terms_add(t, rest + a, b - a) == 0);
+        a = b + 1;
+    }
 
     sou_hl_result r;
     FUZZ_CHECK(sou_highlight_passages(t, text, tlen, passages, chars, &r) == 0);
