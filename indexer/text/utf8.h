@@ -98,6 +98,18 @@ static inline size_t sou_utf8_chars(const char *s, size_t len)
     return n;
 }
 
+/* The byte offset of character c of the well-formed UTF-8 s[0..len) (len
+ * when s has fewer characters): the inverse of sou_utf8_chars. */
+static inline size_t sou_utf8_offset(const char *s, size_t len, size_t c)
+{
+    size_t i = 0;
+    for (; i < len && c; c--)
+        do
+            i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80);
+    return i;
+}
+
 /* Length of the longest well-formed prefix of s[0..len): len when all of it
  * is UTF-8, else the offset of the first malformed byte.  This is sou's one
  * UTF-8 validator (fast on ASCII and on three-byte CJK characters). */

@@ -63,6 +63,7 @@ long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title)
     size_t tl = 0;
     const char *t = v ? sou_candidate_title(v, len, &tl) : NULL;
     sou_title_key key = {0};
+    const unsigned char *art = v ? sou_candidate_article(v, len) : NULL;
     long found = -1;
     *one_title = 0;
     for (size_t i = 0; v && len >= SOU_NC_BYTES && i < g->n && found < 0; i++) {
@@ -80,7 +81,6 @@ long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title)
         /* the bins first, most pairs of hits differ there: of the passages
          * that matched, or of the whole articles where the index has them */
         int body = sou_nearcopy_body_similarity(sig, SOU_NC_BYTES, r->sig, SOU_NC_BYTES);
-        const unsigned char *art = sou_candidate_article(v, len);
         if (art && r->has_article) {
             int whole = sou_nearcopy_article_similarity(art, r->article);
             body = whole > body ? whole : body;

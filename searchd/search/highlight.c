@@ -195,20 +195,28 @@ static int add_term(sou_hl_terms *t, const char *term, size_t len, int whole_onl
 /* A word's bigrams at most (a longer "word" is searched as its tokens) */
 #define SOU_HL_WORD_MAX 32
 
+/* The tokens of a would-be word: each bigram's normalised term (two
+ * characters, at most 8 bytes) and where it starts and ends. */
 typedef struct {
-    const char *text;
-    struct { size_t start, end; uint32_t pos; sou_token_kind kind; } tok[SOU_HL_WORD_MAX];
+    struct {
+        char term[8];
+        size_t term_len, start, end;
+        uint32_t pos;
+        sou_token_kind kind;
+    } tok[SOU_HL_WORD_MAX];
     size_t n;
-    int too_many;
+    int too_many; /* more tokens than a word has, or a term longer than a bigram's */
 } word_toks;
 
 static int word_tok_cb(const sou_token *tok, void *ctx)
 {
     word_toks *w = ctx;
-    if (w->n == SOU_HL_WORD_MAX) {
+    if (w->n == SOU_HL_WORD_MAX || tok->term_len > sizeof w->tok[0].term) {
         w->too_many = 1;
         return 1;
     }
+    memcpy(w->tok[w->n].term, tok->term, tok->term_len);
+    w->tok[w->n].term_len = tok->term_len;
     w->tok[w->n].start = tok->start;
     w->tok[w->n].end = tok->end;
     w->tok[w->n].pos = tok->pos;
@@ -260,7 +268,7 @@ static int add_word(sou_hl_terms *t, const char *word, size_t len, const word_to
     t->word_chars[w] = (uint32_t)n;
     for (size_t i = 0; i < wt->n; i++) {
         uint32_t idx;
-        if (add_term(t, word + wt->tok[i].start, wt->tok[i].end - wt->tok[i].start, 1, &idx) < 0)
+        if (add_term(t, wt->tok[i].term, wt->tok[i].term_len, 1, &idx) < 0)
             return -1;
         t->part[t->nparts].term = idx;
         t->part[t->nparts].word = w;
@@ -274,7 +282,8 @@ int sou_hl_terms_add(sou_hl_terms *t, const char *term, size_t len)
 {
     if (len == 0)
         return 0;
-    word_toks wt = {term, {{0}}, 0, 0};
+    word_toks wt;
+    memset(&wt, 0, sizeof wt);
     sou_tokenize(term, len, 0, SOU_TOKENIZE_QUERY, word_tok_cb, &wt, NULL);
     /* one CJK run of three or more characters: n - 1 bigrams at positions
      * 0.. n - 2, each starting where the previous one's second character is */
@@ -702,9 +711,7 @@ double sou_hl_coverage(const sou_hl_terms *t, const char *text, size_t len)
     sou_hl_result r;
     if (sou_highlight_whole(t, text, len, &r) < 0)
         return -1;
-    size_t chars = 0, marked = 0;
-    for (size_t i = 0; i < r.text_len; i++)
-        chars += ((unsigned char)r.text[i] & 0xC0) != 0x80;
+    size_t chars = sou_utf8_chars(r.text, r.text_len), marked = 0;
     for (size_t i = 0; i < r.n_marks; i++)
         marked += r.marks[i][1] - r.marks[i][0];
     sou_hl_result_destroy(&r);

@@ -225,8 +225,7 @@ typedef struct {
     sx_db *db; /* borrowed, may be NULL: where single characters are expanded (env->db) */
     const sou_lexicon *lex; /* borrowed, may be NULL: the words of synonyms (env->lex) */
     tf_cache *tfc; /* borrowed: the term frequencies fetched for this build */
-    double common_share;  /* sou_rank_params: what makes a term common (is_common) */
-    unsigned common_docs;
+    const sou_rank_params *rank; /* borrowed: this build's knobs (is_common) */
     /* The budget's counters for this build (budget_check reads them). */
     unsigned per_char; /* terms each expanding character may stand for */
     unsigned n_chars;  /* expanding characters so far */
@@ -336,6 +335,12 @@ static sx_query *scale(qpool *p, sx_query *q, double f)
     return keep(p, sx_query_scale(q, f, &p->xe));
 }
 
+/* 1 if a term in tf of the docs documents is common (sou_rank_params). */
+static int is_common(const qpool *p, unsigned tf, unsigned docs)
+{
+    return p->rank->common_share > 0 && tf > p->rank->common_docs && tf > p->rank->common_share * docs;
+}
+
 /* The OR of the `keep` subqueries of subs[0..t->n) (the terms of t, each
  * with prefix, scaled by junction_weight when a junction) that can weigh
  * the most.  Xapian's ELITE_SET makes that choice inside each shard, from
@@ -355,12 +360,6 @@ static sx_query *scale(qpool *p, sx_query *q, double f)
  * from the build's cache (tf_prefetch fetched them with the rest).
  * Expanded characters (no single frequency) and queries without a database
  * keep ELITE_SET. */
-/* 1 if a term in tf of the docs documents is common (sou_rank_params). */
-static int is_common(const qpool *p, unsigned tf, unsigned docs)
-{
-    return p->common_share > 0 && tf > p->common_docs && tf > p->common_share * docs;
-}
-
 static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query **subs, double junction_weight,
                          unsigned keep, int expanded)
 {
@@ -573,15 +572,6 @@ static int split_question_verb(const char *text, qwords *ws)
     return 0;
 }
 
-/* Characters in s[0..n) (valid UTF-8: the query is normalised). */
-static size_t chars_before(const char *s, size_t n)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
-}
-
 static int collect_synonym(const char *syn, size_t len, void *ctx)
 {
     json_t *a = ctx;
@@ -740,7 +730,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
             }
             /* positions are character offsets: bigrams of adjacent
              * characters are adjacent, whatever the word boundaries */
-            uint32_t wpos = pos + (uint32_t)chars_before(it->text, w->start);
+            uint32_t wpos = pos + (uint32_t)sou_utf8_chars(it->text, w->start);
             int cjk = w->kind == SOU_SEG_CJK;
             /* joined to a neighbour: kept, CJK, no break or dropped word between */
             int joins_prev = prev && !prev->stop && w->joined && cjk && prev->kind == SOU_SEG_CJK;
@@ -825,7 +815,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                     out->oom = 1;
             }
         }
-        pos += (uint32_t)chars_before(it->text, it->len) + 2; /* items never adjacent */
+        pos += (uint32_t)sou_utf8_chars(it->text, it->len) + 2; /* items never adjacent */
     }
     rc = out->oom || dc.oom ? -1 : dbfail ? -2 : 0;
 done:
@@ -902,7 +892,7 @@ static size_t mark_junctions(const sou_lexicon *lex, const char *text, size_t le
         const qword *a = &ws.v[k - 1], *b = &ws.v[k];
         if (!b->joined || a->chars < 2 || b->chars < 2 || a->kind != SOU_SEG_CJK || b->kind != SOU_SEG_CJK)
             continue;
-        uint32_t at = pos + (uint32_t)chars_before(text, b->start) - 1; /* the bigram's first character */
+        uint32_t at = pos + (uint32_t)sou_utf8_chars(text, b->start) - 1; /* the bigram's first character */
         for (size_t i = 0; i < t->n; i++)
             if (t->v[i].pos == at && !is_unigram(t->v[i].term, t->v[i].len) && !junction[i]) {
                 junction[i] = 1;
@@ -991,17 +981,6 @@ static sx_query *word_q(qpool *p, const char *prefix, const qtok *t, int expand)
     return combine(p, SX_OP_SYNONYM, subs, k, 0);
 }
 
-/* Byte offset of character c of text[0..len) (valid UTF-8). */
-static size_t char_offset(const char *text, size_t len, uint32_t c)
-{
-    size_t i = 0;
-    for (; i < len && c; c--)
-        do
-            i++;
-        while (i < len && ((unsigned char)text[i] & 0xC0) == 0x80);
-    return i;
-}
-
 /* What the highlighter marks of text as text_q searches it: the whole text
  * when it is one word or a phrase, else each of its words (those
  * words_near_q looks for near each other, without the junctions). */
@@ -1022,7 +1001,7 @@ static int hl_text(sou_built_query *bq, const sou_lexicon *lex, const char *text
             size_t j = i;
             while (j + 1 < t.n && !junction[j + 1])
                 j++;
-            size_t a = char_offset(text, len, (uint32_t)i), b = char_offset(text, len, (uint32_t)j + 2);
+            size_t a = sou_utf8_offset(text, len, i), b = sou_utf8_offset(text, len, j + 2);
             rc = add_hl(bq, text + a, b - a);
             i = j + 1;
         }
@@ -1078,8 +1057,7 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         rp = *rp_in;
     else
         sou_rank_params_init(&rp);
-    pool.common_share = rp.common_share;
-    pool.common_docs = rp.common_docs;
+    pool.rank = &rp;
     bq->terms = json_array();
     bq->dropped = json_array();
     bq->phrases = json_array();
@@ -1362,10 +1340,7 @@ static int budget_check(const sou_query_limits *ql, unsigned n_chars, unsigned n
 /* Characters of the normalised query. */
 static size_t query_chars(const sou_parsed_query *pq)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < pq->norm_len; i++)
-        n += ((unsigned char)pq->norm[i] & 0xC0) != 0x80;
-    return n;
+    return sou_utf8_chars(pq->norm, pq->norm_len);
 }
 
 int sou_query_build(const sou_query_env *env, const sou_parsed_query *pq, const sou_rank_params *rp,
