@@ -9,6 +9,7 @@
 #include "json_line.h"
 #include "nearcopy.h"
 #include "passage.h"
+#include "places.h"
 #include "segment.h"
 #include "schema.h"
 #include "tokenize.h"
@@ -153,10 +154,17 @@ static sx_status add_title_to_body(term_ctx *c, const char *title)
 
 /* The place whose own regulation the title names (schema.h: XS<place>), into
  * out (cap bytes); its length, or 0 when the title is not a place's
- * regulation.  Place names are the lexicon's (segment.h). */
+ * regulation.  The place is the shortest division (places.h) followed by an
+ * administrative unit (上海 of 上海市市容环境卫生管理条例, not 上海市; 深圳 of
+ * 深圳经济特区...), else a place the lexicon knows (segment.h) followed by 县
+ * or 区, a county's or a district's own; a word that only starts like a unit
+ * is no place's (城市市容和环境卫生管理条例, 中华人民共和国市场主体登记管理条例
+ * are national). */
 static size_t title_scope(const char *title, char *out, size_t cap)
 {
-    static const char *const UNITS[] = {"特别行政区", "自治区", "自治州", "省", "市", "区", "县"};
+    static const char *const UNITS[] = {"特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区",
+                                        "自治州", "经济特区", "地区", "省", "市", "盟", "区", "县"};
+    static const char *const LOCAL_UNITS[] = {"自治县", "县", "区"};
     static const char *const ENDS[] = {"条例", "办法", "规定", "规则", "细则", "决定", "意见", "通知", "规划", "标准"};
     const sou_lexicon *lex = sou_lexicon_shared(NULL, 0);
     char t[512];
@@ -177,26 +185,30 @@ static size_t title_scope(const char *title, char *out, size_t cap)
     }
     if (!regulation)
         return 0;
-    /* the start: the longest place name followed by an administrative unit */
     size_t ends[9] = {0}, nc = 0;
     for (size_t i = 0; i < n && nc < 9;) {
         i += ((unsigned char)t[i] < 0x80) ? 1 : ((unsigned char)t[i] < 0xE0) ? 2 : ((unsigned char)t[i] < 0xF0) ? 3 : 4;
         ends[nc++] = i;
     }
-    for (size_t c = nc; c-- > 1;) { /* 2..9 characters */
+    size_t found = 0;
+    for (size_t c = 1; c < nc && !found; c++) { /* 2..9 characters */
         size_t len = ends[c];
-        if (len >= n || !sou_lexicon_is_place(lex, t, len))
+        if (len >= n)
+            break;
+        int division = sou_place_is_division(t, len);
+        if (!division && !sou_lexicon_is_place(lex, t, len))
             continue;
-        for (size_t u = 0; u < sizeof UNITS / sizeof *UNITS; u++)
-            if (!strncmp(t + len, UNITS[u], strlen(UNITS[u]))) {
-                if (len >= cap)
-                    return 0;
-                memcpy(out, t, len);
-                out[len] = '\0';
-                return len;
-            }
+        const char *const *units = division ? UNITS : LOCAL_UNITS;
+        size_t nu = division ? sizeof UNITS / sizeof *UNITS : sizeof LOCAL_UNITS / sizeof *LOCAL_UNITS;
+        for (size_t u = 0; u < nu && !found; u++)
+            if (!strncmp(t + len, units[u], strlen(units[u])))
+                found = len;
     }
-    return 0;
+    if (!found || found >= cap)
+        return 0;
+    memcpy(out, t, found);
+    out[found] = '\0';
+    return found;
 }
 
 static sx_status no_memory(sx_error *err)

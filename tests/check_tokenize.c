@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "places.h"
 #include "sou_testserver.h"
 #include "tokenize.h"
 #include "utf8.h"
@@ -552,6 +553,31 @@ END_TEST
 
 /* ---- suite ------------------------------------------------------------- */
 
+/* The divisions table (places.h): a city's province, units stripped only
+ * from divisions, words that merely look like places left alone. */
+START_TEST(test_places)
+{
+#define S(x) x, strlen(x)
+    ck_assert_str_eq(sou_place_province(S("广州")), "广东");
+    ck_assert_str_eq(sou_place_province(S("嘉兴")), "浙江");
+    ck_assert_str_eq(sou_place_province(S("延边")), "吉林");
+    ck_assert_ptr_null(sou_place_province(S("广东")));
+    ck_assert_ptr_null(sou_place_province(S("上海")));
+    ck_assert_ptr_null(sou_place_province(S("城市")));
+    ck_assert_ptr_null(sou_place_province(S("广")));
+    ck_assert_ptr_null(sou_place_province("", 0));
+    ck_assert(sou_place_is_division(S("上海")) && sou_place_is_division(S("内蒙古")));
+    ck_assert(!sou_place_is_division(S("中华人民共和国")) && !sou_place_is_division(S("城市")));
+    ck_assert_uint_eq(sou_place_stem(S("广州市")), strlen("广州"));
+    ck_assert_uint_eq(sou_place_stem(S("广西壮族自治区")), strlen("广西"));
+    ck_assert_uint_eq(sou_place_stem(S("锡林郭勒盟")), strlen("锡林郭勒"));
+    ck_assert_uint_eq(sou_place_stem(S("城市")), strlen("城市"));
+    ck_assert_uint_eq(sou_place_stem(S("市")), strlen("市"));
+    ck_assert_uint_eq(sou_place_stem(S("上海")), strlen("上海"));
+#undef S
+}
+END_TEST
+
 static Suite *tokenize_suite(void)
 {
     Suite *s = suite_create("tokenize");
@@ -563,6 +589,7 @@ static Suite *tokenize_suite(void)
     tcase_add_test(core, test_golden_cases_exist);
     tcase_add_loop_test(core, test_golden, 0, n_golden);
     tcase_add_test(core, test_traditional_equals_simplified);
+    tcase_add_test(core, test_places);
     tcase_add_test(core, test_t2s_choices);
     tcase_add_test(core, test_order_matters);
     tcase_add_test(core, test_width_and_case);

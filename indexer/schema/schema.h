@@ -13,8 +13,9 @@
  *                passage only: the examples and the suggestions (title_terms.h)
  *   XF<field>:<value> (boolean) facet filters (fields.h)
  *   XS, XS<place> (boolean) a place's own regulation: its title starts with a
- *                place name and 省/市/区/县... and ends as a regulation does
- *                (条例, 办法, 规定 ...): 上海市生活垃圾管理条例 -> XS, XS上海
+ *                division (places.h) and 省/市/经济特区..., or another place and
+ *                县/区, and ends as a regulation does (条例, 办法, 规定 ...):
+ *                上海市生活垃圾管理条例 -> XS, XS上海
  *   <term>       the passage's body terms: CJK bigrams with positions, CJK
  *                unigrams, words; and the title's terms, without positions, with
  *                wdf SOU_TITLE_BODY_WDF (the title weighted into the body, BM25F-style)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "places.h"
 #include "schema.h"
 #include "segment.h"
 #include "stopwords.h"
@@ -673,6 +674,18 @@ static int add_missing(json_t *missing, const char *w, size_t len)
     return d.oom ? -1 : 0;
 }
 
+/* The place word w of a question, as the index names regulations' places
+ * (schema.h XS<place>: 广州, not 广州市), and the province that contains it
+ * (places.h): a 广州 question is answered by 广东省's regulations too. */
+static int add_place(json_t *places, const char *w, size_t len)
+{
+    len = sou_place_stem(w, len);
+    const char *province = sou_place_province(w, len);
+    if (add_missing(places, w, len) < 0)
+        return -1;
+    return province ? add_missing(places, province, strlen(province)) : 0;
+}
+
 /* 1 if the word is dropped from the ranking: a stopword (question words,
  * particles), or a lone function character (在, 被, 把, 对 ...). */
 static int word_is_stop(const char *w, size_t len, unsigned chars)
@@ -760,7 +773,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 out->junction = 0;
             }
             if (cjk && sou_lexicon_is_place(lex, it->text + w->start, w->end - w->start) &&
-                add_missing(places, it->text + w->start, w->end - w->start) < 0)
+                add_place(places, it->text + w->start, w->end - w->start) < 0)
                 out->oom = 1;
             /* The longest run of up to SOU_SYNONYM_WORDS joined words from
              * here that the synonym table knows (退一赔三 may be cut into
@@ -844,8 +857,8 @@ static int add_hl(sou_built_query *bq, const char *term, size_t len)
 /* A place's own regulation (schema.h: XS<place>) answers the people of that
  * place: when the question names no place, every document that is not one
  * gets a fixed bonus (the national law before 23 cities' versions of it);
- * when it names some, their own regulations get twice the bonus and the
- * other places' none. */
+ * when it names some, their own regulations and their provinces' (add_place)
+ * get twice the bonus and the other places' none. */
 static sx_query *scope_bonus(qpool *p, sx_query *ranked, const json_t *places, double w)
 {
     if (w <= 0 || p->failed)
