@@ -674,6 +674,13 @@ static int add_missing(json_t *missing, const char *w, size_t len)
     return d.oom ? -1 : 0;
 }
 
+/* 1 if w is a place: one the lexicon knows, or a division (places.h: jieba
+ * does not tag 嘉兴 or 信阳 as places). */
+static int is_place(const sou_lexicon *lex, const char *w, size_t len)
+{
+    return sou_lexicon_is_place(lex, w, len) || sou_place_is_division(w, sou_place_stem(w, len));
+}
+
 /* The place word w of a question, as the index names regulations' places
  * (schema.h XS<place>: 广州, not 广州市), and the province that contains it
  * (places.h): a 广州 question is answered by 广东省's regulations too. */
@@ -772,7 +779,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 }
                 out->junction = 0;
             }
-            if (cjk && sou_lexicon_is_place(lex, it->text + w->start, w->end - w->start) &&
+            if (cjk && is_place(lex, it->text + w->start, w->end - w->start) &&
                 add_place(places, it->text + w->start, w->end - w->start) < 0)
                 out->oom = 1;
             /* The longest run of up to SOU_SYNONYM_WORDS joined words from
