@@ -10,6 +10,7 @@
 #include "nearcopy.h"
 #include "passage.h"
 #include "places.h"
+#include "replaces.h"
 #include "segment.h"
 #include "schema.h"
 #include "tokenize.h"
@@ -222,10 +223,11 @@ static sx_status no_memory(sx_error *err)
 
 /* Value SOU_VALUE_CANDIDATE of a passage (schema.h, nearcopy.h). */
 static sx_status set_candidate_value(sx_doc *d, const char *title, const char *body, size_t body_len,
-                                     const unsigned char article[SOU_NC_ARTICLE_BYTES], sx_error *err)
+                                     const unsigned char article[SOU_NC_ARTICLE_BYTES], const char *fields,
+                                     size_t fields_len, sx_error *err)
 {
     size_t len = 0;
-    unsigned char *v = sou_candidate_value(title, strlen(title), body, body_len, article, &len);
+    unsigned char *v = sou_candidate_value(title, strlen(title), body, body_len, article, fields, fields_len, &len);
     if (!v)
         return no_memory(err);
     sx_status st = sx_doc_set_value(d, SOU_VALUE_CANDIDATE, (const char *)v, len, err);
@@ -288,6 +290,17 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
      * fields, its body replaced for each. */
     unsigned char article[SOU_NC_ARTICLE_BYTES]; /* the whole body's signature, on every passage */
     sou_nearcopy_article(in->body, in->body_len, article);
+    /* what grouping reads beside the signatures (nearcopy.h): the date and
+     * the titles of the laws this one replaces */
+    char cfields[2 + 8 + SOU_REPLACES_MAX * 256];
+    size_t ncf = 0;
+    if (has_date) {
+        cfields[ncf++] = '\0';
+        cfields[ncf++] = SOU_CANDIDATE_DATE;
+        memcpy(cfields + ncf, date, 8);
+        ncf += 8;
+    }
+    ncf += sou_replaced_titles(in->body, in->body_len, cfields + ncf, sizeof cfields - ncf);
     if (sou_passages_split(in->body, in->body_len, &ps) < 0 || !(fields = json_copy(in->fields))) {
         st = no_memory(err);
         goto done;
@@ -317,7 +330,7 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
             (ps.n > 1 && (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK) ||
             (st = sx_doc_set_value(d, SOU_VALUE_OFFSET, offset, strlen(offset), err)) != SX_OK)
             goto done;
-        if ((st = set_candidate_value(d, in->title, in->body + p->start, p->end - p->start, article, err)) != SX_OK)
+        if ((st = set_candidate_value(d, in->title, in->body + p->start, p->end - p->start, article, cfields, ncf, err)) != SX_OK)
             goto done;
         if (json_object_set_new(fields, "body", json_stringn(in->body + p->start, p->end - p->start)) < 0 ||
             !(data = sou_json_line(fields, &n))) {

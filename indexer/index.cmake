@@ -7,6 +7,7 @@ add_library(sou_index STATIC
   ${CMAKE_CURRENT_LIST_DIR}/article_rules.c
   ${CMAKE_CURRENT_LIST_DIR}/reader_jsonl.c
   ${CMAKE_CURRENT_LIST_DIR}/document.c
+  ${CMAKE_CURRENT_LIST_DIR}/replaces.c
   ${CMAKE_CURRENT_LIST_DIR}/facets.c
   ${CMAKE_CURRENT_LIST_DIR}/shard.c
   ${CMAKE_CURRENT_LIST_DIR}/index_writer.c

@@ -26,7 +26,9 @@
 #include <unistd.h>
 
 #include "index_writer.h"
+#include "nearcopy.h"
 #include "progress.h"
+#include "replaces.h"
 #include "schema.h"
 #include "sou_testserver.h"
 #include "sou_xapian.h"
@@ -325,6 +327,29 @@ static sou_index_result run_library(const char *db, const char *input, unsigned 
 }
 
 /* ------------------------------------------------------------ core */
+
+/* 《title》同时废止 and nothing else names a replaced law (replaces.h). */
+START_TEST(replaced_titles)
+{
+    char out[256];
+    const char *b = "第三十九条 本条例自2022年11月1日起施行。《个体工商户条例》同时废止。";
+    size_t n = sou_replaced_titles(b, strlen(b), out, sizeof out);
+    ck_assert_uint_eq(n, 2 + strlen("个体工商户条例"));
+    ck_assert(out[0] == '\0' && out[1] == SOU_CANDIDATE_REPLACES);
+    ck_assert(!memcmp(out + 2, "个体工商户条例", n - 2));
+    b = "1997年7月7日国务院发布的《中华人民共和国契税暂行条例》（国务院令第224号）同时废止。";
+    ck_assert_uint_eq(sou_replaced_titles(b, strlen(b), out, sizeof out), 2 + strlen("中华人民共和国契税暂行条例"));
+    b = "《甲条例》和《乙办法》同时废止。";
+    n = sou_replaced_titles(b, strlen(b), out, sizeof out);
+    ck_assert_uint_eq(n, 2 + strlen("乙办法")); /* the one next to the formula */
+    const char *none[] = {"《甲条例》予以废止。", "《甲条例》第十条同时废止。", "《甲条例》。同时废止",
+                          "同时废止", "》同时废止", "《》同时废止", "《甲条例同时废止"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+        ck_assert_msg(sou_replaced_titles(none[i], strlen(none[i]), out, sizeof out) == 0, "%s", none[i]);
+    b = "《个体工商户条例》同时废止";
+    ck_assert_uint_eq(sou_replaced_titles(b, strlen(b), out, 5), 0); /* does not fit */
+}
+END_TEST
 
 START_TEST(corpus_program)
 {
@@ -774,6 +799,7 @@ static Suite *index_suite(void)
     tcase_add_checked_fixture(core, tmp_setup, tmp_teardown);
     tcase_add_checked_fixture(update, tmp_setup, tmp_teardown);
     tcase_add_checked_fixture(errors, tmp_setup, tmp_teardown);
+    tcase_add_test(core, replaced_titles);
     tcase_add_test(core, corpus_program);
     tcase_add_test(core, corpus_library);
     tcase_add_test(core, unigram_modes);

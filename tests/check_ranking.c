@@ -76,6 +76,10 @@ static int build(void)
           "{\"id\":\"minor_zj\",\"title\":\"浙江省测试未成年人保护条例\",\"body\":\"本省学校应当建立学生欺凌防控工作制度，对学生开展防范欺凌的教育和培训。\"}\n"
           "{\"id\":\"tidy_nat\",\"title\":\"城市测试市容管理条例\",\"body\":\"临街建筑物的外墙应当保持整洁，不得在树木上悬挂广告牌。\"}\n"
           "{\"id\":\"tidy_jx\",\"title\":\"嘉兴市测试市容管理条例\",\"body\":\"本市临街建筑物的外墙应当保持整洁，不得在树木上悬挂广告牌。\"}\n"
+          "{\"id\":\"stall_old\",\"title\":\"测试摊点经营条例\",\"date\":\"2016-02-06\",\"body\":\"第一条 经营摊点应当办理摊位登记，摊位登记免收费用。\"}\n"
+          "{\"id\":\"stall_new\",\"title\":\"促进测试摊点发展条例\",\"date\":\"2022-10-01\",\"body\":\"第一条 为了扶持摊点发展，制定本条例。\\n第二条 本条例自2022年11月1日起施行。《测试摊点经营条例》同时废止。\"}\n"
+          "{\"id\":\"kiosk_old\",\"title\":\"测试报亭管理条例\",\"date\":\"2015-07-01\",\"body\":\"第一条 报亭设置应当办理报亭登记，报亭登记免收费用。\"}\n"
+          "{\"id\":\"kiosk_1993\",\"title\":\"测试报亭规划条例\",\"date\":\"2014-11-01\",\"body\":\"第一条 报亭规划。\\n第二条 本条例自公布之日起施行。1993年的《测试报亭管理条例》同时废止。\"}\n"
           "{\"id\":\"dog\",\"title\":\"养犬管理\",\"body\":\"饲养的犬只造成他人损害的，动物饲养人或者管理人应当承担侵权责任，由饲养人负责赔偿。\"}\n"
           "{\"id\":\"own_words\",\"title\":\"内部术语\",\"body\":\"丙丁流程按季度进行。\"}\n",
           f);
@@ -270,6 +274,27 @@ START_TEST(different_services_not_grouped)
     ck_assert(has_hit(a, "resume_biz") && has_hit(a, "pause_biz"));
     json_decref(a);
     sou_searcher_free(s);
+}
+END_TEST
+
+/* A law and the one it says it replaces (《测试摊点经营条例》同时废止) are
+ * one hit, the law in force standing for both, though the old one matches
+ * better; a law older than the one of the title it names replaced an
+ * earlier law of that title, and both stay. */
+START_TEST(replaced_law_grouped)
+{
+    json_t *a = search("摊点登记", 1);
+    ck_assert_str_eq(hit_id(a, 0), "stall_new");
+    const json_t *sim = json_object_get(hit(a, 0), "similar");
+    ck_assert_uint_eq(json_array_size(sim), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sim, 0), "id")), "stall_old");
+    json_decref(a);
+    a = search("摊点登记", 0);
+    ck_assert_str_eq(hit_id(a, 0), "stall_old");
+    json_decref(a);
+    a = search("报亭登记 报亭规划", 1);
+    ck_assert(has_hit(a, "kiosk_old") && has_hit(a, "kiosk_1993"));
+    json_decref(a);
 }
 END_TEST
 
@@ -514,6 +539,7 @@ static Suite *ranking_suite(void)
     tcase_add_test(core, near_copies_grouped);
     tcase_add_test(core, different_services_not_grouped);
     tcase_add_test(core, seed_articles_grouped);
+    tcase_add_test(core, replaced_law_grouped);
     tcase_add_test(core, title_keys);
     tcase_add_test(core, highlights_whole_words);
     tcase_add_test(core, place_scope);

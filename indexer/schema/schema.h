@@ -34,7 +34,8 @@
  *                (SOU_NC_ARTICLE_BYTES; absent before 2026-12: the title follows
  *                the signature), then the title as in the data (the first hits are reordered by
  *                how much of it the question covers; an index without it: the
- *                data is read)
+ *                data is read), then fields (nearcopy.h: the date, the titles
+ *                of the laws this one replaces, replaces.h)
  *   value 10     the same date with every digit d written as 9 - d, so that sorting
  *                it in descending order gives the oldest first and still puts the
  *                undated documents (no value) last, as the newest-first sort on

@@ -102,17 +102,63 @@ void sou_nearcopy_article(const char *body, size_t body_len, unsigned char out[S
 }
 
 unsigned char *sou_candidate_value(const char *title, size_t title_len, const char *body, size_t body_len,
-                                   const unsigned char article[SOU_NC_ARTICLE_BYTES], size_t *len)
+                                   const unsigned char article[SOU_NC_ARTICLE_BYTES], const char *fields,
+                                   size_t fields_len, size_t *len)
 {
-    unsigned char *v = malloc(SOU_NC_BYTES + 1 + SOU_NC_ARTICLE_BYTES + title_len);
+    size_t head = SOU_NC_BYTES + 1 + SOU_NC_ARTICLE_BYTES;
+    unsigned char *v = malloc(head + title_len + fields_len);
     if (!v)
         return NULL;
     sou_nearcopy_signature(title, title_len, body, body_len, v);
     v[SOU_NC_BYTES] = SOU_NC_ARTICLE_MARK;
     memcpy(v + SOU_NC_BYTES + 1, article, SOU_NC_ARTICLE_BYTES);
-    memcpy(v + SOU_NC_BYTES + 1 + SOU_NC_ARTICLE_BYTES, title, title_len);
-    *len = SOU_NC_BYTES + 1 + SOU_NC_ARTICLE_BYTES + title_len;
+    memcpy(v + head, title, title_len);
+    if (fields_len)
+        memcpy(v + head + title_len, fields, fields_len);
+    *len = head + title_len + fields_len;
     return v;
+}
+
+/* The next field of v[0..len) from p (at a NUL), its tag and bytes; NULL at the end. */
+static const char *next_field(const char *v, size_t len, const char *p, char *tag, const char **bytes, size_t *n)
+{
+    const char *end = v + len;
+    if (!p || p + 2 > end)
+        return NULL;
+    const char *next = memchr(p + 1, '\0', (size_t)(end - p - 1));
+    *tag = p[1];
+    *bytes = p + 2;
+    *n = (size_t)((next ? next : end) - *bytes);
+    return next ? next : end;
+}
+
+/* The NUL that starts v's fields, or NULL. */
+static const char *first_field(const char *v, size_t len)
+{
+    size_t tl = 0;
+    const char *t = sou_candidate_title(v, len, &tl);
+    return t && t + tl < v + len ? t + tl : NULL;
+}
+
+const char *sou_candidate_field(const char *v, size_t len, char tag, size_t *flen)
+{
+    char t;
+    const char *b, *next;
+    for (const char *p = first_field(v, len); p && (next = next_field(v, len, p, &t, &b, flen)); p = next)
+        if (t == tag)
+            return b;
+    return NULL;
+}
+
+int sou_candidate_has_field(const char *v, size_t len, char tag, const char *s, size_t slen)
+{
+    char t;
+    const char *b, *next;
+    size_t n;
+    for (const char *p = first_field(v, len); p && (next = next_field(v, len, p, &t, &b, &n)); p = next)
+        if (t == tag && n == slen && !memcmp(b, s, slen))
+            return 1;
+    return 0;
 }
 
 /* The estimated Jaccard similarity of two bin arrays (one-permutation

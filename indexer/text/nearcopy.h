@@ -19,6 +19,7 @@
 #define SOU_NEARCOPY_H
 
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 #define SOU_NC_TITLE_BINS 16
@@ -39,12 +40,26 @@ void sou_nearcopy_signature(const char *title, size_t title_len, const char *bod
 void sou_nearcopy_article(const char *body, size_t body_len, unsigned char out[SOU_NC_ARTICLE_BYTES]);
 
 /* The candidate value of a passage (schema.h SOU_VALUE_CANDIDATE): its
- * signature, a byte 0xFF and the article's signature, then the title,
- * malloc()ed with its length in *len; NULL when out of memory.  (An index
- * written before 2026-12 has the title right after the signature; a title
- * never starts with 0xFF, which is no UTF-8.) */
+ * signature, a byte 0xFF and the article's signature, then the title, then
+ * fields[0..fields_len) (below), malloc()ed with its length in *len; NULL
+ * when out of memory.  (An index written before 2026-12 has the title right
+ * after the signature; a title never starts with 0xFF, which is no UTF-8.) */
 unsigned char *sou_candidate_value(const char *title, size_t title_len, const char *body, size_t body_len,
-                                   const unsigned char article[SOU_NC_ARTICLE_BYTES], size_t *len);
+                                   const unsigned char article[SOU_NC_ARTICLE_BYTES], const char *fields,
+                                   size_t fields_len, size_t *len);
+
+/* Fields after the title, each a NUL, a tag and its bytes (a title holds no
+ * NUL): the document's date (YYYYMMDD), and the title of each document it
+ * replaces (its text says 《...》同时废止: replaces.h). */
+#define SOU_CANDIDATE_DATE 'D'
+#define SOU_CANDIDATE_REPLACES 'R'
+
+/* The bytes of the first field tagged tag in candidate value v[0..len)
+ * (*flen of them), or NULL. */
+const char *sou_candidate_field(const char *v, size_t len, char tag, size_t *flen);
+
+/* 1 if v[0..len) has a field tagged tag holding exactly s[0..slen). */
+int sou_candidate_has_field(const char *v, size_t len, char tag, const char *s, size_t slen);
 
 #define SOU_NC_ARTICLE_MARK 0xFF
 
@@ -67,7 +82,8 @@ static inline const unsigned char *sou_candidate_article(const char *v, size_t l
 static inline const char *sou_candidate_title(const char *v, size_t len, size_t *title_len)
 {
     size_t at = sou_candidate_has_article(v, len) ? SOU_NC_BYTES + 1 + SOU_NC_ARTICLE_BYTES : SOU_NC_BYTES;
-    *title_len = len > at ? len - at : 0;
+    const char *end = len > at ? (const char *)memchr(v + at, '\0', len - at) : NULL;
+    *title_len = end ? (size_t)(end - (v + at)) : len > at ? len - at : 0;
     return *title_len ? v + at : NULL;
 }
 

@@ -14,6 +14,8 @@ typedef struct {
     int has_article;
     char *title; /* NULL: an index without titles in the value */
     size_t title_len;
+    char *value; /* the candidate value (its fields: the date, the laws it replaces) */
+    size_t value_len;
     sou_title_key key; /* made when first compared (key.s NULL until then) */
 } rep;
 
@@ -45,6 +47,7 @@ void sou_grouper_free(sou_grouper *g)
         return;
     for (size_t i = 0; i < g->n; i++) {
         free(g->v[i].title);
+        free(g->v[i].value);
         sou_title_key_destroy(&g->v[i].key);
     }
     free(g->v);
@@ -55,6 +58,19 @@ void sou_grouper_free(sou_grouper *g)
 static int key_of(const sou_grouper *g, const char *t, size_t tl, sou_title_key *k)
 {
     return k->s || sou_title_key_make(t, tl, g->lex, g->synonyms, k) == 0 ? 0 : -1;
+}
+
+/* 1 if the document of candidate value a replaces the one titled t[0..tl)
+ * of candidate value b (replaces.h), and is not older: the text of
+ * 反间谍法 (2014) replaces the 国家安全法 of 1993, not the one of 2015. */
+static int replaces(const char *a, size_t alen, const char *t, size_t tl, const char *b, size_t blen)
+{
+    if (!t || !sou_candidate_has_field(a, alen, SOU_CANDIDATE_REPLACES, t, tl))
+        return 0;
+    size_t da = 0, db = 0;
+    const char *x = sou_candidate_field(a, alen, SOU_CANDIDATE_DATE, &da);
+    const char *y = sou_candidate_field(b, blen, SOU_CANDIDATE_DATE, &db);
+    return !x || !y || da != db || memcmp(x, y, da) >= 0;
 }
 
 long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title)
@@ -77,6 +93,13 @@ long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title)
                 *one_title = 1;
             }
             continue;
+        }
+        /* a law and the one it replaces: versions of one under two names */
+        if (replaces(v, len, r->title, r->title_len, r->value, r->value_len) ||
+            replaces(r->value, r->value_len, t, tl, v, len)) {
+            found = (long)i;
+            *one_title = 1;
+            break;
         }
         /* the bins first, most pairs of hits differ there: of the passages
          * that matched, or of the whole articles where the index has them */
@@ -120,6 +143,14 @@ long sou_grouper_add(sou_grouper *g, const char *v, size_t len)
     if (t) {
         memcpy(r->title, t, tl);
         r->title_len = tl;
+    }
+    if (v && len && !(r->value = malloc(len))) {
+        free(r->title);
+        return -1;
+    }
+    if (v && len) {
+        memcpy(r->value, v, len);
+        r->value_len = len;
     }
     if (v && len >= SOU_NC_BYTES) {
         memcpy(r->sig, v, SOU_NC_BYTES);

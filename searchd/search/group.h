@@ -21,6 +21,11 @@
  * whose candidate values have no title (written before it was stored
  * there), the titles' MinHash must reach 0.95 and the passages 0.5.
  *
+ * A law and one it says it replaces (replaces.h: 《个体工商户条例》同时废止
+ * in 促进个体工商户发展条例) are versions of one under two names, and
+ * grouped whatever their texts, unless the replacing one is the older (it
+ * replaced an earlier law of that title).
+ *
  * Grouping is deliberately strict: a false merge hides an answer, a missed
  * one only repeats a result.  What was tried and measured is in
  * docs/ranking.md.
