@@ -292,13 +292,19 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
     sou_nearcopy_article(in->body, in->body_len, article);
     /* what grouping reads beside the signatures (nearcopy.h): the date and
      * the titles of the laws this one replaces */
-    char cfields[2 + 8 + SOU_REPLACES_MAX * 256];
+    char cfields[2 + 8 + 2 + SOU_DOCUMENT_MAX_TERM + SOU_REPLACES_MAX * 256];
     size_t ncf = 0;
     if (has_date) {
         cfields[ncf++] = '\0';
         cfields[ncf++] = SOU_CANDIDATE_DATE;
         memcpy(cfields + ncf, date, 8);
         ncf += 8;
+    }
+    if (place_len && ncf + 2 + place_len <= sizeof cfields) {
+        cfields[ncf++] = '\0';
+        cfields[ncf++] = SOU_CANDIDATE_PLACE;
+        memcpy(cfields + ncf, scope + scope_len, place_len);
+        ncf += place_len;
     }
     ncf += sou_replaced_titles(in->body, in->body_len, cfields + ncf, sizeof cfields - ncf);
     if (sou_passages_split(in->body, in->body_len, &ps) < 0 || !(fields = json_copy(in->fields))) {
@@ -323,8 +329,7 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
             (st = add_text(&c, SOU_PREFIX_TITLE, in->title, strlen(in->title), i == 0)) != SX_OK ||
             (st = add_text(&c, "", in->body + p->start, p->end - p->start, 1)) != SX_OK ||
             (st = add_title_to_body(&c, in->title)) != SX_OK ||
-            (place_len && (st = sx_doc_add_boolean_term(d, scope, scope_len, err)) != SX_OK) ||
-            (place_len && (st = sx_doc_add_boolean_term(d, scope, scope_len + place_len, err)) != SX_OK) ||
+            (place_len && i == 0 && (st = sx_doc_add_boolean_term(d, scope, scope_len, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE, date, 14, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE_ASC, date_asc, 14, err)) != SX_OK) ||
             (ps.n > 1 && (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK) ||

@@ -480,7 +480,7 @@ static void compare_weights(const char *pa, const char *pb, const char *q)
         } else {
             ck_assert_int_eq(sx_db_open_readonly(paths[side], &db, NULL), SX_OK);
         }
-        sou_query_env env = {sou_search_lexicon(&err), db, NULL, 1, NULL}; /* no synonyms on either side */
+        sou_query_env env = {sou_search_lexicon(&err), db, NULL, NULL}; /* no synonyms on either side */
         ck_assert_int_eq(sou_query_parse(q, strlen(q), &pq, &err), 0);
         ck_assert_msg(sou_query_build(&env, &pq, &rp, &bq, &err) == 0, "%s: %s", q, err.message);
         sx_enquire *e = sx_enquire_new(db, NULL);

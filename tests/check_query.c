@@ -152,7 +152,7 @@ END_TEST
 static sou_query_env query_env(void)
 {
     sou_error err = {0};
-    sou_query_env env = {sou_search_lexicon(&err), NULL, NULL, 0, NULL};
+    sou_query_env env = {sou_search_lexicon(&err), NULL, NULL, NULL};
     ck_assert_msg(env.lex != NULL, "%s", err.message);
     return env;
 }

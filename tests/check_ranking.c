@@ -467,6 +467,29 @@ static double score_of(const json_t *a, const char *id)
     return -1;
 }
 
+/* The place scales the first hits' scores (search.c place_factor): for a
+ * question from 杭州 its province's regulation x 1.6, the national law
+ * x 1.3, 上海's x 1; the order follows. */
+START_TEST(place_factor_rerank)
+{
+    const char *q = "杭州学校学生欺凌怎么办";
+    json_t *a = search(q, 0);
+    sou_rank_params rp;
+    sou_rank_params_init(&rp);
+    rp.scope_weight = 0;
+    sou_searcher_set_rank(g_s, &rp);
+    json_t *b = search(q, 0);
+    ck_assert_double_eq_tol(score_of(a, "minor_zj") / score_of(b, "minor_zj"), 1.6, 0.001);
+    ck_assert_double_eq_tol(score_of(a, "minor_nat") / score_of(b, "minor_nat"), 1.3, 0.001);
+    ck_assert_double_eq_tol(score_of(a, "minor_sh") / score_of(b, "minor_sh"), 1.0, 0.001);
+    for (size_t i = 1; hit(a, i); i++)
+        ck_assert_double_ge(json_real_value(json_object_get(hit(a, i - 1), "score")),
+                            json_real_value(json_object_get(hit(a, i), "score")));
+    json_decref(a);
+    json_decref(b);
+}
+END_TEST
+
 /* The first hits' scores grow with the share of their title the question
  * covers (x (1 + 0.2 x share)), and the page is in the new order: 律师事务所
  * and 设立 (开 => 设立) are 7 of the 9 characters of 律师事务所设立许可,
@@ -543,6 +566,7 @@ static Suite *ranking_suite(void)
     tcase_add_test(core, title_keys);
     tcase_add_test(core, highlights_whole_words);
     tcase_add_test(core, place_scope);
+    tcase_add_test(core, place_factor_rerank);
     tcase_add_test(core, missing_words);
     tcase_add_test(core, synonym_in_title);
     tcase_add_test(core, synonym_words_any_order);

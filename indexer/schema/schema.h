@@ -12,10 +12,11 @@
  *   XW<word>, XP<phrase> (boolean) the title's words and phrases, on the first
  *                passage only: the examples and the suggestions (title_terms.h)
  *   XF<field>:<value> (boolean) facet filters (fields.h)
- *   XS, XS<place> (boolean) a place's own regulation: its title starts with a
- *                division (places.h) and 省/市/经济特区..., or another place and
- *                县/区, and ends as a regulation does (条例, 办法, 规定 ...):
- *                上海市生活垃圾管理条例 -> XS, XS上海
+ *   XS           (boolean) on the first passage of a place's own regulation:
+ *                its title starts with a division (places.h) and 省/市/经济特区...,
+ *                or another place and 县/区, and ends as a regulation does
+ *                (条例, 办法, 规定 ...): 上海市生活垃圾管理条例, place 上海 (a
+ *                field of value 3).  An index with some ranks by place.
  *   <term>       the passage's body terms: CJK bigrams with positions, CJK
  *                unigrams, words; and the title's terms, without positions, with
  *                wdf SOU_TITLE_BODY_WDF (the title weighted into the body, BM25F-style)
@@ -34,8 +35,9 @@
  *                (SOU_NC_ARTICLE_BYTES; absent before 2026-12: the title follows
  *                the signature), then the title as in the data (the first hits are reordered by
  *                how much of it the question covers; an index without it: the
- *                data is read), then fields (nearcopy.h: the date, the titles
- *                of the laws this one replaces, replaces.h)
+ *                data is read), then fields (nearcopy.h: the date, the place
+ *                of a place's own regulation, the titles of the laws this one
+ *                replaces, replaces.h)
  *   value 10     the same date with every digit d written as 9 - d, so that sorting
  *                it in descending order gives the oldest first and still puts the
  *                undated documents (no value) last, as the newest-first sort on

@@ -49,10 +49,12 @@ unsigned char *sou_candidate_value(const char *title, size_t title_len, const ch
                                    size_t fields_len, size_t *len);
 
 /* Fields after the title, each a NUL, a tag and its bytes (a title holds no
- * NUL): the document's date (YYYYMMDD), and the title of each document it
- * replaces (its text says 《...》同时废止: replaces.h). */
+ * NUL): the document's date (YYYYMMDD), the place whose own regulation it
+ * is (schema.h XS<place>: search.c ranks by it), and the title of each
+ * document it replaces (its text says 《...》同时废止: replaces.h). */
 #define SOU_CANDIDATE_DATE 'D'
 #define SOU_CANDIDATE_REPLACES 'R'
+#define SOU_CANDIDATE_PLACE 'P' /* a place's own regulation: the place (schema.h XS<place>) */
 
 /* The bytes of the first field tagged tag in candidate value v[0..len)
  * (*flen of them), or NULL. */

@@ -44,7 +44,7 @@ void sou_rank_params_init(sou_rank_params *rp)
     rp->phrase_weight = 0;   /* off: costs 50x at p99 and lost 0.3-0.6 points (overlapping bigrams
                               * already reward adjacency) */
     rp->junction_weight = 0.5;
-    rp->scope_weight = 2; /* laws s1 0.45 -> 0.575, MRR 0.60 -> 0.70; gd unchanged (docs/ranking.md) */
+    rp->scope_weight = 0.3; /* the same laws s1 from 0.25 to 0.5 (docs/ranking.md) */
     rp->title_all_weight = 1; /* gd s1 +0.05, laws +0.05 (with synonyms), cmrc2018 unchanged */
     rp->title_cover_weight = 0.2; /* gd MRR +0.04, laws +0.02, combined +0.04, cmrc2018 unchanged */
     rp->drop_stopwords = 1;
@@ -861,41 +861,6 @@ static int add_hl(sou_built_query *bq, const char *term, size_t len)
     return 0;
 }
 
-/* A place's own regulation (schema.h: XS<place>) answers the people of that
- * place: when the question names no place, every document that is not one
- * gets a fixed bonus (the national law before 23 cities' versions of it);
- * when it names some, their own regulations and their provinces' (add_place)
- * get twice the bonus and the other places' none. */
-static sx_query *scope_bonus(qpool *p, sx_query *ranked, const json_t *places, double w)
-{
-    if (w <= 0 || p->failed)
-        return ranked;
-    char term[256];
-    size_t pl = strlen(SOU_PREFIX_SCOPE);
-    memcpy(term, SOU_PREFIX_SCOPE, pl);
-    sx_query *any = keep(p, sx_query_term(term, pl, 1, 0, &p->xe));
-    sx_query *general = combine2(p, SX_OP_AND_NOT, keep(p, sx_query_fixed_weight(w, &p->xe)), any);
-    sx_query *bonus = general;
-    size_t n = json_array_size(places);
-    if (n) {
-        sx_query *subs[8];
-        size_t k = 0;
-        for (size_t i = 0; i < n && k < 8; i++) {
-            size_t len = json_string_length(json_array_get(places, i));
-            if (pl + len >= sizeof term)
-                continue;
-            memcpy(term + pl, json_string_value(json_array_get(places, i)), len);
-            subs[k++] = keep(p, sx_query_term(term, pl + len, 1, 0, &p->xe));
-        }
-        if (k) {
-            sx_query *own = combine2(p, SX_OP_FILTER, keep(p, sx_query_fixed_weight(2 * w, &p->xe)),
-                                     combine(p, SX_OP_OR, subs, k, 0));
-            bonus = combine2(p, SX_OP_OR, general, own);
-        }
-    }
-    return combine2(p, SX_OP_AND_MAYBE, ranked, bonus);
-}
-
 /* Marks in junction[i] the bigrams t[i] (of text, tokenized from position
  * pos) that straddle two dictionary words of text; returns how many. */
 static size_t mark_junctions(const sou_lexicon *lex, const char *text, size_t len, uint32_t pos,
@@ -1215,10 +1180,6 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
             sx_query *all = scale(&pool, combine(&pool, SX_OP_AND, subs, nwords, 0), rp.title_all_weight);
             ranked = combine2(&pool, SX_OP_AND_MAYBE, ranked, all);
         }
-        /* only where there are places' regulations: it costs a fifth of
-         * the matching, for nothing on a news index */
-        if (env && env->scoped)
-            ranked = scope_bonus(&pool, ranked, places, rp.scope_weight);
         bq->ranked = 1;
     }
 
@@ -1321,7 +1282,7 @@ done:
     qtoks_free(&marks);
     qtoks_free(&uniq);
     qtoks_free(&item);
-    json_decref(places);
+    bq->places = places; /* search.c's place factor reads them */
     qpool_free(&pool);
     tf_cache_free(&tfc);
     free(req);
@@ -1428,6 +1389,7 @@ void sou_built_query_destroy(sou_built_query *bq)
     json_decref(bq->title_terms);
     json_decref(bq->synonyms);
     json_decref(bq->missing);
+    json_decref(bq->places);
     for (size_t i = 0; i < bq->n_hl; i++)
         free(bq->hl_terms[i]);
     free(bq->hl_terms);

@@ -65,7 +65,10 @@ typedef struct {
     double phrase_weight;  /* scale of adjacent query-bigram pairs; 0 = off */
     double junction_weight; /* scale of a bigram across two query words (0 = not searched) */
     double title_all_weight; /* scale of the bonus for a title holding every query word; 0 = off */
-    double scope_weight;   /* bonus for documents whose place fits the question's (0 = off) */
+    double scope_weight;   /* place: on an index of places' regulations the first hits' scores
+                            * x (1 + 2 this) for the question's places' own (and their
+                            * provinces'), x 1 for other places', x (1 + this) for the rest
+                            * (search.c); 0 = off */
     double title_cover_weight; /* the first hits' scores x (1 + this x the share of their title the
                                 * question covers: search.c); 0 = off */
     int drop_stopwords;    /* 1: drop question/function words (stopwords.h) */
@@ -93,6 +96,7 @@ typedef struct {
     json_t *title_terms;
     json_t *synonyms;    /* owned object: query word -> [its synonyms searched] */
     json_t *missing;     /* owned array: query words in no document (with their synonyms) */
+    json_t *places;      /* owned array: the places the question names, and their provinces */
     char **hl_terms;     /* owned: the positive terms the highlighter marks */
     size_t n_hl;
     int ranked;          /* 1 if some part of the query carries weight */
@@ -108,7 +112,6 @@ typedef struct {
                              * index would; NULL: none of these, Xapian expands when it runs */
     const json_t *synonyms; /* the index's synonym table, {"word": ["synonym", ...]}
                              * (sou_synonym_table); NULL: no synonyms */
-    int scoped;             /* the index holds places' regulations (schema.h XS): rank by place */
     sou_tf_memo *memo;      /* term frequencies of earlier queries on db (tf_memo.h: forgotten at a
                              * new revision); NULL: every one is asked */
 } sou_query_env;

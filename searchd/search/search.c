@@ -855,15 +855,38 @@ static sx_status group_page(const sou_searcher *s, sx_doc *const *docs, const do
     return st;
 }
 
+/* The place factor of a hit with candidate value v[0..len) (nearcopy.h:
+ * its place field) for a question naming places (a json array, perhaps
+ * empty): a place's own regulation (1 + 2f) for the people of that place
+ * or of its cities, another place's 1, anything else (1 + f): the national
+ * law before twenty cities' versions of it unless the question names one.
+ * An index written before the place field ranks every hit alike. */
+static double place_factor(const char *v, size_t len, const json_t *places, double f)
+{
+    size_t pl = 0;
+    const char *p = v ? sou_candidate_field(v, len, SOU_CANDIDATE_PLACE, &pl) : NULL;
+    if (!p)
+        return 1 + f;
+    for (size_t i = 0; i < json_array_size(places); i++) {
+        const json_t *q = json_array_get(places, i);
+        if (json_string_length(q) == pl && !memcmp(json_string_value(q), p, pl))
+            return 1 + 2 * f;
+    }
+    return 1;
+}
+
 /* The first RERANK_WINDOW candidates of docs[0..n) (in Xapian's order,
  * scored score[]) reordered by score x (1 + w x the share of their title
- * the question covers), score[] updated: a title that is mostly the
- * question (律师事务所设立许可 for 开律师事务所需要什么条件) before one that
- * mentions it among much else (香港、澳门律师事务所与广东境内律师事务所联营
- * 设立许可(...)), which BM25 without a title length cannot tell
- * (docs/ranking.md).  Ties keep Xapian's order. */
+ * the question covers) x their place factor (place_factor, with place_f;
+ * 1 when 0), score[] updated.  The title: one that is mostly the question
+ * (律师事务所设立许可 for 开律师事务所需要什么条件) before one that mentions it
+ * among much else (香港、澳门律师事务所与广东境内律师事务所联营设立许可(...)),
+ * which BM25 without a title length cannot tell.  The place: a prior on
+ * the document, so it scales the text's evidence instead of adding to it
+ * (a constant put every regulation of 深圳 before the province's for any
+ * question from 深圳); docs/ranking.md.  Ties keep Xapian's order. */
 static sx_status title_rerank(sx_doc **docs, double *score, unsigned n, const sou_hl_terms *hl, double w,
-                              sx_error *xe)
+                              const json_t *places, double place_f, sx_error *xe)
 {
     /* Hits tied with the last of the window join it: which of a tie group
      * come first depends on document ids, which differ with sharding, and
@@ -883,13 +906,14 @@ static sx_status title_rerank(sx_doc **docs, double *score, unsigned n, const so
         if (!title && (rd = doc_fields_read(docs[i], &data, xe)) == 0) /* an older index: no title there */
             title = sou_stored_field_get(&data, "title", &tlen);
         double cover = title ? sou_hl_coverage(hl, title, tlen) : 0;
+        double placed = place_f > 0 ? place_factor(v, vlen, places, place_f) : 1;
         free(v);
         sou_stored_fields_free(&data);
         if (rd == -2)
             return xe->status;
         if (rd < 0 || cover < 0)
             return SX_ERR_NO_MEMORY;
-        score[i] *= 1 + w * cover;
+        score[i] *= (1 + w * cover) * placed;
     }
     /* insertion sort: stable, and n is the window and its ties, at most the hits fetched */
     for (unsigned i = 1; i < n; i++) {
@@ -943,7 +967,8 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
     int grouping = opt->group && opt->offset + opt->limit <= SOU_GROUP_WINDOW;
     /* the title rerank orders the first hits: a page among them is cut
      * from them in their new order */
-    int rerank = opt->sort == SORT_RELEVANCE && bq->ranked && s->rank.title_cover_weight > 0;
+    double place_f = s->scoped ? s->rank.scope_weight : 0;
+    int rerank = opt->sort == SORT_RELEVANCE && bq->ranked && (s->rank.title_cover_weight > 0 || place_f > 0);
     unsigned first = grouping || (rerank && opt->offset < RERANK_WINDOW) ? 0 : opt->offset;
     unsigned want = opt->offset + opt->limit + TOTAL_SLACK - first, nread = 0, from = opt->offset - first;
     double *score = NULL;
@@ -973,7 +998,7 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
                 score[i] = sx_mset_weight(m, i);
         }
         if (st == SX_OK && rerank && first == 0)
-            st = title_rerank(docs, score, nread, hl, s->rank.title_cover_weight, &xe);
+            st = title_rerank(docs, score, nread, hl, s->rank.title_cover_weight, bq->places, place_f, &xe);
         if (st == SX_OK && grouping)
             st = group_page(s, docs, score, nread, hl, opt, hits, &xe);
         if (st == SX_OK && !grouping && nread > from)
@@ -1050,7 +1075,7 @@ typedef struct {
 
 static int search_once(sou_searcher *s, sx_db *db, search_run *r, sx_error *xe, sou_error *err)
 {
-    sou_query_env env = {s->lex, db, s->syn_table, s->scoped, s->memo};
+    sou_query_env env = {s->lex, db, s->syn_table, s->memo};
     sx_query *unfiltered = NULL;
     int rc;
     if (sou_query_build(&env, r->pq, &s->rank, r->bq, err) < 0) {
@@ -1422,7 +1447,7 @@ json_t *sou_get_document(sou_searcher *s, const char *id, const char *q, sou_err
         /* Only the terms to mark are needed, with the synonyms' (the db's
          * synonym table); NULL db: marks without synonyms. */
         sx_db *db = sou_shards_db(s->shards, NULL);
-        sou_query_env env = {s->lex, db, s->syn_table, s->scoped, s->memo};
+        sou_query_env env = {s->lex, db, s->syn_table, s->memo};
         if (sou_query_parse(q, strlen(q), &pq, err) < 0 || sou_query_build(&env, &pq, &s->rank, &bq, err) < 0)
             goto fail;
         size_t tlen, blen;
