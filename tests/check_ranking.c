@@ -80,6 +80,9 @@ static int build(void)
           "{\"id\":\"stall_new\",\"title\":\"促进测试摊点发展条例\",\"date\":\"2022-10-01\",\"body\":\"第一条 为了扶持摊点发展，制定本条例。\\n第二条 本条例自2022年11月1日起施行。《测试摊点经营条例》同时废止。\"}\n"
           "{\"id\":\"kiosk_old\",\"title\":\"测试报亭管理条例\",\"date\":\"2015-07-01\",\"body\":\"第一条 报亭设置应当办理报亭登记，报亭登记免收费用。\"}\n"
           "{\"id\":\"kiosk_1993\",\"title\":\"测试报亭规划条例\",\"date\":\"2014-11-01\",\"body\":\"第一条 报亭规划。\\n第二条 本条例自公布之日起施行。1993年的《测试报亭管理条例》同时废止。\"}\n"
+          "{\"id\":\"order_law\",\"title\":\"测试秩序法\",\"body\":\"第一条 扰乱公共秩序的，处警告或者罚款。\"}\n"
+          "{\"id\":\"order_amend\",\"title\":\"测试秩序法修正案（二）\",\"date\":\"2020-12-26\",\"body\":\"将第一条修改为：扰乱公共秩序、聚众扰乱公共秩序的，处警告或者罚款。\"}\n"
+          "{\"id\":\"order_rules\",\"title\":\"测试秩序法实施细则\",\"date\":\"2021-01-01\",\"body\":\"聚众扰乱公共秩序的认定，依照本细则。\"}\n"
           "{\"id\":\"dog\",\"title\":\"养犬管理\",\"body\":\"饲养的犬只造成他人损害的，动物饲养人或者管理人应当承担侵权责任，由饲养人负责赔偿。\"}\n"
           "{\"id\":\"own_words\",\"title\":\"内部术语\",\"body\":\"丙丁流程按季度进行。\"}\n",
           f);
@@ -280,7 +283,8 @@ END_TEST
 /* A law and the one it says it replaces (《测试摊点经营条例》同时废止) are
  * one hit, the law in force standing for both, though the old one matches
  * better; a law older than the one of the title it names replaced an
- * earlier law of that title, and both stay. */
+ * earlier law of that title, and both stay; a law and its amendment are
+ * one hit, the law standing. */
 START_TEST(replaced_law_grouped)
 {
     json_t *a = search("摊点登记", 1);
@@ -294,6 +298,16 @@ START_TEST(replaced_law_grouped)
     json_decref(a);
     a = search("报亭登记 报亭规划", 1);
     ck_assert(has_hit(a, "kiosk_old") && has_hit(a, "kiosk_1993"));
+    json_decref(a);
+    /* an amendment and its law: the law (undated: its text has the
+     * amendment) stands, though the amendment matches better and is dated;
+     * its rules are another document */
+    a = search("聚众扰乱公共秩序", 1);
+    ck_assert_str_eq(hit_id(a, 0), "order_law");
+    sim = json_object_get(hit(a, 0), "similar");
+    ck_assert_uint_eq(json_array_size(sim), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sim, 0), "id")), "order_amend");
+    ck_assert(has_hit(a, "order_rules"));
     json_decref(a);
 }
 END_TEST

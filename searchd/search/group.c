@@ -73,7 +73,30 @@ static int replaces(const char *a, size_t alen, const char *t, size_t tl, const 
     return !x || !y || da != db || memcmp(x, y, da) >= 0;
 }
 
-long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title)
+/* 1 if the title a[0..al) is an amendment of the law titled b[0..bl): b,
+ * then 修正案, then perhaps a bracketed number or year (刑法修正案（五）,
+ * 宪法修正案（1988年）, full or half width). */
+static int amends(const char *a, size_t al, const char *b, size_t bl)
+{
+    static const char MARK[] = "修正案";
+    static const char *const BRACKETS[][2] = {{"（", "）"}, {"(", ")"}};
+    size_t ml = sizeof MARK - 1;
+    if (!a || !b || !bl || al < bl + ml || memcmp(a, b, bl) || memcmp(a + bl, MARK, ml))
+        return 0;
+    const char *r = a + bl + ml;
+    size_t rest = al - bl - ml;
+    if (rest == 0)
+        return 1;
+    for (size_t k = 0; k < sizeof BRACKETS / sizeof *BRACKETS; k++) {
+        size_t ol = strlen(BRACKETS[k][0]), cl = strlen(BRACKETS[k][1]);
+        if (rest > ol + cl && !memcmp(r, BRACKETS[k][0], ol) && !memcmp(r + rest - cl, BRACKETS[k][1], cl) &&
+            !memmem(r + ol, rest - ol - cl, BRACKETS[k][1], cl))
+            return 1;
+    }
+    return 0;
+}
+
+long sou_grouper_find(sou_grouper *g, const char *v, size_t len, sou_group_relation *relation)
 {
     const unsigned char *sig = (const unsigned char *)v;
     size_t tl = 0;
@@ -81,7 +104,7 @@ long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title)
     sou_title_key key = {0};
     const unsigned char *art = v ? sou_candidate_article(v, len) : NULL;
     long found = -1;
-    *one_title = 0;
+    *relation = SOU_GROUP_PLACE;
     for (size_t i = 0; v && len >= SOU_NC_BYTES && i < g->n && found < 0; i++) {
         rep *r = &g->v[i];
         if (!r->has_sig)
@@ -90,15 +113,21 @@ long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title)
             if (sou_nearcopy_title_similarity(sig, SOU_NC_BYTES, r->sig, SOU_NC_BYTES) >= 950 &&
                 sou_nearcopy_body_similarity(sig, SOU_NC_BYTES, r->sig, SOU_NC_BYTES) >= 500) {
                 found = (long)i;
-                *one_title = 1;
+                *relation = SOU_GROUP_VERSION;
             }
             continue;
         }
-        /* a law and the one it replaces: versions of one under two names */
+        /* a law and the one it replaces, or one of its amendments: versions
+         * of one under two names, the law in force standing */
         if (replaces(v, len, r->title, r->title_len, r->value, r->value_len) ||
-            replaces(r->value, r->value_len, t, tl, v, len)) {
+            amends(r->title, r->title_len, t, tl)) {
             found = (long)i;
-            *one_title = 1;
+            *relation = SOU_GROUP_REPLACES;
+            break;
+        }
+        if (replaces(r->value, r->value_len, t, tl, v, len) || amends(t, tl, r->title, r->title_len)) {
+            found = (long)i;
+            *relation = SOU_GROUP_REPLACED;
             break;
         }
         /* the bins first, most pairs of hits differ there: of the passages
@@ -118,7 +147,7 @@ long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title)
         }
         if ((same == 2 && body >= SOU_GROUP_BODY_MIN) || same == 1) {
             found = (long)i;
-            *one_title = same == 2;
+            *relation = same == 2 ? SOU_GROUP_VERSION : SOU_GROUP_PLACE;
         }
     }
     sou_title_key_destroy(&key);

@@ -24,7 +24,9 @@
  * A law and one it says it replaces (replaces.h: 《个体工商户条例》同时废止
  * in 促进个体工商户发展条例) are versions of one under two names, and
  * grouped whatever their texts, unless the replacing one is the older (it
- * replaced an earlier law of that title).
+ * replaced an earlier law of that title); so are a law and its amendments
+ * (中华人民共和国刑法修正案（五） amends 中华人民共和国刑法: the law, whose
+ * text has them, stands for them).
  *
  * Grouping is deliberately strict: a false merge hides an answer, a missed
  * one only repeats a result.  What was tried and measured is in
@@ -58,12 +60,20 @@ typedef struct sou_grouper sou_grouper;
 sou_grouper *sou_grouper_new(size_t max, const sou_lexicon *lex, const json_t *synonyms);
 void sou_grouper_free(sou_grouper *g);
 
+/* How a hit is a near-copy of its representative, which decides who stands
+ * for the group (search.c). */
+typedef enum {
+    SOU_GROUP_PLACE = 0,   /* the same article for another place: the best-matching stands */
+    SOU_GROUP_VERSION = 1, /* one title (versions, copies): the newest stands */
+    SOU_GROUP_REPLACED = 2, /* the representative replaces the hit (replaces.h) or is the law
+                             * the hit amends (刑法 for 刑法修正案（五）): it stands */
+    SOU_GROUP_REPLACES = 3, /* the other way round: the hit stands */
+} sou_group_relation;
+
 /* The representative (its index in add order) the hit with candidate value
  * v[0..len) (nearcopy.h: the signature, then the title; may be NULL) is a
- * near-copy of, or -1.  *one_title is set to 1 when the two have one title
- * (versions or copies of one document, not the same article for another
- * place), else 0. */
-long sou_grouper_find(sou_grouper *g, const char *v, size_t len, int *one_title);
+ * near-copy of, or -1; *relation says how. */
+long sou_grouper_find(sou_grouper *g, const char *v, size_t len, sou_group_relation *relation);
 
 /* Representatives added so far. */
 size_t sou_grouper_count(const sou_grouper *g);

@@ -759,23 +759,23 @@ static sx_status group_page(const sou_searcher *s, sx_doc *const *docs, const do
 {
     sou_grouper *g = sou_grouper_new(n, s->lex, s->syn_table);
     long *member_of = calloc(n ? n : 1, sizeof *member_of); /* the group candidate i joined, or -1 */
-    char *one_title = calloc(n ? n : 1, 1); /* candidate i has its representative's title */
+    sou_group_relation *relation = calloc(n ? n : 1, sizeof *relation); /* candidate i's to its group's */
     size_t *page_cand = calloc(opt->limit, sizeof *page_cand); /* the candidate each page hit shows */
     sx_doc **shown = calloc(n ? n : 1, sizeof *shown);        /* whose data is read */
     unsigned *similar = calloc(opt->limit, sizeof *similar);  /* members listed under each */
     char *v = NULL;
-    sx_status st = g && member_of && one_title && page_cand && shown && similar ? SX_OK : SX_ERR_NO_MEMORY;
+    sx_status st = g && member_of && relation && page_cand && shown && similar ? SX_OK : SX_ERR_NO_MEMORY;
     size_t npage = 0, nshown = 0;
     for (unsigned i = 0; st == SX_OK && i < n; i++) {
         size_t len = 0;
-        int one = 0;
+        sou_group_relation rel = SOU_GROUP_PLACE;
         free(v);
         v = NULL;
         if (sx_doc_get_value(docs[i], SOU_VALUE_CANDIDATE, &v, &len, NULL) != SX_OK)
             v = NULL;
-        long r = sou_grouper_find(g, v, len, &one); /* the signature and the title (nearcopy.h) */
+        long r = sou_grouper_find(g, v, len, &rel); /* the signature, the title, its fields (nearcopy.h) */
         member_of[i] = r;
-        one_title[i] = (char)one;
+        relation[i] = rel;
         if (r >= 0 || npage == opt->limit)
             continue;
         if ((r = sou_grouper_add(g, v, len)) < 0) {
@@ -785,16 +785,24 @@ static sx_status group_page(const sou_searcher *s, sx_doc *const *docs, const do
         if ((size_t)r >= opt->offset)
             page_cand[npage++] = i;
     }
-    /* Copies of one text under one title are versions or copies of one
-     * document: the newest (the law in force) stands for them, at the rank
-     * of the best-matching one.  The same article for another place is not
-     * (the 兰州 question keeps the 兰州 article). */
+    /* Who stands for a group: a law that replaces the representative (or
+     * that it amends); else, among copies of one text under one title
+     * (versions or copies of one document), the newest (the law in force),
+     * at the rank of the best-matching one.  The same article for another
+     * place is not a version (the 兰州 question keeps the 兰州 article). */
     for (size_t k = 0; st == SX_OK && k < npage && opt->sort == SORT_RELEVANCE; k++) {
         size_t rep = page_cand[k], best = rep;
         char *best_date = NULL;
-        int dated = 0; /* rep's date read: only a group's dates are */
-        for (unsigned i = (unsigned)rep + 1; i < n; i++) {
-            if (member_of[i] != (long)(opt->offset + k) || !one_title[i])
+        int dated = 0, replaced = 0; /* rep's date read: only a group's dates are */
+        for (unsigned i = (unsigned)rep + 1; i < n && !replaced; i++) {
+            if (member_of[i] != (long)(opt->offset + k))
+                continue;
+            if (relation[i] == SOU_GROUP_REPLACES) {
+                best = i;
+                replaced = 1;
+                continue;
+            }
+            if (relation[i] != SOU_GROUP_VERSION)
                 continue;
             if (!dated++)
                 best_date = value_of(docs[rep], SOU_VALUE_DATE);
@@ -847,7 +855,7 @@ static sx_status group_page(const sou_searcher *s, sx_doc *const *docs, const do
     }
     free(v);
     free(member_of);
-    free(one_title);
+    free(relation);
     free(page_cand);
     free(shown);
     free(similar);
