@@ -18,16 +18,37 @@
 /* Positions of the title and of the body both start here (Xapian's habit). */
 #define SOU_FIRST_POS 1u
 
+/* The distinct terms of a title, in order (a title is a name: a word it
+ * says twice is no more what it is about). */
+typedef struct {
+    char terms[SOU_TITLE_TERMS_MAX][SOU_DOCUMENT_MAX_TERM + 1];
+    size_t n;
+} title_terms;
+
 typedef struct {
     sx_doc *doc;
     sou_unigram_mode mode;
     char term[SOU_DOCUMENT_MAX_TERM + 1];
     size_t prefix_len; /* term[0..prefix_len) holds the prefix */
     int positions;     /* 0: terms only (the title of passages after the first) */
-    unsigned title_wdf; /* add_title_to_body: how much each title token counts */
+    title_terms *seen; /* non-NULL: each term counts once (a title), these so far */
     sx_status status;
     sx_error *err;
 } term_ctx;
+
+/* 1 if term[0..len) was new to t (now added), 0 if t had it, -1 if t is
+ * full (then it counts as new). */
+static int title_terms_add(title_terms *t, const char *term, size_t len)
+{
+    if (len > SOU_DOCUMENT_MAX_TERM || t->n == SOU_TITLE_TERMS_MAX)
+        return -1;
+    for (size_t i = 0; i < t->n; i++)
+        if (strlen(t->terms[i]) == len && !memcmp(t->terms[i], term, len))
+            return 0;
+    memcpy(t->terms[t->n], term, len);
+    t->terms[t->n++][len] = '\0';
+    return 1;
+}
 
 static int add_token(const sou_token *tok, void *arg)
 {
@@ -37,6 +58,11 @@ static int add_token(const sou_token *tok, void *arg)
     if (n > SOU_DOCUMENT_MAX_TERM)
         return 0; /* a run too long to be a useful term */
     memcpy(c->term + c->prefix_len, tok->term, tok->term_len);
+    if (c->seen && title_terms_add(c->seen, tok->term, tok->term_len) == 0) { /* said again */
+        if (c->positions && tok->kind != SOU_TOKEN_UNIGRAM)
+            c->status = sx_doc_add_position(c->doc, c->term, n, tok->pos, c->err);
+        return c->status != SX_OK;
+    }
     if (!c->positions) {
         c->status = sx_doc_add_term(c->doc, c->term, n, 1, c->err);
     } else if (tok->kind == SOU_TOKEN_UNIGRAM) {
@@ -125,32 +151,40 @@ int sou_document_date_value(const char *date, char out[15])
  * is really a paragraph must not match every question through its
  * many words.  The S-prefixed title terms stay for title: searches and the
  * query-time title boost. */
-static int count_token(const sou_token *tok, void *arg)
+static int collect_title_token(const sou_token *tok, void *arg)
 {
-    (*(unsigned *)arg)++;
+    title_terms_add(arg, tok->term, tok->term_len);
     return 0;
 }
 
-static int add_title_token(const sou_token *tok, void *arg)
+/* The title's terms (SOU_PREFIX_TITLE), each counted once; with positions,
+ * a repeated one's positions kept (title phrases still match). */
+static sx_status add_title(term_ctx *c, const char *title, int positions)
 {
-    term_ctx *c = arg;
-    if (tok->term_len > SOU_DOCUMENT_MAX_TERM)
-        return 0;
-    c->status = sx_doc_add_term(c->doc, tok->term, tok->term_len, c->title_wdf, c->err);
-    return c->status != SX_OK;
+    static _Thread_local title_terms seen; /* 60 KB: not on the stack */
+    seen.n = 0;
+    c->seen = &seen;
+    sx_status st = add_text(c, SOU_PREFIX_TITLE, title, strlen(title), positions);
+    c->seen = NULL;
+    return st;
 }
 
 static sx_status add_title_to_body(term_ctx *c, const char *title)
 {
-    unsigned n = 0;
-    sou_tokenize(title, strlen(title), SOU_FIRST_POS, 0, count_token, &n, NULL);
-    c->title_wdf = n <= SOU_TITLE_BODY_TOKENS ? SOU_TITLE_BODY_WDF
+    static _Thread_local title_terms t; /* 60 KB: not on the stack */
+    t.n = 0;
+    sou_tokenize(title, strlen(title), SOU_FIRST_POS, 0, collect_title_token, &t, NULL);
+    unsigned n = (unsigned)t.n;
+    unsigned wdf = n <= SOU_TITLE_BODY_TOKENS ? SOU_TITLE_BODY_WDF
                                               : (SOU_TITLE_BODY_WDF * SOU_TITLE_BODY_TOKENS + n / 2) / n;
-    if (c->title_wdf == 0)
-        c->title_wdf = 1;
-    c->status = SX_OK;
-    sou_tokenize(title, strlen(title), SOU_FIRST_POS, 0, add_title_token, c, NULL);
-    return c->status;
+    if (wdf == 0)
+        wdf = 1;
+    for (size_t i = 0; i < t.n; i++) {
+        sx_status st = sx_doc_add_term(c->doc, t.terms[i], strlen(t.terms[i]), wdf, c->err);
+        if (st != SX_OK)
+            return st;
+    }
+    return SX_OK;
 }
 
 /* The place whose own regulation the title names (schema.h: XS<place>), into
@@ -266,6 +300,7 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
 
     out->n = 0;
     c.mode = mode;
+    c.seen = NULL;
     c.err = err;
     idlen = sou_document_idterm(in->id, idterm, sizeof idterm);
     if (idlen == 0) {
@@ -326,7 +361,7 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
             /* Every passage ranks with the title; its positions (for
              * title phrases) are stored once, on the first: each copy costs
              * a position list per title term and passage. */
-            (st = add_text(&c, SOU_PREFIX_TITLE, in->title, strlen(in->title), i == 0)) != SX_OK ||
+            (st = add_title(&c, in->title, i == 0)) != SX_OK ||
             (st = add_text(&c, "", in->body + p->start, p->end - p->start, 1)) != SX_OK ||
             (st = add_title_to_body(&c, in->title)) != SX_OK ||
             (place_len && i == 0 && (st = sx_doc_add_boolean_term(d, scope, scope_len, err)) != SX_OK) ||

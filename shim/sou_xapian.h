@@ -300,6 +300,10 @@ void sx_doc_free(sx_doc *doc);
 /* Add term at position pos (wdf += 1). */
 sx_status sx_doc_add_posting(sx_doc *doc, const char *term, size_t len, uint32_t pos, sx_error *err);
 
+/* Add position pos of term without raising its wdf (a title's repeated
+ * word: findable by phrase, counted once). */
+sx_status sx_doc_add_position(sx_doc *doc, const char *term, size_t len, uint32_t pos, sx_error *err);
+
 /* Add term without a position (wdf += wdf_inc). */
 sx_status sx_doc_add_term(sx_doc *doc, const char *term, size_t len, unsigned wdf_inc, sx_error *err);
 

@@ -34,6 +34,19 @@ extern "C" sx_status sx_doc_add_posting(sx_doc *doc, const char *term, size_t le
     }
 }
 
+extern "C" sx_status sx_doc_add_position(sx_doc *doc, const char *term, size_t len, uint32_t pos,
+                                        sx_error *err)
+{
+    SX_REQUIRE(doc, err, "doc is NULL");
+    SX_REQUIRE(term && len, err, "term is NULL or empty");
+    try {
+        doc->doc.add_posting(std::string(term, len), pos, 0);
+        return SX_OK;
+    } catch (...) {
+        return sx_fail(err, nullptr);
+    }
+}
+
 extern "C" sx_status sx_doc_add_term(sx_doc *doc, const char *term, size_t len, unsigned wdf_inc,
                                     sx_error *err)
 {

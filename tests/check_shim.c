@@ -217,6 +217,7 @@ START_TEST(test_round_trip)
     CK_OK(sx_doc_add_posting(doc, "保地", strlen("保地"), 2, err));
     CK_OK(sx_doc_add_posting(doc, "参保", strlen("参保"), 7, err));
     CK_OK(sx_doc_add_posting(doc, "参保", strlen("参保"), 4, err));
+    CK_OK(sx_doc_add_position(doc, "保地", strlen("保地"), 9, err)); /* a position, wdf stays 1 */
     CK_OK(sx_doc_add_term(doc, "nopos", 5, 3, err));
     CK_OK(sx_doc_add_boolean_term(doc, "Kpolicy", 7, err));
     CK_OK(sx_doc_set_value(doc, 0, "20260206", 8, err));
@@ -251,6 +252,11 @@ START_TEST(test_round_trip)
     ck_assert_uint_eq(pos[0], 1);
     ck_assert_uint_eq(pos[1], 4);
     ck_assert_uint_eq(pos[2], 7);
+    free(pos);
+    CK_OK(sx_db_positions(r, did, "保地", strlen("保地"), &pos, &count, err));
+    ck_assert_uint_eq(count, 2);
+    ck_assert_uint_eq(pos[0], 2);
+    ck_assert_uint_eq(pos[1], 9);
     free(pos);
     CK_OK(sx_db_positions(r, did, "nopos", 5, &pos, &count, err));
     ck_assert_uint_eq(count, 0);
@@ -889,6 +895,7 @@ START_TEST(test_null_arguments)
     CK_INVALID(sx_db_compact(src, 1, "/tmp/x", &e));
 
     CK_INVALID(sx_doc_add_posting(NULL, "a", 1, 1, &e));
+    CK_INVALID(sx_doc_add_position(NULL, "a", 1, 1, &e));
     CK_INVALID(sx_doc_add_term(NULL, "a", 1, 1, &e));
     CK_INVALID(sx_doc_add_boolean_term(NULL, "a", 1, &e));
     CK_INVALID(sx_doc_set_value(NULL, 0, "a", 1, &e));
@@ -900,6 +907,7 @@ START_TEST(test_null_arguments)
     sx_doc *d = sx_doc_new();
     CK_INVALID(sx_doc_add_posting(d, NULL, 1, 1, &e));
     CK_INVALID(sx_doc_add_posting(d, "a", 0, 1, &e));
+    CK_INVALID(sx_doc_add_position(d, NULL, 1, 1, &e));
     CK_INVALID(sx_doc_add_term(d, "", 0, 1, &e));
     CK_INVALID(sx_doc_add_boolean_term(d, NULL, 0, &e));
     CK_INVALID(sx_doc_set_data(d, NULL, 3, &e));

@@ -8,7 +8,8 @@
  *                deleting by it reaches all of them   e.g. Q000_ac1cf03b7f701441
  *   K            (boolean) on the first passage only: one per article, so its
  *                term frequency counts articles
- *   S<term>      title terms, with positions, on every passage  e.g. S参保
+ *   S<term>      title terms, with positions, on every passage, each counted once
+ *                (wdf 1: a title is a name; a repeated word's positions stay)  e.g. S参保
  *   XW<word>, XP<phrase> (boolean) the title's words and phrases, on the first
  *                passage only: the examples and the suggestions (title_terms.h)
  *   XF<field>:<value> (boolean) facet filters (fields.h)
@@ -18,8 +19,8 @@
  *                (条例, 办法, 规定 ...): 上海市生活垃圾管理条例, place 上海 (a
  *                field of value 3).  An index with some ranks by place.
  *   <term>       the passage's body terms: CJK bigrams with positions, CJK
- *                unigrams, words; and the title's terms, without positions, with
- *                wdf SOU_TITLE_BODY_WDF (the title weighted into the body, BM25F-style)
+ *                unigrams, words; and the title's distinct terms, without positions,
+ *                with wdf SOU_TITLE_BODY_WDF (the title weighted into the body, BM25F-style)
  *   value 0      date, "YYYYMMDDhhmmss" (digits only, sortable, missing parts 0)
  *   value 1      the article id, on the passages of an article that has several:
  *                the collapse key that folds passages back into one hit per
@@ -62,7 +63,8 @@
 #define SOU_PREFIX_TITLE_WORD "XW"   /* XW<word>: the title's words (title_terms.h) */
 #define SOU_PREFIX_TITLE_PHRASE "XP" /* XP<phrase>: the title's phrases, for suggestions */
 #define SOU_TITLE_PHRASE_CHARS 24u   /* longest XP phrase, characters */
-#define SOU_TITLE_BODY_TOKENS 16u /* ... in a title of up to this many tokens; less in longer ones */
+#define SOU_TITLE_BODY_TOKENS 16u /* ... in a title of up to this many distinct tokens; less in longer ones */
+#define SOU_TITLE_TERMS_MAX 256u  /* distinct title terms weighted into the body at most */
 #define SOU_TITLE_BODY_WDF 3u /* 3 and 6 ranked the same on gd and laws; 0 ranked gd 0.05 lower */
 #define SOU_VALUE_DATE 0u
 #define SOU_VALUE_ARTICLE 1u
