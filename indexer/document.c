@@ -142,15 +142,7 @@ int sou_document_date_value(const char *date, char out[15])
     return 1;
 }
 
-/* The title's words counted in the body too (no positions): BM25F's way of
- * weighting a field, one document length and one saturation for both, so a
- * title word weighs more in a short guide than in a long story
- * (docs/ranking.md).  Each counts SOU_TITLE_BODY_WDF times in a title of up
- * to SOU_TITLE_BODY_TOKENS tokens, proportionally less in a longer one
- * (BM25F's length normalisation of the field): a 60-character "title" that
- * is really a paragraph must not match every question through its
- * many words.  The S-prefixed title terms stay for title: searches and the
- * query-time title boost. */
+/* sou_tokenize's callback: the token into the title_terms set arg. */
 static int collect_title_token(const sou_token *tok, void *arg)
 {
     title_terms_add(arg, tok->term, tok->term_len);
@@ -169,6 +161,16 @@ static sx_status add_title(term_ctx *c, const char *title, int positions)
     return st;
 }
 
+/* The title's words counted in the body too (no positions): BM25F's way of
+ * weighting a field, one document length and one saturation for both, so a
+ * title word weighs more in a short guide than in a long story
+ * (docs/ranking.md).  Each distinct word counts SOU_TITLE_BODY_WDF times (once
+ * however often the title says it) in a title of up to SOU_TITLE_BODY_TOKENS
+ * distinct tokens, proportionally less in a longer one
+ * (BM25F's length normalisation of the field): a 60-character "title" that
+ * is really a paragraph must not match every question through its
+ * many words.  The S-prefixed title terms stay for title: searches and the
+ * query-time title boost. */
 static sx_status add_title_to_body(term_ctx *c, const char *title)
 {
     static _Thread_local title_terms t; /* 60 KB: not on the stack */
@@ -187,8 +189,8 @@ static sx_status add_title_to_body(term_ctx *c, const char *title)
     return SX_OK;
 }
 
-/* The place whose own regulation the title names (schema.h: XS<place>), into
- * out (cap bytes); its length, or 0 when the title is not a place's
+/* The place whose own regulation the title names (schema.h: XS, and the
+ * place in value 3), into out (cap bytes); its length, or 0 when the title is not a place's
  * regulation.  The place is the shortest division (places.h) followed by an
  * administrative unit (上海 of 上海市市容环境卫生管理条例, not 上海市; 深圳 of
  * 深圳经济特区...), else a place the lexicon knows (segment.h) followed by 县
