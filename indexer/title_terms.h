@@ -1,6 +1,6 @@
 /*
  * title_terms.h: what the suggestions and the home page's examples are
- * drawn from (schema.h: XW, XS), the words and phrases of an article's
+ * drawn from (schema.h: XW, XP), the words and phrases of an article's
  * title, added to its first passage only (one per article, so a term's
  * frequency counts articles).
  *
@@ -22,7 +22,7 @@
 #include "segment.h"
 #include "sou_xapian.h"
 
-/* Add title's XW and XS terms to doc (boolean terms: no weight, no
+/* Add title's XW and XP terms to doc (boolean terms: no weight, no
  * length).  lex may be NULL (each CJK run is then one word).  Returns SX_OK
  * or the shim's status with err filled. */
 sx_status sou_title_terms_add(const sou_lexicon *lex, const char *title, sx_doc *doc, sx_error *err);
