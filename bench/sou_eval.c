@@ -117,6 +117,8 @@ int main(int argc, char **argv)
             rp.b = v;
         else if (!strcmp(a, "--title"))
             rp.title_weight = v;
+        else if (!strcmp(a, "--audience"))
+            rp.audience_weight = v;
         else if (!strcmp(a, "--scope"))
             rp.scope_weight = v;
         else if (!strcmp(a, "--title-cover"))

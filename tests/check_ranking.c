@@ -83,6 +83,8 @@ static int build(void)
           "{\"id\":\"order_law\",\"title\":\"测试秩序法\",\"body\":\"第一条 扰乱公共秩序的，处警告或者罚款。\"}\n"
           "{\"id\":\"order_amend\",\"title\":\"测试秩序法修正案（二）\",\"date\":\"2020-12-26\",\"body\":\"将第一条修改为：扰乱公共秩序、聚众扰乱公共秩序的，处警告或者罚款。\"}\n"
           "{\"id\":\"order_rules\",\"title\":\"测试秩序法实施细则\",\"date\":\"2021-01-01\",\"body\":\"聚众扰乱公共秩序的认定，依照本细则。\"}\n"
+          "{\"id\":\"licence_foreign\",\"title\":\"测试驾驶证申领(外国人申领)\",\"body\":\"外国人申领驾驶证应当提交护照和居留证件，并参加考试。\"}\n"
+          "{\"id\":\"licence_home\",\"title\":\"测试驾驶证申领(大陆居民申领)\",\"body\":\"申领驾驶证应当提交身份证明，并参加考试。\"}\n"
           "{\"id\":\"dog\",\"title\":\"养犬管理\",\"body\":\"饲养的犬只造成他人损害的，动物饲养人或者管理人应当承担侵权责任，由饲养人负责赔偿。\"}\n"
           "{\"id\":\"own_words\",\"title\":\"内部术语\",\"body\":\"丙丁流程按季度进行。\"}\n",
           f);
@@ -504,6 +506,29 @@ START_TEST(place_factor_rerank)
 }
 END_TEST
 
+/* A title addressed to an audience the question does not name (外国人)
+ * scales its score by 0.9 (audience.h); a question that names it (外國人,
+ * folded) leaves it alone, and a title for no audience is never scaled. */
+START_TEST(audience_rerank)
+{
+    const char *qs[] = {"申领驾驶证要参加考试吗", "外國人申领驾驶证要参加考试吗"};
+    for (int k = 0; k < 2; k++) {
+        sou_rank_params rp;
+        sou_rank_params_init(&rp);
+        sou_searcher_set_rank(g_s, &rp);
+        json_t *a = search(qs[k], 0);
+        rp.audience_weight = 1;
+        sou_searcher_set_rank(g_s, &rp);
+        json_t *b = search(qs[k], 0);
+        ck_assert_double_eq_tol(score_of(a, "licence_foreign") / score_of(b, "licence_foreign"), k ? 1.0 : 0.9,
+                                0.001);
+        ck_assert_double_eq_tol(score_of(a, "licence_home") / score_of(b, "licence_home"), 1.0, 0.001);
+        json_decref(a);
+        json_decref(b);
+    }
+}
+END_TEST
+
 /* The first hits' scores grow with the share of their title the question
  * covers (x (1 + 0.2 x share)), and the page is in the new order: 律师事务所
  * and 设立 (开 => 设立) are 7 of the 9 characters of 律师事务所设立许可,
@@ -529,14 +554,14 @@ START_TEST(title_coverage_rerank)
 }
 END_TEST
 
-/* A common term (here: in more than a fifth of the passages) only adds to
+/* A common term (here: in more than a tenth of the passages) only adds to
  * documents that match a rarer one: 依照有关规定养犬 finds the dog rule, not
  * every law article that says 依照有关规定; alone it still finds them. */
 START_TEST(common_terms_add_only)
 {
     sou_rank_params rp;
     sou_rank_params_init(&rp);
-    rp.common_share = 0.2;
+    rp.common_share = 0.1;
     rp.common_docs = 0;
     sou_searcher_set_rank(g_s, &rp);
     json_t *a = search("依照有关规定养犬", 0);
@@ -581,6 +606,7 @@ static Suite *ranking_suite(void)
     tcase_add_test(core, highlights_whole_words);
     tcase_add_test(core, place_scope);
     tcase_add_test(core, place_factor_rerank);
+    tcase_add_test(core, audience_rerank);
     tcase_add_test(core, missing_words);
     tcase_add_test(core, synonym_in_title);
     tcase_add_test(core, synonym_words_any_order);

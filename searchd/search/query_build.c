@@ -45,6 +45,7 @@ void sou_rank_params_init(sou_rank_params *rp)
                               * already reward adjacency) */
     rp->junction_weight = 0.5;
     rp->scope_weight = 0.3; /* the same laws s1 from 0.25 to 0.5 (docs/ranking.md) */
+    rp->audience_weight = 0.9;
     rp->title_all_weight = 1; /* gd s1 +0.05, laws +0.05 (with synonyms), cmrc2018 unchanged */
     rp->title_cover_weight = 0.2; /* gd MRR +0.04, laws +0.02, combined +0.04, cmrc2018 unchanged */
     rp->drop_stopwords = 1;

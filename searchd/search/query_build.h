@@ -69,6 +69,8 @@ typedef struct {
                             * x (1 + 2 this) for the question's places' own (and their
                             * provinces'), x 1 for other places', x (1 + this) for the rest
                             * (search.c); 0 = off */
+    double audience_weight; /* the first hits' scores x this for a title addressed to an
+                             * audience the question does not name (audience.h); 1 = off */
     double title_cover_weight; /* the first hits' scores x (1 + this x the share of their title the
                                 * question covers: search.c); 0 = off */
     int drop_stopwords;    /* 1: drop question/function words (stopwords.h) */

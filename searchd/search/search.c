@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audience.h"
 #include "db_error.h"
 #include "facet_search.h"
 #include "group.h"
@@ -886,7 +887,8 @@ static double place_factor(const char *v, size_t len, const json_t *places, doub
 /* The first RERANK_WINDOW candidates of docs[0..n) (in Xapian's order,
  * scored score[]) reordered by score x (1 + w x the share of their title
  * the question covers) x their place factor (place_factor, with place_f;
- * 1 when 0), score[] updated.  The title: one that is mostly the question
+ * 1 when 0) x audience_f when the title names an audience (audience.h)
+ * that the question's audiences (asked) leave out, score[] updated.  The title: one that is mostly the question
  * (律师事务所设立许可 for 开律师事务所需要什么条件) before one that mentions it
  * among much else (香港、澳门律师事务所与广东境内律师事务所联营设立许可(...)),
  * which BM25 without a title length cannot tell.  The place: a prior on
@@ -894,7 +896,8 @@ static double place_factor(const char *v, size_t len, const json_t *places, doub
  * (a constant put every regulation of 深圳 before the province's for any
  * question from 深圳); docs/ranking.md.  Ties keep Xapian's order. */
 static sx_status title_rerank(sx_doc **docs, double *score, unsigned n, const sou_hl_terms *hl, double w,
-                              const json_t *places, double place_f, sx_error *xe)
+                              const json_t *places, double place_f, unsigned asked, double audience_f,
+                              sx_error *xe)
 {
     /* Hits tied with the last of the window join it: which of a tie group
      * come first depends on document ids, which differ with sharding, and
@@ -915,6 +918,8 @@ static sx_status title_rerank(sx_doc **docs, double *score, unsigned n, const so
             title = sou_stored_field_get(&data, "title", &tlen);
         double cover = title ? sou_hl_coverage(hl, title, tlen) : 0;
         double placed = place_f > 0 ? place_factor(v, vlen, places, place_f) : 1;
+        if (audience_f != 1 && title && (sou_audiences(title, tlen) & ~asked))
+            placed *= audience_f;
         free(v);
         sou_stored_fields_free(&data);
         if (rd == -2)
@@ -976,7 +981,8 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
     /* the title rerank orders the first hits: a page among them is cut
      * from them in their new order */
     double place_f = s->scoped ? s->rank.scope_weight : 0;
-    int rerank = opt->sort == SORT_RELEVANCE && bq->ranked && (s->rank.title_cover_weight > 0 || place_f > 0);
+    int rerank = opt->sort == SORT_RELEVANCE && bq->ranked &&
+                 (s->rank.title_cover_weight > 0 || place_f > 0 || s->rank.audience_weight != 1);
     unsigned first = grouping || (rerank && opt->offset < RERANK_WINDOW) ? 0 : opt->offset;
     unsigned want = opt->offset + opt->limit + TOTAL_SLACK - first, nread = 0, from = opt->offset - first;
     double *score = NULL;
@@ -1006,7 +1012,8 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
                 score[i] = sx_mset_weight(m, i);
         }
         if (st == SX_OK && rerank && first == 0)
-            st = title_rerank(docs, score, nread, hl, s->rank.title_cover_weight, bq->places, place_f, &xe);
+            st = title_rerank(docs, score, nread, hl, s->rank.title_cover_weight, bq->places, place_f,
+                              opt->q ? sou_audiences(opt->q, strlen(opt->q)) : 0, s->rank.audience_weight, &xe);
         if (st == SX_OK && grouping)
             st = group_page(s, docs, score, nread, hl, opt, hits, &xe);
         if (st == SX_OK && !grouping && nread > from)

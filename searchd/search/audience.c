@@ -1,0 +1,35 @@
+/* audience.c: the words that name a special audience (audience.h). */
+#include "audience.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tokenize.h"
+
+/* Normalised forms; a word's bit is its audience's. */
+static const struct {
+    const char *word;
+    unsigned audience;
+} WORDS[] = {
+    {"外国人", 1}, {"外籍", 1}, {"外国", 1},
+    {"港澳台", 2}, {"港澳", 2}, {"香港", 2}, {"澳门", 2}, {"台湾", 2}, {"台胞", 2},
+    {"华侨", 4}, {"侨胞", 4}, {"归侨", 4},
+};
+
+unsigned sou_audiences(const char *text, size_t len)
+{
+    if (!text || !len)
+        return 0;
+    char stack[1024], *buf = len < sizeof stack ? stack : malloc(len + 1);
+    size_t n = buf ? sou_normalize(text, len, buf, len + 1, NULL) : len + 1;
+    const char *t = n <= len ? buf : text; /* did not fit (or no memory): the raw text */
+    if (t == text)
+        n = len;
+    unsigned found = 0;
+    for (size_t i = 0; i < sizeof WORDS / sizeof *WORDS; i++)
+        if (memmem(t, n, WORDS[i].word, strlen(WORDS[i].word)))
+            found |= WORDS[i].audience;
+    if (buf != stack)
+        free(buf);
+    return found;
+}
