@@ -142,6 +142,10 @@ int sou_document_date_value(const char *date, char out[15])
     return 1;
 }
 
+/* The one title set of this thread (60 KB: not on the stack), used by
+ * add_title and add_title_to_body in turn. */
+static _Thread_local title_terms title_set;
+
 /* sou_tokenize's callback: the token into the title_terms set arg. */
 static int collect_title_token(const sou_token *tok, void *arg)
 {
@@ -153,9 +157,9 @@ static int collect_title_token(const sou_token *tok, void *arg)
  * a repeated one's positions kept (title phrases still match). */
 static sx_status add_title(term_ctx *c, const char *title, int positions)
 {
-    static _Thread_local title_terms seen; /* 60 KB: not on the stack */
-    seen.n = 0;
-    c->seen = &seen;
+    title_terms *seen = &title_set;
+    seen->n = 0;
+    c->seen = seen;
     sx_status st = add_text(c, SOU_PREFIX_TITLE, title, strlen(title), positions);
     c->seen = NULL;
     return st;
@@ -173,16 +177,16 @@ static sx_status add_title(term_ctx *c, const char *title, int positions)
  * query-time title boost. */
 static sx_status add_title_to_body(term_ctx *c, const char *title)
 {
-    static _Thread_local title_terms t; /* 60 KB: not on the stack */
-    t.n = 0;
-    sou_tokenize(title, strlen(title), SOU_FIRST_POS, 0, collect_title_token, &t, NULL);
-    unsigned n = (unsigned)t.n;
+    title_terms *t = &title_set;
+    t->n = 0;
+    sou_tokenize(title, strlen(title), SOU_FIRST_POS, 0, collect_title_token, t, NULL);
+    unsigned n = (unsigned)t->n;
     unsigned wdf = n <= SOU_TITLE_BODY_TOKENS ? SOU_TITLE_BODY_WDF
                                               : (SOU_TITLE_BODY_WDF * SOU_TITLE_BODY_TOKENS + n / 2) / n;
     if (wdf == 0)
         wdf = 1;
-    for (size_t i = 0; i < t.n; i++) {
-        sx_status st = sx_doc_add_term(c->doc, t.terms[i], strlen(t.terms[i]), wdf, c->err);
+    for (size_t i = 0; i < t->n; i++) {
+        sx_status st = sx_doc_add_term(c->doc, t->terms[i], strlen(t->terms[i]), wdf, c->err);
         if (st != SX_OK)
             return st;
     }
@@ -314,10 +318,8 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
         goto done;
     }
     has_date = in->date && sou_document_date_value(in->date, date);
-    char scope[SOU_DOCUMENT_MAX_TERM + 1];
-    size_t scope_len = strlen(SOU_PREFIX_SCOPE);
-    memcpy(scope, SOU_PREFIX_SCOPE, scope_len);
-    size_t place_len = title_scope(in->title, scope + scope_len, sizeof scope - scope_len);
+    char place[SOU_DOCUMENT_MAX_TERM + 1];
+    size_t place_len = title_scope(in->title, place, sizeof place);
     if (has_date) {
         memcpy(date_asc, date, sizeof date);
         for (int i = 0; i < 14; i++)
@@ -327,22 +329,14 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
      * fields, its body replaced for each. */
     unsigned char article[SOU_NC_ARTICLE_BYTES]; /* the whole body's signature, on every passage */
     sou_nearcopy_article(in->body, in->body_len, article);
-    /* what grouping reads beside the signatures (nearcopy.h): the date and
-     * the titles of the laws this one replaces */
-    char cfields[2 + 8 + 2 + SOU_DOCUMENT_MAX_TERM + SOU_REPLACES_MAX * 256];
+    /* what ranking and grouping read beside the signatures (nearcopy.h):
+     * the date (its day), the place, the titles of the laws this one replaces */
+    char cfields[2 + 8 + 2 + SOU_DOCUMENT_MAX_TERM + SOU_REPLACES_BYTES];
     size_t ncf = 0;
-    if (has_date) {
-        cfields[ncf++] = '\0';
-        cfields[ncf++] = SOU_CANDIDATE_DATE;
-        memcpy(cfields + ncf, date, 8);
-        ncf += 8;
-    }
-    if (place_len && ncf + 2 + place_len <= sizeof cfields) {
-        cfields[ncf++] = '\0';
-        cfields[ncf++] = SOU_CANDIDATE_PLACE;
-        memcpy(cfields + ncf, scope + scope_len, place_len);
-        ncf += place_len;
-    }
+    if (has_date)
+        sou_candidate_field_put(cfields, &ncf, sizeof cfields, SOU_CANDIDATE_DATE, date, 8);
+    if (place_len)
+        sou_candidate_field_put(cfields, &ncf, sizeof cfields, SOU_CANDIDATE_PLACE, place, place_len);
     ncf += sou_replaced_titles(in->body, in->body_len, cfields + ncf, sizeof cfields - ncf);
     if (sou_passages_split(in->body, in->body_len, &ps) < 0 || !(fields = json_copy(in->fields))) {
         st = no_memory(err);
@@ -366,7 +360,8 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
             (st = add_title(&c, in->title, i == 0)) != SX_OK ||
             (st = add_text(&c, "", in->body + p->start, p->end - p->start, 1)) != SX_OK ||
             (st = add_title_to_body(&c, in->title)) != SX_OK ||
-            (place_len && i == 0 && (st = sx_doc_add_boolean_term(d, scope, scope_len, err)) != SX_OK) ||
+            (place_len && i == 0 &&
+             (st = sx_doc_add_boolean_term(d, SOU_PREFIX_SCOPE, strlen(SOU_PREFIX_SCOPE), err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE, date, 14, err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE_ASC, date_asc, 14, err)) != SX_OK) ||
             (ps.n > 1 && (st = sx_doc_set_value(d, SOU_VALUE_ARTICLE, in->id, strlen(in->id), err)) != SX_OK) ||

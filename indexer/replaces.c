@@ -10,7 +10,6 @@
 #define OPEN "《"
 #define CLOSE "》"
 #define GAP_CHARS 12
-#define TITLE_MAX_CHARS 80
 
 /* 1 if the gap s[0..n) between 》 and the formula holds a character that
  * makes it another sentence or an article of the law (第, 《, 。, ；, a
@@ -59,9 +58,9 @@ size_t sou_replaced_titles(const char *body, size_t len, char *out, size_t cap)
         }
         if (!close || breaks_gap(body + close + cl, (size_t)(f - body) - close - cl))
             continue;
-        /* back from 》 to 《, over at most TITLE_MAX_CHARS characters */
+        /* back from 》 to 《, over at most SOU_REPLACES_TITLE_CHARS characters */
         size_t open = close, start = 0;
-        for (int k = 0; k < TITLE_MAX_CHARS && open >= ol; k++) {
+        for (int k = 0; k < SOU_REPLACES_TITLE_CHARS && open >= ol; k++) {
             open = char_before(body, open);
             if (open + ol <= close && !memcmp(body + open, OPEN, ol)) {
                 start = open + ol;
@@ -76,12 +75,8 @@ size_t sou_replaced_titles(const char *body, size_t len, char *out, size_t cap)
         if (memmem(body + start, tl, OPEN, ol) || memchr(body + start, '\0', tl) ||
             sou_utf8_valid_prefix(body + start, tl) != tl) /* a field holds no NUL (nearcopy.h) */
             continue;
-        if (w + 2 + tl > cap)
+        if (sou_candidate_field_put(out, &w, cap, SOU_CANDIDATE_REPLACES, body + start, tl) < 0)
             break;
-        out[w++] = '\0';
-        out[w++] = SOU_CANDIDATE_REPLACES;
-        memcpy(out + w, body + start, tl);
-        w += tl;
         found++;
     }
     return w;

@@ -14,8 +14,11 @@
 
 #include <stddef.h>
 
-/* At most this many titles are taken from one document. */
+/* At most this many titles are taken from one document, each of at most
+ * SOU_REPLACES_TITLE_CHARS characters: SOU_REPLACES_BYTES of fields. */
 #define SOU_REPLACES_MAX 8
+#define SOU_REPLACES_TITLE_CHARS 80
+#define SOU_REPLACES_BYTES (SOU_REPLACES_MAX * (2 + 4 * SOU_REPLACES_TITLE_CHARS))
 
 /* Append to out[0..cap) the candidate-value fields (nearcopy.h:
  * SOU_CANDIDATE_REPLACES) of the titles body[0..len) says it replaces:

@@ -73,6 +73,18 @@ static void check_marks(const sou_hl_result *r)
     ck_assert(valid_utf8(r->text, r->text_len));
 }
 
+/* text highlighted whole with t gives html (its marks checked); how many marks. */
+static size_t check_html(const sou_hl_terms *t, const char *text, const char *html)
+{
+    sou_hl_result r;
+    ck_assert_int_eq(sou_highlight_whole(t, text, strlen(text), &r), 0);
+    ck_assert_str_eq(r.html, html);
+    check_marks(&r);
+    size_t n = r.n_marks;
+    sou_hl_result_destroy(&r);
+    return n;
+}
+
 START_TEST(merge_overlapping)
 {
     sou_hl_terms *t = terms("参保", "保地", NULL);
@@ -93,11 +105,7 @@ END_TEST
 START_TEST(merge_adjacent)
 {
     sou_hl_terms *t = terms("医保", "参保", NULL);
-    sou_hl_result r;
-    const char *text = "天津医保参保人";
-    ck_assert_int_eq(sou_highlight_whole(t, text, strlen(text), &r), 0);
-    ck_assert_str_eq(r.html, "天津<mark>医保参保</mark>人");
-    sou_hl_result_destroy(&r);
+    check_html(t, "天津医保参保人", "天津<mark>医保参保</mark>人");
     sou_hl_terms_free(t);
 }
 END_TEST
@@ -107,11 +115,7 @@ START_TEST(no_stray_single_characters)
     /* 参 and 保 alone are one-character runs (unigram tokens): a query of
      * bigrams must not light them up. */
     sou_hl_terms *t = terms("参保", NULL);
-    sou_hl_result r;
-    const char *text = "参，保，参保。";
-    ck_assert_int_eq(sou_highlight_whole(t, text, strlen(text), &r), 0);
-    ck_assert_str_eq(r.html, "参，保，<mark>参保</mark>。");
-    sou_hl_result_destroy(&r);
+    check_html(t, "参，保，参保。", "参，保，<mark>参保</mark>。");
     sou_hl_terms_free(t);
 }
 END_TEST
@@ -119,12 +123,7 @@ END_TEST
 START_TEST(unigram_when_asked)
 {
     sou_hl_terms *t = terms("牙", NULL);
-    sou_hl_result r;
-    const char *text = "看牙医，牙。";
-    ck_assert_int_eq(sou_highlight_whole(t, text, strlen(text), &r), 0);
-    ck_assert_str_eq(r.html, "看<mark>牙</mark>医，<mark>牙</mark>。");
-    ck_assert_uint_eq(r.n_marks, 2);
-    sou_hl_result_destroy(&r);
+    ck_assert_uint_eq(check_html(t, "看牙医，牙。", "看<mark>牙</mark>医，<mark>牙</mark>。"), 2);
     sou_hl_terms_free(t);
 }
 END_TEST
@@ -329,30 +328,18 @@ END_TEST
 START_TEST(whole_words_only)
 {
     sou_hl_terms *t = terms("结婚证", NULL);
-    sou_hl_result r;
     const char *text = "离婚证和結婚證，结婚。证";
-    ck_assert_int_eq(sou_highlight_whole(t, text, strlen(text), &r), 0);
-    ck_assert_str_eq(r.html, "离婚证和<mark>結婚證</mark>，结婚。证");
-    ck_assert_uint_eq(r.n_marks, 1);
-    sou_hl_result_destroy(&r);
+    ck_assert_uint_eq(check_html(t, text, "离婚证和<mark>結婚證</mark>，结婚。证"), 1);
     /* the word at the text's start and end, and twice overlapping a stray half */
-    const char *edges = "结婚证结婚证婚证结婚";
-    ck_assert_int_eq(sou_highlight_whole(t, edges, strlen(edges), &r), 0);
-    ck_assert_str_eq(r.html, "<mark>结婚证结婚证</mark>婚证结婚");
-    sou_hl_result_destroy(&r);
+    check_html(t, "结婚证结婚证婚证结婚", "<mark>结婚证结婚证</mark>婚证结婚");
     sou_hl_terms_free(t);
     /* a bigram the query also has alone is marked anywhere */
     t = terms("结婚证", "婚证", NULL);
-    ck_assert_int_eq(sou_highlight_whole(t, text, strlen(text), &r), 0);
-    ck_assert_str_eq(r.html, "离<mark>婚证</mark>和<mark>結婚證</mark>，结婚。证");
-    sou_hl_result_destroy(&r);
+    check_html(t, text, "离<mark>婚证</mark>和<mark>結婚證</mark>，结婚。证");
     sou_hl_terms_free(t);
     /* of several tokens but not one word (医保 app): each token alone */
     t = terms("医保app", NULL);
-    const char *mixed = "下载app看医保";
-    ck_assert_int_eq(sou_highlight_whole(t, mixed, strlen(mixed), &r), 0);
-    ck_assert_str_eq(r.html, "下载<mark>app</mark>看<mark>医保</mark>");
-    sou_hl_result_destroy(&r);
+    check_html(t, "下载app看医保", "下载<mark>app</mark>看<mark>医保</mark>");
     sou_hl_terms_free(t);
 }
 END_TEST

@@ -175,6 +175,17 @@ static int has_hit(const json_t *a, const char *id)
     return 0;
 }
 
+/* The first hit of a is rep, standing for member alone (its "similar"),
+ * which is no hit of its own. */
+static void first_stands_for(const json_t *a, const char *rep, const char *member)
+{
+    ck_assert_str_eq(hit_id(a, 0), rep);
+    const json_t *sim = json_object_get(hit(a, 0), "similar");
+    ck_assert_uint_eq(json_array_size(sim), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sim, 0), "id")), member);
+    ck_assert(!has_hit(a, member));
+}
+
 static int array_has(const json_t *arr, const char *s)
 {
     size_t i;
@@ -250,11 +261,7 @@ END_TEST
 START_TEST(near_copies_grouped)
 {
     json_t *a = search("遗产继承顺序", 1);
-    ck_assert_str_eq(hit_id(a, 0), "law_v2");
-    const json_t *sim = json_object_get(hit(a, 0), "similar");
-    ck_assert_uint_eq(json_array_size(sim), 1);
-    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sim, 0), "id")), "law_v1");
-    ck_assert(!has_hit(a, "law_v1"));
+    first_stands_for(a, "law_v2", "law_v1");
     json_decref(a);
     a = search("律师事务所设立需要什么条件", 1);
     ck_assert(has_hit(a, "lawyer_prov") != has_hit(a, "lawyer_city"));
@@ -290,10 +297,7 @@ END_TEST
 START_TEST(replaced_law_grouped)
 {
     json_t *a = search("摊点登记", 1);
-    ck_assert_str_eq(hit_id(a, 0), "stall_new");
-    const json_t *sim = json_object_get(hit(a, 0), "similar");
-    ck_assert_uint_eq(json_array_size(sim), 1);
-    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sim, 0), "id")), "stall_old");
+    first_stands_for(a, "stall_new", "stall_old");
     json_decref(a);
     a = search("摊点登记", 0);
     ck_assert_str_eq(hit_id(a, 0), "stall_old");
@@ -305,10 +309,7 @@ START_TEST(replaced_law_grouped)
      * amendment) stands, though the amendment matches better and is dated;
      * its rules are another document */
     a = search("聚众扰乱公共秩序", 1);
-    ck_assert_str_eq(hit_id(a, 0), "order_law");
-    sim = json_object_get(hit(a, 0), "similar");
-    ck_assert_uint_eq(json_array_size(sim), 1);
-    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sim, 0), "id")), "order_amend");
+    first_stands_for(a, "order_law", "order_amend");
     ck_assert(has_hit(a, "order_rules"));
     json_decref(a);
 }
@@ -323,11 +324,7 @@ START_TEST(seed_articles_grouped)
     const char *tj = "000_ac1cf03b7f701441", *sjz = "001_dd3610d66644acdd";
     sou_searcher *s = open_copies();
     json_t *a = search_in(s, "石家庄医保怎么修改参保地", 1);
-    ck_assert_str_eq(hit_id(a, 0), sjz);
-    const json_t *sim = json_object_get(hit(a, 0), "similar");
-    ck_assert_uint_eq(json_array_size(sim), 1);
-    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(sim, 0), "id")), tj);
-    ck_assert(!has_hit(a, tj));
+    first_stands_for(a, sjz, tj);
     ck_assert(has_hit(a, "002_90e83fe1bcde53a9") && has_hit(a, "003_1bdcc1241bf11e8e"));
     json_decref(a);
     a = search_in(s, "医保缴费明细怎么查询", 1); /* 天津's article matches best: it stands */

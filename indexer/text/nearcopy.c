@@ -119,6 +119,17 @@ unsigned char *sou_candidate_value(const char *title, size_t title_len, const ch
     return v;
 }
 
+int sou_candidate_field_put(char *out, size_t *n, size_t cap, char tag, const char *s, size_t slen)
+{
+    if (*n > cap || cap - *n < 2 + slen)
+        return -1;
+    out[(*n)++] = '\0';
+    out[(*n)++] = tag;
+    memcpy(out + *n, s, slen);
+    *n += slen;
+    return 0;
+}
+
 /* The next field of v[0..len) from p (at a NUL), its tag and bytes; NULL at the end. */
 static const char *next_field(const char *v, size_t len, const char *p, char *tag, const char **bytes, size_t *n)
 {

@@ -56,6 +56,10 @@ unsigned char *sou_candidate_value(const char *title, size_t title_len, const ch
 #define SOU_CANDIDATE_REPLACES 'R'
 #define SOU_CANDIDATE_PLACE 'P' /* a place's own regulation: the place (schema.h XS<place>) */
 
+/* Append the field tag with s[0..slen) to out[*n..cap), *n advanced; 0, or
+ * -1 with nothing written when it does not fit. */
+int sou_candidate_field_put(char *out, size_t *n, size_t cap, char tag, const char *s, size_t slen);
+
 /* The bytes of the first field tagged tag in candidate value v[0..len)
  * (*flen of them), or NULL. */
 const char *sou_candidate_field(const char *v, size_t len, char tag, size_t *flen);

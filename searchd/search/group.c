@@ -7,15 +7,14 @@
 #include "nearcopy.h"
 #include "title_key.h"
 
+/* A representative: a copy of its candidate value, and what is read from it. */
 typedef struct {
-    unsigned char sig[SOU_NC_BYTES];
-    int has_sig;
-    unsigned char article[SOU_NC_ARTICLE_BYTES]; /* the whole article's, if has_article */
-    int has_article;
-    char *title; /* NULL: an index without titles in the value */
-    size_t title_len;
-    char *value; /* the candidate value (its fields: the date, the laws it replaces) */
+    char *value; /* owned: the signature, the article's, the title, the fields (nearcopy.h) */
     size_t value_len;
+    const unsigned char *sig;     /* value's first SOU_NC_BYTES, or NULL (no signature) */
+    const unsigned char *article; /* the whole article's signature in value, or NULL */
+    const char *title;            /* in value; NULL: an index without titles in the value */
+    size_t title_len;
     sou_title_key key; /* made when first compared (key.s NULL until then) */
 } rep;
 
@@ -46,7 +45,6 @@ void sou_grouper_free(sou_grouper *g)
     if (!g)
         return;
     for (size_t i = 0; i < g->n; i++) {
-        free(g->v[i].title);
         free(g->v[i].value);
         sou_title_key_destroy(&g->v[i].key);
     }
@@ -107,7 +105,7 @@ long sou_grouper_find(sou_grouper *g, const char *v, size_t len, sou_group_relat
     *relation = SOU_GROUP_PLACE;
     for (size_t i = 0; v && len >= SOU_NC_BYTES && i < g->n && found < 0; i++) {
         rep *r = &g->v[i];
-        if (!r->has_sig)
+        if (!r->sig)
             continue;
         if (!t || !r->title) { /* an index without titles in the value */
             if (sou_nearcopy_title_similarity(sig, SOU_NC_BYTES, r->sig, SOU_NC_BYTES) >= 950 &&
@@ -133,7 +131,7 @@ long sou_grouper_find(sou_grouper *g, const char *v, size_t len, sou_group_relat
         /* the bins first, most pairs of hits differ there: of the passages
          * that matched, or of the whole articles where the index has them */
         int body = sou_nearcopy_body_similarity(sig, SOU_NC_BYTES, r->sig, SOU_NC_BYTES);
-        if (art && r->has_article) {
+        if (art && r->article) {
             int whole = sou_nearcopy_article_similarity(art, r->article);
             body = whole > body ? whole : body;
         }
@@ -165,30 +163,14 @@ long sou_grouper_add(sou_grouper *g, const char *v, size_t len)
         return -1;
     rep *r = &g->v[g->n];
     memset(r, 0, sizeof *r);
-    size_t tl = 0;
-    const char *t = v ? sou_candidate_title(v, len, &tl) : NULL;
-    if (t && !(r->title = malloc(tl)))
-        return -1;
-    if (t) {
-        memcpy(r->title, t, tl);
-        r->title_len = tl;
-    }
-    if (v && len && !(r->value = malloc(len))) {
-        free(r->title);
-        return -1;
-    }
     if (v && len) {
+        if (!(r->value = malloc(len)))
+            return -1;
         memcpy(r->value, v, len);
         r->value_len = len;
-    }
-    if (v && len >= SOU_NC_BYTES) {
-        memcpy(r->sig, v, SOU_NC_BYTES);
-        r->has_sig = 1;
-    }
-    const unsigned char *art = v ? sou_candidate_article(v, len) : NULL;
-    if (art) {
-        memcpy(r->article, art, SOU_NC_ARTICLE_BYTES);
-        r->has_article = 1;
+        r->title = sou_candidate_title(r->value, len, &r->title_len);
+        r->sig = len >= SOU_NC_BYTES ? (const unsigned char *)r->value : NULL;
+        r->article = sou_candidate_article(r->value, len);
     }
     return (long)g->n++;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audience.h"
 #include "places.h"
 #include "schema.h"
 #include "segment.h"
@@ -668,9 +669,10 @@ static int text_missing(tf_cache *tfc, sx_db *db, const char *text, size_t len, 
     return missing;
 }
 
-static int add_missing(json_t *missing, const char *w, size_t len)
+/* Append w[0..len) to the array a of strings unless a has it; -1 when out of memory. */
+static int add_unique(json_t *a, const char *w, size_t len)
 {
-    drop_ctx d = {missing, 0};
+    drop_ctx d = {a, 0};
     on_drop(w, len, &d); /* the same unique-append */
     return d.oom ? -1 : 0;
 }
@@ -682,16 +684,17 @@ static int is_place(const sou_lexicon *lex, const char *w, size_t len)
     return sou_lexicon_is_place(lex, w, len) || sou_place_is_division(w, sou_place_stem(w, len));
 }
 
-/* The place word w of a question, as the index names regulations' places
- * (schema.h XS<place>: 广州, not 广州市), and the province that contains it
- * (places.h): a 广州 question is answered by 广东省's regulations too. */
+/* The place word w of a question as the index names regulations' places
+ * (the place field of value 3, nearcopy.h: 广州, not 广州市), and the
+ * province that contains it (places.h): a 广州 question is answered by
+ * 广东省's regulations too. */
 static int add_place(json_t *places, const char *w, size_t len)
 {
     len = sou_place_stem(w, len);
     const char *province = sou_place_province(w, len);
-    if (add_missing(places, w, len) < 0)
+    if (add_unique(places, w, len) < 0)
         return -1;
-    return province ? add_missing(places, province, strlen(province)) : 0;
+    return province ? add_unique(places, province, strlen(province)) : 0;
 }
 
 /* 1 if the word is dropped from the ranking: a stopword (question words,
@@ -775,7 +778,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 if (!out->junction && prev->chars == 1 && w->chars == 1) {
                     int gone = text_missing(tfc, db, it->text + a, b + cl - a, dbe);
                     dbfail |= gone < 0;
-                    if (gone > 0 && add_missing(missing, it->text + a, b + cl - a) < 0)
+                    if (gone > 0 && add_unique(missing, it->text + a, b + cl - a) < 0)
                         out->oom = 1;
                 }
                 out->junction = 0;
@@ -812,7 +815,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                     gone = text_missing(tfc, db, json_string_value(json_array_get(alts, m)),
                                         json_string_length(json_array_get(alts, m)), dbe);
                 dbfail |= gone < 0;
-                if (gone > 0 && add_missing(missing, it->text + w->start, len) < 0)
+                if (gone > 0 && add_unique(missing, it->text + w->start, len) < 0)
                     out->oom = 1;
                 continue;
             }
@@ -832,7 +835,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
             if (w->chars > 1 || !cjk) {
                 int gone = text_missing(tfc, db, it->text + w->start, w->end - w->start, dbe);
                 dbfail |= gone < 0;
-                if (gone > 0 && add_missing(missing, it->text + w->start, w->end - w->start) < 0)
+                if (gone > 0 && add_unique(missing, it->text + w->start, w->end - w->start) < 0)
                     out->oom = 1;
             }
         }
@@ -1283,7 +1286,8 @@ done:
     qtoks_free(&marks);
     qtoks_free(&uniq);
     qtoks_free(&item);
-    bq->places = places; /* search.c's place factor reads them */
+    bq->places = places; /* search.c's place factor reads them, and the audiences */
+    bq->audiences = sou_audiences(pq->norm, pq->norm_len);
     qpool_free(&pool);
     tf_cache_free(&tfc);
     free(req);

@@ -99,6 +99,7 @@ typedef struct {
     json_t *synonyms;    /* owned object: query word -> [its synonyms searched] */
     json_t *missing;     /* owned array: query words in no document (with their synonyms) */
     json_t *places;      /* owned array: the places the question names, and their provinces */
+    unsigned audiences;  /* the special audiences the question names (audience.h) */
     char **hl_terms;     /* owned: the positive terms the highlighter marks */
     size_t n_hl;
     int ranked;          /* 1 if some part of the query carries weight */

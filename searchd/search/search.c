@@ -678,8 +678,8 @@ static const unsigned shown_slots[] = {SOU_VALUE_OFFSET};
 /* Hits fetched past the page so that small totals are exact. */
 #define TOTAL_SLACK 10u
 
-/* The first hits reordered by their titles (title_rerank); the rest keep
- * Xapian's order.  20 did as well as 40 on every public set. */
+/* The first hits reordered by their titles and priors (rerank_first_hits);
+ * the rest keep Xapian's order.  20 did as well as 40 on every public set. */
 #define RERANK_WINDOW 20u
 
 /* Oldest first, undated last: descending on the complemented date
@@ -888,16 +888,18 @@ static double place_factor(const char *v, size_t len, const json_t *places, doub
  * scored score[]) reordered by score x (1 + w x the share of their title
  * the question covers) x their place factor (place_factor, with place_f;
  * 1 when 0) x audience_f when the title names an audience (audience.h)
- * that the question's audiences (asked) leave out, score[] updated.  The title: one that is mostly the question
- * (律师事务所设立许可 for 开律师事务所需要什么条件) before one that mentions it
- * among much else (香港、澳门律师事务所与广东境内律师事务所联营设立许可(...)),
- * which BM25 without a title length cannot tell.  The place: a prior on
- * the document, so it scales the text's evidence instead of adding to it
- * (a constant put every regulation of 深圳 before the province's for any
- * question from 深圳); docs/ranking.md.  Ties keep Xapian's order. */
-static sx_status title_rerank(sx_doc **docs, double *score, unsigned n, const sou_hl_terms *hl, double w,
-                              const json_t *places, double place_f, unsigned asked, double audience_f,
-                              sx_error *xe)
+ * that the question's (asked) leave out; score[] updated.  The title: one
+ * that is mostly the question (律师事务所设立许可 for
+ * 开律师事务所需要什么条件) before one that mentions it among much else
+ * (香港、澳门律师事务所与广东境内律师事务所联营设立许可(...)), which BM25
+ * without a title length cannot tell.  The place and the audience: priors
+ * on the document, so they scale the text's evidence instead of adding to
+ * it (a constant counted for much beside a weak match and little beside a
+ * strong one: 丽水's dog rule kept its lead over 民法典); docs/ranking.md.
+ * Ties keep Xapian's order. */
+static sx_status rerank_first_hits(sx_doc **docs, double *score, unsigned n, const sou_hl_terms *hl, double w,
+                                   const json_t *places, double place_f, unsigned asked, double audience_f,
+                                   sx_error *xe)
 {
     /* Hits tied with the last of the window join it: which of a tie group
      * come first depends on document ids, which differ with sharding, and
@@ -978,7 +980,7 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
      * estimate.  Grouping near-copies needs the hits from the first one,
      * and more of them: each group on the page may hide others. */
     int grouping = opt->group && opt->offset + opt->limit <= SOU_GROUP_WINDOW;
-    /* the title rerank orders the first hits: a page among them is cut
+    /* the rerank orders the first hits: a page among them is cut
      * from them in their new order */
     double place_f = s->scoped ? s->rank.scope_weight : 0;
     int rerank = opt->sort == SORT_RELEVANCE && bq->ranked &&
@@ -1012,8 +1014,8 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
                 score[i] = sx_mset_weight(m, i);
         }
         if (st == SX_OK && rerank && first == 0)
-            st = title_rerank(docs, score, nread, hl, s->rank.title_cover_weight, bq->places, place_f,
-                              opt->q ? sou_audiences(opt->q, strlen(opt->q)) : 0, s->rank.audience_weight, &xe);
+            st = rerank_first_hits(docs, score, nread, hl, s->rank.title_cover_weight, bq->places, place_f,
+                                   bq->audiences, s->rank.audience_weight, &xe);
         if (st == SX_OK && grouping)
             st = group_page(s, docs, score, nread, hl, opt, hits, &xe);
         if (st == SX_OK && !grouping && nread > from)
