@@ -213,24 +213,38 @@ START_TEST(query_words)
 END_TEST
 
 /* A bigram across two words ranks but is not marked: 激活医保卡 searches 活医
- * (the words' adjacency) but must not mark 激活医 in 激活医疗保险. */
+ * (the words' adjacency) but must not mark 激活医 in 激活医疗保险.  Two
+ * characters the lexicon left apart are a word of their own, so the bigram
+ * into them is a junction too: 打官司|没|钱 must not mark 公【司没】有. */
+static const struct {
+    const char *q, *junction, *word;
+} JUNCTIONS[] = {
+    {"激活医保卡", "活医", "激活"},
+    {"打官司没钱", "司没", "没钱"},
+};
+
 START_TEST(junction_not_marked)
 {
     sou_query_env env = query_env();
     sou_parsed_query pq;
     sou_built_query bq;
     sou_error err = {0};
-    const char *q = "激活医保卡";
+    const char *q = JUNCTIONS[_i].q;
     ck_assert_int_eq(sou_query_parse(q, strlen(q), &pq, &err), 0);
     ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
-    ck_assert(has_str(bq.terms, "活医"));
+    ck_assert_msg(has_str(bq.terms, JUNCTIONS[_i].junction), "%s: %s not searched", q, JUNCTIONS[_i].junction);
     int marks_junction = 0, marks_word = 0;
     for (size_t i = 0; i < bq.n_hl; i++) {
-        marks_junction |= !strcmp(bq.hl_terms[i], "活医");
-        marks_word |= !strcmp(bq.hl_terms[i], "激活");
+        marks_junction |= !strcmp(bq.hl_terms[i], JUNCTIONS[_i].junction);
+        marks_word |= !strcmp(bq.hl_terms[i], JUNCTIONS[_i].word);
     }
-    ck_assert(!marks_junction);
-    ck_assert(marks_word);
+    ck_assert_msg(!marks_junction, "%s: %s marked", q, JUNCTIONS[_i].junction);
+    ck_assert_msg(marks_word, "%s: %s not marked", q, JUNCTIONS[_i].word);
+    char *d = sx_query_describe(bq.query);
+    char weighed[64];
+    snprintf(weighed, sizeof weighed, "0.5 * %s", JUNCTIONS[_i].junction);
+    ck_assert_msg(strstr(d, weighed) != NULL, "%s: %s not a junction: %s", q, JUNCTIONS[_i].junction, d);
+    free(d);
     sou_built_query_destroy(&bq);
     sou_parsed_query_destroy(&pq);
 }
@@ -480,7 +494,7 @@ static Suite *query_suite(void)
     tcase_add_test(core, parse_lone_dash_and_inner_dash);
     tcase_add_loop_test(core, parse_dates, 0, sizeof DATES / sizeof DATES[0]);
     tcase_add_loop_test(core, query_words, 0, sizeof WORDS / sizeof WORDS[0]);
-    tcase_add_test(core, junction_not_marked);
+    tcase_add_loop_test(core, junction_not_marked, 0, sizeof JUNCTIONS / sizeof JUNCTIONS[0]);
     tcase_add_test(core, query_junctions_weigh_less);
     tcase_add_test(core, stopword_lookup);
     tcase_add_test(core, build_question);

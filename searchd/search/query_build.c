@@ -704,12 +704,39 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
     return sou_is_stopword(w, len) || (chars == 1 && sou_is_function_char(w, len));
 }
 
+/* 1 if words a and b of ws are two single characters the lexicon left
+ * apart, adjacent: a word it does not know (意/定 of 意定监护, 没/钱). */
+static int singles_pair(const qwords *ws, size_t a, size_t b)
+{
+    if (a >= ws->n || b >= ws->n)
+        return 0;
+    const qword *x = &ws->v[a], *y = &ws->v[b];
+    return x->chars == 1 && y->chars == 1 && !x->stop && !y->stop && x->kind == SOU_SEG_CJK &&
+           y->kind == SOU_SEG_CJK && ws->v[a < b ? b : a].joined;
+}
+
+/* 1 if the bigram across words k - 1 and k straddles two words: each side
+ * a dictionary word or a pair of single characters (singles_pair).  So 司没
+ * of 打官司|没|钱 and 定监 of 意|定|监护 are junctions; a lone character
+ * between two words (不 of 孩子|不|上学) may be part of a word the lexicon
+ * does not know, and its bigrams stay. */
+static int is_junction(const qwords *ws, size_t k)
+{
+    const qword *prev = &ws->v[k - 1], *w = &ws->v[k];
+    if (prev->chars == 1 && w->chars == 1)
+        return 0;
+    int left = prev->chars > 1 || (k >= 2 && singles_pair(ws, k - 2, k - 1));
+    int right = w->chars > 1 || singles_pair(ws, k, k + 1);
+    return left && right;
+}
+
 /* The ranked terms of every TEXT item, from its words (query_build.h):
  * a word's own bigrams (or its unigram, or the letter/digit word), plus the
  * bigram across two adjacent kept words when one of them is a single
  * character: segmenters leave unknown words as characters (意定监护 ->
- * 意/定/监护), so 意定 must stay; between two dictionary words the straddling
- * bigram (理居 in 办理|居住证) is noise and is not searched.  Stopwords are
+ * 意/定/监护), so 意定 must stay; the bigram straddling two words (理居 in
+ * 办理|居住证, is_junction) says only that they are adjacent: it is searched
+ * at junction_weight and not marked.  Stopwords are
  * dropped as whole words.  With drop == 0 nothing is dropped.  marks gets
  * what the highlighter marks of them: each word whole, and each pair of
  * characters searched as a word (not the junctions, not words with
@@ -761,16 +788,16 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
             const qword *next = k + 1 < ws.n ? &ws.v[k + 1] : NULL;
             int joins_next = next && !next->stop && next->joined && cjk && next->kind == SOU_SEG_CJK;
             if (joins_prev) {
-                /* the last character of prev and the first of w; between two
-                 * dictionary words a junction, else probably part of a word
-                 * the lexicon does not know */
+                /* the last character of prev and the first of w: a
+                 * junction (is_junction), else probably part of a word the
+                 * lexicon does not know */
                 size_t a = prev->end, b = w->start;
                 while (a > prev->start && ((unsigned char)it->text[a - 1] & 0xC0) == 0x80)
                     a--;
                 a--;
                 uint32_t cp;
                 size_t cl = sou_utf8_decode((const unsigned char *)it->text + b, w->end - b, &cp);
-                out->junction = prev->chars > 1 && w->chars > 1;
+                out->junction = is_junction(&ws, k);
                 tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
                 if (!out->junction && qtoks_push(marks, it->text + a, b + cl - a, wpos - 1, SOU_TOKEN_BIGRAM) < 0)
                     out->oom = 1;
