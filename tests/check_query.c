@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audience.h"
 #include "query_build.h"
 #include "query_parse.h"
 #include "stopwords.h"
@@ -271,6 +272,25 @@ START_TEST(query_junctions_weigh_less)
 }
 END_TEST
 
+/* The audience words in either script (audience.h), and none in a title
+ * without them: 外国 alone (外国企业) names no audience. */
+START_TEST(audience_words)
+{
+#define S(x) x, strlen(x)
+    ck_assert_uint_eq(sou_audiences(S("机动车驾驶证初次申领(外国人申领)")), 1);
+    ck_assert_uint_eq(sou_audiences(S("外國人就業許可")), 1);
+    ck_assert_uint_eq(sou_audiences(S("臺灣居民來往大陸通行證")), 2);
+    ck_assert_uint_eq(sou_audiences(S("香港、澳门律师事务所联营")), 2);
+    ck_assert_uint_eq(sou_audiences(S("華僑回國定居")), 4);
+    ck_assert_uint_eq(sou_audiences(S("归侨侨眷权益保护法 港澳台")), 6);
+    ck_assert_uint_eq(sou_audiences(S("外国企业常驻代表机构登记")), 0);
+    ck_assert_uint_eq(sou_audiences(S("颱風預警")), 0);
+    ck_assert_uint_eq(sou_audiences(S("公司设立登记")), 0);
+    ck_assert_uint_eq(sou_audiences("", 0), 0);
+#undef S
+}
+END_TEST
+
 START_TEST(stopword_lookup)
 {
     ck_assert(sou_is_stopword("什么", strlen("什么")));
@@ -497,6 +517,7 @@ static Suite *query_suite(void)
     tcase_add_loop_test(core, junction_not_marked, 0, sizeof JUNCTIONS / sizeof JUNCTIONS[0]);
     tcase_add_test(core, query_junctions_weigh_less);
     tcase_add_test(core, stopword_lookup);
+    tcase_add_test(core, audience_words);
     tcase_add_test(core, build_question);
     tcase_add_test(core, build_traditional_question);
     tcase_add_test(core, build_only_stopwords_falls_back);

@@ -16,9 +16,22 @@ static const struct {
     {"华侨", 4}, {"侨胞", 4}, {"归侨", 4},
 };
 
+/* Every word above has one of these characters, in either script: a text
+ * without them names no audience, and is not normalised to find out (the
+ * first hits' titles of most questions). */
+static const char *const MARKS[] = {"外", "港", "澳", "香", "台", "臺", "颱", "侨", "僑"};
+
+static int may_name_audience(const char *text, size_t len)
+{
+    for (size_t i = 0; i < sizeof MARKS / sizeof *MARKS; i++)
+        if (memmem(text, len, MARKS[i], strlen(MARKS[i])))
+            return 1;
+    return 0;
+}
+
 unsigned sou_audiences(const char *text, size_t len)
 {
-    if (!text || !len)
+    if (!text || !len || !may_name_audience(text, len))
         return 0;
     char stack[1024], *buf = len < sizeof stack ? stack : malloc(len + 1);
     size_t n = buf ? sou_normalize(text, len, buf, len + 1, NULL) : len + 1;
