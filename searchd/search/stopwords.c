@@ -38,9 +38,11 @@ int sou_is_stopword(const char *word, size_t len)
 
 /* Function characters (normalised forms), one UTF-8 character each.  Not 地:
  * the segmenter leaves place words it does not know as word + 地 (参保/地,
- * 户籍/地), and the particle 地 (认真地) is rare in questions. */
+ * 户籍/地), and the particle 地 (认真地) is rare in questions.  Not 号: it
+ * ends words the segmenter does not know (摇/号, 取/号), and a date's 号
+ * (5月1号) follows a digit. */
 static const char FUNCTION_CHARS[] = "在由被把将对从向于与和及之其此该这那个也都还就又而并或有为以让给到"
-                                     "做去来说叫称会要用等中上下里时着过得所年月日号";
+                                     "做去来说叫称会要用等中上下里时着过得所年月日";
 
 int sou_is_function_char(const char *term, size_t len)
 {
