@@ -217,6 +217,34 @@ START_TEST(synonyms_both_ways)
 }
 END_TEST
 
+/* The everyday and official pairs issue 7 names are in the default list,
+ * both ways (狗 => 犬 one way only: 犬 does not find 狗肉). */
+static const struct {
+    const char *a, *b;
+    int both;
+} ISSUE_PAIRS[] = {
+    {"医保", "医疗保险", 1},   {"社保", "社会保险", 1}, {"公积金", "住房公积金", 1},
+    {"个体户", "个体工商户", 1}, {"驾照", "机动车驾驶证", 1}, {"身份证", "居民身份证", 1},
+    {"失业金", "失业保险金", 1}, {"丢了", "遗失", 1},     {"补办", "补发", 1},
+    {"狗", "犬", 0},
+};
+
+static int finds_synonym(const char *q, const char *syn)
+{
+    json_t *a = search(q, 1);
+    int has = array_has(json_object_get(json_object_get(json_object_get(a, "query"), "synonyms"), q), syn);
+    json_decref(a);
+    return has;
+}
+
+START_TEST(issue_synonym_pairs)
+{
+    const char *a = ISSUE_PAIRS[_i].a, *b = ISSUE_PAIRS[_i].b;
+    ck_assert_msg(finds_synonym(a, b), "%s does not find %s", a, b);
+    ck_assert_msg(finds_synonym(b, a) == ISSUE_PAIRS[_i].both, "%s and %s: wrong way back", b, a);
+}
+END_TEST
+
 /* A rule from indexer --synonyms FILE, one way: 甲乙 finds 丙丁, not back. */
 START_TEST(user_synonyms_one_way)
 {
@@ -594,6 +622,7 @@ static Suite *ranking_suite(void)
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_test(core, synonyms_both_ways);
     tcase_add_test(core, user_synonyms_one_way);
+    tcase_add_loop_test(core, issue_synonym_pairs, 0, sizeof ISSUE_PAIRS / sizeof ISSUE_PAIRS[0]);
     tcase_add_test(core, law_passage_offset);
     tcase_add_test(core, near_copies_grouped);
     tcase_add_test(core, different_services_not_grouped);
