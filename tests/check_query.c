@@ -224,6 +224,8 @@ static const struct {
 } JUNCTIONS[] = {
     {"激活医保卡", "活医", "激活"},
     {"打官司没钱", "司没", "没钱"},
+    /* a negation starts what it negates: 钱|不|还 is no word 钱不 */
+    {"捡到钱不还犯法吗", "钱不", "犯法"},
 };
 
 START_TEST(junction_not_marked)

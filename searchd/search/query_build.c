@@ -522,6 +522,7 @@ typedef struct {
     sou_seg_kind kind;
     int joined; /* no break between it and the previous word */
     int stop;   /* dropped: a question or function word */
+    int neg;    /* 不 or 没 alone: it negates what follows, never ends a word */
 } qword;
 
 typedef struct {
@@ -540,7 +541,7 @@ static int collect_word(const sou_seg_word *w, void *ctx)
         ws->v = v;
         ws->cap = cap;
     }
-    ws->v[ws->n++] = (qword){w->start, w->end, w->chars, w->kind, w->joined, 0};
+    ws->v[ws->n++] = (qword){w->start, w->end, w->chars, w->kind, w->joined, 0, 0};
     return 0;
 }
 
@@ -568,7 +569,7 @@ static int split_question_verb(const char *text, qwords *ws)
         }
         memmove(&ws->v[k + 2], &ws->v[k + 1], (ws->n - k - 1) * sizeof *ws->v);
         ws->n++;
-        ws->v[k + 1] = (qword){w->end - vlen, w->end, 1, SOU_SEG_CJK, 1, 0};
+        ws->v[k + 1] = (qword){w->end - vlen, w->end, 1, SOU_SEG_CJK, 1, 0, 0};
         w->end -= vlen;
         w->chars -= 1;
     }
@@ -704,29 +705,31 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
     return sou_is_stopword(w, len) || (chars == 1 && sou_is_function_char(w, len));
 }
 
-/* 1 if words a and b of ws are two single characters the lexicon left
- * apart, adjacent: a word it does not know (意/定 of 意定监护, 没/钱). */
-static int singles_pair(const qwords *ws, size_t a, size_t b)
+/* 1 if words a and a + 1 of ws are two single characters the lexicon left
+ * apart, adjacent: a word it does not know (意/定 of 意定监护, 没/钱), unless
+ * the second is a negation (钱/不 of 捡到钱不还 is no word). */
+static int singles_pair(const qwords *ws, size_t a)
 {
-    if (a >= ws->n || b >= ws->n)
+    if (a + 1 >= ws->n)
         return 0;
-    const qword *x = &ws->v[a], *y = &ws->v[b];
-    return x->chars == 1 && y->chars == 1 && !x->stop && !y->stop && x->kind == SOU_SEG_CJK &&
-           y->kind == SOU_SEG_CJK && ws->v[a < b ? b : a].joined;
+    const qword *x = &ws->v[a], *y = &ws->v[a + 1];
+    return x->chars == 1 && y->chars == 1 && !x->stop && !y->stop && !y->neg && x->kind == SOU_SEG_CJK &&
+           y->kind == SOU_SEG_CJK && y->joined;
 }
 
 /* 1 if the bigram across words k - 1 and k straddles two words: each side
- * a dictionary word or a pair of single characters (singles_pair).  So 司没
- * of 打官司|没|钱 and 定监 of 意|定|监护 are junctions; a lone character
- * between two words (不 of 孩子|不|上学) may be part of a word the lexicon
- * does not know, and its bigrams stay. */
+ * a dictionary word or a pair of single characters (singles_pair), or the
+ * second a negation (钱不 of 钱|不|还).  So 司没 of 打官司|没|钱 and 定监 of
+ * 意|定|监护 are junctions; a lone character between two words (不 of
+ * 孩子|不|上学) may be part of a word the lexicon does not know, and its
+ * bigrams stay. */
 static int is_junction(const qwords *ws, size_t k)
 {
     const qword *prev = &ws->v[k - 1], *w = &ws->v[k];
     if (prev->chars == 1 && w->chars == 1)
-        return 0;
-    int left = prev->chars > 1 || (k >= 2 && singles_pair(ws, k - 2, k - 1));
-    int right = w->chars > 1 || singles_pair(ws, k, k + 1);
+        return w->neg;
+    int left = prev->chars > 1 || (k >= 2 && singles_pair(ws, k - 2));
+    int right = w->chars > 1 || singles_pair(ws, k);
     return left && right;
 }
 
@@ -760,11 +763,16 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
         ws.n = 0;
         if (sou_segment(lex, it->text, it->len, collect_word, &ws) != 0 || split_question_verb(it->text, &ws) != 0)
             goto done;
-        for (size_t k = 0; drop && k < ws.n; k++) {
+        for (size_t k = 0; k < ws.n; k++) {
             qword *w = &ws.v[k];
-            w->stop = word_is_stop(it->text + w->start, w->end - w->start, w->chars);
+            const char *t = it->text + w->start;
+            size_t tl = w->end - w->start;
+            w->neg = tl == strlen("不") && (!memcmp(t, "不", tl) || !memcmp(t, "没", tl));
+            if (!drop)
+                continue;
+            w->stop = word_is_stop(t, tl, w->chars);
             if (w->stop)
-                on_drop(it->text + w->start, w->end - w->start, &dc);
+                on_drop(t, tl, &dc);
         }
         /* An item made of one kept character ("在" alone) is searched. */
         size_t kept = 0;
