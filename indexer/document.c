@@ -22,8 +22,10 @@
  * says twice is no more what it is about). */
 typedef struct {
     char terms[SOU_TITLE_TERMS_MAX][SOU_DOCUMENT_MAX_TERM + 1];
+    unsigned char len[SOU_TITLE_TERMS_MAX]; /* each at most SOU_DOCUMENT_MAX_TERM */
     size_t n;
 } title_terms;
+_Static_assert(SOU_DOCUMENT_MAX_TERM <= 255, "title_terms.len holds a term's length in a byte");
 
 typedef struct {
     sx_doc *doc;
@@ -43,10 +45,10 @@ static int title_terms_add(title_terms *t, const char *term, size_t len)
     if (len > SOU_DOCUMENT_MAX_TERM || t->n == SOU_TITLE_TERMS_MAX)
         return -1;
     for (size_t i = 0; i < t->n; i++)
-        if (strlen(t->terms[i]) == len && !memcmp(t->terms[i], term, len))
+        if (t->len[i] == len && !memcmp(t->terms[i], term, len))
             return 0;
     memcpy(t->terms[t->n], term, len);
-    t->terms[t->n++][len] = '\0';
+    t->len[t->n++] = (unsigned char)len;
     return 1;
 }
 
@@ -142,9 +144,10 @@ int sou_document_date_value(const char *date, char out[15])
     return 1;
 }
 
-/* The one title set of this thread (60 KB: not on the stack), used by
- * add_title and add_title_to_body in turn. */
-static _Thread_local title_terms title_set;
+/* This thread's title sets (60 KB each: not on the stack): the one
+ * add_title fills for each passage, and the article's distinct title terms
+ * for the body (title_body_terms, made once an article). */
+static _Thread_local title_terms title_seen, title_body;
 
 /* sou_tokenize's callback: the token into the title_terms set arg. */
 static int collect_title_token(const sou_token *tok, void *arg)
@@ -157,9 +160,8 @@ static int collect_title_token(const sou_token *tok, void *arg)
  * a repeated one's positions kept (title phrases still match). */
 static sx_status add_title(term_ctx *c, const char *title, int positions)
 {
-    title_terms *seen = &title_set;
-    seen->n = 0;
-    c->seen = seen;
+    title_seen.n = 0;
+    c->seen = &title_seen;
     sx_status st = add_text(c, SOU_PREFIX_TITLE, title, strlen(title), positions);
     c->seen = NULL;
     return st;
@@ -174,19 +176,22 @@ static sx_status add_title(term_ctx *c, const char *title, int positions)
  * (BM25F's length normalisation of the field): a 60-character "title" that
  * is really a paragraph must not match every question through its
  * many words.  The S-prefixed title terms stay for title: searches and the
- * query-time title boost. */
-static sx_status add_title_to_body(term_ctx *c, const char *title)
+ * query-time title boost.  The title's distinct terms into t; returns the
+ * wdf each gets (add_title_to_body, on every passage). */
+static unsigned title_body_terms(const char *title, title_terms *t)
 {
-    title_terms *t = &title_set;
     t->n = 0;
     sou_tokenize(title, strlen(title), SOU_FIRST_POS, 0, collect_title_token, t, NULL);
     unsigned n = (unsigned)t->n;
     unsigned wdf = n <= SOU_TITLE_BODY_TOKENS ? SOU_TITLE_BODY_WDF
                                               : (SOU_TITLE_BODY_WDF * SOU_TITLE_BODY_TOKENS + n / 2) / n;
-    if (wdf == 0)
-        wdf = 1;
+    return wdf ? wdf : 1;
+}
+
+static sx_status add_title_to_body(term_ctx *c, const title_terms *t, unsigned wdf)
+{
     for (size_t i = 0; i < t->n; i++) {
-        sx_status st = sx_doc_add_term(c->doc, t->terms[i], strlen(t->terms[i]), wdf, c->err);
+        sx_status st = sx_doc_add_term(c->doc, t->terms[i], t->len[i], wdf, c->err);
         if (st != SX_OK)
             return st;
     }
@@ -327,6 +332,7 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
     }
     /* The passages' data differ only in "body": one shallow copy of the
      * fields, its body replaced for each. */
+    unsigned title_wdf = title_body_terms(in->title, &title_body); /* the same on every passage */
     unsigned char article[SOU_NC_ARTICLE_BYTES]; /* the whole body's signature, on every passage */
     sou_nearcopy_article(in->body, in->body_len, article);
     /* what ranking and grouping read beside the signatures (nearcopy.h):
@@ -359,7 +365,7 @@ sx_status sou_document_build(const sou_doc *in, sou_unigram_mode mode, sou_xpass
              * a position list per title term and passage. */
             (st = add_title(&c, in->title, i == 0)) != SX_OK ||
             (st = add_text(&c, "", in->body + p->start, p->end - p->start, 1)) != SX_OK ||
-            (st = add_title_to_body(&c, in->title)) != SX_OK ||
+            (st = add_title_to_body(&c, &title_body, title_wdf)) != SX_OK ||
             (place_len && i == 0 &&
              (st = sx_doc_add_boolean_term(d, SOU_PREFIX_SCOPE, strlen(SOU_PREFIX_SCOPE), err)) != SX_OK) ||
             (has_date && (st = sx_doc_set_value(d, SOU_VALUE_DATE, date, 14, err)) != SX_OK) ||

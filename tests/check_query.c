@@ -301,6 +301,8 @@ START_TEST(stopword_lookup)
     ck_assert(sou_is_stopword("吗", strlen("吗")));
     ck_assert(!sou_is_stopword("了解", strlen("了解")));
     ck_assert(!sou_is_stopword("医保", strlen("医保")));
+    ck_assert(sou_is_negation("不", strlen("不")) && sou_is_negation("没", strlen("没")));
+    ck_assert(!sou_is_negation("不是", strlen("不是")) && !sou_is_negation("还", strlen("还")));
 }
 END_TEST
 

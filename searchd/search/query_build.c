@@ -522,7 +522,7 @@ typedef struct {
     sou_seg_kind kind;
     int joined; /* no break between it and the previous word */
     int stop;   /* dropped: a question or function word */
-    int neg;    /* 不 or 没 alone: it negates what follows, never ends a word */
+    int neg;    /* a negation alone (stopwords.h: sou_is_negation) */
 } qword;
 
 typedef struct {
@@ -767,7 +767,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
             qword *w = &ws.v[k];
             const char *t = it->text + w->start;
             size_t tl = w->end - w->start;
-            w->neg = tl == strlen("不") && (!memcmp(t, "不", tl) || !memcmp(t, "没", tl));
+            w->neg = sou_is_negation(t, tl);
             if (!drop)
                 continue;
             w->stop = word_is_stop(t, tl, w->chars);

@@ -885,10 +885,11 @@ static double place_factor(const char *v, size_t len, const json_t *places, doub
 }
 
 /* The first RERANK_WINDOW candidates of docs[0..n) (in Xapian's order,
- * scored score[]) reordered by score x (1 + w x the share of their title
- * the question covers) x their place factor (place_factor, with place_f;
- * 1 when 0) x audience_f when the title names an audience (audience.h)
- * that the question's (asked) leave out; score[] updated.  The title: one
+ * scored score[]) reordered by score x (1 + rp's title_cover_weight x the
+ * share of their title the question covers) x their place factor
+ * (place_factor for bq's places, with place_f; 1 when 0) x rp's
+ * audience_weight when the title names an audience (audience.h) that bq's
+ * do not; score[] updated.  The title: one
  * that is mostly the question (律师事务所设立许可 for
  * 开律师事务所需要什么条件) before one that mentions it among much else
  * (香港、澳门律师事务所与广东境内律师事务所联营设立许可(...)), which BM25
@@ -897,10 +898,11 @@ static double place_factor(const char *v, size_t len, const json_t *places, doub
  * it (a constant counted for much beside a weak match and little beside a
  * strong one: 丽水's dog rule kept its lead over 民法典); docs/ranking.md.
  * Ties keep Xapian's order. */
-static sx_status rerank_first_hits(sx_doc **docs, double *score, unsigned n, const sou_hl_terms *hl, double w,
-                                   const json_t *places, double place_f, unsigned asked, double audience_f,
+static sx_status rerank_first_hits(sx_doc **docs, double *score, unsigned n, const sou_hl_terms *hl,
+                                   const sou_rank_params *rp, const sou_built_query *bq, double place_f,
                                    sx_error *xe)
 {
+    double w = rp->title_cover_weight, audience_f = rp->audience_weight;
     /* Hits tied with the last of the window join it: which of a tie group
      * come first depends on document ids, which differ with sharding, and
      * the answer must not. */
@@ -919,8 +921,8 @@ static sx_status rerank_first_hits(sx_doc **docs, double *score, unsigned n, con
         if (!title && (rd = doc_fields_read(docs[i], &data, xe)) == 0) /* an older index: no title there */
             title = sou_stored_field_get(&data, "title", &tlen);
         double cover = title ? sou_hl_coverage(hl, title, tlen) : 0;
-        double placed = place_f > 0 ? place_factor(v, vlen, places, place_f) : 1;
-        if (audience_f != 1 && title && (sou_audiences(title, tlen) & ~asked))
+        double placed = place_f > 0 ? place_factor(v, vlen, bq->places, place_f) : 1;
+        if (audience_f != 1 && title && (sou_audiences(title, tlen) & ~bq->audiences))
             placed *= audience_f;
         free(v);
         sou_stored_fields_free(&data);
@@ -1014,8 +1016,7 @@ static int match_and_read(sou_searcher *s, sx_db *db, const sou_built_query *bq,
                 score[i] = sx_mset_weight(m, i);
         }
         if (st == SX_OK && rerank && first == 0)
-            st = rerank_first_hits(docs, score, nread, hl, s->rank.title_cover_weight, bq->places, place_f,
-                                   bq->audiences, s->rank.audience_weight, &xe);
+            st = rerank_first_hits(docs, score, nread, hl, &s->rank, bq, place_f, &xe);
         if (st == SX_OK && grouping)
             st = group_page(s, docs, score, nread, hl, opt, hits, &xe);
         if (st == SX_OK && !grouping && nread > from)

@@ -59,3 +59,8 @@ int sou_is_function_char(const char *term, size_t len)
     }
     return 0;
 }
+
+int sou_is_negation(const char *term, size_t len)
+{
+    return (len == strlen("不") && !memcmp(term, "不", len)) || (len == strlen("没") && !memcmp(term, "没", len));
+}

@@ -24,6 +24,10 @@
  * drops it, as it would match almost every document. */
 int sou_is_function_char(const char *term, size_t len);
 
+/* 1 if term[0..len) is a negation alone (不, 没): kept, but it negates what
+ * follows and never ends a word (钱/不/还 is no word 钱不). */
+int sou_is_negation(const char *term, size_t len);
+
 /* 1 if word[0..len) is exactly one stopword, else 0. */
 int sou_is_stopword(const char *word, size_t len);
 
