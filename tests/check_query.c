@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audience.h"
+#include "numerals.h"
 #include "query_build.h"
 #include "query_parse.h"
 #include "stopwords.h"
@@ -326,6 +327,51 @@ static void build_ok(const char *q, sou_parsed_query *pq, sou_built_query *bq)
     ck_assert_ptr_nonnull(bq->query);
 }
 
+static int collect_forms(const char *form, size_t len, void *ctx)
+{
+    strncat(ctx, form, len);
+    strcat(ctx, " ");
+    return 0;
+}
+
+/* A number's Chinese forms, as a quantity (numerals.h). */
+START_TEST(numeral_forms)
+{
+    static const struct {
+        unsigned n;
+        const char *zh;
+    } ZH[] = {{1, "一"}, {10, "十"}, {12, "十二"}, {15, "十五"}, {20, "二十"}, {99, "九十九"},
+              {100, "一百"}, {105, "一百零五"}, {110, "一百一十"}, {115, "一百一十五"}, {1005, "一千零五"},
+              {1050, "一千零五十"}, {1500, "一千五百"}, {9999, "九千九百九十九"}};
+    char out[48];
+    for (size_t i = 0; i < sizeof ZH / sizeof ZH[0]; i++) {
+        ck_assert_uint_eq(sou_numeral_zh(ZH[i].n, out, sizeof out), strlen(ZH[i].zh));
+        ck_assert_str_eq(out, ZH[i].zh);
+    }
+    ck_assert_uint_eq(sou_numeral_zh(0, out, sizeof out), 0);
+    ck_assert_uint_eq(sou_numeral_zh(10000, out, sizeof out), 0);
+    ck_assert_uint_eq(sou_numeral_zh(15, out, 8), 0); /* too small */
+    static const struct {
+        const char *digits, *unit;
+        int ordinal;
+        const char *forms;
+    } FORMS[] = {{"15", "年", 0, "十五年 "},       {"2", "年", 0, "二年 两年 "},   {"2", "条", 1, "二条 "},
+                 {"20", "天", 0, "二十天 二十日 "},       {"200", "元", 0, "二百元 两百元 "}, {"2020", "年", 0, ""},
+                 {"1500", "元", 0, "一千五百元 "}, {"015", "年", 0, ""},         {"12345", "元", 0, ""},
+                 {"1a", "年", 0, ""},
+                 {"15", "天", 0, "十五天 十五日 "}, {"16", "岁", 0, "十六岁 十六周岁 "},
+                 {"2", "天", 0, "二天 二日 两天 两日 "}};
+    for (size_t i = 0; i < sizeof FORMS / sizeof FORMS[0]; i++) {
+        char got[128] = "";
+        ck_assert_int_eq(sou_numeral_forms(FORMS[i].digits, strlen(FORMS[i].digits), FORMS[i].unit,
+                                           strlen(FORMS[i].unit), FORMS[i].ordinal, collect_forms, got),
+                         0);
+        ck_assert_msg(!strcmp(got, FORMS[i].forms), "%s%s: \"%s\", want \"%s\"", FORMS[i].digits, FORMS[i].unit,
+                      got, FORMS[i].forms);
+    }
+}
+END_TEST
+
 START_TEST(build_question)
 {
     sou_parsed_query pq;
@@ -524,6 +570,7 @@ static Suite *query_suite(void)
     tcase_add_test(core, query_junctions_weigh_less);
     tcase_add_test(core, stopword_lookup);
     tcase_add_test(core, audience_words);
+    tcase_add_test(core, numeral_forms);
     tcase_add_test(core, build_question);
     tcase_add_test(core, build_traditional_question);
     tcase_add_test(core, build_only_stopwords_falls_back);

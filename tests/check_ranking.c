@@ -86,6 +86,8 @@ static int build(void)
           "{\"id\":\"licence_foreign\",\"title\":\"测试驾驶证申领(外国人申领)\",\"body\":\"外国人申领驾驶证应当提交护照和居留证件，并参加考试。\"}\n"
           "{\"id\":\"licence_home\",\"title\":\"测试驾驶证申领(大陆居民申领)\",\"body\":\"申领驾驶证应当提交身份证明，并参加考试。\"}\n"
           "{\"id\":\"dog\",\"title\":\"养犬管理\",\"body\":\"饲养的犬只造成他人损害的，动物饲养人或者管理人应当承担侵权责任，由饲养人负责赔偿。\"}\n"
+          "{\"id\":\"pension_zh\",\"title\":\"测试养老保险办法\",\"body\":\"参保人员累计缴费满十五年的，按月领取养老金。\"}\n"
+          "{\"id\":\"pension_few\",\"title\":\"测试养老保险须知\",\"body\":\"参保人员累计缴费满五年的，可以申请转移。\"}\n"
           "{\"id\":\"own_words\",\"title\":\"内部术语\",\"body\":\"丙丁流程按季度进行。\"}\n",
           f);
     fclose(f);
@@ -475,6 +477,23 @@ START_TEST(missing_words)
 }
 END_TEST
 
+/* A quantity typed in digits finds the law that writes it in Chinese
+ * numerals (numerals.h): 满15年 is 满十五年, and not 五年 or 第十五条. */
+START_TEST(digits_find_numerals)
+{
+    json_t *a = search("缴费满15年能领养老金吗", 1);
+    ck_assert_str_eq(hit_id(a, 0), "pension_zh");
+    const json_t *syn = json_object_get(json_object_get(a, "query"), "synonyms");
+    ck_assert(array_has(json_object_get(syn, "15"), "十五年"));
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(hit(a, 0), "snippet")), "十五年</mark>")); /* marked (with 缴费满 beside it) */
+    json_decref(a);
+    a = search("测试继承法第48条", 1); /* an ordinal: 第四十八条, the article on 遗产 */
+    ck_assert(!strncmp(hit_id(a, 0), "law_", 4));
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(hit(a, 0), "snippet")), "遗产按照下列顺序继承"));
+    json_decref(a);
+}
+END_TEST
+
 /* A synonym (or the word) that the body never says is found in the title:
  * 补领结婚证预约 for 结婚证; 丢了 (a synonym key, though 了 alone is a
  * stopword) finds 遗失; 补 is searched as 补办 or 补领 too. */
@@ -635,6 +654,7 @@ static Suite *ranking_suite(void)
     tcase_add_test(core, audience_rerank);
     tcase_add_test(core, missing_words);
     tcase_add_test(core, synonym_in_title);
+    tcase_add_test(core, digits_find_numerals);
     tcase_add_test(core, synonym_words_any_order);
     tcase_add_test(core, title_coverage_rerank);
     tcase_add_test(core, common_terms_add_only);

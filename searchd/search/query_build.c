@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audience.h"
+#include "numerals.h"
 #include "places.h"
 #include "schema.h"
 #include "segment.h"
@@ -596,6 +597,35 @@ static json_t *synonyms_of(const json_t *table, const char *text, size_t len)
     return json_array_size(a) ? json_incref(a) : NULL;
 }
 
+static int collect_form(const char *form, size_t len, void *ctx)
+{
+    return json_array_append_new(ctx, json_stringn(form, len)) < 0;
+}
+
+/* A number typed in digits before a unit, as the laws also write it
+ * (numerals.h: 15年 -> 十五年), searched as the word's synonyms: a new
+ * array, or NULL when it has no such form (*oom set when out of memory). */
+static json_t *numeral_alts(const char *text, size_t start, size_t end, size_t next_end, int *oom)
+{
+    const char *word = text + start, *next = text + end;
+    size_t len = end - start, next_len = next_end - end;
+    int ordinal = start >= 3 && memcmp(word - 3, "第", 3) == 0;
+    char digits[16];
+    size_t dl = sou_normalize(word, len, digits, sizeof digits, NULL); /* １５ is 15 */
+    uint32_t cp;
+    size_t ul = sou_utf8_decode((const unsigned char *)next, next_len, &cp);
+    if (dl >= sizeof digits || ul == 0)
+        return NULL;
+    json_t *a = json_array();
+    if (!a || sou_numeral_forms(digits, dl, next, ul, ordinal, collect_form, a) != 0)
+        *oom = 1;
+    if (json_array_size(a) == 0) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
 /* The body and title forms of every token of pq's plain text, counted in db
  * at once.  0, -1 when out of memory, -2 with *xe when db failed. */
 static int tf_prefetch(tf_cache *c, sx_db *db, const sou_parsed_query *pq, sx_error *xe)
@@ -824,7 +854,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
             /* The longest run of up to SOU_SYNONYM_WORDS joined words from
              * here that the synonym table knows (退一赔三 may be cut into
              * four): searched as one concept, the words or any synonym. */
-            size_t span = 0;
+            size_t span = 0, unit = 0; /* unit: the quantity's lone unit character follows */
             json_t *alts = NULL;
             for (size_t j = SOU_SYNONYM_WORDS; syn && j-- > 0 && !alts;) {
                 if (k + j >= ws.n)
@@ -835,6 +865,11 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 if (ok && (alts = synonyms_of(syn, it->text + w->start, ws.v[k + j].end - w->start)))
                     span = j + 1;
             }
+            if (!alts && !cjk && next && next->joined && next->kind == SOU_SEG_CJK &&
+                next->start == w->end && (alts = numeral_alts(it->text, w->start, w->end, next->end, &out->oom))) {
+                span = 1;
+                unit = next->chars == 1; /* 第48条: 条 alone would mark every article's 条 */
+            }
             if (alts) {
                 size_t len = ws.v[k + span - 1].end - w->start;
                 out->junction = 0;
@@ -844,7 +879,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                     goto done;
                 }
                 out->v[out->n - 1].alts = alts;
-                syn_end = k + span;
+                syn_end = k + span + unit;
                 int gone = text_missing(tfc, db, it->text + w->start, len, dbe);
                 for (size_t m = 0; gone > 0 && m < json_array_size(alts); m++)
                     gone = text_missing(tfc, db, json_string_value(json_array_get(alts, m)),
