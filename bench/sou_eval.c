@@ -149,7 +149,10 @@ int main(int argc, char **argv)
     const char *db = argv[i], *qpath = argv[i + 1], *rpath = argv[i + 2];
 
     sou_error err = {0};
-    sou_searcher *s = sou_searcher_open(db, &err);
+    sou_shard_options so;
+    sou_shard_options_init(&so);
+    so.keep_values = SOU_KEEP_VALUES_MAX; /* as searchd's workers */
+    sou_searcher *s = sou_searcher_open_with(db, &so, &err);
     if (!s) {
         fprintf(stderr, "sou-eval: %s\n", err.message);
         return 1;

@@ -128,6 +128,15 @@ sx_status sx_db_revision(sx_db *db, uint64_t *out, sx_error *err);
  * NULL) is set to 1 if a newer revision is now visible. */
 sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err);
 
+/* Read-only, local, not a union: hold every value of slot in memory, read
+ * again at each reopen that brings a new revision, as long as they take at
+ * most max_bytes (else, or on a remote database, nothing is held and
+ * values are read from the database as before).  sx_mset_documents then
+ * takes slot's values from memory: a page's candidates cost no B-tree
+ * lookups.  *kept (may be NULL) is 1 when they are held.  max_bytes 0
+ * stops holding them. */
+sx_status sx_db_keep_values(sx_db *db, unsigned slot, size_t max_bytes, int *kept, sx_error *err);
+
 /* Number of documents containing term (0 if none). */
 sx_status sx_db_termfreq(sx_db *db, const char *term, size_t term_len, unsigned *out, sx_error *err);
 

@@ -242,6 +242,58 @@ extern "C" sx_status sx_db_revision(sx_db *db, uint64_t *out, sx_error *err)
     }
 }
 
+/* Read db->keep_slot's values into db->kept, unless they exceed
+ * db->keep_max bytes or db->keep_max is 0.  Throws as Xapian does (the
+ * caller leaves db->kept empty then). */
+static void read_kept(sx_db *db)
+{
+    db->have_kept = false;
+    db->kept = sx_kept_values();
+    if (db->keep_max == 0)
+        return;
+    Xapian::Database &x = db->db();
+    Xapian::docid last = x.get_lastdocid();
+    if (last >= UINT32_MAX / 2 || (size_t)last * sizeof(uint32_t) > db->keep_max)
+        return;
+    sx_kept_values k;
+    k.slot = db->keep_slot;
+    k.off.assign((size_t)last + 2, 0);
+    Xapian::docid next = 1; /* the first document whose offset is not set yet */
+    for (Xapian::ValueIterator it = x.valuestream_begin(db->keep_slot); it != x.valuestream_end(db->keep_slot); ++it) {
+        Xapian::docid did = it.get_docid();
+        for (; next <= did; next++) /* documents without a value: empty */
+            k.off[next] = (uint32_t)k.bytes.size();
+        std::string v = *it;
+        if (k.bytes.size() + v.size() + k.off.size() * sizeof(uint32_t) > db->keep_max)
+            return;
+        k.bytes += v;
+    }
+    for (; next < k.off.size(); next++)
+        k.off[next] = (uint32_t)k.bytes.size();
+    db->kept = std::move(k);
+    db->have_kept = true;
+}
+
+extern "C" sx_status sx_db_keep_values(sx_db *db, unsigned slot, size_t max_bytes, int *kept, sx_error *err)
+{
+    if (kept)
+        *kept = 0;
+    SX_REQUIRE(db, err, "db is NULL");
+    SX_REQUIRE(!db->writable, err, "a writable database is not kept in memory");
+    db->keep_slot = slot;
+    db->keep_max = db->remote || !db->parts.empty() ? 0 : max_bytes;
+    try {
+        read_kept(db);
+        if (kept)
+            *kept = db->have_kept ? 1 : 0;
+        return SX_OK;
+    } catch (...) {
+        db->have_kept = false;
+        db->kept = sx_kept_values();
+        return sx_fail(err, db->path.c_str());
+    }
+}
+
 extern "C" sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err)
 {
     SX_REQUIRE(db, err, "db is NULL");
@@ -249,6 +301,16 @@ extern "C" sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err)
         bool c = db->db().reopen();
         if (changed)
             *changed = c ? 1 : 0;
+        if (c && db->keep_max) {
+            /* the values of the new revision; a failure (a commit racing
+             * the read) leaves none held: they are read from the database */
+            try {
+                read_kept(db);
+            } catch (...) {
+                db->have_kept = false;
+                db->kept = sx_kept_values();
+            }
+        }
         return SX_OK;
     } catch (...) {
         return sx_fail(err, db->path.c_str());

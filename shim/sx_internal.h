@@ -39,6 +39,21 @@ template <typename E> static inline int sx_enum_value(const E &e)
     return v;
 }
 
+/* One slot's values of every document, in memory (sx_db_keep_values):
+ * document did's value is bytes[off[did] .. off[did + 1]). */
+struct sx_kept_values {
+    unsigned slot = 0;
+    std::vector<uint32_t> off;
+    std::string bytes;
+    bool get(Xapian::docid did, std::string &out) const
+    {
+        if (did + 1 >= off.size())
+            return false;
+        out.assign(bytes, off[did], off[did + 1] - off[did]);
+        return true;
+    }
+};
+
 struct sx_db {
     Xapian::Database rdb;          /* used when !writable */
     Xapian::WritableDatabase wdb;  /* used when writable */
@@ -51,6 +66,14 @@ struct sx_db {
     std::vector<Xapian::Database> parts;
     std::vector<bool> part_remote;
     std::vector<std::string> part_context;
+
+    /* sx_db_keep_values: the slot to keep and at most how many bytes; kept
+     * is its values at the handle's revision, or empty (not asked, too
+     * big, or a reopen failed to read them). */
+    unsigned keep_slot = 0;
+    size_t keep_max = 0;
+    sx_kept_values kept;
+    bool have_kept = false;
 
     Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
 };

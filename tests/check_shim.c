@@ -793,6 +793,79 @@ START_TEST(test_documents_kept)
 }
 END_TEST
 
+/* The value of slot 0 of each of the page's documents, as sx_mset_documents
+ * reads it (empty without one), space-separated in id order d1 d2 ... */
+static void page_values(sx_db *db, char *out, size_t cap)
+{
+    sx_enquire *e = enquire_all(db);
+    /* every weight equal: docid order */
+    sx_mset *m = NULL;
+    CK_OK(sx_enquire_run(e, 0, 10, 0, &m, err));
+    unsigned n = sx_mset_size(m);
+    sx_doc *docs[10];
+    const unsigned slot[] = {0};
+    CK_OK(sx_mset_documents(m, n, slot, 1, docs, err));
+    out[0] = '\0';
+    for (unsigned i = 0; i < n; i++) {
+        char *v = NULL;
+        CK_OK(sx_doc_get_value(docs[i], 0, &v, NULL, err));
+        snprintf(out + strlen(out), cap - strlen(out), "%s%s", i ? " " : "", *v ? v : "-");
+        free(v);
+        sx_doc_free(docs[i]);
+    }
+    sx_mset_free(m);
+    sx_enquire_free(e);
+}
+
+/* A slot's values held in memory (sx_db_keep_values) are the database's, a
+ * document without one included, and follow a reopen onto a new revision;
+ * values that do not fit are read from the database. */
+START_TEST(test_keep_values)
+{
+    char path[128];
+    tmp_path(path, sizeof path, "kept");
+    sx_db *w = NULL, *r = NULL, *small = NULL;
+    CK_OK(sx_db_open_writable(path, SX_DB_CREATE, &w, err));
+    struct tdoc a = {"d1", "a", "v1", NULL}, b = {"d2", "a", NULL, NULL}, c = {"d3", "a", "v3", NULL};
+    add_tdoc(w, &a);
+    add_tdoc(w, &b);
+    add_tdoc(w, &c);
+    CK_OK(sx_db_commit(w, err));
+    CK_OK(sx_db_open_readonly(path, &r, err));
+    CK_OK(sx_db_open_readonly(path, &small, err));
+    int kept = -1;
+    CK_OK(sx_db_keep_values(r, 0, 1 << 20, &kept, err));
+    ck_assert_int_eq(kept, 1);
+    CK_OK(sx_db_keep_values(small, 0, 8, &kept, err)); /* 3 documents' offsets alone take 20 bytes */
+    ck_assert_int_eq(kept, 0);
+    char got[256];
+    page_values(r, got, sizeof got);
+    ck_assert_str_eq(got, "v1 - v3");
+    page_values(small, got, sizeof got);
+    ck_assert_str_eq(got, "v1 - v3");
+
+    struct tdoc b2 = {"d2", "a", "v2", NULL}, d = {"d4", "a", "v4", NULL};
+    add_tdoc(w, &b2); /* replaced in place: docid 2 gets a value */
+    add_tdoc(w, &d);
+    CK_OK(sx_db_commit(w, err));
+    page_values(r, got, sizeof got); /* the old revision until reopened */
+    ck_assert_str_eq(got, "v1 - v3");
+    int changed = 0;
+    CK_OK(sx_db_reopen(r, &changed, err));
+    ck_assert_int_eq(changed, 1);
+    page_values(r, got, sizeof got);
+    ck_assert_str_eq(got, "v1 v2 v3 v4");
+    CK_OK(sx_db_reopen(small, NULL, err));
+    page_values(small, got, sizeof got);
+    ck_assert_str_eq(got, "v1 v2 v3 v4");
+    sx_error er = {0};
+    ck_assert_int_eq(sx_db_keep_values(w, 0, 1 << 20, NULL, &er), SX_ERR_INVALID_ARG); /* writable */
+    sx_db_close(small);
+    sx_db_close(r);
+    sx_db_close(w);
+}
+END_TEST
+
 /* ------------------------------------------------------------ errors */
 
 START_TEST(test_missing_database)
@@ -1173,6 +1246,7 @@ static Suite *shim_suite(void)
     tcase_add_test(queries, test_value_range_scale);
     tcase_add_test(queries, test_sort_and_bounds);
     tcase_add_test(queries, test_documents_kept);
+    tcase_add_test(queries, test_keep_values);
     tcase_add_test(queries, test_terms_postings_spies);
     suite_add_tcase(s, queries);
 

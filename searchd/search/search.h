@@ -156,9 +156,14 @@ int sou_search_set_lexicon(const char *paths);
 struct sou_lexicon;
 const struct sou_lexicon *sou_search_lexicon(sou_error *err);
 
-/* How a searcher treats the shards of a sharded index (a stub: see
- * shards.h); sou_shard_options_init sets the defaults.  Unused for one
- * database. */
+/* The candidate values a long-lived searcher holds in memory
+ * (sou_shard_options.keep_values): value 3, the near-copy signature and the
+ * title, about 230 bytes a passage: 18 MB for cmrc2018 + xwlb's 77,982, 5 MB
+ * for the laws' 22,706 passages. */
+#define SOU_KEEP_VALUES_MAX ((size_t)64 << 20)
+
+/* How a searcher opens its index, and treats the shards of a sharded index
+ * (a stub: see shards.h); sou_shard_options_init sets the defaults. */
 typedef struct {
     unsigned timeout_ms;         /* a remote shard that owes an answer this long is left out */
     unsigned connect_timeout_ms; /* connecting to a remote shard */
@@ -169,6 +174,12 @@ typedef struct {
      * be NULL.  The library never logs by itself. */
     void (*notify)(int warn, const char *msg, void *ctx);
     void *notify_ctx;
+    /* One database, not sharded: hold every candidate's value in memory if
+     * they take at most this many bytes (read again at each new revision,
+     * so a page's candidates cost no B-tree lookups: -6% of a cmrc2018
+     * question's CPU, docs/ranking.md).  0 (the default) reads them as
+     * needed: what a one-shot search (sou --db) wants. */
+    size_t keep_values;
 } sou_shard_options;
 
 void sou_shard_options_init(sou_shard_options *o);

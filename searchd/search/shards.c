@@ -438,6 +438,10 @@ sou_shards *sou_shards_open(const char *path, const sou_shard_options *opt, sou_
             sou_error_set(err, SOU_EUNAVAILABLE, "cannot open the index at %s: %s", path, xe.message);
             goto fail;
         }
+        /* A failure to read them is not one to open: they are then read
+         * from the database as needed. */
+        if (sh->opt.keep_values)
+            sx_db_keep_values(sh->single, SOU_VALUE_CANDIDATE, sh->opt.keep_values, NULL, NULL);
         return sh;
     }
     if (shards_load(sh, err) < 0)

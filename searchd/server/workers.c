@@ -119,6 +119,7 @@ static sou_searcher *worker_searcher(worker *w, unsigned generation, sou_error *
         opt.replica_seed = (unsigned)w->index; /* workers spread over a shard's replicas */
         opt.notify = shard_notify;
         opt.notify_ctx = w;
+        opt.keep_values = SOU_KEEP_VALUES_MAX; /* a worker answers many searches */
         w->searcher = sou_searcher_open_with(pool->db_path, &opt, err);
         w->generation = generation;
         if (!w->searcher && w->last_ok)
