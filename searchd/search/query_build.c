@@ -736,28 +736,30 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
 }
 
 /* 1 if words a and a + 1 of ws are two single characters the lexicon left
- * apart, adjacent: a word it does not know (意/定 of 意定监护, 没/钱), unless
- * the second is a negation (钱/不 of 捡到钱不还 is no word). */
+ * apart, adjacent: a word it does not know (意/定 of 意定监护), unless one is
+ * a negation (钱/不 of 捡到钱不还, 没/留 of 没留遗嘱 are no words). */
 static int singles_pair(const qwords *ws, size_t a)
 {
     if (a + 1 >= ws->n)
         return 0;
     const qword *x = &ws->v[a], *y = &ws->v[a + 1];
-    return x->chars == 1 && y->chars == 1 && !x->stop && !y->stop && !y->neg && x->kind == SOU_SEG_CJK &&
+    return x->chars == 1 && y->chars == 1 && !x->stop && !y->stop && !x->neg && !y->neg && x->kind == SOU_SEG_CJK &&
            y->kind == SOU_SEG_CJK && y->joined;
 }
 
 /* 1 if the bigram across words k - 1 and k straddles two words: each side
- * a dictionary word or a pair of single characters (singles_pair), or the
- * second a negation (钱不 of 钱|不|还).  So 司没 of 打官司|没|钱 and 定监 of
- * 意|定|监护 are junctions; a lone character between two words (不 of
- * 孩子|不|上学) may be part of a word the lexicon does not know, and its
- * bigrams stay. */
+ * a dictionary word or a pair of single characters (singles_pair), or one
+ * side a lone negation, a word of its own (钱不 of 钱|不|还, 司没 and 没钱 of
+ * 打官司|没|钱, 没留 of 没|留).  So 定监 of 意|定|监护 is a junction; a lone
+ * character between two words may be part of a word the lexicon does not
+ * know, and its bigrams stay. */
 static int is_junction(const qwords *ws, size_t k)
 {
     const qword *prev = &ws->v[k - 1], *w = &ws->v[k];
+    if (w->neg || prev->neg)
+        return 1;
     if (prev->chars == 1 && w->chars == 1)
-        return w->neg;
+        return 0;
     int left = prev->chars > 1 || (k >= 2 && singles_pair(ws, k - 2));
     int right = w->chars > 1 || singles_pair(ws, k);
     return left && right;
