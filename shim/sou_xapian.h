@@ -129,12 +129,13 @@ sx_status sx_db_revision(sx_db *db, uint64_t *out, sx_error *err);
 sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err);
 
 /* Read-only, local, not a union: hold every value of slot in memory, read
- * again at each reopen that brings a new revision, as long as they take at
- * most max_bytes (else, or on a remote database, nothing is held and
- * values are read from the database as before).  sx_mset_documents then
- * takes slot's values from memory: a page's candidates cost no B-tree
- * lookups.  *kept (may be NULL) is 1 when they are held.  max_bytes 0
- * stops holding them. */
+ * again at each reopen that brings a new revision (one copy a revision,
+ * shared by every handle of this process at it), as long as they take at
+ * most max_bytes (else, from then on, or on a remote database, nothing is
+ * held and values are read from the database as before).
+ * sx_mset_documents then takes slot's values from memory: a page's
+ * candidates cost no B-tree lookups.  *kept (may be NULL) is 1 when they
+ * are held.  max_bytes 0 stops holding them. */
 sx_status sx_db_keep_values(sx_db *db, unsigned slot, size_t max_bytes, int *kept, sx_error *err);
 
 /* Number of documents containing term (0 if none). */

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <new>
 #include <vector>
 
@@ -242,36 +244,51 @@ extern "C" sx_status sx_db_revision(sx_db *db, uint64_t *out, sx_error *err)
     }
 }
 
-/* Read db->keep_slot's values into db->kept, unless they exceed
- * db->keep_max bytes or db->keep_max is 0.  Throws as Xapian does (the
- * caller leaves db->kept empty then). */
+/* The values kept of each revision, by database uuid, revision and slot:
+ * searchd's workers each open the index, and one copy serves them all. */
+static std::mutex kept_mu;
+static std::map<std::string, std::weak_ptr<const sx_kept_values>> kept_by_revision;
+
+/* db->keep_slot's values of db's revision into db->kept (NULL when they
+ * take more than db->keep_max bytes: then keep_max is 0 and later reopens
+ * do not read them again).  Throws as Xapian does, db->kept NULL. */
 static void read_kept(sx_db *db)
 {
-    db->have_kept = false;
-    db->kept = sx_kept_values();
+    db->kept.reset();
     if (db->keep_max == 0)
         return;
+    auto give_up = [db] {
+        db->kept.reset();
+        db->keep_max = 0;
+    };
     Xapian::Database &x = db->db();
-    Xapian::docid last = x.get_lastdocid();
-    if (last >= UINT32_MAX / 2 || (size_t)last * sizeof(uint32_t) > db->keep_max)
+    std::string key = x.get_uuid() + '/' + std::to_string(x.get_revision()) + '/' + std::to_string(db->keep_slot);
+    std::lock_guard<std::mutex> lock(kept_mu); /* the workers that reopen at once read them once */
+    auto held = kept_by_revision.find(key);
+    if (held != kept_by_revision.end() && (db->kept = held->second.lock())) {
+        if (db->kept->size() > db->keep_max)
+            give_up();
         return;
-    sx_kept_values k;
-    k.slot = db->keep_slot;
-    k.off.assign((size_t)last + 2, 0);
+    }
+    Xapian::docid last = x.get_lastdocid();
+    if (((size_t)last + 2) * sizeof(uint32_t) > db->keep_max)
+        return give_up();
+    auto k = std::make_shared<sx_kept_values>();
+    k->off.assign((size_t)last + 2, 0);
     Xapian::docid next = 1; /* the first document whose offset is not set yet */
     for (Xapian::ValueIterator it = x.valuestream_begin(db->keep_slot); it != x.valuestream_end(db->keep_slot); ++it) {
-        Xapian::docid did = it.get_docid();
-        for (; next <= did; next++) /* documents without a value: empty */
-            k.off[next] = (uint32_t)k.bytes.size();
-        std::string v = *it;
-        if (k.bytes.size() + v.size() + k.off.size() * sizeof(uint32_t) > db->keep_max)
-            return;
-        k.bytes += v;
+        for (Xapian::docid did = it.get_docid(); next <= did; next++) /* no value: empty */
+            k->off[next] = (uint32_t)k->bytes.size();
+        k->bytes += *it;
+        if (k->size() > db->keep_max)
+            return give_up();
     }
-    for (; next < k.off.size(); next++)
-        k.off[next] = (uint32_t)k.bytes.size();
+    for (; next < k->off.size(); next++)
+        k->off[next] = (uint32_t)k->bytes.size();
+    for (auto it = kept_by_revision.begin(); it != kept_by_revision.end();) /* revisions nobody reads */
+        it = it->second.expired() ? kept_by_revision.erase(it) : std::next(it);
+    kept_by_revision[key] = k;
     db->kept = std::move(k);
-    db->have_kept = true;
 }
 
 extern "C" sx_status sx_db_keep_values(sx_db *db, unsigned slot, size_t max_bytes, int *kept, sx_error *err)
@@ -281,15 +298,14 @@ extern "C" sx_status sx_db_keep_values(sx_db *db, unsigned slot, size_t max_byte
     SX_REQUIRE(db, err, "db is NULL");
     SX_REQUIRE(!db->writable, err, "a writable database is not kept in memory");
     db->keep_slot = slot;
-    db->keep_max = db->remote || !db->parts.empty() ? 0 : max_bytes;
+    /* offsets are 32-bit: at most 4 GiB */
+    db->keep_max = db->remote || !db->parts.empty() ? 0 : max_bytes < UINT32_MAX ? max_bytes : UINT32_MAX;
     try {
         read_kept(db);
         if (kept)
-            *kept = db->have_kept ? 1 : 0;
+            *kept = db->kept ? 1 : 0;
         return SX_OK;
     } catch (...) {
-        db->have_kept = false;
-        db->kept = sx_kept_values();
         return sx_fail(err, db->path.c_str());
     }
 }
@@ -307,8 +323,6 @@ extern "C" sx_status sx_db_reopen(sx_db *db, int *changed, sx_error *err)
             try {
                 read_kept(db);
             } catch (...) {
-                db->have_kept = false;
-                db->kept = sx_kept_values();
             }
         }
         return SX_OK;

@@ -447,14 +447,14 @@ extern "C" sx_status sx_mset_documents(const sx_mset *m, unsigned n, const unsig
          * (DatabaseModifiedError): the slots the caller needs are read now,
          * with the matching, and kept (values_count() would read every slot,
          * facets and all: a quarter of a query's block reads). */
-        const sx_kept_values *kept = db && db->have_kept ? &db->kept : nullptr; /* sx_db_keep_values */
+        const sx_kept_values *kept = db ? db->kept.get() : nullptr; /* sx_db_keep_values */
         for (unsigned i = 0; i < n; i++) {
             docs[i] = new sx_doc;
             docs[i]->doc = got[i];
             docs[i]->values.reserve(nslots);
             for (size_t k = 0; k < nslots; k++) {
                 std::string v;
-                if (!(kept && slots[k] == kept->slot && kept->get(*m->mset[i], v)))
+                if (!(kept && slots[k] == db->keep_slot && kept->get(*m->mset[i], v)))
                     v = got[i].get_value(slots[k]);
                 docs[i]->values.emplace_back(slots[k], std::move(v));
             }

@@ -22,6 +22,7 @@
 #include "sou_xapian.h"
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,12 +40,13 @@ template <typename E> static inline int sx_enum_value(const E &e)
     return v;
 }
 
-/* One slot's values of every document, in memory (sx_db_keep_values):
- * document did's value is bytes[off[did] .. off[did + 1]). */
+/* One slot's values of every document of one revision, in memory
+ * (sx_db_keep_values), shared by the handles at that revision: document
+ * did's value is bytes[off[did] .. off[did + 1]). */
 struct sx_kept_values {
-    unsigned slot = 0;
     std::vector<uint32_t> off;
     std::string bytes;
+    size_t size() const { return bytes.size() + off.size() * sizeof(uint32_t); }
     bool get(Xapian::docid did, std::string &out) const
     {
         if (did + 1 >= off.size())
@@ -67,13 +69,13 @@ struct sx_db {
     std::vector<bool> part_remote;
     std::vector<std::string> part_context;
 
-    /* sx_db_keep_values: the slot to keep and at most how many bytes; kept
-     * is its values at the handle's revision, or empty (not asked, too
-     * big, or a reopen failed to read them). */
+    /* sx_db_keep_values: the slot to keep and at most how many bytes (0:
+     * none, or they outgrew it); kept is its values at the handle's
+     * revision, or NULL (not asked, too big, or a reopen failed to read
+     * them). */
     unsigned keep_slot = 0;
     size_t keep_max = 0;
-    sx_kept_values kept;
-    bool have_kept = false;
+    std::shared_ptr<const sx_kept_values> kept;
 
     Xapian::Database &db() { return writable ? static_cast<Xapian::Database &>(wdb) : rdb; }
 };

@@ -597,14 +597,10 @@ static json_t *synonyms_of(const json_t *table, const char *text, size_t len)
     return json_array_size(a) ? json_incref(a) : NULL;
 }
 
-static int collect_form(const char *form, size_t len, void *ctx)
-{
-    return json_array_append_new(ctx, json_stringn(form, len)) < 0;
-}
-
 /* A number typed in digits before a unit, as the laws also write it
  * (numerals.h: 15年 -> 十五年), searched as the word's synonyms: a new
- * array, or NULL when it has no such form (*oom set when out of memory). */
+ * array, or NULL when it has no such form (*oom set when out of memory: at
+ * most four forms, so collect_synonym stops only then). */
 static json_t *numeral_alts(const char *text, size_t start, size_t end, size_t next_end, int *oom)
 {
     const char *word = text + start, *next = text + end;
@@ -617,7 +613,7 @@ static json_t *numeral_alts(const char *text, size_t start, size_t end, size_t n
     if (dl >= sizeof digits || ul == 0)
         return NULL;
     json_t *a = json_array();
-    if (!a || sou_numeral_forms(digits, dl, next, ul, ordinal, collect_form, a) != 0)
+    if (!a || sou_numeral_forms(digits, dl, next, ul, ordinal, collect_synonym, a) != 0)
         *oom = 1;
     if (json_array_size(a) == 0) {
         json_decref(a);
