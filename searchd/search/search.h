@@ -156,8 +156,8 @@ int sou_search_set_lexicon(const char *paths);
 struct sou_lexicon;
 const struct sou_lexicon *sou_search_lexicon(sou_error *err);
 
-/* The candidate values a long-lived searcher holds in memory
- * (sou_shard_options.keep_values): value 3, the near-copy signature and the
+/* The candidate values long-lived searchers hold in memory, one copy a
+ * revision for all of them (sou_shard_options.keep_values): value 3, the near-copy signature and the
  * title, about 230 bytes a passage: 18 MB for cmrc2018 + xwlb's 77,982, 5 MB
  * for the laws' 22,706 passages. */
 #define SOU_KEEP_VALUES_MAX ((size_t)64 << 20)
