@@ -104,7 +104,9 @@ static int build(void)
     if (!(f = fopen(two, "w")))
         return -1;
     fputs("{\"id\":\"resume_biz\",\"title\":\"复业登记\",\"body\":\"实施部门：税务局\\n受理标准：纳税人申请办理登记，提交申请表和有关证件。\"}\n"
-          "{\"id\":\"pause_biz\",\"title\":\"停业登记\",\"body\":\"实施部门：税务局\\n受理标准：纳税人申请办理登记，提交申请表和有关证件。\"}\n",
+          "{\"id\":\"pause_biz\",\"title\":\"停业登记\",\"body\":\"实施部门：税务局\\n受理标准：纳税人申请办理登记，提交申请表和有关证件。\"}\n"
+          "{\"id\":\"rank_first\",\"title\":\"评比结果公告\",\"body\":\"本次评比全国第一的单位是甲厂。\"}\n"
+          "{\"id\":\"by_chance\",\"title\":\"产业报告\",\"body\":\"我国第二产业发展较快。\"}\n",
           f);
     fclose(f);
     const char *copy_inputs[] = {seeds, two, NULL};
@@ -365,6 +367,20 @@ START_TEST(seed_articles_grouped)
               has_hit(a, "003_1bdcc1241bf11e8e"));
     for (size_t i = 0; hit(a, i); i++)
         ck_assert_ptr_null(json_object_get(hit(a, i), "similar"));
+    json_decref(a);
+    sou_searcher_free(s);
+}
+END_TEST
+
+/* A bigram across two words is their adjacency: 国第 of 全国第一 counts
+ * where 全国第 or 国第一 is written, not in 我国第二 by chance (a census
+ * regulation had ranked above the advertising law for 广告里说全国第一违法吗). */
+START_TEST(junction_beside_its_words)
+{
+    sou_searcher *s = open_copies();
+    json_t *a = search_in(s, "全国第一", 1);
+    ck_assert(has_hit(a, "rank_first"));
+    ck_assert(!has_hit(a, "by_chance"));
     json_decref(a);
     sou_searcher_free(s);
 }
@@ -647,6 +663,7 @@ static Suite *ranking_suite(void)
     tcase_add_test(core, different_services_not_grouped);
     tcase_add_test(core, seed_articles_grouped);
     tcase_add_test(core, replaced_law_grouped);
+    tcase_add_test(core, junction_beside_its_words);
     tcase_add_test(core, title_keys);
     tcase_add_test(core, highlights_whole_words);
     tcase_add_test(core, place_scope);

@@ -1038,6 +1038,67 @@ static sx_query *word_q(qpool *p, const char *prefix, const qtok *t, int expand)
     return combine(p, SX_OP_SYNONYM, subs, k, 0);
 }
 
+/* The bigram of a neighbour of a junction that belongs to its word: a
+ * word's own bigram, or the first (right) or last (left) two characters of
+ * a word with synonyms.  0 when there is none: a word of one character
+ * (the next bigram is the next junction), no neighbour. */
+static int word_edge(const qtoks *plain, size_t k, int right, qtok *edge)
+{
+    if (k >= plain->n)
+        return 0;
+    const qtok *t = &plain->v[k];
+    if (!t->alts) {
+        if (t->kind != SOU_TOKEN_BIGRAM || t->junction)
+            return 0;
+        *edge = *t;
+        return 1;
+    }
+    size_t chars = sou_utf8_chars(t->term, t->len);
+    if (chars < 2)
+        return 0;
+    size_t from = right ? 0 : sou_utf8_offset(t->term, t->len, chars - 2);
+    *edge = *t;
+    edge->term = t->term + from;
+    edge->len = sou_utf8_offset(t->term + from, t->len - from, 2);
+    edge->pos = t->pos + (uint32_t)(right ? 0 : chars - 2);
+    edge->alts = NULL;
+    return 1;
+}
+
+/* A bigram across two words (j, a junction of plain) as the evidence it
+ * is: the two words side by side.  It counts (x weight) where it stands
+ * next to a bigram of either word as in the question, 国第 of 全国第一
+ * where 全国第 or 国第一 is written, not in 我国第二 by chance.  The body
+ * holds the title's terms without positions, so there the title's
+ * adjacency counts too.  Without such a neighbour (two words of one
+ * character) it counts wherever it occurs. */
+static sx_query *junction_q(qpool *p, const char *prefix, const qtoks *plain, const qtok *j, double weight)
+{
+    sx_query *q = term_q(p, prefix, j->term, j->len, j->wqf, j->pos + 1, 0);
+    const char *where[2] = {prefix, *prefix ? NULL : SOU_PREFIX_TITLE};
+    sx_query *sides[4];
+    size_t ns = 0;
+    for (size_t k = 0; k < plain->n; k++) {
+        const qtok *t = &plain->v[k];
+        if (t->pos != j->pos || t->len != j->len || memcmp(t->term, j->term, j->len) != 0)
+            continue;
+        qtok left[2], right[2];
+        int has_left = k > 0 && word_edge(plain, k - 1, 0, &left[0]) && left[0].pos + 1 == t->pos;
+        int has_right = word_edge(plain, k + 1, 1, &right[1]) && right[1].pos == t->pos + 1;
+        left[1] = right[0] = *t;
+        for (size_t w = 0; w < 2 && where[w]; w++) {
+            if (has_left)
+                sides[ns++] = phrase_q(p, where[w], left, 2);
+            if (has_right)
+                sides[ns++] = phrase_q(p, where[w], right, 2);
+        }
+        break;
+    }
+    if (ns)
+        q = combine2(p, SX_OP_FILTER, q, ns == 1 ? sides[0] : combine(p, SX_OP_OR, sides, ns, 0));
+    return scale(p, q, weight);
+}
+
 /* What the highlighter marks of text as text_q searches it: the whole text
  * when it is one word or a phrase, else each of its words (those
  * words_near_q looks for near each other, without the junctions). */
@@ -1203,8 +1264,8 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
          * adjacency (evidence when the document has them side by side) or
          * a chance string (产继 in 遗产继承 found in 财产继续). */
         for (size_t i = 0; i < uniq.n; i++)
-            subs[i] = scale(&pool, word_q(&pool, "", &uniq.v[i], expand),
-                            uniq.v[i].junction ? rp.junction_weight : 1.0);
+            subs[i] = uniq.v[i].junction ? junction_q(&pool, "", &plain, &uniq.v[i], rp.junction_weight)
+                                         : word_q(&pool, "", &uniq.v[i], expand);
         /* With the index's statistics elite_q chooses the terms (and makes
          * the common ones optional) however many there are. */
         int stats = pool.db && !expand;
@@ -1214,8 +1275,9 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
             ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
         if (rp.title_weight > 0) {
             for (size_t i = 0; i < uniq.n; i++)
-                subs[i] = scale(&pool, word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand),
-                                uniq.v[i].junction ? rp.junction_weight : 1.0);
+                subs[i] = uniq.v[i].junction
+                              ? junction_q(&pool, SOU_PREFIX_TITLE, &plain, &uniq.v[i], rp.junction_weight)
+                              : word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand);
             sx_query *tor = stats || (rp.title_elite && uniq.n > rp.title_elite)
                                 ? elite_q(&pool, SOU_PREFIX_TITLE, &uniq, subs, rp.junction_weight,
                                           rp.title_elite ? rp.title_elite : uniq.n, expand)
