@@ -767,6 +767,20 @@ START_TEST(query_cost_is_bounded)
             memcpy(longest + len, seed + 3 * (i % chars), 3);
         sprintf(longest + len, "\"}");
         json_decref(search(longest));
+        /* and so is one of 500 two-character words in every order, about
+         * 500 different bigrams across two words: placing each beside its
+         * words took 8,349 terms; only the kept ones are placed */
+        static const char words[] = "医院学校公司银行法院律师工资合同房屋土地车辆驾驶保险养老医疗就业"
+                                    "失业工伤生育户口护照签证结婚离婚子女父母老人儿童学生教师";
+        size_t nwords = (sizeof words - 1) / 6;
+        unsigned r = 1;
+        len = (size_t)sprintf(longest, "{\"q\": \"");
+        for (size_t i = 0; i < 500; i++, len += 6) {
+            r = r * 1103515245u + 12345u;
+            memcpy(longest + len, words + 6 * ((r >> 16) % nwords), 6);
+        }
+        sprintf(longest + len, "\"}");
+        json_decref(search(longest));
         free(longest);
     }
 }

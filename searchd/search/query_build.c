@@ -345,6 +345,8 @@ static int is_common(const qpool *p, unsigned tf, unsigned docs)
     return p->rank->common_share > 0 && tf > p->rank->common_docs && tf > p->rank->common_share * docs;
 }
 
+static sx_query *junction_q(qpool *p, const char *prefix, const qtoks *plain, const qtok *j, double weight);
+
 /* The OR of the `keep` subqueries of subs[0..t->n) (the terms of t, each
  * with prefix, scaled by junction_weight when a junction) that can weigh
  * the most.  Xapian's ELITE_SET makes that choice inside each shard, from
@@ -364,8 +366,8 @@ static int is_common(const qpool *p, unsigned tf, unsigned docs)
  * from the build's cache (tf_prefetch fetched them with the rest).
  * Expanded characters (no single frequency) and queries without a database
  * keep ELITE_SET. */
-static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query **subs, double junction_weight,
-                         unsigned keep, int expanded)
+static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, const qtoks *plain, sx_query **subs,
+                         double junction_weight, unsigned keep, int expanded)
 {
     if (p->failed)
         return NULL;
@@ -423,10 +425,14 @@ static sx_query *elite_q(qpool *p, const char *prefix, const qtoks *t, sx_query 
                 better++;
         if (better >= keep)
             continue;
+        /* a kept junction is placed beside its words (only those: the
+         * phrases of every junction of a long question would blow the
+         * term budget for nothing) */
+        sx_query *sub = t->v[i].junction ? junction_q(p, prefix, plain, &t->v[i], junction_weight) : subs[i];
         if (!t->v[i].alts && is_common(p, tf[i], docs))
-            common[nc++] = subs[i];
+            common[nc++] = sub;
         else
-            kept[nk++] = subs[i];
+            kept[nk++] = sub;
     }
     /* Common terms add to documents that match a rarer one; a question of
      * common terms only searches them all. */
@@ -1099,6 +1105,16 @@ static sx_query *junction_q(qpool *p, const char *prefix, const qtoks *plain, co
     return scale(p, q, weight);
 }
 
+/* subs with each junction of t placed beside its words (junction_q). */
+static sx_query **place_junctions(qpool *p, const char *prefix, const qtoks *t, const qtoks *plain, sx_query **subs,
+                                  double weight)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].junction)
+            subs[i] = junction_q(p, prefix, plain, &t->v[i], weight);
+    return subs;
+}
+
 /* What the highlighter marks of text as text_q searches it: the whole text
  * when it is one word or a phrase, else each of its words (those
  * words_near_q looks for near each other, without the junctions). */
@@ -1264,24 +1280,26 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
          * adjacency (evidence when the document has them side by side) or
          * a chance string (产继 in 遗产继承 found in 财产继续). */
         for (size_t i = 0; i < uniq.n; i++)
-            subs[i] = uniq.v[i].junction ? junction_q(&pool, "", &plain, &uniq.v[i], rp.junction_weight)
-                                         : word_q(&pool, "", &uniq.v[i], expand);
+            subs[i] = scale(&pool, word_q(&pool, "", &uniq.v[i], expand),
+                            uniq.v[i].junction ? rp.junction_weight : 1.0);
         /* With the index's statistics elite_q chooses the terms (and makes
          * the common ones optional) however many there are. */
         int stats = pool.db && !expand;
         if (stats || (rp.elite && uniq.n > rp.elite))
-            ranked = elite_q(&pool, "", &uniq, subs, rp.junction_weight, rp.elite ? rp.elite : uniq.n, expand);
+            ranked = elite_q(&pool, "", &uniq, &plain, subs, rp.junction_weight, rp.elite ? rp.elite : uniq.n, expand);
         else
-            ranked = combine(&pool, SX_OP_OR, subs, uniq.n, 0);
+            ranked = combine(&pool, SX_OP_OR, place_junctions(&pool, "", &uniq, &plain, subs, rp.junction_weight),
+                             uniq.n, 0);
         if (rp.title_weight > 0) {
             for (size_t i = 0; i < uniq.n; i++)
-                subs[i] = uniq.v[i].junction
-                              ? junction_q(&pool, SOU_PREFIX_TITLE, &plain, &uniq.v[i], rp.junction_weight)
-                              : word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand);
+                subs[i] = scale(&pool, word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand),
+                                uniq.v[i].junction ? rp.junction_weight : 1.0);
             sx_query *tor = stats || (rp.title_elite && uniq.n > rp.title_elite)
-                                ? elite_q(&pool, SOU_PREFIX_TITLE, &uniq, subs, rp.junction_weight,
+                                ? elite_q(&pool, SOU_PREFIX_TITLE, &uniq, &plain, subs, rp.junction_weight,
                                           rp.title_elite ? rp.title_elite : uniq.n, expand)
-                                : combine(&pool, SX_OP_OR, subs, uniq.n, 0);
+                                : combine(&pool, SX_OP_OR,
+                                          place_junctions(&pool, SOU_PREFIX_TITLE, &uniq, &plain, subs, rp.junction_weight),
+                                          uniq.n, 0);
             sx_query *title = scale(&pool, tor, rp.title_weight);
             ranked = combine2(&pool, SX_OP_OR, ranked, title);
         }
