@@ -295,6 +295,13 @@ START_TEST(audience_words)
     ck_assert_uint_eq(sou_audiences(S("外国企业常驻代表机构登记")), 0);
     ck_assert_uint_eq(sou_audiences(S("颱風預警")), 0);
     ck_assert_uint_eq(sou_audiences(S("公司设立登记")), 0);
+    ck_assert_uint_eq(sou_audiences(S("机关事业单位养老保险个人账户一次性待遇申领")), 8);
+    ck_assert_uint_eq(sou_audiences(S("行政機關公務員處分條例")), 8);
+    ck_assert_uint_eq(sou_audiences(S("企业职工一次性养老保险待遇申领")), 0);
+    ck_assert_uint_eq(sou_audiences(S("行政机关执法证件管理")), 0); /* an office, not an audience */
+    ck_assert_uint_eq(sou_audiences(S("现役军人和人民武装警察居民身份证申领发放办法")), 16);
+    ck_assert_uint_eq(sou_audiences(S("中国人民解放军选举全国人民代表大会代表的办法")), 16);
+    ck_assert_uint_eq(sou_audiences(S("联赛冠军")), 0);
     ck_assert_uint_eq(sou_audiences("", 0), 0);
 #undef S
 }

@@ -14,12 +14,14 @@ static const struct {
     {"外国人", 1}, {"外籍", 1},
     {"港澳台", 2}, {"港澳", 2}, {"香港", 2}, {"澳门", 2}, {"台湾", 2}, {"台胞", 2},
     {"华侨", 4}, {"侨胞", 4}, {"归侨", 4},
+    {"机关事业单位", 8}, {"事业单位", 8}, {"公务员", 8}, {"机关单位", 8},
+    {"军人", 16}, {"军队", 16}, {"部队", 16}, {"解放军", 16}, {"武警", 16}, {"武装警察", 16}, {"现役", 16},
 };
 
 /* Every word above has one of these characters, in either script: a text
  * without them names no audience, and is not normalised to find out (the
  * first hits' titles of most questions). */
-static const char *const MARKS[] = {"外", "港", "澳", "香", "台", "臺", "颱", "侨", "僑"};
+static const char *const MARKS[] = {"外", "港", "澳", "香", "台", "臺", "颱", "侨", "僑", "事业", "事業", "公务", "公務", "机关", "機關", "军", "軍", "部队", "部隊", "武警", "武装", "武裝", "现役", "現役"};
 
 static int may_name_audience(const char *text, size_t len)
 {
