@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audience.h"
+#include "normalize.h"
 #include "numerals.h"
 #include "places.h"
 #include "schema.h"
@@ -349,7 +350,7 @@ static sx_query *junction_q(qpool *p, const char *prefix, const qtoks *plain, co
 
 /* The OR of the `keep` subqueries of subs[0..t->n) (the terms of t, each
  * with prefix, scaled by junction_weight when a junction) that can weigh
- * the most.  Xapian's ELITE_SET makes that choice inside each shard, from
+ * the most, a kept junction placed beside its words in plain (junction_q).  Xapian's ELITE_SET makes that choice inside each shard, from
  * the shard's own bounds (a term's largest wdf there, whether the shard has
  * it at all), so the shards of a sharded index would each search other
  * terms.  With the database known the choice is made here, once, from the
@@ -1046,8 +1047,8 @@ static sx_query *word_q(qpool *p, const char *prefix, const qtok *t, int expand)
 
 /* The bigram of a neighbour of a junction that belongs to its word: a
  * word's own bigram, or the first (right) or last (left) two characters of
- * a word with synonyms.  0 when there is none: a word of one character
- * (the next bigram is the next junction), no neighbour. */
+ * a word of CJK characters with synonyms.  0 when there is none: a word
+ * of one character (the next bigram is the next junction), no neighbour. */
 static int word_edge(const qtoks *plain, size_t k, int right, qtok *edge)
 {
     if (k >= plain->n)
@@ -1063,9 +1064,17 @@ static int word_edge(const qtoks *plain, size_t k, int right, qtok *edge)
     if (chars < 2)
         return 0;
     size_t from = right ? 0 : sou_utf8_offset(t->term, t->len, chars - 2);
+    size_t len = sou_utf8_offset(t->term + from, t->len - from, 2);
+    for (size_t i = from; i < from + len;) { /* a CJK word's characters: a word of other letters is one term */
+        uint32_t c;
+        size_t k = sou_utf8_decode((const unsigned char *)t->term + i, from + len - i, &c);
+        if (k == 0 || sou_classify(sou_fold(c)) != SOU_CC_CJK)
+            return 0;
+        i += k;
+    }
     *edge = *t;
     edge->term = t->term + from;
-    edge->len = sou_utf8_offset(t->term + from, t->len - from, 2);
+    edge->len = len;
     edge->pos = t->pos + (uint32_t)(right ? 0 : chars - 2);
     edge->alts = NULL;
     return 1;
