@@ -221,6 +221,26 @@ START_TEST(synonyms_both_ways)
 }
 END_TEST
 
+/* A word's bigram that is also a word with synonyms in the question is
+ * that concept once (工资 of 最低工资标准 after 工资 = 劳动报酬 …): it was
+ * searched, and listed in the answer's terms, twice. */
+START_TEST(synonym_word_once)
+{
+    const char *qs[] = {"工资低于最低工资标准", "最低工资标准以下的工资"};
+    for (size_t k = 0; k < 2; k++) {
+        json_t *a = search(qs[k], 1);
+        json_t *terms = json_object_get(json_object_get(a, "query"), "terms");
+        size_t n = 0;
+        for (size_t i = 0; i < json_array_size(terms); i++)
+            n += !strcmp(json_string_value(json_array_get(terms, i)), "工资");
+        ck_assert_msg(n == 1, "%s: 工资 %zu times", qs[k], n);
+        ck_assert(array_has(json_object_get(json_object_get(json_object_get(a, "query"), "synonyms"), "工资"),
+                            "劳动报酬"));
+        json_decref(a);
+    }
+}
+END_TEST
+
 /* The everyday and official pairs issue 7 names are in the default list,
  * both ways (狗 => 犬 one way only: 犬 does not find 狗肉). */
 static const struct {
@@ -656,6 +676,7 @@ static Suite *ranking_suite(void)
     TCase *core = tcase_create("core");
     tcase_add_checked_fixture(core, setup, teardown);
     tcase_add_test(core, synonyms_both_ways);
+    tcase_add_test(core, synonym_word_once);
     tcase_add_test(core, user_synonyms_one_way);
     tcase_add_loop_test(core, issue_synonym_pairs, 0, sizeof ISSUE_PAIRS / sizeof ISSUE_PAIRS[0]);
     tcase_add_test(core, law_passage_offset);

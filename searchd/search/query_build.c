@@ -1247,17 +1247,25 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
     for (size_t i = 0; i < plain.n; i++) {
         const qtok *pt = &plain.v[i];
         ssize_t k = qtoks_find(&uniq, pt->term, pt->len, pt->alts != NULL);
+        /* a bigram that is also a word with synonyms in the question (工资
+         * of 最低工资标准 after or before 工资 = 劳动报酬 …) is that concept */
+        ssize_t other = k < 0 ? qtoks_find(&uniq, pt->term, pt->len, pt->alts == NULL) : -1;
+        if (other >= 0 && (pt->alts ? uniq.v[other].kind : pt->kind) == SOU_TOKEN_BIGRAM)
+            k = other;
         if (k >= 0) {
             uniq.v[k].wqf++;
             uniq.v[k].junction &= pt->junction;
-            continue;
+            if (!pt->alts || uniq.v[k].alts)
+                continue;
+        } else {
+            uniq.junction = pt->junction;
+            if (qtoks_push(&uniq, pt->term, pt->len, pt->pos, pt->kind) < 0 ||
+                json_array_append_new(bq->terms, json_stringn(pt->term, pt->len)) < 0)
+                goto oom;
+            k = (ssize_t)uniq.n - 1;
         }
-        uniq.junction = pt->junction;
-        if (qtoks_push(&uniq, pt->term, pt->len, pt->pos, pt->kind) < 0 ||
-            json_array_append_new(bq->terms, json_stringn(pt->term, pt->len)) < 0)
-            goto oom;
         if (pt->alts) {
-            uniq.v[uniq.n - 1].alts = json_incref(pt->alts);
+            uniq.v[k].alts = json_incref(pt->alts);
             if (json_object_setn(bq->synonyms, pt->term, pt->len, pt->alts) < 0 || hl_words(bq, pool.lex, pt) < 0)
                 goto oom;
         }
