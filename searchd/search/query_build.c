@@ -350,8 +350,9 @@ static sx_query *junction_q(qpool *p, const char *prefix, const qtoks *plain, co
 
 /* The OR of the `keep` subqueries of subs[0..t->n) (the terms of t, each
  * with prefix, scaled by junction_weight when a junction) that can weigh
- * the most, a kept junction placed beside its words in plain (junction_q).  Xapian's ELITE_SET makes that choice inside each shard, from
- * the shard's own bounds (a term's largest wdf there, whether the shard has
+ * the most, a kept junction placed beside its words in plain (junction_q).
+ * Xapian's ELITE_SET makes that choice inside each shard, from the shard's
+ * own bounds (a term's largest wdf there, whether the shard has
  * it at all), so the shards of a sharded index would each search other
  * terms.  With the database known the choice is made here, once, from the
  * whole index's statistics: BM25's term weight as Xapian computes it,
@@ -1114,14 +1115,23 @@ static sx_query *junction_q(qpool *p, const char *prefix, const qtoks *plain, co
     return scale(p, q, weight);
 }
 
-/* subs with each junction of t placed beside its words (junction_q). */
-static sx_query **place_junctions(qpool *p, const char *prefix, const qtoks *t, const qtoks *plain, sx_query **subs,
-                                  double weight)
+/* The question's terms t with prefix, ORed (subs: room for t->n): the
+ * `elite` of most weight when the index's statistics are known (stats) or
+ * there are more (elite_q), else all of them.  A bigram across two words
+ * counts less (x junction_weight): it is the words' adjacency, evidence
+ * when the document has them side by side, or a chance string (产继 in
+ * 遗产继承 found in 财产继续), so it is placed beside its words
+ * (junction_q; elite_q places those it keeps). */
+static sx_query *terms_q(qpool *p, const char *prefix, const qtoks *t, const qtoks *plain, sx_query **subs,
+                         double junction_weight, unsigned elite, int stats, int expand)
 {
+    int use_elite = stats || (elite && t->n > elite);
     for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].junction)
-            subs[i] = junction_q(p, prefix, plain, &t->v[i], weight);
-    return subs;
+        subs[i] = !t->v[i].junction ? word_q(p, prefix, &t->v[i], expand)
+                  : use_elite      ? scale(p, word_q(p, prefix, &t->v[i], expand), junction_weight)
+                                   : junction_q(p, prefix, plain, &t->v[i], junction_weight);
+    return use_elite ? elite_q(p, prefix, t, plain, subs, junction_weight, elite ? elite : t->n, expand)
+                     : combine(p, SX_OP_OR, subs, t->n, 0);
 }
 
 /* What the highlighter marks of text as text_q searches it: the whole text
@@ -1293,32 +1303,14 @@ static int build(const sou_query_env *env, const sou_parsed_query *pq, const sou
         for (size_t i = 0; i < uniq.n; i++)
             n_unigrams += is_unigram(uniq.v[i].term, uniq.v[i].len);
         int expand = n_unigrams == uniq.n;
-        /* A bigram across two words counts less: it is the words'
-         * adjacency (evidence when the document has them side by side) or
-         * a chance string (产继 in 遗产继承 found in 财产继续). */
-        for (size_t i = 0; i < uniq.n; i++)
-            subs[i] = scale(&pool, word_q(&pool, "", &uniq.v[i], expand),
-                            uniq.v[i].junction ? rp.junction_weight : 1.0);
         /* With the index's statistics elite_q chooses the terms (and makes
          * the common ones optional) however many there are. */
         int stats = pool.db && !expand;
-        if (stats || (rp.elite && uniq.n > rp.elite))
-            ranked = elite_q(&pool, "", &uniq, &plain, subs, rp.junction_weight, rp.elite ? rp.elite : uniq.n, expand);
-        else
-            ranked = combine(&pool, SX_OP_OR, place_junctions(&pool, "", &uniq, &plain, subs, rp.junction_weight),
-                             uniq.n, 0);
+        ranked = terms_q(&pool, "", &uniq, &plain, subs, rp.junction_weight, rp.elite, stats, expand);
         if (rp.title_weight > 0) {
-            for (size_t i = 0; i < uniq.n; i++)
-                subs[i] = scale(&pool, word_q(&pool, SOU_PREFIX_TITLE, &uniq.v[i], expand),
-                                uniq.v[i].junction ? rp.junction_weight : 1.0);
-            sx_query *tor = stats || (rp.title_elite && uniq.n > rp.title_elite)
-                                ? elite_q(&pool, SOU_PREFIX_TITLE, &uniq, &plain, subs, rp.junction_weight,
-                                          rp.title_elite ? rp.title_elite : uniq.n, expand)
-                                : combine(&pool, SX_OP_OR,
-                                          place_junctions(&pool, SOU_PREFIX_TITLE, &uniq, &plain, subs, rp.junction_weight),
-                                          uniq.n, 0);
-            sx_query *title = scale(&pool, tor, rp.title_weight);
-            ranked = combine2(&pool, SX_OP_OR, ranked, title);
+            sx_query *tor = terms_q(&pool, SOU_PREFIX_TITLE, &uniq, &plain, subs, rp.junction_weight, rp.title_elite,
+                                    stats, expand);
+            ranked = combine2(&pool, SX_OP_OR, ranked, scale(&pool, tor, rp.title_weight));
         }
         /* Adjacent pairs of query bigrams: found adjacent in a document they
          * are the query's three-character string, in the query's order. */
