@@ -262,6 +262,36 @@ END_TEST
 /* 遗产继承顺序: the bigrams across two words (产继, 承顺) count half, and
  * only beside a bigram of their words: they matched by chance (财产继续) in
  * a long judicial interpretation and ranked it first. */
+/* A character with synonyms of its own (退 => 退货, 补 => 补办) is a word:
+ * the bigram out of it into a longer word is a junction, 购退 of 网|购|退
+ * (网购 a word of the synonym table) and 补身 of 补|身份证, not part of a
+ * word the lexicon lacks (searched whole, 购退 found 回购退耕). */
+START_TEST(junction_of_a_lone_character)
+{
+    static const char *const Q[][2] = {{"网购退", "购退"}, {"补身份证", "补身"}};
+    sou_query_env env = query_env();
+    json_t *syn = json_pack("{s:[s],s:[s],s:[s]}", "网购", "网上购物", "退", "退货", "补", "补办");
+    ck_assert_ptr_nonnull(syn);
+    env.synonyms = syn;
+    for (size_t k = 0; k < sizeof Q / sizeof *Q; k++) {
+        sou_parsed_query pq;
+        sou_built_query bq;
+        sou_error err = {0};
+        ck_assert_int_eq(sou_query_parse(Q[k][0], strlen(Q[k][0]), &pq, &err), 0);
+        ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
+        char *d = sx_query_describe(bq.query);
+        char weighed[64], beside[64];
+        snprintf(weighed, sizeof weighed, "0.5 * %s@", Q[k][1]);
+        snprintf(beside, sizeof beside, "0.5 * (%s@", Q[k][1]);
+        ck_assert_msg(strstr(d, weighed) || strstr(d, beside), "%s: %s not a junction: %s", Q[k][0], Q[k][1], d);
+        free(d);
+        sou_built_query_destroy(&bq);
+        sou_parsed_query_destroy(&pq);
+    }
+    json_decref(syn);
+}
+END_TEST
+
 START_TEST(query_junctions_weigh_less)
 {
     sou_query_env env = query_env();
@@ -594,6 +624,7 @@ static Suite *query_suite(void)
     tcase_add_loop_test(core, parse_dates, 0, sizeof DATES / sizeof DATES[0]);
     tcase_add_loop_test(core, query_words, 0, sizeof WORDS / sizeof WORDS[0]);
     tcase_add_loop_test(core, junction_not_marked, 0, sizeof JUNCTIONS / sizeof JUNCTIONS[0]);
+    tcase_add_test(core, junction_of_a_lone_character);
     tcase_add_test(core, query_junctions_weigh_less);
     tcase_add_test(core, stopword_lookup);
     tcase_add_test(core, audience_words);

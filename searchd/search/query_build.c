@@ -532,6 +532,7 @@ typedef struct {
     int joined; /* no break between it and the previous word */
     int stop;   /* dropped: a question or function word */
     int neg;    /* a negation alone (stopwords.h: sou_is_negation) */
+    int lone;   /* one character with synonyms of its own (退 => 退货 ...): a word */
 } qword;
 
 typedef struct {
@@ -550,7 +551,7 @@ static int collect_word(const sou_seg_word *w, void *ctx)
         ws->v = v;
         ws->cap = cap;
     }
-    ws->v[ws->n++] = (qword){w->start, w->end, w->chars, w->kind, w->joined, 0, 0};
+    ws->v[ws->n++] = (qword){w->start, w->end, w->chars, w->kind, w->joined, 0, 0, 0};
     return 0;
 }
 
@@ -578,7 +579,7 @@ static int split_question_verb(const char *text, qwords *ws)
         }
         memmove(&ws->v[k + 2], &ws->v[k + 1], (ws->n - k - 1) * sizeof *ws->v);
         ws->n++;
-        ws->v[k + 1] = (qword){w->end - vlen, w->end, 1, SOU_SEG_CJK, 1, 0, 0};
+        ws->v[k + 1] = (qword){w->end - vlen, w->end, 1, SOU_SEG_CJK, 1, 0, 0, 0};
         w->end -= vlen;
         w->chars -= 1;
     }
@@ -754,13 +755,17 @@ static int singles_pair(const qwords *ws, size_t a)
 /* 1 if the bigram across words k - 1 and k straddles two words: each side
  * a dictionary word or a pair of single characters (singles_pair), or one
  * side a lone negation, a word of its own (钱不 of 钱|不|还, 司没 and 没钱 of
- * 打官司|没|钱, 没留 of 没|留).  So 定监 of 意|定|监护 is a junction; a lone
+ * 打官司|没|钱, 没留 of 没|留), or beside a longer word (after_word: prev
+ * ends a word of the synonym table) one character the synonym table knows
+ * (购退 of 网|购|退, 网购 a word there).  So 定监 of 意|定|监护 is a junction; a lone
  * character between two words may be part of a word the lexicon does not
  * know, and its bigrams stay. */
-static int is_junction(const qwords *ws, size_t k)
+static int is_junction(const qwords *ws, size_t k, int after_word)
 {
     const qword *prev = &ws->v[k - 1], *w = &ws->v[k];
     if (w->neg || prev->neg)
+        return 1;
+    if ((w->lone && (prev->chars > 1 || after_word)) || (prev->lone && w->chars > 1))
         return 1;
     if (prev->chars == 1 && w->chars == 1)
         return 0;
@@ -804,6 +809,9 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
             const char *t = it->text + w->start;
             size_t tl = w->end - w->start;
             w->neg = sou_is_negation(t, tl);
+            json_t *alts = w->chars == 1 ? synonyms_of(syn, t, tl) : NULL;
+            w->lone = alts != NULL;
+            json_decref(alts);
             if (!drop)
                 continue;
             w->stop = word_is_stop(t, tl, w->chars);
@@ -841,7 +849,7 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 a--;
                 uint32_t cp;
                 size_t cl = sou_utf8_decode((const unsigned char *)it->text + b, w->end - b, &cp);
-                out->junction = is_junction(&ws, k);
+                out->junction = is_junction(&ws, k, k == syn_end);
                 tokenize_into(out, it->text + a, b + cl - a, wpos - 1);
                 if (!out->junction && qtoks_push(marks, it->text + a, b + cl - a, wpos - 1, SOU_TOKEN_BIGRAM) < 0)
                     out->oom = 1;
