@@ -231,6 +231,16 @@ static const struct {
     {"父母没留遗嘱", "没留", "遗嘱"},
 };
 
+/* 1 if description d searches junction j as one: at half weight, alone or
+ * beside its words. */
+static int searched_as_junction(const char *d, const char *j)
+{
+    char weighed[64], beside[64];
+    snprintf(weighed, sizeof weighed, "0.5 * %s@", j);
+    snprintf(beside, sizeof beside, "0.5 * (%s@", j);
+    return strstr(d, weighed) || strstr(d, beside);
+}
+
 START_TEST(junction_not_marked)
 {
     sou_query_env env = query_env();
@@ -249,19 +259,14 @@ START_TEST(junction_not_marked)
     ck_assert_msg(!marks_junction, "%s: %s marked", q, JUNCTIONS[_i].junction);
     ck_assert_msg(marks_word, "%s: %s not marked", q, JUNCTIONS[_i].word);
     char *d = sx_query_describe(bq.query);
-    char weighed[64], beside[64]; /* alone, or beside its words */
-    snprintf(weighed, sizeof weighed, "0.5 * %s@", JUNCTIONS[_i].junction);
-    snprintf(beside, sizeof beside, "0.5 * (%s@", JUNCTIONS[_i].junction);
-    ck_assert_msg(strstr(d, weighed) || strstr(d, beside), "%s: %s not a junction: %s", q, JUNCTIONS[_i].junction, d);
+    ck_assert_msg(searched_as_junction(d, JUNCTIONS[_i].junction), "%s: %s not a junction: %s", q,
+                  JUNCTIONS[_i].junction, d);
     free(d);
     sou_built_query_destroy(&bq);
     sou_parsed_query_destroy(&pq);
 }
 END_TEST
 
-/* 遗产继承顺序: the bigrams across two words (产继, 承顺) count half, and
- * only beside a bigram of their words: they matched by chance (财产继续) in
- * a long judicial interpretation and ranked it first. */
 /* A character with synonyms of its own (退 => 退货, 补 => 补办) is a word:
  * the bigram out of it into a longer word is a junction, 购退 of 网|购|退
  * (网购 a word of the synonym table) and 补身 of 补|身份证, not part of a
@@ -280,10 +285,7 @@ START_TEST(junction_of_a_lone_character)
         ck_assert_int_eq(sou_query_parse(Q[k][0], strlen(Q[k][0]), &pq, &err), 0);
         ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
         char *d = sx_query_describe(bq.query);
-        char weighed[64], beside[64];
-        snprintf(weighed, sizeof weighed, "0.5 * %s@", Q[k][1]);
-        snprintf(beside, sizeof beside, "0.5 * (%s@", Q[k][1]);
-        ck_assert_msg(strstr(d, weighed) || strstr(d, beside), "%s: %s not a junction: %s", Q[k][0], Q[k][1], d);
+        ck_assert_msg(searched_as_junction(d, Q[k][1]), "%s: %s not a junction: %s", Q[k][0], Q[k][1], d);
         free(d);
         sou_built_query_destroy(&bq);
         sou_parsed_query_destroy(&pq);
@@ -292,6 +294,9 @@ START_TEST(junction_of_a_lone_character)
 }
 END_TEST
 
+/* 遗产继承顺序: the bigrams across two words (产继, 承顺) count half, and
+ * only beside a bigram of their words: they matched by chance (财产继续) in
+ * a long judicial interpretation and ranked it first. */
 START_TEST(query_junctions_weigh_less)
 {
     sou_query_env env = query_env();
