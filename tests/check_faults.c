@@ -60,15 +60,17 @@ static double closed_after(int fd, double limit)
     return -1;
 }
 
-static json_t *stats(const sou_testserver *ts)
+/* STATS, or NULL when searchd does not answer within the connection's
+ * timeout (busy: its workers still hold queued searches). */
+static json_t *try_stats(const sou_testserver *ts)
 {
     sou_testconn c;
     ck_assert_int_eq(sou_testconn_open(&c, ts->line_port), 0);
     json_t *a = sou_testconn_call(&c, "STATS");
     sou_testconn_close(&c);
-    ck_assert_ptr_nonnull(a);
     return a;
 }
+
 
 /* ------------------------------------------------------------ slow clients */
 
@@ -166,11 +168,14 @@ START_TEST(test_never_reading_clients)
     double t0 = now_s();
     json_int_t open = -1;
     long peak = 0;
-    while (now_s() - t0 < 20) {
+    /* 40 s (the test case has 60): under ASan on a slow machine a STATS waited over 10 s behind
+     * the searches the workers had queued */
+    while (now_s() - t0 < 40) {
         long r = sou_test_proc_kb(ts.pid, "VmRSS");
         peak = r > peak ? r : peak;
-        json_t *st = stats(&ts);
-        open = json_integer_value(json_object_get(json_object_get(st, "connections"), "open"));
+        json_t *st = try_stats(&ts);
+        if (st)
+            open = json_integer_value(json_object_get(json_object_get(st, "connections"), "open"));
         json_decref(st);
         if (open == 1) /* the STATS connection itself */
             break;
