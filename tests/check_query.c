@@ -294,6 +294,33 @@ START_TEST(junction_of_a_lone_character)
 }
 END_TEST
 
+/* A stopword that starts a key of the synonym table is part of that word:
+ * the segmenter cuts 个税 into 个|税 and 年假 into 年|假, and 个 and 年 alone
+ * are function characters; dropped first, they left 税 and 假 searched alone
+ * and the keys never matched. */
+START_TEST(stopword_starting_a_synonym)
+{
+    static const char *const Q[][2] = {{"个税怎么算", "个税"}, {"年假有几天", "年假"}};
+    sou_query_env env = query_env();
+    json_t *syn = json_pack("{s:[s],s:[s]}", "个税", "个人所得税", "年假", "年休假");
+    ck_assert_ptr_nonnull(syn);
+    env.synonyms = syn;
+    for (size_t k = 0; k < sizeof Q / sizeof *Q; k++) {
+        sou_parsed_query pq;
+        sou_built_query bq;
+        sou_error err = {0};
+        ck_assert_int_eq(sou_query_parse(Q[k][0], strlen(Q[k][0]), &pq, &err), 0);
+        ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
+        ck_assert_msg(json_object_get(bq.synonyms, Q[k][1]), "%s: no synonyms of %s", Q[k][0], Q[k][1]);
+        ck_assert_msg(!has_str(bq.dropped, "个") && !has_str(bq.dropped, "年"), "%s: a character of %s dropped",
+                      Q[k][0], Q[k][1]);
+        sou_built_query_destroy(&bq);
+        sou_parsed_query_destroy(&pq);
+    }
+    json_decref(syn);
+}
+END_TEST
+
 /* 遗产继承顺序: the bigrams across two words (产继, 承顺) count half, and
  * only beside a bigram of their words: they matched by chance (财产继续) in
  * a long judicial interpretation and ranked it first. */
@@ -630,6 +657,7 @@ static Suite *query_suite(void)
     tcase_add_loop_test(core, query_words, 0, sizeof WORDS / sizeof WORDS[0]);
     tcase_add_loop_test(core, junction_not_marked, 0, sizeof JUNCTIONS / sizeof JUNCTIONS[0]);
     tcase_add_test(core, junction_of_a_lone_character);
+    tcase_add_test(core, stopword_starting_a_synonym);
     tcase_add_test(core, query_junctions_weigh_less);
     tcase_add_test(core, stopword_lookup);
     tcase_add_test(core, audience_words);

@@ -740,6 +740,30 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
     return sou_is_stopword(w, len) || (chars == 1 && sou_is_function_char(w, len));
 }
 
+/* The longest run of at least min_words and up to SOU_SYNONYM_WORDS words
+ * from word k of text that the synonym table knows (one word of any kind,
+ * or joined CJK words: 退一赔三 may be cut into four): its synonyms (new
+ * reference; *span its words), or NULL. */
+static json_t *synonym_window(const json_t *syn, const char *text, const qwords *ws, size_t k, size_t min_words,
+                              size_t *span)
+{
+    if (!syn)
+        return NULL;
+    for (size_t j = SOU_SYNONYM_WORDS; j-- > 0 && j + 1 >= min_words;) {
+        if (k + j >= ws->n)
+            continue;
+        int ok = 1; /* one word of any kind (CPA), or joined CJK words */
+        for (size_t m = k + 1; m <= k + j && ok; m++)
+            ok = ws->v[m].joined && ws->v[m].kind == SOU_SEG_CJK && ws->v[k].kind == SOU_SEG_CJK;
+        json_t *alts = ok ? synonyms_of(syn, text + ws->v[k].start, ws->v[k + j].end - ws->v[k].start) : NULL;
+        if (alts) {
+            *span = j + 1;
+            return alts;
+        }
+    }
+    return NULL;
+}
+
 /* 1 if words a and a + 1 of ws are two single characters the lexicon left
  * apart, adjacent: a word it does not know (意/定 of 意定监护), unless one is
  * a negation (钱/不 of 捡到钱不还, 没/留 of 没留遗嘱 are no words). */
@@ -815,8 +839,17 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
             if (!drop)
                 continue;
             w->stop = word_is_stop(t, tl, w->chars);
+        }
+        /* A stopword that starts a key of the synonym table is part of that
+         * word (个|税 of 个税, 年|假 of 年假: the segmenter cuts them so). */
+        for (size_t k = 0; k < ws.n; k++) {
+            qword *w = &ws.v[k];
+            size_t span;
+            json_t *alts = w->stop ? synonym_window(syn, it->text, &ws, k, 2, &span) : NULL;
+            w->stop = w->stop && !alts;
+            json_decref(alts);
             if (w->stop)
-                on_drop(t, tl, &dc);
+                on_drop(it->text + w->start, w->end - w->start, &dc);
         }
         /* An item made of one kept character ("在" alone) is searched. */
         size_t kept = 0;
@@ -865,20 +898,8 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
             if (cjk && is_place(lex, it->text + w->start, w->end - w->start) &&
                 add_place(places, it->text + w->start, w->end - w->start) < 0)
                 out->oom = 1;
-            /* The longest run of up to SOU_SYNONYM_WORDS joined words from
-             * here that the synonym table knows (退一赔三 may be cut into
-             * four): searched as one concept, the words or any synonym. */
             size_t span = 0, unit = 0; /* unit: the quantity's lone unit character follows */
-            json_t *alts = NULL;
-            for (size_t j = SOU_SYNONYM_WORDS; syn && j-- > 0 && !alts;) {
-                if (k + j >= ws.n)
-                    continue;
-                int ok = 1;
-                for (size_t m = k + 1; m <= k + j && ok; m++)
-                    ok = ws.v[m].joined && ws.v[m].kind == SOU_SEG_CJK && cjk;
-                if (ok && (alts = synonyms_of(syn, it->text + w->start, ws.v[k + j].end - w->start)))
-                    span = j + 1;
-            }
+            json_t *alts = synonym_window(syn, it->text, &ws, k, 1, &span);
             if (!alts && !cjk && next && next->joined && next->kind == SOU_SEG_CJK &&
                 next->start == w->end && (alts = numeral_alts(it->text, w->start, w->end, next->end, &out->oom))) {
                 span = 1;
