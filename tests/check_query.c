@@ -446,7 +446,8 @@ START_TEST(numeral_forms)
                  {"1500", "元", 0, "一千五百元 "}, {"015", "年", 0, ""},         {"12345", "元", 0, ""},
                  {"1a", "年", 0, ""},
                  {"15", "天", 0, "十五天 十五日 "}, {"16", "岁", 0, "十六岁 十六周岁 "},
-                 {"2", "天", 0, "二天 二日 两天 两日 "}};
+                 {"2", "天", 0, "二天 二日 两天 两日 "}, {"2", "个", 0, "两个 "},
+                 {"20", "个", 0, "二十个 "}};
     for (size_t i = 0; i < sizeof FORMS / sizeof FORMS[0]; i++) {
         char got[128] = "";
         ck_assert_int_eq(sou_numeral_forms(FORMS[i].digits, strlen(FORMS[i].digits), FORMS[i].unit,
@@ -454,6 +455,31 @@ START_TEST(numeral_forms)
                          0);
         ck_assert_msg(!strcmp(got, FORMS[i].forms), "%s%s: \"%s\", want \"%s\"", FORMS[i].digits, FORMS[i].unit,
                       got, FORMS[i].forms);
+    }
+}
+END_TEST
+
+/* A unit of several characters is the form's whole unit: 18周岁 is 十八周岁
+ * and 8小时 八小时 (they were 十八周 and 八小, marked without their last
+ * character), and the classifier 个 takes its noun: 6个月 is 六个月. */
+START_TEST(numeral_unit_words)
+{
+    static const char *const Q[][3] = {{"年满18周岁才能结婚吗", "18", "十八周岁"},
+                                       {"8小时工作制", "8", "八小时"},
+                                       {"试用期超过6个月合法吗", "6", "六个月"},
+                                       {"缴费满15年", "15", "十五年"}};
+    sou_query_env env = query_env();
+    for (size_t k = 0; k < sizeof Q / sizeof *Q; k++) {
+        sou_parsed_query pq;
+        sou_built_query bq;
+        sou_error err = {0};
+        ck_assert_int_eq(sou_query_parse(Q[k][0], strlen(Q[k][0]), &pq, &err), 0);
+        ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
+        const json_t *forms = json_object_get(bq.synonyms, Q[k][1]);
+        ck_assert_msg(json_array_size(forms) >= 1 && !strcmp(json_string_value(json_array_get(forms, 0)), Q[k][2]),
+                      "%s: %s is not searched as %s", Q[k][0], Q[k][1], Q[k][2]);
+        sou_built_query_destroy(&bq);
+        sou_parsed_query_destroy(&pq);
     }
 }
 END_TEST
@@ -662,6 +688,7 @@ static Suite *query_suite(void)
     tcase_add_test(core, stopword_lookup);
     tcase_add_test(core, audience_words);
     tcase_add_test(core, numeral_forms);
+    tcase_add_test(core, numeral_unit_words);
     tcase_add_test(core, build_question);
     tcase_add_test(core, build_traditional_question);
     tcase_add_test(core, build_only_stopwords_falls_back);

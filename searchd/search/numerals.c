@@ -75,8 +75,10 @@ int sou_numeral_forms(const char *digits, size_t len, const char *unit, size_t u
             written = UNIT_WRITTEN[i].written;
     /* 两 for a leading 二 counted alone or before a place: 两年, 两百元, 两千 (not 二十) */
     int liang = !ordinal && memcmp(num, "二", 3) == 0 && (n == 2 || n >= 100);
+    /* before the classifier 个 a counted 2 is 两 only: 两个月, never 二个月 */
+    int only_liang = liang && n == 2 && unit_len == strlen("个") && !memcmp(unit, "个", unit_len);
     int rc = 0;
-    for (int v = 0; v <= liang && rc == 0; v++) {
+    for (int v = only_liang; v <= liang && rc == 0; v++) {
         if (v)
             memcpy(num, "两", 3);
         rc = emit(num, nl, unit, unit_len, fn, ctx);

@@ -628,6 +628,20 @@ static json_t *numeral_alts(const char *text, size_t start, size_t end, size_t n
         json_decref(a);
         return NULL;
     }
+    /* A unit word of several characters (周岁, 小时, 天内; 个月: the caller
+     * joins 个 to its noun) is the form's whole unit: 18周岁 is 十八周岁, not
+     * 十八周 (marked without its 岁). */
+    char form[64];
+    for (size_t i = 0; next_len > ul && i < json_array_size(a); i++) {
+        const json_t *f = json_array_get(a, i);
+        size_t fl = json_string_length(f);
+        if (fl + next_len - ul > sizeof form)
+            break;
+        memcpy(form, json_string_value(f), fl);
+        memcpy(form + fl, next + ul, next_len - ul);
+        if (json_array_set_new(a, i, json_stringn(form, fl + next_len - ul)) < 0)
+            *oom = 1;
+    }
     return a;
 }
 
@@ -900,8 +914,16 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 out->oom = 1;
             size_t span = 0, unit = 0; /* unit: the quantity's lone unit character follows */
             json_t *alts = synonym_window(syn, it->text, &ws, k, 1, &span);
+            /* the classifier 个 is a unit only with its noun: 6个月, 3个工作日 */
+            const qword *after = next && k + 2 < ws.n && ws.v[k + 2].joined && ws.v[k + 2].kind == SOU_SEG_CJK
+                                     ? &ws.v[k + 2]
+                                     : NULL;
+            size_t unit_end = next && after && next->end - next->start == strlen("个") &&
+                                      !memcmp(it->text + next->start, "个", strlen("个"))
+                                  ? after->end
+                                  : next ? next->end : 0;
             if (!alts && !cjk && next && next->joined && next->kind == SOU_SEG_CJK &&
-                next->start == w->end && (alts = numeral_alts(it->text, w->start, w->end, next->end, &out->oom))) {
+                next->start == w->end && (alts = numeral_alts(it->text, w->start, w->end, unit_end, &out->oom))) {
                 span = 1;
                 unit = next->chars == 1; /* 第48条: 条 alone would mark every article's 条 */
             }
