@@ -183,6 +183,10 @@ static const struct {
     {"意定监护", "意定 监护", ""},
     /* 号 is no function character: 摇/号 is such a word (号 of 5月1号 follows a digit) */
     {"买房摇号要公证吗", "摇号 公证", "要,吗"},
+    /* colloquial question words go as the standard ones do */
+    {"老板不发工资咋办", "老板 工资 !咋办 !资咋", "咋办"},
+    {"社保卡怎么弄", "社保 保卡 !么弄 !怎么", "怎么弄"},
+    {"工伤认定需要多长时间", "工伤 认定 需要 !多长 !长时", "多长时间"},
 };
 
 START_TEST(query_words)
