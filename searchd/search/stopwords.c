@@ -25,7 +25,7 @@ static const char *const STOPWORDS[] = {
     /* the same asked colloquially, each a word of the lexicon (咋办 was
      * searched, and shown as 缺少：咋办; 怎么弄 searched 么弄) */
     "咋办", "咋样", "咋整", "咋", "为啥", "干啥", "干嘛", "啥时候", "啥样", "啥",
-    "多长时间", "多少岁", "几点", "怎么弄", "怎么回事", "怎么着",
+    "多长时间", "多少岁", "几日", "几时", "几点", "怎么弄", "怎么回事", "怎么着",
     /* particles and the commonest function characters */
     "吗", "呢", "吧", "啊", "呀", "嘛", "么",
     "是", "了", "的", "能",
