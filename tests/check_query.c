@@ -159,6 +159,32 @@ static sou_query_env query_env(void)
     return env;
 }
 
+/* The lexicon and the synonym table syn (borrowed, checked). */
+static sou_query_env synonym_env(const json_t *syn)
+{
+    ck_assert_ptr_nonnull(syn);
+    sou_query_env env = query_env();
+    env.synonyms = syn;
+    return env;
+}
+
+/* q parsed and built in env (its synonyms, if any), both checked. */
+static void build_in(const sou_query_env *env, const char *q, sou_parsed_query *pq, sou_built_query *bq)
+{
+    sou_error err = {0};
+    parse_ok(q, pq);
+    int rc = sou_query_build(env, pq, NULL, bq, &err);
+    ck_assert_msg(rc == 0, "build \"%s\": %s", q, err.message);
+}
+
+/* q parsed and built with the lexicon alone. */
+static void build_ok(const char *q, sou_parsed_query *pq, sou_built_query *bq)
+{
+    sou_query_env env = query_env();
+    build_in(&env, q, pq, bq);
+    ck_assert_ptr_nonnull(bq->query);
+}
+
 static int has_str(const json_t *a, const char *s);
 
 /* Questions whose words the ranking must get right: the terms searched
@@ -191,12 +217,9 @@ static const struct {
 
 START_TEST(query_words)
 {
-    sou_query_env env = query_env();
     sou_parsed_query pq;
     sou_built_query bq;
-    sou_error err = {0};
-    ck_assert_int_eq(sou_query_parse(WORDS[_i].q, strlen(WORDS[_i].q), &pq, &err), 0);
-    ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
+    build_ok(WORDS[_i].q, &pq, &bq);
     char list[256];
     snprintf(list, sizeof list, "%s", WORDS[_i].terms);
     for (char *save = NULL, *t = strtok_r(list, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
@@ -247,13 +270,10 @@ static int searched_as_junction(const char *d, const char *j)
 
 START_TEST(junction_not_marked)
 {
-    sou_query_env env = query_env();
     sou_parsed_query pq;
     sou_built_query bq;
-    sou_error err = {0};
     const char *q = JUNCTIONS[_i].q;
-    ck_assert_int_eq(sou_query_parse(q, strlen(q), &pq, &err), 0);
-    ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
+    build_ok(q, &pq, &bq);
     ck_assert_msg(has_str(bq.terms, JUNCTIONS[_i].junction), "%s: %s not searched", q, JUNCTIONS[_i].junction);
     int marks_junction = 0, marks_word = 0;
     for (size_t i = 0; i < bq.n_hl; i++) {
@@ -278,16 +298,12 @@ END_TEST
 START_TEST(junction_of_a_lone_character)
 {
     static const char *const Q[][2] = {{"网购退", "购退"}, {"补身份证", "补身"}};
-    sou_query_env env = query_env();
     json_t *syn = json_pack("{s:[s],s:[s],s:[s]}", "网购", "网上购物", "退", "退货", "补", "补办");
-    ck_assert_ptr_nonnull(syn);
-    env.synonyms = syn;
+    sou_query_env env = synonym_env(syn);
     for (size_t k = 0; k < sizeof Q / sizeof *Q; k++) {
         sou_parsed_query pq;
         sou_built_query bq;
-        sou_error err = {0};
-        ck_assert_int_eq(sou_query_parse(Q[k][0], strlen(Q[k][0]), &pq, &err), 0);
-        ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
+        build_in(&env, Q[k][0], &pq, &bq);
         char *d = sx_query_describe(bq.query);
         ck_assert_msg(searched_as_junction(d, Q[k][1]), "%s: %s not a junction: %s", Q[k][0], Q[k][1], d);
         free(d);
@@ -305,16 +321,12 @@ END_TEST
 START_TEST(stopword_starting_a_synonym)
 {
     static const char *const Q[][2] = {{"个税怎么算", "个税"}, {"年假有几天", "年假"}};
-    sou_query_env env = query_env();
     json_t *syn = json_pack("{s:[s],s:[s]}", "个税", "个人所得税", "年假", "年休假");
-    ck_assert_ptr_nonnull(syn);
-    env.synonyms = syn;
+    sou_query_env env = synonym_env(syn);
     for (size_t k = 0; k < sizeof Q / sizeof *Q; k++) {
         sou_parsed_query pq;
         sou_built_query bq;
-        sou_error err = {0};
-        ck_assert_int_eq(sou_query_parse(Q[k][0], strlen(Q[k][0]), &pq, &err), 0);
-        ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
+        build_in(&env, Q[k][0], &pq, &bq);
         ck_assert_msg(json_object_get(bq.synonyms, Q[k][1]), "%s: no synonyms of %s", Q[k][0], Q[k][1]);
         ck_assert_msg(!has_str(bq.dropped, "个") && !has_str(bq.dropped, "年"), "%s: a character of %s dropped",
                       Q[k][0], Q[k][1]);
@@ -394,16 +406,6 @@ static int has_str(const json_t *a, const char *s)
     return 0;
 }
 
-static void build_ok(const char *q, sou_parsed_query *pq, sou_built_query *bq)
-{
-    sou_error err = {0};
-    parse_ok(q, pq);
-    sou_query_env env = query_env();
-    int rc = sou_query_build(&env, pq, NULL, bq, &err);
-    ck_assert_msg(rc == 0, "build \"%s\": %s", q, err.message);
-    ck_assert_ptr_nonnull(bq->query);
-}
-
 static int collect_forms(const char *form, size_t len, void *ctx)
 {
     strncat(ctx, form, len);
@@ -476,9 +478,7 @@ START_TEST(numeral_unit_words)
     for (size_t k = 0; k < sizeof Q / sizeof *Q; k++) {
         sou_parsed_query pq;
         sou_built_query bq;
-        sou_error err = {0};
-        ck_assert_int_eq(sou_query_parse(Q[k][0], strlen(Q[k][0]), &pq, &err), 0);
-        ck_assert_int_eq(sou_query_build(&env, &pq, NULL, &bq, &err), 0);
+        build_in(&env, Q[k][0], &pq, &bq);
         const json_t *forms = json_object_get(bq.synonyms, Q[k][1]);
         ck_assert_msg(json_array_size(forms) >= 1 && !strcmp(json_string_value(json_array_get(forms, 0)), Q[k][2]),
                       "%s: %s is not searched as %s", Q[k][0], Q[k][1], Q[k][2]);
