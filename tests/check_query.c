@@ -294,11 +294,14 @@ END_TEST
 /* A character with synonyms of its own (退 => 退货, 补 => 补办) is a word:
  * the bigram out of it into a longer word is a junction, 购退 of 网|购|退
  * (网购 a word of the synonym table) and 补身 of 补|身份证, not part of a
- * word the lexicon lacks (searched whole, 购退 found 回购退耕). */
-START_TEST(junction_of_a_lone_character)
+ * word the lexicon lacks (searched whole, 购退 found 回购退耕).  So is the
+ * bigram out of a word the synonym table joined from a word and a character
+ * (社工|证 of 社工证考试: 证考 was searched whole and marked in 驾驶证考试). */
+START_TEST(junction_of_a_synonym_word)
 {
-    static const char *const Q[][2] = {{"网购退", "购退"}, {"补身份证", "补身"}};
-    json_t *syn = json_pack("{s:[s],s:[s],s:[s]}", "网购", "网上购物", "退", "退货", "补", "补办");
+    static const char *const Q[][2] = {{"网购退", "购退"}, {"补身份证", "补身"}, {"社工证考试", "证考"}};
+    json_t *syn = json_pack("{s:[s],s:[s],s:[s],s:[s]}", "网购", "网上购物", "退", "退货", "补", "补办", "社工证",
+                            "社会工作者职业资格");
     sou_query_env env = synonym_env(syn);
     for (size_t k = 0; k < sizeof Q / sizeof *Q; k++) {
         sou_parsed_query pq;
@@ -686,7 +689,7 @@ static Suite *query_suite(void)
     tcase_add_loop_test(core, parse_dates, 0, sizeof DATES / sizeof DATES[0]);
     tcase_add_loop_test(core, query_words, 0, sizeof WORDS / sizeof WORDS[0]);
     tcase_add_loop_test(core, junction_not_marked, 0, sizeof JUNCTIONS / sizeof JUNCTIONS[0]);
-    tcase_add_test(core, junction_of_a_lone_character);
+    tcase_add_test(core, junction_of_a_synonym_word);
     tcase_add_test(core, stopword_starting_a_synonym);
     tcase_add_test(core, query_junctions_weigh_less);
     tcase_add_test(core, stopword_lookup);

@@ -791,13 +791,13 @@ static int singles_pair(const qwords *ws, size_t a)
 }
 
 /* 1 if the bigram across words k - 1 and k straddles two words: each side
- * a dictionary word or a pair of single characters (singles_pair), or one
- * side a lone negation, a word of its own (钱不 of 钱|不|还, 司没 and 没钱 of
- * 打官司|没|钱, 没留 of 没|留), or beside a longer word (after_word: prev
- * ends a word of the synonym table) one character the synonym table knows
- * (购退 of 网|购|退, 网购 a word there).  So 定监 of 意|定|监护 is a junction; a lone
- * character between two words may be part of a word the lexicon does not
- * know, and its bigrams stay. */
+ * a dictionary word, a word the synonym table joined (after_word: prev ends
+ * one, 证考 of 社工|证|考试, 社工证 a word there) or a pair of single
+ * characters (singles_pair), or one side a lone negation, a word of its own
+ * (钱不 of 钱|不|还, 司没 and 没钱 of 打官司|没|钱, 没留 of 没|留), or beside a
+ * longer word one character the synonym table knows (购退 of 网|购|退).  So
+ * 定监 of 意|定|监护 is a junction; a lone character between two words may be
+ * part of a word the lexicon does not know, and its bigrams stay. */
 static int is_junction(const qwords *ws, size_t k, int after_word)
 {
     const qword *prev = &ws->v[k - 1], *w = &ws->v[k];
@@ -807,7 +807,7 @@ static int is_junction(const qwords *ws, size_t k, int after_word)
         return 1;
     if (prev->chars == 1 && w->chars == 1)
         return 0;
-    int left = prev->chars > 1 || (k >= 2 && singles_pair(ws, k - 2));
+    int left = prev->chars > 1 || after_word || (k >= 2 && singles_pair(ws, k - 2));
     int right = w->chars > 1 || singles_pair(ws, k);
     return left && right;
 }
