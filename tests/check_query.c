@@ -317,6 +317,31 @@ START_TEST(junction_of_a_synonym_word)
 }
 END_TEST
 
+/* Inside a question a character with synonyms stands for the senses they
+ * list: 退 of 火车票怎么退 is 退 or 退票, not every word that starts with 退
+ * (退休, 退耕: a wildcard); the query 退 alone still is that wildcard. */
+START_TEST(synonym_character_not_expanded)
+{
+    json_t *syn = json_pack("{s:[s]}", "退", "退票");
+    sou_query_env env = synonym_env(syn);
+    sou_parsed_query pq;
+    sou_built_query bq;
+    build_in(&env, "火车票怎么退", &pq, &bq);
+    char *d = sx_query_describe(bq.query);
+    ck_assert_msg(strstr(d, "退@") && strstr(d, "退票") && !strstr(d, "WILDCARD"), "%s", d);
+    free(d);
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+    build_in(&env, "退", &pq, &bq);
+    d = sx_query_describe(bq.query);
+    ck_assert_msg(strstr(d, "WILDCARD"), "%s", d);
+    free(d);
+    sou_built_query_destroy(&bq);
+    sou_parsed_query_destroy(&pq);
+    json_decref(syn);
+}
+END_TEST
+
 /* A stopword that starts a key of the synonym table is part of that word:
  * the segmenter cuts 个税 into 个|税 and 年假 into 年|假, and 个 and 年 alone
  * are function characters; dropped first, they left 税 and 假 searched alone
@@ -691,6 +716,7 @@ static Suite *query_suite(void)
     tcase_add_loop_test(core, junction_not_marked, 0, sizeof JUNCTIONS / sizeof JUNCTIONS[0]);
     tcase_add_test(core, junction_of_a_synonym_word);
     tcase_add_test(core, stopword_starting_a_synonym);
+    tcase_add_test(core, synonym_character_not_expanded);
     tcase_add_test(core, query_junctions_weigh_less);
     tcase_add_test(core, stopword_lookup);
     tcase_add_test(core, audience_words);

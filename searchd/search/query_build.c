@@ -1083,7 +1083,12 @@ static sx_query *word_q(qpool *p, const char *prefix, const qtok *t, int expand)
         return term_q(p, prefix, t->term, t->len, t->wqf, t->pos + 1, expand);
     size_t n = json_array_size(t->alts) + 1, k = 0;
     sx_query *subs[SOU_MAX_SYNONYMS + 1];
-    sx_query *w = text_q(p, prefix, t->term, t->len, t->wqf, t->pos);
+    /* Inside a longer question a character with synonyms stands for the
+     * senses they list (退 => 退货, 退款, 退票 ...), not for every word it
+     * starts (退休, 退耕): it is expanded only as other characters are, in a
+     * query of single characters. */
+    sx_query *w = is_unigram(t->term, t->len) ? term_q(p, prefix, t->term, t->len, t->wqf, t->pos + 1, expand)
+                                              : text_q(p, prefix, t->term, t->len, t->wqf, t->pos);
     if (w)
         subs[k++] = w;
     for (size_t i = 0; i + 1 < n; i++) {
