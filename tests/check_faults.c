@@ -71,7 +71,6 @@ static json_t *try_stats(const sou_testserver *ts)
     return a;
 }
 
-
 /* ------------------------------------------------------------ slow clients */
 
 /* One byte a second kept a connection open forever: the timer restarted at
@@ -181,6 +180,7 @@ START_TEST(test_never_reading_clients)
             break;
         usleep(100 * 1000);
     }
+    ck_assert_msg(open != -1, "searchd answered no STATS in 40 s");
     ck_assert_msg(open == 1, "%lld connections still open", (long long)open);
     fprintf(stderr, "check_faults: %d never-read clients: searchd's RSS %ld kB, %ld kB at the peak, all closed after %.1f s\n",
             CONNS, rss0, peak, now_s() - t0);

@@ -630,13 +630,17 @@ static json_t *numeral_alts(const char *text, size_t start, size_t end, size_t n
     }
     /* A unit word of several characters (周岁, 小时, 天内; 个月: the caller
      * joins 个 to its noun) is the form's whole unit: 18周岁 is 十八周岁, not
-     * 十八周 (marked without its 岁). */
-    char form[64];
+     * 十八周 (marked without its 岁).  128 bytes hold the longest number
+     * with a unit word of SOU_LEXICON_MAX_CHARS; longer gives no forms,
+     * never some with the unit cut and some without. */
+    char form[128];
     for (size_t i = 0; next_len > ul && i < json_array_size(a); i++) {
         const json_t *f = json_array_get(a, i);
         size_t fl = json_string_length(f);
-        if (fl + next_len - ul > sizeof form)
-            break;
+        if (fl + next_len - ul > sizeof form) {
+            json_decref(a);
+            return NULL;
+        }
         memcpy(form, json_string_value(f), fl);
         memcpy(form + fl, next + ul, next_len - ul);
         if (json_array_set_new(a, i, json_stringn(form, fl + next_len - ul)) < 0)
@@ -754,6 +758,18 @@ static int word_is_stop(const char *w, size_t len, unsigned chars)
     return sou_is_stopword(w, len) || (chars == 1 && sou_is_function_char(w, len));
 }
 
+/* Where the unit after a number ends: the end of word u (年, 周岁, 小时),
+ * or for the classifier 个, which is a unit only with its noun (6个月,
+ * 3个工作日), the end of the joined CJK word after it. */
+static size_t unit_end(const char *text, const qwords *ws, size_t u)
+{
+    const qword *w = &ws->v[u];
+    int ge = w->end - w->start == strlen("个") && !memcmp(text + w->start, "个", strlen("个"));
+    if (ge && u + 1 < ws->n && ws->v[u + 1].joined && ws->v[u + 1].kind == SOU_SEG_CJK)
+        return ws->v[u + 1].end;
+    return w->end;
+}
+
 /* The longest run of at least min_words and up to SOU_SYNONYM_WORDS words
  * from word k of text that the synonym table knows (one word of any kind,
  * or joined CJK words: 退一赔三 may be cut into four): its synonyms (new
@@ -766,9 +782,9 @@ static json_t *synonym_window(const json_t *syn, const char *text, const qwords 
     for (size_t j = SOU_SYNONYM_WORDS; j-- > 0 && j + 1 >= min_words;) {
         if (k + j >= ws->n)
             continue;
-        int ok = 1; /* one word of any kind (CPA), or joined CJK words */
+        int ok = j == 0 || ws->v[k].kind == SOU_SEG_CJK; /* one word of any kind (CPA), or joined CJK words */
         for (size_t m = k + 1; m <= k + j && ok; m++)
-            ok = ws->v[m].joined && ws->v[m].kind == SOU_SEG_CJK && ws->v[k].kind == SOU_SEG_CJK;
+            ok = ws->v[m].joined && ws->v[m].kind == SOU_SEG_CJK;
         json_t *alts = ok ? synonyms_of(syn, text + ws->v[k].start, ws->v[k + j].end - ws->v[k].start) : NULL;
         if (alts) {
             *span = j + 1;
@@ -914,16 +930,9 @@ static int plain_tokens(const sou_query_env *env, tf_cache *tfc, const sou_parse
                 out->oom = 1;
             size_t span = 0, unit = 0; /* unit: the quantity's lone unit character follows */
             json_t *alts = synonym_window(syn, it->text, &ws, k, 1, &span);
-            /* the classifier 个 is a unit only with its noun: 6个月, 3个工作日 */
-            const qword *after = next && k + 2 < ws.n && ws.v[k + 2].joined && ws.v[k + 2].kind == SOU_SEG_CJK
-                                     ? &ws.v[k + 2]
-                                     : NULL;
-            size_t unit_end = next && after && next->end - next->start == strlen("个") &&
-                                      !memcmp(it->text + next->start, "个", strlen("个"))
-                                  ? after->end
-                                  : next ? next->end : 0;
             if (!alts && !cjk && next && next->joined && next->kind == SOU_SEG_CJK &&
-                next->start == w->end && (alts = numeral_alts(it->text, w->start, w->end, unit_end, &out->oom))) {
+                next->start == w->end &&
+                (alts = numeral_alts(it->text, w->start, w->end, unit_end(it->text, &ws, k + 1), &out->oom))) {
                 span = 1;
                 unit = next->chars == 1; /* 第48条: 条 alone would mark every article's 条 */
             }
